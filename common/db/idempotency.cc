@@ -1,0 +1,65 @@
+#include "common/db/idempotency.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/hash.h"
+#include "common/grpc/request_id.h"
+#include "common/grpc/status_mapping.h"
+
+namespace p06::db {
+namespace {
+
+// The request without its request_id, serialised deterministically and hashed.
+std::string Fingerprint(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), field);
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&coded);
+  }
+  return StableHashHex(bytes);
+}
+
+}  // namespace
+
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  if (!IsValidRequestId(request_id)) {
+    return InvalidField("request_id", "must be 1..128 printable ASCII characters without spaces");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx,
+                                                         absl::string_view request_id,
+                                                         absl::string_view method,
+                                                         const google::protobuf::Message& request) {
+  const std::string id(request_id);
+  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", id);
+  pqxx::result rows = tx.exec_params(
+      absl::StrCat("SELECT method, fingerprint, response FROM ", kRequestLogTable, " WHERE request_id = $1"), id);
+  if (rows.empty()) return std::nullopt;
+  const pqxx::row& row = rows[0];
+  if (row[0].as<std::string>() != method || row[1].as<std::string>() != Fingerprint(request)) {
+    return InvalidField("request_id", "already used for a different request; use a new request_id");
+  }
+  pqxx::binarystring response(row[2]);
+  return response.str();
+}
+
+void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, absl::string_view method,
+                   const google::protobuf::Message& request, const google::protobuf::Message& response) {
+  std::string bytes = response.SerializeAsString();
+  tx.exec_params(absl::StrCat("INSERT INTO ", kRequestLogTable,
+                              " (request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4)"),
+                 std::string(request_id), std::string(method), Fingerprint(request),
+                 pqxx::binarystring(bytes));
+}
+
+}  // namespace p06::db

@@ -1,0 +1,65 @@
+// Idempotent mutations: a retried request (same request_id) returns the first result
+// without a second effect; the same request_id with a different request is refused.
+//
+// Use inside the mutation's transaction, so that the effect and its record commit
+// together (or not at all):
+//
+//   return db::RunInTransaction(pool, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<Unit> {
+//     return db::Idempotent<Unit>(tx, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<Unit> {
+//       ... the effect ...
+//     });
+//   });
+//
+// Concurrent requests with one id are serialised by a transaction-level advisory lock,
+// so the second waits for the first and then returns its result. The log lives in the
+// service's schema (created by ApplyMigrations). Only successful results are recorded:
+// a failed request may be retried with the same id.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+#include <pqxx/transaction_base>
+
+#include "absl/status/statusor.h"
+#include "common/base/status_macros.h"
+
+namespace p06::db {
+
+inline constexpr char kRequestLogTable[] = "request_log";
+
+// The stored response of an earlier request with this id, or nullopt.
+// INVALID_ARGUMENT when the id was used for a different method or request.
+absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx,
+                                                         absl::string_view request_id,
+                                                         absl::string_view method,
+                                                         const google::protobuf::Message& request);
+
+// Records the response of a completed request.
+void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, absl::string_view method,
+                   const google::protobuf::Message& request, const google::protobuf::Message& response);
+
+// INVALID_ARGUMENT unless `request_id` is 1..128 printable ASCII without spaces.
+absl::Status ValidateRequestId(absl::string_view request_id);
+
+template <typename Response, typename Fn>
+absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, absl::string_view request_id,
+                                    absl::string_view method, const google::protobuf::Message& request,
+                                    Fn&& effect) {
+  if (request_id.empty()) return effect();  // The caller chose not to be idempotent.
+  RETURN_IF_ERROR(ValidateRequestId(request_id));
+  ASSIGN_OR_RETURN(std::optional<std::string> earlier, LookupRequest(tx, request_id, method, request));
+  if (earlier.has_value()) {
+    Response response;
+    if (!response.ParseFromString(*earlier)) return absl::InternalError("stored response unreadable");
+    return response;
+  }
+  ASSIGN_OR_RETURN(Response response, effect());
+  RecordRequest(tx, request_id, method, request, response);
+  return response;
+}
+
+}  // namespace p06::db

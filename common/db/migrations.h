@@ -1,0 +1,38 @@
+// Schema migrations: each service owns one PostgreSQL schema and an ordered list of
+// SQL files (services/<svc>/schema/NNN_name.sql, embedded at build time by
+// cmake/P06Migrations.cmake).
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace p06::db {
+
+struct Migration {
+  int version;       // NNN from the file name; strictly increasing.
+  const char* name;  // The file name, recorded beside the version.
+  const char* sql;
+};
+
+// Brings `schema` up to the newest of `migrations`:
+//  - creates the infrastructure tables every service schema has: schema_migrations
+//    and the request log of common/db/idempotency.h;
+//  - serialised across processes by a PostgreSQL advisory lock on the schema name, so
+//    replicas starting together apply each file once;
+//  - each pending file runs in its own transaction together with its record in
+//    <schema>.schema_migrations (version, name, checksum, applied_at);
+//  - refuses (FAILED_PRECONDITION) a database whose schema is newer than the binary, or
+//    whose applied file differs from the binary's (checksum mismatch);
+//  - INVALID_ARGUMENT for a bad schema name or an unordered list; UNAVAILABLE when the
+//    database cannot be reached. A failing file leaves the schema at the previous version.
+absl::Status ApplyMigrations(const std::string& conninfo, absl::string_view schema,
+                             std::span<const Migration> migrations);
+
+// The schema's current version (0 when none was applied).
+absl::StatusOr<int> CurrentSchemaVersion(const std::string& conninfo, absl::string_view schema);
+
+}  // namespace p06::db

@@ -1,0 +1,43 @@
+#include "common/grpc/client.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include "common/grpc/request_id.h"
+
+namespace p06 {
+
+namespace {
+constexpr char kServiceConfig[] = R"json({
+  "methodConfig": [{
+    "name": [{}],
+    "retryPolicy": {
+      "maxAttempts": 3,
+      "initialBackoff": "0.1s",
+      "maxBackoff": "1s",
+      "backoffMultiplier": 2,
+      "retryableStatusCodes": ["UNAVAILABLE"]
+    }
+  }]
+})json";
+}  // namespace
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(kServiceConfig);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  // Inside the cluster traffic is plain HTTP/2; the gateway terminates TLS at the edge.
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout,
+                          const std::string& request_id) {
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  ctx.AddMetadata(kRequestIdHeader, request_id.empty() ? NewRequestId() : request_id);
+}
+
+}  // namespace p06

@@ -1,0 +1,59 @@
+// A gRPC server operated the same way in every service: grpc.health.v1, server
+// reflection, the common interceptor, keepalive and message-size limits, and a
+// graceful drain.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace p06 {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 picks a free port; see Server::port().
+  int max_message_bytes = 16 << 20;
+};
+
+// A service to register, with its full name ("p06.directory.v1.DirectoryService")
+// for the health service: Foo::service_full_name() of the generated code.
+struct NamedService {
+  std::string name;
+  grpc::Service* service;  // Not owned; must outlive the server.
+};
+
+class Server {
+ public:
+  // Starts serving `services` and marks the server and each of them SERVING in
+  // grpc.health.v1. UNAVAILABLE if the port is taken.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options,
+                                                       const std::vector<NamedService>& services,
+                                                       prometheus::Registry& registry);
+  ~Server();
+
+  int port() const { return port_; }
+
+  // Marks the server NOT_SERVING, stops accepting new calls, lets in-flight calls run
+  // until `drain` has passed and cancels the rest. Returns when the server is stopped.
+  void Shutdown(absl::Duration drain);
+
+ private:
+  Server() = default;
+  void SetServing(bool serving);
+
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::string> names_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace p06

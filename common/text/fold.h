@@ -1,0 +1,28 @@
+// Vietnamese text handling with ICU: validation, NFC normalisation, and folding for
+// search and matching ("Cục Công nghệ  thông tin," and "cuc cong nghe thong tin" fold
+// to the same key).
+//
+// Thread-safe: the ICU normaliser instances are immutable singletons.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace p06::text {
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or stray bytes).
+bool IsValidUtf8(absl::string_view s);
+
+// Validates and normalises input text to NFC; CR LF and lone CR become LF.
+// INVALID_ARGUMENT (naming `field`) when `s` is not UTF-8.
+absl::StatusOr<std::string> NormalizeNfc(absl::string_view s, absl::string_view field = "text");
+
+// The search key of `s`: case folded, diacritics removed (NFD then marks dropped;
+// "đ"/"Đ", which have no decomposition, become "d"), punctuation and symbols turned
+// into spaces, runs of white space collapsed, trimmed. Invalid UTF-8 folds to "".
+std::string Fold(absl::string_view s);
+
+}  // namespace p06::text

@@ -1,0 +1,95 @@
+#include "services/directory/unit_validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/base/status_macros.h"
+#include "common/grpc/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "common/text/fold.h"
+
+namespace p06::directory {
+namespace {
+
+absl::Status NormalizeName(std::string* text, std::string field) {
+  ASSIGN_OR_RETURN(std::string nfc, text::NormalizeNfc(*text, field));
+  nfc = std::string(absl::StripAsciiWhitespace(nfc));
+  if (nfc.empty()) return InvalidField(field, "must not be empty");
+  if (nfc.size() > kMaxNameBytes) return InvalidField(field, absl::StrCat("longer than ", kMaxNameBytes, " bytes"));
+  if (text::Fold(nfc).empty()) return InvalidField(field, "has no letters or digits");
+  *text = std::move(nfc);
+  return absl::OkStatus();
+}
+
+bool IsValidCode(absl::string_view code) {
+  if (code.empty() || code.size() > 32) return false;
+  for (size_t i = 0; i < code.size(); ++i) {
+    char c = code[i];
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '.' || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsValidElectronicId(absl::string_view id) {
+  if (id.size() > 35) return false;
+  for (char c : id) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status NormalizeAndValidateUnit(v1::Unit& unit, absl::string_view prefix) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
+  if (!IsValidCode(unit.code())) {
+    return InvalidField(field("code"), "must be 1..32 of A-Z, 0-9 (then also _ . -), e.g. \"VPB\"");
+  }
+  RETURN_IF_ERROR(NormalizeName(unit.mutable_display_name(), field("display_name")));
+  if (unit.kind() == v1::UNIT_KIND_UNSPECIFIED || !v1::UnitKind_IsValid(unit.kind())) {
+    return InvalidField(field("kind"), "required");
+  }
+  if (!unit.parent().empty()) {
+    RETURN_IF_ERROR(ParseResourceId(unit.parent(), "units/*", field("parent")).status());
+  }
+  if (!IsValidElectronicId(unit.electronic_id())) {
+    return InvalidField(field("electronic_id"), "up to 35 of 0-9, A-Z and '.'");
+  }
+  if (unit.aliases_size() > kMaxAliases) return InvalidField(field("aliases"), absl::StrCat("at most ", kMaxAliases));
+  for (int i = 0; i < unit.aliases_size(); ++i) {
+    v1::Alias* a = unit.mutable_aliases(i);
+    RETURN_IF_ERROR(NormalizeName(a->mutable_text(), absl::StrCat(field("aliases"), "[", i, "].text")));
+    if (a->kind() == v1::ALIAS_KIND_UNSPECIFIED || !v1::AliasKind_IsValid(a->kind())) {
+      return InvalidField(absl::StrCat(field("aliases"), "[", i, "].kind"), "required");
+    }
+  }
+  if (unit.notification_endpoints_size() > kMaxEndpoints) {
+    return InvalidField(field("notification_endpoints"), absl::StrCat("at most ", kMaxEndpoints));
+  }
+  for (int i = 0; i < unit.notification_endpoints_size(); ++i) {
+    const auto& e = unit.notification_endpoints(i);
+    std::string f = absl::StrCat(field("notification_endpoints"), "[", i, "]");
+    if (e.channel() == v1::NotificationEndpoint::CHANNEL_UNSPECIFIED ||
+        !v1::NotificationEndpoint::Channel_IsValid(e.channel())) {
+      return InvalidField(f + ".channel", "required");
+    }
+    if (e.channel() == v1::NotificationEndpoint::CHANNEL_EMAIL &&
+        (e.address().find('@') == std::string::npos || e.address().size() > 254)) {
+      return InvalidField(f + ".address", "must be an e-mail address");
+    }
+    if (e.channel() == v1::NotificationEndpoint::CHANNEL_WEBHOOK &&
+        (e.address().rfind("https://", 0) != 0 && e.address().rfind("http://", 0) != 0)) {
+      return InvalidField(f + ".address", "must be an http(s) URL");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string UnitSearchText(const v1::Unit& unit) {
+  std::vector<std::string> parts = {text::Fold(unit.code()), text::Fold(unit.display_name())};
+  for (const auto& a : unit.aliases()) parts.push_back(text::Fold(a.text()));
+  return absl::StrJoin(parts, " | ");
+}
+
+}  // namespace p06::directory

@@ -1,0 +1,76 @@
+// p06ctl: the suite's command-line client, for people who work in a terminal and for
+// scripts (deploy/run.sh uses `p06ctl health` to wait for services).
+//
+//   p06ctl health   --target=127.0.0.1:7101 [--service=NAME] [--timeout=2s]
+//   p06ctl units    --target=127.0.0.1:7101 [--query=TEXT]
+//
+// Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
+#include <iostream>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc/client.h"
+#include "common/server/server_config.h"
+#include "p06/directory/v1/directory.grpc.pb.h"
+#include "services/p06ctl/health.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:7101", "host:port of the service to call.");
+ABSL_FLAG(std::string, service, "", "For health: the gRPC service name to check (empty: the server).");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
+ABSL_FLAG(std::string, query, "", "For units: text to search for.");
+
+namespace {
+
+int Fail(const grpc::Status& status) {
+  std::cerr << "error: " << status.error_code() << " " << status.error_message() << "\n";
+  return 1;
+}
+
+int ListUnits(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = p06::directory::v1::DirectoryService::NewStub(channel);
+  p06::directory::v1::ListUnitsRequest request;
+  request.set_query(absl::GetFlag(FLAGS_query));
+  request.set_page_size(500);
+  for (;;) {
+    grpc::ClientContext ctx;
+    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    p06::directory::v1::ListUnitsResponse response;
+    grpc::Status status = stub->ListUnits(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const auto& u : response.units()) {
+      std::cout << u.name() << "\t" << u.code() << "\t" << u.display_name() << "\n";
+    }
+    if (response.next_page_token().empty()) return 0;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units");
+  if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 2) {
+    std::cerr << "usage: p06ctl health|units [flags]; see --help\n";
+    return 2;
+  }
+  const std::string command = args[1];
+  auto channel = p06::MakeChannel(absl::GetFlag(FLAGS_target));
+  if (command == "health") {
+    grpc::Status status = p06::ctl::CheckHealth(channel, absl::GetFlag(FLAGS_service), absl::GetFlag(FLAGS_timeout));
+    if (!status.ok()) return Fail(status);
+    std::cout << "SERVING\n";
+    return 0;
+  }
+  if (command == "units") return ListUnits(channel);
+  std::cerr << "unknown command \"" << command << "\"; see --help\n";
+  return 2;
+}

@@ -1,0 +1,28 @@
+#include "common/grpc/resource_name.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/harness/status_matchers.h"
+
+namespace p06 {
+namespace {
+
+using ::p06::testing::StatusIs;
+
+TEST(ResourceNameTest, ParsesIds) {
+  EXPECT_EQ(*ParseResourceId("units/vpb", "units/*", "name"), "vpb");
+  auto ids = ParseResourceName("units/vpb/contacts/12", "units/*/contacts/*", "name");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, (std::vector<std::string>{"vpb", "12"}));
+}
+
+TEST(ResourceNameTest, RefusesMalformedNamesNamingTheField) {
+  for (const char* bad : {"", "units/", "units/VPB", "units/a", "groups/vpb", "units/vpb/x", "units/-x"}) {
+    EXPECT_THAT(ParseResourceId(bad, "units/*", "parent"),
+                StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("parent")))
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace p06
