@@ -111,12 +111,15 @@ class Families {
 
 class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
-  CallInterceptor(Families* families, ServerRpcInfo* info)
-      : families_(families), info_(info), start_(absl::Now()) {}
+  CallInterceptor(Families* families, std::atomic<int64_t>* in_flight, ServerRpcInfo* info)
+      : families_(families), in_flight_(in_flight), info_(info), start_(absl::Now()) {
+    in_flight_->fetch_add(1, std::memory_order_relaxed);
+  }
 
   ~CallInterceptor() override {
     // A call cancelled before its status was sent still counts as handled.
     if (metrics_ != nullptr && !finished_) Finish(grpc::StatusCode::CANCELLED, "cancelled");
+    in_flight_->fetch_sub(1, std::memory_order_release);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -169,6 +172,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   }
 
   Families* families_;
+  std::atomic<int64_t>* in_flight_;
   ServerRpcInfo* info_;
   absl::Time start_;
   MethodMetrics* metrics_ = nullptr;
@@ -178,20 +182,22 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit Factory(prometheus::Registry& registry) : families_(registry) {}
+  Factory(prometheus::Registry& registry, std::atomic<int64_t>& in_flight)
+      : families_(registry), in_flight_(in_flight) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
-    return new CallInterceptor(&families_, info);
+    return new CallInterceptor(&families_, &in_flight_, info);
   }
 
  private:
   Families families_;
+  std::atomic<int64_t>& in_flight_;
 };
 
 }  // namespace
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewServerInterceptorFactory(
-    prometheus::Registry& registry) {
-  return std::make_unique<Factory>(registry);
+    prometheus::Registry& registry, std::atomic<int64_t>& in_flight) {
+  return std::make_unique<Factory>(registry, in_flight);
 }
 
 }  // namespace p06

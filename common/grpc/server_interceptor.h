@@ -4,9 +4,12 @@
 //    the names the Prometheus gRPC ecosystem uses);
 //  - makes sure the call has a valid x-request-id (keeps the caller's, else assigns
 //    one) and echoes it in the response headers;
-//  - writes an access log line (debug level; warning for server-side failures).
+//  - writes an access log line (debug level; warning for server-side failures);
+//  - keeps the count of calls in flight, which a draining server waits for.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include <grpcpp/support/server_interceptor.h>
@@ -17,9 +20,9 @@ class Registry;
 
 namespace p06 {
 
-// Creates the factory; metric families are registered in `registry`, which must
-// outlive the server.
+// Creates the factory; metric families are registered in `registry`, and calls in
+// flight are counted in `in_flight`; both must outlive the server.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewServerInterceptorFactory(
-    prometheus::Registry& registry);
+    prometheus::Registry& registry, std::atomic<int64_t>& in_flight);
 
 }  // namespace p06

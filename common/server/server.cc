@@ -1,10 +1,14 @@
 #include "common/server/server.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/grpc/server_interceptor.h"
 
 namespace p06 {
@@ -34,7 +38,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(NewServerInterceptorFactory(registry));
+  interceptors.push_back(NewServerInterceptorFactory(registry, server->in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();
@@ -57,7 +61,15 @@ void Server::Shutdown(absl::Duration drain) {
   if (stopped_) return;
   stopped_ = true;
   SetServing(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  const absl::Time deadline = absl::Now() + drain;
+  // grpc::Server::Shutdown stops accepting at once, but then also waits for every
+  // client to close its connection, which idle clients do not do until the deadline.
+  // So: wait for the calls in flight here, then cancel what remains (nothing, unless
+  // the deadline passed), which closes the idle connections too.
+  std::thread stopper([&] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  while (InFlight() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  grpc_server_cancel_all_calls(server_->c_server());
+  stopper.join();
   server_->Wait();
 }
 

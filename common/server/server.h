@@ -3,6 +3,7 @@
 // graceful drain.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,13 +44,19 @@ class Server {
   int port() const { return port_; }
 
   // Marks the server NOT_SERVING, stops accepting new calls, lets in-flight calls run
-  // until `drain` has passed and cancels the rest. Returns when the server is stopped.
+  // until `drain` has passed and cancels the rest. Returns when the server is stopped:
+  // as soon as the last call in flight is done, not at the end of `drain` (idle client
+  // connections are closed then rather than waited for).
   void Shutdown(absl::Duration drain);
+
+  // Calls being served right now.
+  int64_t InFlight() const { return in_flight_.load(std::memory_order_acquire); }
 
  private:
   Server() = default;
   void SetServing(bool serving);
 
+  std::atomic<int64_t> in_flight_{0};  // Declared before server_: outlives it.
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> names_;
   int port_ = 0;

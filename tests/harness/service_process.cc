@@ -35,9 +35,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(const std:
   absl::StatusOr<Subprocess> child = Subprocess::Spawn(o);
   if (!child.ok()) return child.status();
   s->process_ = std::make_unique<Subprocess>(std::move(*child));
-  s->channel_ = MakeChannel(s->target());
   absl::Status ready = WaitForServing(s->target(), ready_timeout);
   if (!ready.ok()) return absl::Status(ready.code(), absl::StrCat(ready.message(), "; log:\n", s->Log()));
+  // Made once the server listens, so that it starts without reconnect backoff.
+  s->channel_ = MakeChannel(s->target());
   return s;
 }
 
@@ -49,11 +50,11 @@ std::string ServiceProcess::Log() const {
 }
 
 absl::Status WaitForServing(const std::string& target, absl::Duration timeout) {
-  auto channel = MakeChannel(target);
   const absl::Time deadline = absl::Now() + timeout;
   grpc::Status last;
   while (absl::Now() < deadline) {
-    last = ctl::CheckHealth(channel, "", absl::Milliseconds(500));
+    // A new channel each time: a channel that was refused waits out a reconnect backoff.
+    last = ctl::CheckHealth(MakeChannel(target), "", absl::Milliseconds(500));
     if (last.ok()) return absl::OkStatus();
     absl::SleepFor(absl::Milliseconds(50));
   }

@@ -1,0 +1,182 @@
+// The directory binary as operators run it: a real process, real signals, a real
+// PostgreSQL that goes away and comes back.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <future>
+#include <pqxx/pqxx>
+
+#include "common/grpc/client.h"
+#include "p06/directory/v1/directory.grpc.pb.h"
+#include "services/p06ctl/health.h"
+#include "tests/harness/pg_test.h"
+#include "tests/harness/service_process.h"
+#include "tests/harness/status_matchers.h"
+
+namespace p06 {
+namespace {
+
+namespace pb = ::p06::directory::v1;
+using ::p06::testing::ServiceProcess;
+using ::p06::testing::StatusIs;
+
+grpc::Status CreateUnit(const std::shared_ptr<grpc::Channel>& channel, const std::string& id, const std::string& code) {
+  pb::CreateUnitRequest req;
+  req.set_unit_id(id);
+  req.mutable_unit()->set_code(code);
+  req.mutable_unit()->set_display_name("Văn phòng Bộ");
+  req.mutable_unit()->set_kind(pb::UNIT_KIND_OFFICE);
+  req.mutable_unit()->set_in_ministry(true);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  pb::Unit unit;
+  return pb::DirectoryService::NewStub(channel)->CreateUnit(&ctx, req, &unit);
+}
+
+grpc::Status GetUnit(const std::shared_ptr<grpc::Channel>& channel, const std::string& id,
+                     absl::Duration timeout = absl::Seconds(5)) {
+  pb::GetUnitRequest req;
+  req.set_name("units/" + id);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  pb::Unit unit;
+  return pb::DirectoryService::NewStub(channel)->GetUnit(&ctx, req, &unit);
+}
+
+class ServiceLifecycleTest : public ::p06::testing::PgTest {
+ protected:
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> StartDirectory(std::vector<std::string> flags = {}) {
+    return ServiceProcess::Start(P06_DIRECTORY_BINARY, database_url(), std::move(flags));
+  }
+};
+
+TEST_F(ServiceLifecycleTest, ServesHealthAndMetricsThatPromtoolAccepts) {
+  auto service = StartDirectory();
+  ASSERT_OK(service);
+  ASSERT_TRUE(CreateUnit((*service)->channel(), "vpb", "VPB").ok());
+  EXPECT_TRUE(GetUnit((*service)->channel(), "vpb").ok());
+  EXPECT_TRUE(ctl::CheckHealth((*service)->channel(), "p06.directory.v1.DirectoryService", absl::Seconds(2)).ok());
+
+  absl::StatusOr<std::string> metrics = ::p06::testing::HttpGet((*service)->metrics_port(), "/metrics");
+  ASSERT_OK(metrics);
+  EXPECT_NE(metrics->find("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"GetUnit\""), std::string::npos);
+  EXPECT_NE(metrics->find("p06_build_info{"), std::string::npos);
+  EXPECT_NE(metrics->find("p06_db_pool_in_use_connections"), std::string::npos);
+
+  const char* promtool = "/usr/bin/promtool";
+  if (access(promtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (deploy/install-deps.sh installs it)";
+  std::string file = "/tmp/p06-metrics-" + std::to_string(getpid()) + ".txt";
+  std::ofstream(file) << *metrics;
+  absl::Status check = ::p06::testing::Run({.argv = {"/bin/sh", "-c", std::string(promtool) + " check metrics < " + file}});
+  unlink(file.c_str());
+  EXPECT_OK(check);
+}
+
+TEST_F(ServiceLifecycleTest, SigtermLetsInFlightCallsFinishRefusesNewOnesAndExitsZero) {
+  auto service = StartDirectory({"--drain_deadline=10s"});
+  ASSERT_OK(service);
+  ASSERT_TRUE(CreateUnit((*service)->channel(), "vpb", "VPB").ok());
+
+  // Hold a lock that every GetUnit waits for, so that calls are in flight on demand.
+  pqxx::connection blocker(database_url());
+  pqxx::work lock_tx(blocker);
+  lock_tx.exec0("LOCK TABLE directory.units IN ACCESS EXCLUSIVE MODE");
+
+  std::vector<std::future<grpc::Status>> in_flight;
+  for (int i = 0; i < 4; ++i) {
+    in_flight.push_back(std::async(std::launch::async, [&] { return GetUnit((*service)->channel(), "vpb", absl::Seconds(20)); }));
+  }
+  // Wait until all four are blocked on the lock inside PostgreSQL.
+  pqxx::connection observer(database_url());
+  for (int waiting = 0; waiting < 4;) {
+    pqxx::nontransaction tx(observer);
+    waiting = tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'p06-directory'"
+                       " AND wait_event_type = 'Lock'")[0].as<int>();
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+
+  const absl::Time sigterm_at = absl::Now();
+  (*service)->process().Signal(SIGTERM);
+  // New calls are refused: wait until a fresh channel cannot even get a health answer.
+  grpc::Status refused;
+  for (absl::Time give_up = absl::Now() + absl::Seconds(5); absl::Now() < give_up;) {
+    refused = ctl::CheckHealth(MakeChannel((*service)->target()), "", absl::Milliseconds(500));
+    if (!refused.ok()) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(GetUnit(MakeChannel((*service)->target()), "vpb", absl::Seconds(2)),
+              StatusIs(absl::StatusCode::kUnavailable));
+
+  lock_tx.commit();  // Release: the in-flight calls may now finish.
+  for (auto& call : in_flight) EXPECT_TRUE(call.get().ok());
+  absl::StatusOr<int> exit_code = (*service)->process().Wait(absl::Seconds(10));
+  ASSERT_OK(exit_code);
+  EXPECT_EQ(*exit_code, 0);
+  EXPECT_LT(absl::Now() - sigterm_at, absl::Seconds(10));
+}
+
+TEST_F(ServiceLifecycleTest, SecondStartReusesTheData) {
+  {
+    auto first = StartDirectory();
+    ASSERT_OK(first);
+    ASSERT_TRUE(CreateUnit((*first)->channel(), "vpb", "VPB").ok());
+    (*first)->process().Signal(SIGTERM);
+    ASSERT_EQ(*(*first)->process().Wait(absl::Seconds(15)), 0);
+  }
+  auto second = StartDirectory();
+  ASSERT_OK(second);
+  EXPECT_TRUE(GetUnit((*second)->channel(), "vpb").ok());
+  EXPECT_EQ((*second)->Log().find("migration applied"), std::string::npos) << (*second)->Log();
+}
+
+TEST_F(ServiceLifecycleTest, InvalidConfigurationExitsOneNamingTheSetting) {
+  ::p06::testing::SpawnOptions o{.argv = {P06_DIRECTORY_BINARY, "--database_url=" + database_url(), "--db_pool_size=0"}};
+  std::string log = "/tmp/p06-badconfig-" + std::to_string(getpid()) + ".log";
+  o.output_file = log;
+  auto child = ::p06::testing::Subprocess::Spawn(o);
+  ASSERT_OK(child);
+  EXPECT_EQ(*child->Wait(absl::Seconds(10)), 1);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  unlink(log.c_str());
+  EXPECT_NE(text.find("db_pool_size"), std::string::npos) << text;
+}
+
+// PostgreSQL stops and starts again under a running service: calls fail fast with
+// UNAVAILABLE meanwhile, and succeed again soon after, without restarting the service.
+TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRestart) {
+  // A cluster of its own: stopping the shared one would disturb other tests.
+  auto cluster = ::p06::testing::PgCluster::Create();
+  ASSERT_OK(cluster);
+  auto url = (*cluster)->CreateDatabase();
+  ASSERT_OK(url);
+  auto service = ServiceProcess::Start(P06_DIRECTORY_BINARY, *url);
+  ASSERT_OK(service);
+  auto channel = (*service)->channel();
+  ASSERT_TRUE(CreateUnit(channel, "vpb", "VPB").ok());
+  ASSERT_TRUE(GetUnit(channel, "vpb").ok());
+
+  ASSERT_OK((*cluster)->Stop());
+  for (int i = 0; i < 5; ++i) {
+    absl::Time start = absl::Now();
+    EXPECT_THAT(GetUnit(channel, "vpb", absl::Seconds(5)), StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // Answered, not left to the deadline.
+  }
+  EXPECT_THAT((*service)->process().Wait(absl::ZeroDuration()), StatusIs(absl::StatusCode::kDeadlineExceeded))
+      << "the service must still be running";
+
+  ASSERT_OK((*cluster)->Start());
+  const absl::Time back = absl::Now();
+  grpc::Status status;
+  while (!(status = GetUnit(channel, "vpb", absl::Seconds(2))).ok() && absl::Now() - back < absl::Seconds(10)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_LT(absl::Now() - back, absl::Seconds(2));
+}
+
+}  // namespace
+}  // namespace p06
