@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything the suite needs to build, run and test, from Debian's packages
+# and npm, and only what is missing. Safe to run any number of times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  g++ cmake ninja-build pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libpqxx-dev prometheus-cpp-dev libicu-dev
+  libgtest-dev libgmock-dev
+  postgresql-15 postgresql-client-15
+  prometheus  # promtool, to check the metrics exposition
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# Node.js and npm run buf (proto lint and breaking checks); any install of them will do.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x deploy/tools/node_modules/.bin/buf ]]; then
+  echo "install-deps: installing npm tools (buf)"
+  npm ci --prefix deploy/tools --no-audit --no-fund --loglevel=error
+fi

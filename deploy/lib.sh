@@ -1,0 +1,60 @@
+# Shared by deploy/run.sh and deploy/test.sh: building, and a private PostgreSQL cluster.
+# Source it; it defines functions and variables only.
+
+P06_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+P06_BUILD_DIR="${P06_BUILD_DIR:-$P06_ROOT/build}"
+
+# Configures (once) and builds everything into $P06_BUILD_DIR.
+p06_build() {
+  local extra=()
+  [[ "${P06_SANITIZE:-0}" == 1 ]] && extra+=(-DP06_SANITIZE=ON)
+  if [[ ! -f "$P06_BUILD_DIR/build.ninja" ]]; then
+    cmake -S "$P06_ROOT" -B "$P06_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${extra[@]}"
+  fi
+  # Two jobs: a gRPC translation unit takes about 1 GiB of memory and the box has 2 cores.
+  cmake --build "$P06_BUILD_DIR" -j "${P06_BUILD_JOBS:-2}"
+}
+
+p06_pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [[ -n "$dir" ]] || { echo "no PostgreSQL server binaries; run deploy/install-deps.sh" >&2; return 1; }
+  echo "$dir"
+}
+
+# Runs a PostgreSQL tool as the postgres user when we are root (it refuses root).
+p06_as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts (initialising on first use) a private cluster in $1 on port $2, with a
+# password kept in $1/password, and prints its URL for database "p06".
+p06_pg_start() {
+  local data="$1" port="$2" bin
+  bin=$(p06_pg_bin)
+  mkdir -p "$data"
+  if [[ ! -f "$data/password" ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '+/=' > "$data/password")
+  fi
+  [[ $(id -u) -eq 0 ]] && chown postgres "$data" "$data/password"
+  if [[ ! -f "$data/pg/PG_VERSION" ]]; then
+    echo "run: initialising PostgreSQL in $data/pg" >&2
+    p06_as_pg "$bin/initdb" -D "$data/pg" -U postgres --auth=scram-sha-256 --pwfile="$data/password" \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! p06_as_pg "$bin/pg_ctl" status -D "$data/pg" >/dev/null 2>&1; then
+    p06_as_pg "$bin/pg_ctl" start -w -t 60 -D "$data/pg" -l "$data/postgres.log" \
+      -o "-p $port -k $data -c listen_addresses=127.0.0.1" >/dev/null
+  fi
+  local url_base="postgresql://postgres:$(cat "$data/password")@127.0.0.1:$port"
+  if ! psql -X -q "$url_base/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'p06'" | grep -q 1; then
+    psql -X -q "$url_base/postgres" -c "CREATE DATABASE p06" >/dev/null
+  fi
+  echo "$url_base/p06"
+}
+
+p06_pg_stop() {
+  local data="$1" bin
+  bin=$(p06_pg_bin)
+  p06_as_pg "$bin/pg_ctl" stop -D "$data/pg" -m fast >/dev/null 2>&1 || true
+}
