@@ -2,6 +2,8 @@
 //
 //   RETURN_IF_ERROR(DoThing());
 //   ASSIGN_OR_RETURN(Unit unit, repo.Get(id));
+//
+// ASSIGN_OR_RETURN expands to several statements: brace it inside an if.
 #pragma once
 
 #include "absl/status/status.h"

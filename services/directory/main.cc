@@ -1,28 +1,6 @@
 // The directory service binary. See README.md for flags and ports.
 #include "common/server/run_service.h"
-#include "services/directory/directory.h"
-#include "services/directory/directory_grpc.h"
-#include "services/directory/storage/pg_directory_store.h"
-
-std::span<const p06::db::Migration> DirectoryMigrations();
-
-namespace {
-
-// The directory's object graph, in construction order.
-class DirectoryBundle final : public p06::ServiceBundle {
- public:
-  explicit DirectoryBundle(p06::ServiceContext& ctx) : store_(ctx.pool), directory_(store_, ctx.clock), grpc_(directory_) {}
-  std::vector<p06::NamedService> GrpcServices() override {
-    return {{p06::directory::pb::DirectoryService::service_full_name(), &grpc_}};
-  }
-
- private:
-  p06::directory::PgDirectoryStore store_;
-  p06::directory::Directory directory_;
-  p06::directory::DirectoryGrpc grpc_;
-};
-
-}  // namespace
+#include "services/directory/directory_bundle.h"
 
 int main(int argc, char** argv) {
   return p06::RunServiceMain(argc, argv,
@@ -30,6 +8,8 @@ int main(int argc, char** argv) {
                               .migrations = DirectoryMigrations(),
                               .make_bundle = [](p06::ServiceContext& ctx)
                                   -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
-                                return std::make_unique<DirectoryBundle>(ctx);
+                                auto bundle = p06::directory::DirectoryBundle::Create(ctx);
+                                if (!bundle.ok()) return bundle.status();
+                                return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
                               }});
 }

@@ -4,14 +4,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
+#include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
 
 namespace p06::directory {
-namespace {
 
-absl::Status NormalizeName(std::string* text, std::string field) {
+absl::Status NormalizeName(std::string* text, const std::string& field) {
   ASSIGN_OR_RETURN(std::string nfc, text::NormalizeNfc(*text, field));
   nfc = std::string(absl::StripAsciiWhitespace(nfc));
   if (nfc.empty()) return InvalidField(field, "must not be empty");
@@ -20,6 +20,8 @@ absl::Status NormalizeName(std::string* text, std::string field) {
   *text = std::move(nfc);
   return absl::OkStatus();
 }
+
+namespace {
 
 bool IsValidCode(absl::string_view code) {
   if (code.empty() || code.size() > 32) return false;
@@ -56,14 +58,7 @@ absl::Status NormalizeAndValidateUnit(v1::Unit& unit, absl::string_view prefix) 
   if (!IsValidElectronicId(unit.electronic_id())) {
     return InvalidField(field("electronic_id"), "up to 35 of 0-9, A-Z and '.'");
   }
-  if (unit.aliases_size() > kMaxAliases) return InvalidField(field("aliases"), absl::StrCat("at most ", kMaxAliases));
-  for (int i = 0; i < unit.aliases_size(); ++i) {
-    v1::Alias* a = unit.mutable_aliases(i);
-    RETURN_IF_ERROR(NormalizeName(a->mutable_text(), absl::StrCat(field("aliases"), "[", i, "].text")));
-    if (a->kind() == v1::ALIAS_KIND_UNSPECIFIED || !v1::AliasKind_IsValid(a->kind())) {
-      return InvalidField(absl::StrCat(field("aliases"), "[", i, "].kind"), "required");
-    }
-  }
+  RETURN_IF_ERROR(NormalizeAndValidateAliases(unit.mutable_aliases(), field("aliases")));
   if (unit.notification_endpoints_size() > kMaxEndpoints) {
     return InvalidField(field("notification_endpoints"), absl::StrCat("at most ", kMaxEndpoints));
   }
@@ -82,6 +77,55 @@ absl::Status NormalizeAndValidateUnit(v1::Unit& unit, absl::string_view prefix) 
         (e.address().rfind("https://", 0) != 0 && e.address().rfind("http://", 0) != 0)) {
       return InvalidField(f + ".address", "must be an http(s) URL");
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeAndValidateAliases(google::protobuf::RepeatedPtrField<v1::Alias>* aliases,
+                                         const std::string& field) {
+  if (aliases->size() > kMaxAliases) return InvalidField(field, absl::StrCat("at most ", kMaxAliases));
+  for (int i = 0; i < aliases->size(); ++i) {
+    v1::Alias* a = aliases->Mutable(i);
+    RETURN_IF_ERROR(NormalizeName(a->mutable_text(), absl::StrCat(field, "[", i, "].text")));
+    if (a->kind() == v1::ALIAS_KIND_UNSPECIFIED || !v1::AliasKind_IsValid(a->kind())) {
+      return InvalidField(absl::StrCat(field, "[", i, "].kind"), "required");
+    }
+    if (!IsUnset(a->until())) RETURN_IF_ERROR(FromProtoDate(a->until(), absl::StrCat(field, "[", i, "].until")).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeAndValidateGroup(v1::Group& group, absl::string_view prefix) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
+  RETURN_IF_ERROR(NormalizeName(group.mutable_display_name(), field("display_name")));
+  if (group.kind() == v1::Group::KIND_UNSPECIFIED || !v1::Group::Kind_IsValid(group.kind())) {
+    return InvalidField(field("kind"), "required");
+  }
+  RETURN_IF_ERROR(NormalizeAndValidateAliases(group.mutable_aliases(), field("aliases")));
+  if (group.kind() != v1::Group::KIND_EXPLICIT && group.members_size() > 0) {
+    return InvalidField(field("members"), "only explicit groups list members; the others are computed");
+  }
+  if (group.members_size() > kMaxMembers) return InvalidField(field("members"), absl::StrCat("at most ", kMaxMembers));
+  for (int i = 0; i < group.members_size(); ++i) {
+    RETURN_IF_ERROR(ParseResourceId(group.members(i), "units/*", absl::StrCat(field("members"), "[", i, "]")).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NormalizeAndValidateContact(v1::Contact& contact, absl::string_view prefix) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
+  RETURN_IF_ERROR(NormalizeName(contact.mutable_full_name(), field("full_name")));
+  if (contact.role() == v1::Contact::ROLE_UNSPECIFIED || !v1::Contact::Role_IsValid(contact.role())) {
+    return InvalidField(field("role"), "required");
+  }
+  ASSIGN_OR_RETURN(*contact.mutable_title(), text::NormalizeNfc(contact.title(), field("title")));
+  if (contact.title().size() > kMaxNameBytes) return InvalidField(field("title"), "too long");
+  if (!contact.email().empty() && (contact.email().find('@') == std::string::npos || contact.email().size() > 254 ||
+                                   !text::IsValidUtf8(contact.email()))) {
+    return InvalidField(field("email"), "must be an e-mail address");
+  }
+  if (contact.phone().size() > 30 || contact.phone().find_first_not_of("0123456789+-. ()") != std::string::npos) {
+    return InvalidField(field("phone"), "up to 30 of digits, spaces and + - . ( )");
   }
   return absl::OkStatus();
 }

@@ -55,8 +55,8 @@ class ServiceLifecycleTest : public ::p06::testing::PgTest {
 TEST_F(ServiceLifecycleTest, ServesHealthAndMetricsThatPromtoolAccepts) {
   auto service = StartDirectory();
   ASSERT_OK(service);
-  ASSERT_TRUE(CreateUnit((*service)->channel(), "vpb", "VPB").ok());
-  EXPECT_TRUE(GetUnit((*service)->channel(), "vpb").ok());
+  ASSERT_TRUE(CreateUnit((*service)->channel(), "e2e-unit", "E2EUNIT").ok());
+  EXPECT_TRUE(GetUnit((*service)->channel(), "e2e-unit").ok());
   EXPECT_TRUE(ctl::CheckHealth((*service)->channel(), "p06.directory.v1.DirectoryService", absl::Seconds(2)).ok());
 
   absl::StatusOr<std::string> metrics = ::p06::testing::HttpGet((*service)->metrics_port(), "/metrics");
@@ -77,7 +77,7 @@ TEST_F(ServiceLifecycleTest, ServesHealthAndMetricsThatPromtoolAccepts) {
 TEST_F(ServiceLifecycleTest, SigtermLetsInFlightCallsFinishRefusesNewOnesAndExitsZero) {
   auto service = StartDirectory({"--drain_deadline=10s"});
   ASSERT_OK(service);
-  ASSERT_TRUE(CreateUnit((*service)->channel(), "vpb", "VPB").ok());
+  ASSERT_TRUE(CreateUnit((*service)->channel(), "e2e-unit", "E2EUNIT").ok());
 
   // Hold a lock that every GetUnit waits for, so that calls are in flight on demand.
   pqxx::connection blocker(database_url());
@@ -86,7 +86,7 @@ TEST_F(ServiceLifecycleTest, SigtermLetsInFlightCallsFinishRefusesNewOnesAndExit
 
   std::vector<std::future<grpc::Status>> in_flight;
   for (int i = 0; i < 4; ++i) {
-    in_flight.push_back(std::async(std::launch::async, [&] { return GetUnit((*service)->channel(), "vpb", absl::Seconds(20)); }));
+    in_flight.push_back(std::async(std::launch::async, [&] { return GetUnit((*service)->channel(), "e2e-unit", absl::Seconds(20)); }));
   }
   // Wait until all four are blocked on the lock inside PostgreSQL.
   pqxx::connection observer(database_url());
@@ -107,7 +107,7 @@ TEST_F(ServiceLifecycleTest, SigtermLetsInFlightCallsFinishRefusesNewOnesAndExit
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_FALSE(refused.ok());
-  EXPECT_THAT(GetUnit(MakeChannel((*service)->target()), "vpb", absl::Seconds(2)),
+  EXPECT_THAT(GetUnit(MakeChannel((*service)->target()), "e2e-unit", absl::Seconds(2)),
               StatusIs(absl::StatusCode::kUnavailable));
 
   lock_tx.commit();  // Release: the in-flight calls may now finish.
@@ -122,13 +122,13 @@ TEST_F(ServiceLifecycleTest, SecondStartReusesTheData) {
   {
     auto first = StartDirectory();
     ASSERT_OK(first);
-    ASSERT_TRUE(CreateUnit((*first)->channel(), "vpb", "VPB").ok());
+    ASSERT_TRUE(CreateUnit((*first)->channel(), "e2e-unit", "E2EUNIT").ok());
     (*first)->process().Signal(SIGTERM);
     ASSERT_EQ(*(*first)->process().Wait(absl::Seconds(15)), 0);
   }
   auto second = StartDirectory();
   ASSERT_OK(second);
-  EXPECT_TRUE(GetUnit((*second)->channel(), "vpb").ok());
+  EXPECT_TRUE(GetUnit((*second)->channel(), "e2e-unit").ok());
   EXPECT_EQ((*second)->Log().find("migration applied"), std::string::npos) << (*second)->Log();
 }
 
@@ -156,13 +156,13 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
   auto service = ServiceProcess::Start(P06_DIRECTORY_BINARY, *url);
   ASSERT_OK(service);
   auto channel = (*service)->channel();
-  ASSERT_TRUE(CreateUnit(channel, "vpb", "VPB").ok());
-  ASSERT_TRUE(GetUnit(channel, "vpb").ok());
+  ASSERT_TRUE(CreateUnit(channel, "e2e-unit", "E2EUNIT").ok());
+  ASSERT_TRUE(GetUnit(channel, "e2e-unit").ok());
 
   ASSERT_OK((*cluster)->Stop());
   for (int i = 0; i < 5; ++i) {
     absl::Time start = absl::Now();
-    EXPECT_THAT(GetUnit(channel, "vpb", absl::Seconds(5)), StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_THAT(GetUnit(channel, "e2e-unit", absl::Seconds(5)), StatusIs(absl::StatusCode::kUnavailable));
     EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // Answered, not left to the deadline.
   }
   EXPECT_THAT((*service)->process().Wait(absl::ZeroDuration()), StatusIs(absl::StatusCode::kDeadlineExceeded))
@@ -171,7 +171,7 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
   ASSERT_OK((*cluster)->Start());
   const absl::Time back = absl::Now();
   grpc::Status status;
-  while (!(status = GetUnit(channel, "vpb", absl::Seconds(2))).ok() && absl::Now() - back < absl::Seconds(10)) {
+  while (!(status = GetUnit(channel, "e2e-unit", absl::Seconds(2))).ok() && absl::Now() - back < absl::Seconds(10)) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_TRUE(status.ok()) << status.error_message();

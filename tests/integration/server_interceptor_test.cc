@@ -10,14 +10,10 @@
 #include "common/grpc/client.h"
 #include "common/grpc/request_id.h"
 #include "common/server/server.h"
-#include "services/directory/directory.h"
-#include "services/directory/directory_grpc.h"
-#include "services/directory/storage/pg_directory_store.h"
+#include "services/directory/directory_bundle.h"
 #include "services/p06ctl/health.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/status_matchers.h"
-
-std::span<const p06::db::Migration> DirectoryMigrations();
 
 namespace p06 {
 namespace {
@@ -32,11 +28,13 @@ class ServerInterceptorTest : public ::p06::testing::PgTest {
     PgTest::SetUp();
     db::PoolOptions options{.url = database_url(), .schema = "directory"};
     ASSERT_OK(db::ApplyMigrations(db::BuildConnectionString(options), "directory", DirectoryMigrations()));
+    config_.db = options;
     pool_ = std::make_unique<db::Pool>(options, &registry_);
-    store_ = std::make_unique<directory::PgDirectoryStore>(*pool_);
-    directory_ = std::make_unique<directory::Directory>(*store_, SystemClock::Get());
-    grpc_ = std::make_unique<directory::DirectoryGrpc>(*directory_);
-    auto server = Server::Start({}, {{pb::DirectoryService::service_full_name(), grpc_.get()}}, registry_);
+    ServiceContext ctx{config_, *pool_, registry_, SystemClock::Get()};
+    auto bundle = directory::DirectoryBundle::Create(ctx);
+    ASSERT_OK(bundle);
+    bundle_ = std::move(*bundle);
+    auto server = Server::Start({}, bundle_->GrpcServices(), registry_);
     ASSERT_OK(server);
     server_ = std::move(*server);
     channel_ = MakeChannel("127.0.0.1:" + std::to_string(server_->port()));
@@ -44,15 +42,15 @@ class ServerInterceptorTest : public ::p06::testing::PgTest {
   }
   void TearDown() override {
     server_.reset();
+    bundle_.reset();
     PgTest::TearDown();
   }
   std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
 
   prometheus::Registry registry_;
+  ServerConfig config_;
   std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<directory::PgDirectoryStore> store_;
-  std::unique_ptr<directory::Directory> directory_;
-  std::unique_ptr<directory::DirectoryGrpc> grpc_;
+  std::unique_ptr<directory::DirectoryBundle> bundle_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::DirectoryService::Stub> stub_;

@@ -24,6 +24,7 @@ CREATE TABLE unit_aliases (
   ordinal  integer NOT NULL,
   text     text NOT NULL CHECK (length(text) BETWEEN 1 AND 300),
   kind     smallint NOT NULL CHECK (kind BETWEEN 1 AND 3),
+  until    date,  -- FORMER_NAME: first day the name no longer applied
   PRIMARY KEY (unit_id, ordinal)
 );
 
@@ -85,3 +86,11 @@ CREATE TABLE directory_revision (
   revision   bigint NOT NULL
 );
 INSERT INTO directory_revision VALUES (true, 0);
+
+-- The sector's abbreviations, expanded when names are matched, so that a name and its
+-- abbreviated form ("Cục CNTT", "Cục Công nghệ thông tin") meet on one key.
+-- abbreviation is folded (lower case, no marks); expansion is written as in documents.
+CREATE TABLE abbreviations (
+  abbreviation  text PRIMARY KEY CHECK (abbreviation ~ '^[a-z0-9]+$'),
+  expansion     text NOT NULL CHECK (length(expansion) BETWEEN 1 AND 200)
+);

@@ -1,18 +1,22 @@
 // Storage of the directory: the interface the logic depends on. The PostgreSQL
 // implementation is pg_directory_store.h; SQL lives only there.
+//
+// Every method is one transaction. Mutations take the request (for idempotency: a
+// retry with the same request_id returns the first result) and bump the directory
+// revision, which notifies every replica to rebuild its name index.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "p06/directory/v1/directory.pb.h"
+#include "services/directory/resolution/name_index.h"
 
 namespace p06::directory {
-
-namespace pb = ::p06::directory::v1;
 
 struct UnitQuery {
   pb::UnitKind kind = pb::UNIT_KIND_UNSPECIFIED;
@@ -24,19 +28,59 @@ struct UnitQuery {
   int limit = 50;
 };
 
-// Every method is one transaction. Errors follow the RPC contracts in directory.proto.
+// Computes a unit's new state from its current one, inside the update's transaction.
+using UnitMutation = std::function<absl::StatusOr<pb::Unit>(const pb::Unit& current)>;
+
 class DirectoryStore {
  public:
   virtual ~DirectoryStore() = default;
 
+  // Everything the name index needs, read in one consistent snapshot.
+  virtual absl::StatusOr<DirectorySnapshot> LoadSnapshot() = 0;
+  // The current revision (bumped by every change).
+  virtual absl::StatusOr<int64_t> Revision() = 0;
+  // Fills search_text of rows that have none (reference data loaded by migrations).
+  virtual absl::Status BackfillSearchText(const std::function<std::string(const pb::Unit&)>& search_text) = 0;
+
   // NOT_FOUND when no unit has this id.
   virtual absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) = 0;
-  // Units in code order.
   virtual absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) = 0;
-  // Stores a validated unit. ALREADY_EXISTS (id or code), FAILED_PRECONDITION (parent).
-  // With a request_id, a retry returns the first result.
-  virtual absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request,
-                                              const std::string& search_text) = 0;
+  // ALREADY_EXISTS (id or code), FAILED_PRECONDITION (parent missing).
+  virtual absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request, const std::string& search_text) = 0;
+  // Read-modify-write of one unit under a row lock: `mutate` sees the current unit and
+  // returns the new one (etag checks belong in `mutate`). Writes every writable field,
+  // aliases and endpoints; ALREADY_EXISTS (code), FAILED_PRECONDITION (parent missing
+  // or a parent cycle). `method` and `request` key idempotency.
+  virtual absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view unit_id, absl::string_view method,
+                                              const google::protobuf::Message& request, absl::string_view request_id,
+                                              const UnitMutation& mutate,
+                                              const std::function<std::string(const pb::Unit&)>& search_text) = 0;
+  // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
+  // one transaction. FAILED_PRECONDITION unless every unit is ACTIVE, every successor
+  // is ACTIVE and none is among the units; ABORTED when `etag` (one unit only) is stale.
+  virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids,
+                                                         pb::UnitState state, absl::CivilDay date,
+                                                         const std::vector<std::string>& successor_ids,
+                                                         absl::string_view etag, absl::string_view method,
+                                                         const google::protobuf::Message& request,
+                                                         absl::string_view request_id) = 0;
+
+  virtual absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) = 0;
+  virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;
+  // ALREADY_EXISTS, FAILED_PRECONDITION (a member missing).
+  virtual absl::StatusOr<pb::Group> CreateGroup(const pb::CreateGroupRequest& request) = 0;
+  // Replaces display name, aliases and members; ABORTED when `etag` is stale.
+  virtual absl::StatusOr<pb::Group> UpdateGroup(const pb::UpdateGroupRequest& request, const pb::Group& updated) = 0;
+
+  virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
+                                                                int limit) = 0;
+  virtual absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) = 0;
+  virtual absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request, absl::string_view unit_id) = 0;
+  // Replaces the writable fields; ABORTED when `etag` is stale.
+  virtual absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
+                                                    int64_t contact_id, const pb::Contact& updated) = 0;
+  virtual absl::Status DeleteContact(const pb::DeleteContactRequest& request, absl::string_view unit_id,
+                                     int64_t contact_id) = 0;
 };
 
 }  // namespace p06::directory

@@ -1,7 +1,7 @@
-// DirectoryStore on PostgreSQL (schema "directory", see ../schema/).
+// DirectoryStore on PostgreSQL (schema "directory", see ../schema/). The methods are
+// split by aggregate: pg_units.cc, pg_groups.cc, pg_contacts.cc, pg_snapshot.cc.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include "common/db/pool.h"
 #include "services/directory/storage/directory_store.h"
 
@@ -11,10 +11,35 @@ class PgDirectoryStore final : public DirectoryStore {
  public:
   explicit PgDirectoryStore(db::Pool& pool) : pool_(pool) {}
 
+  absl::StatusOr<DirectorySnapshot> LoadSnapshot() override;
+  absl::StatusOr<int64_t> Revision() override;
+  absl::Status BackfillSearchText(const std::function<std::string(const pb::Unit&)>& search_text) override;
+
   absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) override;
   absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) override;
-  absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request,
-                                      const std::string& search_text) override;
+  absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request, const std::string& search_text) override;
+  absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view unit_id, absl::string_view method,
+                                      const google::protobuf::Message& request, absl::string_view request_id,
+                                      const UnitMutation& mutate,
+                                      const std::function<std::string(const pb::Unit&)>& search_text) override;
+  absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids, pb::UnitState state,
+                                                 absl::CivilDay date, const std::vector<std::string>& successor_ids,
+                                                 absl::string_view etag, absl::string_view method,
+                                                 const google::protobuf::Message& request,
+                                                 absl::string_view request_id) override;
+
+  absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) override;
+  absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) override;
+  absl::StatusOr<pb::Group> CreateGroup(const pb::CreateGroupRequest& request) override;
+  absl::StatusOr<pb::Group> UpdateGroup(const pb::UpdateGroupRequest& request, const pb::Group& updated) override;
+
+  absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id, int limit) override;
+  absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) override;
+  absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request, absl::string_view unit_id) override;
+  absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
+                                            int64_t contact_id, const pb::Contact& updated) override;
+  absl::Status DeleteContact(const pb::DeleteContactRequest& request, absl::string_view unit_id,
+                             int64_t contact_id) override;
 
  private:
   db::Pool& pool_;

@@ -1,0 +1,36 @@
+// The directory's object graph, built the same way by main.cc and by the tests:
+// store → name index refresher → logic → gRPC adapter.
+#pragma once
+
+#include <memory>
+
+#include "common/server/run_service.h"
+#include "services/directory/directory.h"
+#include "services/directory/directory_grpc.h"
+#include "services/directory/resolution/index_refresher.h"
+#include "services/directory/storage/pg_directory_store.h"
+
+std::span<const p06::db::Migration> DirectoryMigrations();
+
+namespace p06::directory {
+
+class DirectoryBundle final : public ServiceBundle {
+ public:
+  // Fills the search text of reference data loaded by migrations, builds the first
+  // name index and starts listening for changes. UNAVAILABLE without a database.
+  static absl::StatusOr<std::unique_ptr<DirectoryBundle>> Create(ServiceContext& ctx);
+
+  std::vector<NamedService> GrpcServices() override;
+  Directory& directory() { return directory_; }
+  IndexRefresher& index() { return index_; }
+
+ private:
+  explicit DirectoryBundle(ServiceContext& ctx);
+
+  PgDirectoryStore store_;
+  IndexRefresher index_;
+  Directory directory_;
+  DirectoryGrpc grpc_;
+};
+
+}  // namespace p06::directory

@@ -1,0 +1,120 @@
+// Groups of units, and contacts of units.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/grpc/field_mask.h"
+#include "common/grpc/pagination.h"
+#include "common/grpc/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "services/directory/directory.h"
+#include "services/directory/unit_validation.h"
+
+namespace p06::directory {
+namespace {
+
+const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "members"};
+const std::set<std::string> kWritableContactFields = {"full_name", "title", "email", "phone", "role"};
+
+// "units/x/contacts/12" → ("x", 12).
+absl::StatusOr<std::pair<std::string, int64_t>> ParseContactName(const std::string& name, absl::string_view field) {
+  size_t slash = name.rfind('/');
+  int64_t id = 0;
+  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &id) || id <= 0) {
+    return InvalidField(field, "must be units/{unit_id}/contacts/{number}");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "units/*/contacts/*", field));
+  const std::string unit_id = ids.front();
+  return std::make_pair(unit_id, id);
+}
+
+}  // namespace
+
+pb::Group Directory::WithMembers(pb::Group group) {
+  if (group.kind() != pb::Group::KIND_EXPLICIT) {
+    group.clear_members();
+    for (const std::string& m : index_.Current()->MembersOf(group)) group.add_members(m);
+  }
+  return group;
+}
+
+absl::StatusOr<pb::Group> Directory::GetGroup(const pb::GetGroupRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "groups/*", "name"));
+  ASSIGN_OR_RETURN(pb::Group group, store_.GetGroup(id));
+  return WithMembers(std::move(group));
+}
+
+absl::StatusOr<pb::ListGroupsResponse> Directory::ListGroups(const pb::ListGroupsRequest& request) {
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), "groups"));
+  ASSIGN_OR_RETURN(std::vector<pb::Group> groups, store_.ListGroups(page.after_key, page.size + 1));
+  pb::ListGroupsResponse response;
+  const bool more = static_cast<int>(groups.size()) > page.size;
+  if (more) groups.resize(page.size);
+  for (pb::Group& g : groups) *response.add_groups() = WithMembers(std::move(g));
+  if (more) {
+    const std::string& last = response.groups().rbegin()->name();
+    response.set_next_page_token(MakePageToken(last.substr(last.find('/') + 1), "groups"));
+  }
+  return response;
+}
+
+absl::StatusOr<pb::Group> Directory::CreateGroup(pb::CreateGroupRequest request) {
+  if (!IsValidResourceId(request.group_id())) return InvalidField("group_id", "required: 2..63 of a-z, 0-9 and -");
+  RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
+  request.mutable_group()->clear_name();
+  request.mutable_group()->clear_etag();
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(request)));
+  return WithMembers(std::move(group));
+}
+
+absl::StatusOr<pb::Group> Directory::UpdateGroup(const pb::UpdateGroupRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
+  RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
+  ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
+  ApplyUpdateMask(request.group(), request.update_mask(), &updated);
+  RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(request, updated)));
+  return WithMembers(std::move(group));
+}
+
+absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListContactsRequest& request) {
+  ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent()));
+  int64_t after = 0;
+  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after)) return InvalidField("page_token", "malformed");
+  ASSIGN_OR_RETURN(std::vector<pb::Contact> contacts, store_.ListContacts(unit_id, after, page.size + 1));
+  pb::ListContactsResponse response;
+  const bool more = static_cast<int>(contacts.size()) > page.size;
+  if (more) contacts.resize(page.size);
+  for (pb::Contact& c : contacts) *response.add_contacts() = std::move(c);
+  if (more) {
+    const std::string& last = response.contacts().rbegin()->name();
+    response.set_next_page_token(MakePageToken(last.substr(last.rfind('/') + 1), request.parent()));
+  }
+  return response;
+}
+
+absl::StatusOr<pb::Contact> Directory::CreateContact(pb::CreateContactRequest request) {
+  ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
+  RETURN_IF_ERROR(NormalizeAndValidateContact(*request.mutable_contact(), "contact"));
+  request.mutable_contact()->clear_name();
+  request.mutable_contact()->clear_etag();
+  return store_.CreateContact(request, unit_id);
+}
+
+absl::StatusOr<pb::Contact> Directory::UpdateContact(const pb::UpdateContactRequest& request) {
+  ASSIGN_OR_RETURN(auto ids, ParseContactName(request.contact().name(), "contact.name"));
+  RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableContactFields));
+  ASSIGN_OR_RETURN(pb::Contact updated, store_.GetContact(ids.first, ids.second));
+  ApplyUpdateMask(request.contact(), request.update_mask(), &updated);
+  RETURN_IF_ERROR(NormalizeAndValidateContact(updated, "contact"));
+  return store_.UpdateContact(request, ids.first, ids.second, updated);
+}
+
+absl::StatusOr<pb::DeleteContactResponse> Directory::DeleteContact(const pb::DeleteContactRequest& request) {
+  ASSIGN_OR_RETURN(auto ids, ParseContactName(request.name(), "name"));
+  RETURN_IF_ERROR(store_.DeleteContact(request, ids.first, ids.second));
+  return pb::DeleteContactResponse();
+}
+
+}  // namespace p06::directory

@@ -1,0 +1,51 @@
+// Keeps this replica's NameIndex current. Every committed change bumps the directory
+// revision and NOTIFYs directory_changed; a listener thread rebuilds the index when
+// notified. Notifications sent while the listener is disconnected are lost, so it also
+// compares the revision every `check_interval` and after every reconnect.
+//
+// Thread-safe. Current() never blocks on the database.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/directory/resolution/name_index.h"
+#include "services/directory/storage/directory_store.h"
+
+namespace p06::directory {
+
+class IndexRefresher {
+ public:
+  // `listen_conninfo` opens the listener's own connection (LISTEN holds a session).
+  IndexRefresher(DirectoryStore& store, std::string listen_conninfo, absl::Duration check_interval = absl::Seconds(5));
+  ~IndexRefresher();
+
+  // Builds the first index (so that the service starts with one) and starts the
+  // listener thread. UNAVAILABLE if the database cannot be read.
+  absl::Status Start();
+
+  std::shared_ptr<const NameIndex> Current() const;
+
+  // Rebuilds now if the revision moved; called after this replica's own changes so
+  // that it reads its writes.
+  absl::Status Refresh();
+
+ private:
+  void Listen();
+
+  DirectoryStore& store_;
+  const std::string conninfo_;
+  const absl::Duration check_interval_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const NameIndex> current_;
+  std::mutex refresh_mu_;  // One rebuild at a time.
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace p06::directory

@@ -1,0 +1,293 @@
+#include "services/directory/resolution/name_index.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc/proto_time.h"
+#include "common/text/fold.h"
+
+namespace p06::directory {
+namespace {
+
+constexpr double kConfidenceExact = 1.0;
+constexpr double kConfidenceAlias = 0.99;
+constexpr double kConfidenceFolded = 0.97;
+constexpr double kConfidenceAbbreviation = 0.95;
+constexpr double kCandidateFloor = 0.5;
+
+std::string UnitId(absl::string_view name) { return std::string(name.substr(name.find('/') + 1)); }
+
+}  // namespace
+
+double EditSimilarity(absl::string_view a, absl::string_view b) {
+  if (a == b) return 1.0;
+  const size_t n = a.size(), m = b.size();
+  if (n == 0 || m == 0) return 0.0;
+  std::vector<size_t> row(m + 1);
+  for (size_t j = 0; j <= m; ++j) row[j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= m; ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return 1.0 - static_cast<double>(row[m]) / static_cast<double>(std::max(n, m));
+}
+
+std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
+  std::shared_ptr<NameIndex> index(new NameIndex());
+  index->snapshot_ = std::move(snapshot);
+  for (const auto& [abbreviation, expansion] : index->snapshot_.abbreviations) {
+    index->expansions_[text::Fold(abbreviation)] = text::Fold(expansion);
+  }
+  const auto& units = index->snapshot_.units;
+  for (size_t i = 0; i < units.size(); ++i) {
+    const pb::Unit& u = units[i];
+    index->unit_by_id_[UnitId(u.name())] = static_cast<int>(i);
+    index->AddName(u.name(), u.display_name(), pb::MATCH_KIND_EXACT);
+    index->AddName(u.name(), u.code(), pb::MATCH_KIND_ABBREVIATION);
+    for (const pb::Alias& a : u.aliases()) {
+      pb::MatchKind kind = a.kind() == pb::ALIAS_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION
+                           : a.kind() == pb::ALIAS_KIND_FORMER_NAME ? pb::MATCH_KIND_SUCCESSOR_OF
+                                                                    : pb::MATCH_KIND_ALIAS;
+      absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
+      index->AddName(u.name(), a.text(), kind, until.ok() ? std::make_optional(*until) : std::nullopt);
+    }
+  }
+  const auto& groups = index->snapshot_.groups;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const pb::Group& g = groups[i];
+    index->group_by_id_[UnitId(g.name())] = static_cast<int>(i);
+    index->AddName(g.name(), g.display_name(), pb::MATCH_KIND_EXACT);
+    for (const pb::Alias& a : g.aliases()) {
+      index->AddName(g.name(), a.text(),
+                     a.kind() == pb::ALIAS_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION : pb::MATCH_KIND_ALIAS);
+    }
+  }
+  return index;
+}
+
+void NameIndex::AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
+                        std::optional<absl::CivilDay> until) {
+  std::string canonical = CanonicalKey(text);
+  if (canonical.empty()) return;
+  int id = static_cast<int>(entries_.size());
+  entries_.push_back({target, kind, canonical, until});
+  by_text_[std::string(absl::StripAsciiWhitespace(text))].push_back(id);
+  by_folded_[text::Fold(text)].push_back(id);
+  by_canonical_[canonical].push_back(id);
+}
+
+std::string NameIndex::CanonicalKey(absl::string_view text) const {
+  std::string folded = text::Fold(text);
+  std::vector<std::string> out;
+  for (absl::string_view token : absl::StrSplit(folded, ' ', absl::SkipEmpty())) {
+    auto it = expansions_.find(token);
+    out.push_back(it == expansions_.end() ? std::string(token) : it->second);
+  }
+  return absl::StrJoin(out, " ");
+}
+
+std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& postings) const {
+  std::vector<const Entry*> out;
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int id : postings) {
+    if (seen.insert(entries_[id].target).second) out.push_back(&entries_[id]);
+  }
+  return out;
+}
+
+bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
+  if (unit.state() == pb::UNIT_STATE_ACTIVE) return true;
+  if (unit.successors().empty() && unit.state() != pb::UNIT_STATE_DISSOLVED) return true;
+  absl::StatusOr<absl::CivilDay> ended = FromProtoDate(unit.state_date(), "state_date");
+  return ended.ok() && *ended > as_of;  // It still existed on that day.
+}
+
+const pb::Unit* NameIndex::FindUnit(absl::string_view unit_id) const {
+  auto it = unit_by_id_.find(unit_id);
+  return it == unit_by_id_.end() ? nullptr : &snapshot_.units[it->second];
+}
+
+const pb::Group* NameIndex::FindGroup(absl::string_view group_id) const {
+  auto it = group_by_id_.find(group_id);
+  return it == group_by_id_.end() ? nullptr : &snapshot_.groups[it->second];
+}
+
+std::string NameIndex::DisplayName(const std::string& target) const {
+  if (target.rfind("units/", 0) == 0) {
+    const pb::Unit* u = FindUnit(UnitId(target));
+    return u == nullptr ? "" : u->display_name();
+  }
+  const pb::Group* g = FindGroup(UnitId(target));
+  return g == nullptr ? "" : g->display_name();
+}
+
+std::vector<std::string> NameIndex::MembersOf(const pb::Group& group) const {
+  std::vector<std::string> members;
+  switch (group.kind()) {
+    case pb::Group::KIND_EXPLICIT:
+      members.assign(group.members().begin(), group.members().end());
+      break;
+    case pb::Group::KIND_ALL_MINISTRY_UNITS:
+    case pb::Group::KIND_PROVINCIAL_JUSTICE_DEPARTMENTS:
+      for (const pb::Unit& u : snapshot_.units) {
+        if (u.state() != pb::UNIT_STATE_ACTIVE) continue;
+        bool member = group.kind() == pb::Group::KIND_ALL_MINISTRY_UNITS
+                          ? u.in_ministry() && u.kind() != pb::UNIT_KIND_MINISTRY && u.kind() != pb::UNIT_KIND_LEADERSHIP
+                          : u.kind() == pb::UNIT_KIND_PROVINCIAL_JUSTICE_DEPARTMENT;
+        if (member) members.push_back(u.name());
+      }
+      break;
+    default:  // UNSPECIFIED_RELATED_BODIES: a marker, no members.
+      break;
+  }
+  return members;
+}
+
+void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of,
+                       pb::Resolution& out) const {
+  if (target.rfind("groups/", 0) == 0) {
+    out.set_group(target);
+    if (const pb::Group* g = FindGroup(UnitId(target))) {
+      for (const std::string& m : MembersOf(*g)) out.add_units(m);
+    }
+    return;
+  }
+  // Follow successor links breadth-first to the units active at `as_of`.
+  std::vector<std::string> frontier = {target};
+  absl::flat_hash_set<std::string> visited;
+  bool followed = false;
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const std::string& name : frontier) {
+      if (!visited.insert(name).second) continue;  // A cycle in the data: stop there.
+      const pb::Unit* u = FindUnit(UnitId(name));
+      if (u == nullptr) continue;
+      if (IsActiveAt(*u, as_of)) {
+        out.add_units(name);
+      } else {
+        followed = true;
+        out.add_successor_chain(name);
+        next.insert(next.end(), u->successors().begin(), u->successors().end());
+      }
+    }
+    frontier = std::move(next);
+  }
+  if (followed || former_name) {
+    for (const std::string& u : out.units()) out.add_successor_chain(u);
+    out.set_match_kind(pb::MATCH_KIND_SUCCESSOR_OF);
+  }
+}
+
+void NameIndex::AddCandidates(const std::string& key, const std::string& exclude, pb::Resolution& out) const {
+  absl::flat_hash_map<absl::string_view, double> best;
+  for (const Entry& e : entries_) {
+    if (e.target == exclude) continue;
+    double sim = EditSimilarity(key, e.canonical);
+    if (sim < kCandidateFloor) continue;
+    double& b = best[e.target];
+    b = std::max(b, sim);
+  }
+  std::vector<std::pair<double, absl::string_view>> ranked;
+  for (const auto& [target, sim] : best) ranked.emplace_back(sim, target);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (size_t i = 0; i < ranked.size() && i < kMaxCandidates; ++i) {
+    pb::Candidate* c = out.add_candidates();
+    c->set_name(std::string(ranked[i].second));
+    c->set_display_name(DisplayName(c->name()));
+    c->set_confidence(ranked[i].first);
+  }
+}
+
+pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of) const {
+  pb::Resolution out;
+  out.set_input(std::string(input));
+  if (!text::IsValidUtf8(input)) {
+    out.set_match_kind(pb::MATCH_KIND_INVALID);
+    out.set_error("not valid UTF-8");
+    out.clear_input();  // A protobuf string must be UTF-8.
+    return out;
+  }
+  if (input.size() > kMaxResolveInputBytes) {
+    out.set_match_kind(pb::MATCH_KIND_INVALID);
+    out.set_error(absl::StrCat("longer than ", kMaxResolveInputBytes, " bytes"));
+    return out;
+  }
+  absl::StatusOr<std::string> nfc = text::NormalizeNfc(input);
+  const std::string written(absl::StripAsciiWhitespace(nfc.ok() ? *nfc : std::string(input)));
+  const std::string key = CanonicalKey(written);
+  if (key.empty()) {
+    out.set_match_kind(pb::MATCH_KIND_INVALID);
+    out.set_error("empty: no letters or digits");
+    return out;
+  }
+
+  // Tiers 1–4: exact lookups; the first tier with a match decides.
+  struct Tier {
+    const absl::flat_hash_map<std::string, Postings>* map;
+    std::string key;
+  };
+  const Tier tiers[] = {{&by_text_, written}, {&by_folded_, text::Fold(written)}, {&by_canonical_, key}};
+  for (int t = 0; t < 3; ++t) {
+    auto it = tiers[t].map->find(tiers[t].key);
+    if (it == tiers[t].map->end()) continue;
+    std::vector<const Entry*> targets = Distinct(it->second);
+    if (targets.size() > 1) {
+      out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);  // Ambiguous: several units share the name.
+      for (const Entry* e : targets) {
+        pb::Candidate* c = out.add_candidates();
+        c->set_name(e->target);
+        c->set_display_name(DisplayName(e->target));
+        c->set_confidence(0.5);
+      }
+      return out;
+    }
+    const Entry& e = *targets.front();
+    // A former name is the current one when resolving as of a day before the rename.
+    const bool former_name = e.kind == pb::MATCH_KIND_SUCCESSOR_OF && !(e.until.has_value() && as_of < *e.until);
+    pb::MatchKind kind;
+    double confidence;
+    if (t == 0) {
+      kind = e.kind == pb::MATCH_KIND_SUCCESSOR_OF ? pb::MATCH_KIND_ALIAS : e.kind;
+      confidence = kind == pb::MATCH_KIND_EXACT ? kConfidenceExact : kConfidenceAlias;
+    } else if (t == 1) {
+      kind = e.kind == pb::MATCH_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION : pb::MATCH_KIND_FOLDED;
+      confidence = kConfidenceFolded;
+    } else {
+      kind = pb::MATCH_KIND_ABBREVIATION;
+      confidence = kConfidenceAbbreviation;
+    }
+    out.set_match_kind(kind);
+    out.set_confidence(confidence);
+    Expand(e.target, former_name, as_of, out);
+    return out;
+  }
+
+  // Tier 5: fuzzy, only when clearly ahead of every other target.
+  AddCandidates(key, "", out);
+  const auto& c = out.candidates();
+  const double best = c.empty() ? 0 : c[0].confidence();
+  const double second = c.size() < 2 ? 0 : c[1].confidence();
+  if (best >= kFuzzyThreshold && best - second >= kFuzzyMargin) {
+    std::string target = c[0].name();
+    out.mutable_candidates()->DeleteSubrange(0, 1);
+    out.set_match_kind(pb::MATCH_KIND_FUZZY);
+    out.set_confidence(best * kConfidenceAbbreviation);
+    Expand(target, /*former_name=*/false, as_of, out);
+    return out;
+  }
+  out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
+  return out;
+}
+
+}  // namespace p06::directory

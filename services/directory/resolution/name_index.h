@@ -1,0 +1,97 @@
+// An immutable in-memory index of every unit and group name, answering
+// ResolveUnitNames without touching the database. Built from a DirectorySnapshot;
+// replaced whole when the directory changes (see index_refresher.h).
+//
+// Matching, best first (the first tier that matches decides):
+//   1. EXACT          the official name, as written (after NFC and trimming);
+//   2. ALIAS          an alias as written (ABBREVIATION for abbreviation aliases);
+//   3. FOLDED         equal after folding case, diacritics, punctuation and spaces;
+//   4. ABBREVIATION   equal once the sector's abbreviations are expanded, or the code;
+//   5. FUZZY          edit similarity of the expanded keys ≥ kFuzzyThreshold and clearly
+//                     ahead of the runner-up; otherwise UNRESOLVED with candidates.
+// A match on a unit that is no longer active at `as_of` (renamed, merged, dissolved)
+// follows the successor links to the current unit(s): SUCCESSOR_OF, with the chain.
+// A name that matches different targets equally well is UNRESOLVED: never a guess.
+//
+// Thread-safe: const after Build().
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "p06/directory/v1/directory.pb.h"
+
+namespace p06::directory {
+
+namespace pb = ::p06::directory::v1;
+
+struct DirectorySnapshot {
+  int64_t revision = 0;
+  std::vector<pb::Unit> units;
+  std::vector<pb::Group> groups;  // members as stored (explicit groups only)
+  std::vector<std::pair<std::string, std::string>> abbreviations;  // folded abbreviation → expansion
+};
+
+inline constexpr double kFuzzyThreshold = 0.88;
+inline constexpr double kFuzzyMargin = 0.04;
+inline constexpr size_t kMaxResolveInputBytes = 500;
+inline constexpr int kMaxCandidates = 5;
+
+class NameIndex {
+ public:
+  static std::shared_ptr<const NameIndex> Build(DirectorySnapshot snapshot);
+
+  pb::Resolution Resolve(absl::string_view input, absl::CivilDay as_of) const;
+
+  // The key names are compared on: folded, abbreviations expanded.
+  std::string CanonicalKey(absl::string_view text) const;
+
+  // A group's current members ("units/…"), computed kinds evaluated on the snapshot.
+  std::vector<std::string> MembersOf(const pb::Group& group) const;
+
+  const pb::Unit* FindUnit(absl::string_view unit_id) const;
+  const pb::Group* FindGroup(absl::string_view group_id) const;
+  int64_t revision() const { return snapshot_.revision; }
+  const DirectorySnapshot& snapshot() const { return snapshot_; }
+
+ private:
+  struct Entry {
+    std::string target;  // "units/…" or "groups/…"
+    pb::MatchKind kind;  // EXACT, ALIAS, ABBREVIATION or SUCCESSOR_OF (former name)
+    std::string canonical;
+    std::optional<absl::CivilDay> until;  // A former name applied before this day.
+  };
+  using Postings = std::vector<int>;  // indexes into entries_
+
+  NameIndex() = default;
+  void AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
+               std::optional<absl::CivilDay> until = std::nullopt);
+  // Fills units, group and successor_chain of `out` for a matched target; a former
+  // name, or a unit not active at `as_of`, makes the match SUCCESSOR_OF.
+  void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const;
+  bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
+  std::string DisplayName(const std::string& target) const;
+  // Distinct targets of `postings`.
+  std::vector<const Entry*> Distinct(const Postings& postings) const;
+  void AddCandidates(const std::string& key, const std::string& exclude, pb::Resolution& out) const;
+
+  DirectorySnapshot snapshot_;
+  absl::flat_hash_map<std::string, int> unit_by_id_;
+  absl::flat_hash_map<std::string, int> group_by_id_;
+  absl::flat_hash_map<std::string, std::string> expansions_;  // folded abbreviation → folded expansion
+  std::vector<Entry> entries_;
+  absl::flat_hash_map<std::string, Postings> by_text_;       // NFC text as written
+  absl::flat_hash_map<std::string, Postings> by_folded_;     // text::Fold
+  absl::flat_hash_map<std::string, Postings> by_canonical_;  // CanonicalKey
+};
+
+// 1 − Levenshtein distance / longer length, on bytes; 1 for equal strings.
+double EditSimilarity(absl::string_view a, absl::string_view b);
+
+}  // namespace p06::directory

@@ -1,0 +1,131 @@
+#include "services/directory/storage/pg_rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/proto_time.h"
+
+namespace p06::directory::pg {
+
+// One row per unit with its aliases, successors and endpoints as arrays: a page of
+// units is one query, never one per unit.
+const char kSelectUnits[] = R"sql(
+SELECT u.id, u.code, u.display_name, u.kind, coalesce(u.parent_id, ''), u.in_ministry,
+       u.state, coalesce(to_char(u.state_date, 'YYYY-MM-DD'), ''), u.electronic_id, u.version,
+       (extract(epoch FROM u.create_time) * 1000000)::bigint,
+       (extract(epoch FROM u.update_time) * 1000000)::bigint,
+       ARRAY(SELECT a.text FROM unit_aliases a WHERE a.unit_id = u.id ORDER BY a.ordinal),
+       ARRAY(SELECT a.kind FROM unit_aliases a WHERE a.unit_id = u.id ORDER BY a.ordinal),
+       ARRAY(SELECT coalesce(to_char(a.until, 'YYYY-MM-DD'), '') FROM unit_aliases a WHERE a.unit_id = u.id
+             ORDER BY a.ordinal),
+       ARRAY(SELECT s.successor_id FROM unit_successors s WHERE s.unit_id = u.id ORDER BY s.ordinal),
+       ARRAY(SELECT e.channel FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
+       ARRAY(SELECT e.address FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal)
+FROM units u
+)sql";
+
+const char kSelectGroups[] = R"sql(
+SELECT g.id, g.display_name, g.kind, g.version,
+       ARRAY(SELECT a.text FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
+       ARRAY(SELECT a.kind FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
+       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id)
+FROM unit_groups g
+)sql";
+
+std::vector<std::string> TextArray(const pqxx::field& field) {
+  std::vector<std::string> out;
+  pqxx::array_parser parser = field.as_array();
+  for (auto [juncture, value] = parser.get_next(); juncture != pqxx::array_parser::done;
+       std::tie(juncture, value) = parser.get_next()) {
+    if (juncture == pqxx::array_parser::string_value) out.push_back(value);
+  }
+  return out;
+}
+
+std::vector<int> IntArray(const pqxx::field& field) {
+  std::vector<int> out;
+  for (const std::string& s : TextArray(field)) out.push_back(std::stoi(s));
+  return out;
+}
+
+std::string IdOf(absl::string_view resource_name) {
+  size_t slash = resource_name.find('/');
+  return slash == absl::string_view::npos ? std::string(resource_name) : std::string(resource_name.substr(slash + 1));
+}
+
+namespace {
+
+void AddAliases(const std::vector<std::string>& texts, const std::vector<int>& kinds,
+                google::protobuf::RepeatedPtrField<pb::Alias>* out) {
+  for (size_t i = 0; i < texts.size() && i < kinds.size(); ++i) {
+    pb::Alias* a = out->Add();
+    a->set_text(texts[i]);
+    a->set_kind(static_cast<pb::AliasKind>(kinds[i]));
+  }
+}
+
+pb::Unit UnitFromRow(const pqxx::row& r) {
+  pb::Unit u;
+  u.set_name(absl::StrCat("units/", r[0].c_str()));
+  u.set_code(r[1].c_str());
+  u.set_display_name(r[2].c_str());
+  u.set_kind(static_cast<pb::UnitKind>(r[3].as<int>()));
+  if (!r[4].as<std::string>().empty()) u.set_parent(absl::StrCat("units/", r[4].c_str()));
+  u.set_in_ministry(r[5].as<bool>());
+  u.set_state(static_cast<pb::UnitState>(r[6].as<int>()));
+  absl::CivilDay state_date;
+  if (ParseIsoDate(r[7].c_str(), &state_date)) *u.mutable_state_date() = ToProtoDate(state_date);
+  u.set_electronic_id(r[8].c_str());
+  u.set_etag(r[9].c_str());
+  *u.mutable_create_time() = MicrosToProtoTimestamp(r[10].as<int64_t>());
+  *u.mutable_update_time() = MicrosToProtoTimestamp(r[11].as<int64_t>());
+  AddAliases(TextArray(r[12]), IntArray(r[13]), u.mutable_aliases());
+  std::vector<std::string> until = TextArray(r[14]);
+  for (int i = 0; i < u.aliases_size() && i < static_cast<int>(until.size()); ++i) {
+    absl::CivilDay day;
+    if (ParseIsoDate(until[i], &day)) *u.mutable_aliases(i)->mutable_until() = ToProtoDate(day);
+  }
+  for (const std::string& s : TextArray(r[15])) u.add_successors(absl::StrCat("units/", s));
+  std::vector<int> channels = IntArray(r[16]);
+  std::vector<std::string> addresses = TextArray(r[17]);
+  for (size_t i = 0; i < channels.size() && i < addresses.size(); ++i) {
+    pb::NotificationEndpoint* e = u.add_notification_endpoints();
+    e->set_channel(static_cast<pb::NotificationEndpoint::Channel>(channels[i]));
+    e->set_address(addresses[i]);
+  }
+  return u;
+}
+
+}  // namespace
+
+std::vector<pb::Unit> UnitsFromRows(const pqxx::result& rows) {
+  std::vector<pb::Unit> units;
+  units.reserve(rows.size());
+  for (const pqxx::row& r : rows) units.push_back(UnitFromRow(r));
+  return units;
+}
+
+absl::StatusOr<pb::Unit> ReadUnit(pqxx::transaction_base& tx, absl::string_view unit_id, bool lock) {
+  pqxx::result rows = tx.exec_params(absl::StrCat(kSelectUnits, " WHERE u.id = $1", lock ? " FOR UPDATE OF u" : ""),
+                                     std::string(unit_id));
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("units/", unit_id, " not found"));
+  return UnitFromRow(rows[0]);
+}
+
+pb::Group GroupFromRow(const pqxx::row& r) {
+  pb::Group g;
+  g.set_name(absl::StrCat("groups/", r[0].c_str()));
+  g.set_display_name(r[1].c_str());
+  g.set_kind(static_cast<pb::Group::Kind>(r[2].as<int>()));
+  g.set_etag(r[3].c_str());
+  AddAliases(TextArray(r[4]), IntArray(r[5]), g.mutable_aliases());
+  for (const std::string& m : TextArray(r[6])) g.add_members(absl::StrCat("units/", m));
+  return g;
+}
+
+absl::StatusOr<pb::Group> ReadGroup(pqxx::transaction_base& tx, absl::string_view group_id, bool lock) {
+  pqxx::result rows = tx.exec_params(absl::StrCat(kSelectGroups, " WHERE g.id = $1", lock ? " FOR UPDATE OF g" : ""),
+                                     std::string(group_id));
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("groups/", group_id, " not found"));
+  return GroupFromRow(rows[0]);
+}
+
+}  // namespace p06::directory::pg

@@ -1,0 +1,219 @@
+// Units: reads, create, read-modify-write updates, and lifecycle ends.
+#include <algorithm>
+
+#include <pqxx/pqxx>
+
+#include "absl/container/flat_hash_map.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
+#include "common/db/transaction.h"
+#include "common/grpc/proto_time.h"
+#include "services/directory/storage/pg_directory_store.h"
+#include "services/directory/storage/pg_rows.h"
+
+namespace p06::directory {
+namespace {
+
+using pg::IdOf;
+
+// $1 kind (0 any), $2 parent ('' any), $3 scope, $4 active only, $5 folded query ('' any),
+// $6 after code, $7 limit.
+constexpr char kWhereListFilters[] = R"sql(
+WHERE ($1 = 0 OR u.kind = $1)
+  AND ($2 = '' OR u.parent_id = $2)
+  AND ($3 = 0 OR u.in_ministry = ($3 = 1))
+  AND (NOT $4 OR u.state = 1)
+  AND ($5 = '' OR u.search_text LIKE '%' || $5 || '%')
+  AND u.code > $6
+ORDER BY u.code
+LIMIT $7
+)sql";
+
+constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
+constexpr char kCodeTakenByOther[] = "SELECT id FROM units WHERE code = $1 AND id <> $2";
+constexpr char kInsertUnit[] = R"sql(
+INSERT INTO units (id, code, display_name, kind, parent_id, in_ministry, electronic_id, search_text)
+VALUES ($1, $2, $3, $4, nullif($5, ''), $6, $7, $8)
+)sql";
+constexpr char kUpdateUnit[] = R"sql(
+UPDATE units SET code = $2, display_name = $3, kind = $4, parent_id = nullif($5, ''), in_ministry = $6,
+                 electronic_id = $7, search_text = $8, version = version + 1, update_time = now()
+WHERE id = $1
+)sql";
+// Is $2 among the ancestors of $1 (or $1 itself)? UNION stops on cycles in old data.
+constexpr char kIsAncestorOrSelf[] = R"sql(
+WITH RECURSIVE up(id) AS (
+  SELECT $1::text
+  UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)
+SELECT 1 FROM up WHERE id = $2
+)sql";
+constexpr char kDeleteAliases[] = "DELETE FROM unit_aliases WHERE unit_id = $1";
+constexpr char kInsertAlias[] =
+    "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until) VALUES ($1, $2, $3, $4, nullif($5, '')::date)";
+constexpr char kDeleteEndpoints[] = "DELETE FROM unit_endpoints WHERE unit_id = $1";
+constexpr char kInsertEndpoint[] =
+    "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address) VALUES ($1, $2, $3, $4)";
+constexpr char kLockUnits[] = "SELECT id, state, version FROM units WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE";
+constexpr char kEndUnits[] = R"sql(
+UPDATE units SET state = $2, state_date = $3::date, version = version + 1, update_time = now()
+WHERE id = ANY($1::text[])
+)sql";
+constexpr char kInsertSuccessor[] =
+    "INSERT INTO unit_successors (unit_id, successor_id, ordinal) VALUES ($1, $2, $3)";
+
+// A text[] literal of validated ids ([a-z0-9-] only, so no quoting is needed).
+std::string IdArray(const std::vector<std::string>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
+
+absl::Status CheckParent(pqxx::work& tx, absl::string_view unit_id, const std::string& parent_id) {
+  if (parent_id.empty()) return absl::OkStatus();
+  if (tx.exec_params(kUnitExists, parent_id).empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("unit.parent: units/", parent_id, " does not exist"));
+  }
+  if (!tx.exec_params(kIsAncestorOrSelf, parent_id, std::string(unit_id)).empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit.parent: units/", parent_id, " is units/", unit_id, " or below it; that would be a cycle"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCodeFree(pqxx::work& tx, const std::string& code, absl::string_view unit_id) {
+  pqxx::result taken = tx.exec_params(kCodeTakenByOther, code, std::string(unit_id));
+  if (taken.empty()) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat("unit.code: ", code, " is already the code of units/", taken[0][0].c_str()));
+}
+
+void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
+  tx.exec_params(kDeleteAliases, id);
+  for (int i = 0; i < u.aliases_size(); ++i) {
+    const pb::Alias& a = u.aliases(i);
+    absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
+    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "");
+  }
+  tx.exec_params(kDeleteEndpoints, id);
+  for (int i = 0; i < u.notification_endpoints_size(); ++i) {
+    const auto& e = u.notification_endpoints(i);
+    tx.exec_params(kInsertEndpoint, id, i, static_cast<int>(e.channel()), e.address());
+  }
+}
+
+const char* StateWord(pb::UnitState state) {
+  switch (state) {
+    case pb::UNIT_STATE_RENAMED: return "renamed";
+    case pb::UNIT_STATE_MERGED: return "merged";
+    case pb::UNIT_STATE_DISSOLVED: return "dissolved";
+    default: return "active";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<pb::Unit> PgDirectoryStore::GetUnit(absl::string_view unit_id) {
+  return db::RunReadOnly(pool_, "GetUnit", [&](pqxx::read_transaction& tx) { return pg::ReadUnit(tx, unit_id); });
+}
+
+absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuery& q) {
+  return db::RunReadOnly(pool_, "ListUnits", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
+    return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters), static_cast<int>(q.kind),
+                                            q.parent_id, static_cast<int>(q.scope), q.active_only, q.folded_query,
+                                            q.after_code, q.limit));
+  });
+}
+
+absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitRequest& req, const std::string& search_text) {
+  return db::RunInTransaction(pool_, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
+    return db::Idempotent<pb::Unit>(tx, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
+      const pb::Unit& u = req.unit();
+      if (!tx.exec_params(kUnitExists, req.unit_id()).empty()) {
+        return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
+      }
+      RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), req.unit_id()));
+      RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), IdOf(u.parent())));
+      tx.exec_params(kInsertUnit, req.unit_id(), u.code(), u.display_name(), static_cast<int>(u.kind()),
+                     IdOf(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
+      WriteChildren(tx, req.unit_id(), u);
+      tx.exec0(pg::kBumpRevision);
+      return pg::ReadUnit(tx, req.unit_id());
+    });
+  });
+}
+
+absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view unit_id, absl::string_view method,
+                                                      const google::protobuf::Message& request,
+                                                      absl::string_view request_id, const UnitMutation& mutate,
+                                                      const std::function<std::string(const pb::Unit&)>& search_text) {
+  const std::string id(unit_id);
+  return db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
+    return db::Idempotent<pb::Unit>(tx, request_id, method, request, [&]() -> absl::StatusOr<pb::Unit> {
+      ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
+      ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
+      RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
+      RETURN_IF_ERROR(CheckParent(tx, id, IdOf(u.parent())));
+      tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), IdOf(u.parent()),
+                     u.in_ministry(), u.electronic_id(), search_text(u));
+      WriteChildren(tx, id, u);
+      tx.exec0(pg::kBumpRevision);
+      return pg::ReadUnit(tx, id);
+    });
+  });
+}
+
+absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(const std::vector<std::string>& unit_ids,
+                                                                 pb::UnitState state, absl::CivilDay date,
+                                                                 const std::vector<std::string>& successor_ids,
+                                                                 absl::string_view etag, absl::string_view method,
+                                                                 const google::protobuf::Message& request,
+                                                                 absl::string_view request_id) {
+  // Idempotency stores one message: the ended units, as a MergeUnitsResponse.
+  absl::StatusOr<pb::MergeUnitsResponse> result = db::RunInTransaction(
+      pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::MergeUnitsResponse> {
+        return db::Idempotent<pb::MergeUnitsResponse>(
+            tx, request_id, method, request, [&]() -> absl::StatusOr<pb::MergeUnitsResponse> {
+              std::vector<std::string> all = unit_ids;
+              all.insert(all.end(), successor_ids.begin(), successor_ids.end());
+              pqxx::result locked = tx.exec_params(kLockUnits, IdArray(all));
+              absl::flat_hash_map<std::string, std::pair<int, std::string>> found;  // id → (state, version)
+              for (const auto& row : locked) found[row[0].c_str()] = {row[1].as<int>(), row[2].c_str()};
+              for (const std::string& id : all) {
+                if (!found.contains(id)) return absl::NotFoundError(absl::StrCat("units/", id, " not found"));
+              }
+              for (const std::string& id : unit_ids) {
+                if (found[id].first != pb::UNIT_STATE_ACTIVE) {
+                  return absl::FailedPreconditionError(absl::StrCat(
+                      "units/", id, " is already ", StateWord(static_cast<pb::UnitState>(found[id].first))));
+                }
+                if (!etag.empty() && found[id].second != etag) {
+                  return absl::AbortedError(absl::StrCat("etag: units/", id, " changed since it was read; read it again"));
+                }
+              }
+              for (const std::string& id : successor_ids) {
+                if (std::find(unit_ids.begin(), unit_ids.end(), id) != unit_ids.end()) {
+                  return absl::FailedPreconditionError(absl::StrCat("units/", id, " cannot succeed itself"));
+                }
+                if (found[id].first != pb::UNIT_STATE_ACTIVE) {
+                  return absl::FailedPreconditionError(
+                      absl::StrCat("successor units/", id, " is ",
+                                   StateWord(static_cast<pb::UnitState>(found[id].first)), "; name an active unit"));
+                }
+              }
+              tx.exec_params(kEndUnits, IdArray(unit_ids), static_cast<int>(state), FormatIsoDate(date));
+              for (const std::string& id : unit_ids) {
+                for (size_t i = 0; i < successor_ids.size(); ++i) {
+                  tx.exec_params(kInsertSuccessor, id, successor_ids[i], static_cast<int>(i));
+                }
+              }
+              tx.exec0(pg::kBumpRevision);
+              pb::MergeUnitsResponse out;
+              for (const std::string& id : unit_ids) {
+                ASSIGN_OR_RETURN(*out.add_sources(), pg::ReadUnit(tx, id));
+              }
+              return out;
+            });
+      });
+  if (!result.ok()) return result.status();
+  return std::vector<pb::Unit>(result->sources().begin(), result->sources().end());
+}
+
+}  // namespace p06::directory
