@@ -3,17 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <grpcpp/grpcpp.h>
-#include <prometheus/registry.h>
-#include <prometheus/text_serializer.h>
 
-#include "common/db/migrations.h"
-#include "common/grpc/client.h"
 #include "common/grpc/request_id.h"
-#include "common/server/server.h"
-#include "services/directory/directory_bundle.h"
 #include "services/p06ctl/health.h"
-#include "tests/harness/pg_test.h"
-#include "tests/harness/status_matchers.h"
+#include "tests/integration/directory_server.h"
 
 namespace p06 {
 namespace {
@@ -22,39 +15,7 @@ namespace pb = ::p06::directory::v1;
 using ::p06::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class ServerInterceptorTest : public ::p06::testing::PgTest {
- protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    db::PoolOptions options{.url = database_url(), .schema = "directory"};
-    ASSERT_OK(db::ApplyMigrations(db::BuildConnectionString(options), "directory", DirectoryMigrations()));
-    config_.db = options;
-    pool_ = std::make_unique<db::Pool>(options, &registry_);
-    ServiceContext ctx{config_, *pool_, registry_, SystemClock::Get()};
-    auto bundle = directory::DirectoryBundle::Create(ctx);
-    ASSERT_OK(bundle);
-    bundle_ = std::move(*bundle);
-    auto server = Server::Start({}, bundle_->GrpcServices(), registry_);
-    ASSERT_OK(server);
-    server_ = std::move(*server);
-    channel_ = MakeChannel("127.0.0.1:" + std::to_string(server_->port()));
-    stub_ = pb::DirectoryService::NewStub(channel_);
-  }
-  void TearDown() override {
-    server_.reset();
-    bundle_.reset();
-    PgTest::TearDown();
-  }
-  std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
-
-  prometheus::Registry registry_;
-  ServerConfig config_;
-  std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<directory::DirectoryBundle> bundle_;
-  std::unique_ptr<Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<pb::DirectoryService::Stub> stub_;
-};
+class ServerInterceptorTest : public ::p06::testing::DirectoryServerTest {};
 
 TEST_F(ServerInterceptorTest, HealthSaysServing) {
   EXPECT_TRUE(ctl::CheckHealth(channel_, "", absl::Seconds(2)).ok());

@@ -1,0 +1,183 @@
+#include "services/directory/resolution/name_index.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/proto_time.h"
+
+namespace p06::directory {
+namespace {
+
+constexpr absl::CivilDay kToday(2025, 6, 1);
+
+pb::Unit MakeUnit(const std::string& id, const std::string& code, const std::string& name,
+                  pb::UnitState state = pb::UNIT_STATE_ACTIVE) {
+  pb::Unit u;
+  u.set_name("units/" + id);
+  u.set_code(code);
+  u.set_display_name(name);
+  u.set_kind(pb::UNIT_KIND_AGENCY);
+  u.set_in_ministry(true);
+  u.set_state(state);
+  return u;
+}
+
+class NameIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DirectorySnapshot s;
+    s.revision = 7;
+    s.units.push_back(MakeUnit("cntt", "CCNTT", "Cục Công nghệ thông tin"));
+    s.units.push_back(MakeUnit("http", "CHCTP", "Cục Hành chính tư pháp"));
+    pb::Unit bttp = MakeUnit("bttp", "CBTTP", "Cục Bổ trợ tư pháp");
+    pb::Alias* alias = bttp.add_aliases();
+    alias->set_text("Cục Hỗ trợ tư pháp");
+    alias->set_kind(pb::ALIAS_KIND_ALIAS);
+    s.units.push_back(bttp);
+    pb::Unit htqt = MakeUnit("htqt", "CHTQTCT", "Cục Hộ tịch, quốc tịch, chứng thực", pb::UNIT_STATE_MERGED);
+    htqt.add_successors("units/http");
+    *htqt.mutable_state_date() = ToProtoDate(absl::CivilDay(2025, 3, 1));
+    s.units.push_back(htqt);
+    pb::Unit renamed = MakeUnit("vpb", "VPB", "Văn phòng Bộ");
+    pb::Alias* former = renamed.add_aliases();
+    former->set_text("Văn phòng Bộ Tư pháp cũ");
+    former->set_kind(pb::ALIAS_KIND_FORMER_NAME);
+    *former->mutable_until() = ToProtoDate(absl::CivilDay(2025, 1, 1));
+    s.units.push_back(renamed);
+    s.units.push_back(MakeUnit("twin-a", "TWA", "Phòng Tổng hợp"));
+    s.units.push_back(MakeUnit("twin-b", "TWB", "Phòng Tổng hợp"));
+    pb::Group all;
+    all.set_name("groups/all");
+    all.set_display_name("Các đơn vị thuộc Bộ");
+    all.set_kind(pb::Group::KIND_ALL_MINISTRY_UNITS);
+    s.groups.push_back(all);
+    pb::Group related;
+    related.set_name("groups/related");
+    related.set_display_name("Các cơ quan có liên quan");
+    related.set_kind(pb::Group::KIND_UNSPECIFIED_RELATED_BODIES);
+    s.groups.push_back(related);
+    s.abbreviations = {{"cntt", "Công nghệ thông tin"}, {"http", "Hành chính tư pháp"}};
+    index_ = NameIndex::Build(std::move(s));
+  }
+  pb::Resolution Resolve(const std::string& name, absl::CivilDay as_of = kToday) {
+    return index_->Resolve(name, as_of);
+  }
+  std::shared_ptr<const NameIndex> index_;
+};
+
+TEST_F(NameIndexTest, ExactNameIsExactWithFullConfidence) {
+  pb::Resolution r = Resolve("Cục Công nghệ thông tin");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_EXACT);
+  EXPECT_EQ(r.confidence(), 1.0);
+  ASSERT_EQ(r.units_size(), 1);
+  EXPECT_EQ(r.units(0), "units/cntt");
+}
+
+TEST_F(NameIndexTest, AliasAndCode) {
+  EXPECT_EQ(Resolve("Cục Hỗ trợ tư pháp").match_kind(), pb::MATCH_KIND_ALIAS);
+  EXPECT_EQ(Resolve("Cục Hỗ trợ tư pháp").units(0), "units/bttp");
+  EXPECT_EQ(Resolve("CCNTT").match_kind(), pb::MATCH_KIND_ABBREVIATION);
+}
+
+TEST_F(NameIndexTest, FoldedCaseDiacriticsPunctuationAndSpaces) {
+  for (const char* variant : {"cuc cong nghe thong tin", "CỤC CÔNG NGHỆ THÔNG TIN", "  Cục  Công nghệ thông tin;",
+                              "- Cục Công nghệ thông tin."}) {
+    pb::Resolution r = Resolve(variant);
+    EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_FOLDED) << variant;
+    ASSERT_EQ(r.units_size(), 1) << variant;
+    EXPECT_EQ(r.units(0), "units/cntt") << variant;
+  }
+}
+
+TEST_F(NameIndexTest, AbbreviationsExpand) {
+  pb::Resolution r = Resolve("Cục CNTT");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_ABBREVIATION);
+  EXPECT_EQ(r.units(0), "units/cntt");
+  EXPECT_EQ(Resolve("cuc http").units(0), "units/http");
+}
+
+TEST_F(NameIndexTest, MergedUnitResolvesToItsSuccessorSayingSo) {
+  pb::Resolution r = Resolve("Cục Hộ tịch, quốc tịch, chứng thực");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);
+  ASSERT_EQ(r.units_size(), 1);
+  EXPECT_EQ(r.units(0), "units/http");
+  EXPECT_EQ(std::vector<std::string>(r.successor_chain().begin(), r.successor_chain().end()),
+            (std::vector<std::string>{"units/htqt", "units/http"}));
+}
+
+TEST_F(NameIndexTest, BeforeTheMergeTheOldUnitIsItself) {
+  pb::Resolution r = Resolve("Cục Hộ tịch, quốc tịch, chứng thực", absl::CivilDay(2025, 2, 1));
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_EXACT);
+  EXPECT_EQ(r.units(0), "units/htqt");
+}
+
+TEST_F(NameIndexTest, FormerNameOfARenamedUnit) {
+  pb::Resolution after = Resolve("Văn phòng Bộ Tư pháp cũ");
+  EXPECT_EQ(after.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);
+  EXPECT_EQ(after.units(0), "units/vpb");
+  pb::Resolution before = Resolve("Văn phòng Bộ Tư pháp cũ", absl::CivilDay(2024, 12, 31));
+  EXPECT_EQ(before.match_kind(), pb::MATCH_KIND_ALIAS);
+}
+
+TEST_F(NameIndexTest, HoTichNeverSilentlyBecomesHoTroTuPhap) {
+  // Close in spelling, different units: below the fuzzy threshold, so unresolved,
+  // and the right unit is offered first.
+  pb::Resolution r = Resolve("Cục Hộ tịch");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_UNRESOLVED);
+  EXPECT_TRUE(r.units().empty());
+  EXPECT_LT(EditSimilarity(index_->CanonicalKey("Cục Hộ tịch"), index_->CanonicalKey("Cục Hỗ trợ tư pháp")),
+            kFuzzyThreshold);
+  pb::Resolution typo = Resolve("Cục Hỗ trợ tư phap");  // Folds to the alias exactly.
+  EXPECT_EQ(typo.units(0), "units/bttp");
+}
+
+TEST_F(NameIndexTest, SmallTypoIsFuzzyWithLowerConfidence) {
+  pb::Resolution r = Resolve("Cuc Cong nghe thong tn");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_FUZZY);
+  EXPECT_EQ(r.units(0), "units/cntt");
+  EXPECT_LT(r.confidence(), 0.95);
+  EXPECT_GT(r.confidence(), 0.8);
+}
+
+TEST_F(NameIndexTest, UnknownNameIsUnresolvedWithCandidates) {
+  pb::Resolution r = Resolve("Cục Công nghệ");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_UNRESOLVED);
+  ASSERT_FALSE(r.candidates().empty());
+  EXPECT_EQ(r.candidates(0).name(), "units/cntt");
+  EXPECT_LE(r.candidates_size(), kMaxCandidates);
+  EXPECT_EQ(Resolve("Hội đồng nhân dân").match_kind(), pb::MATCH_KIND_UNRESOLVED);
+}
+
+TEST_F(NameIndexTest, TwoUnitsWithOneNameAreAmbiguousNotGuessed) {
+  pb::Resolution r = Resolve("Phòng Tổng hợp");
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_UNRESOLVED);
+  EXPECT_EQ(r.candidates_size(), 2);
+}
+
+TEST_F(NameIndexTest, GroupsResolveToTheirMembers) {
+  pb::Resolution all = Resolve("các đơn vị thuộc Bộ");
+  EXPECT_EQ(all.group(), "groups/all");
+  EXPECT_EQ(all.units_size(), 6);  // The active ministry units; the merged one is not a member.
+  for (const std::string& u : all.units()) EXPECT_NE(u, "units/htqt");
+  pb::Resolution related = Resolve("Các cơ quan có liên quan");
+  EXPECT_EQ(related.group(), "groups/related");
+  EXPECT_TRUE(related.units().empty());
+}
+
+TEST_F(NameIndexTest, BadInputIsInvalidPerName) {
+  EXPECT_EQ(Resolve("").match_kind(), pb::MATCH_KIND_INVALID);
+  EXPECT_EQ(Resolve(" ;.- ").match_kind(), pb::MATCH_KIND_INVALID);
+  EXPECT_EQ(Resolve(std::string(600, 'a')).match_kind(), pb::MATCH_KIND_INVALID);
+  pb::Resolution bad = Resolve("C\xe1\xbb");
+  EXPECT_EQ(bad.match_kind(), pb::MATCH_KIND_INVALID);
+  EXPECT_EQ(bad.error(), "not valid UTF-8");
+}
+
+TEST(EditSimilarityTest, Basics) {
+  EXPECT_EQ(EditSimilarity("abc", "abc"), 1.0);
+  EXPECT_EQ(EditSimilarity("", "abc"), 0.0);
+  EXPECT_NEAR(EditSimilarity("kitten", "sitting"), 1 - 3.0 / 7, 1e-9);
+}
+
+}  // namespace
+}  // namespace p06::directory
