@@ -3,6 +3,7 @@
 //
 //   p06ctl health   --target=127.0.0.1:7101 [--service=NAME] [--timeout=2s]
 //   p06ctl units    --target=127.0.0.1:7101 [--query=TEXT]
+//   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
 //
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
 #include <iostream>
@@ -51,15 +52,43 @@ int ListUnits(const std::shared_ptr<grpc::Channel>& channel) {
 
 }  // namespace
 
+// Prints one line per name: input, match kind, confidence, units (or group).
+int ResolveNames(const std::shared_ptr<grpc::Channel>& channel, std::vector<std::string> names) {
+  if (names.empty()) {
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty()) names.push_back(line);
+    }
+  }
+  auto stub = p06::directory::v1::DirectoryService::NewStub(channel);
+  for (size_t i = 0; i < names.size(); i += 1000) {
+    p06::directory::v1::ResolveUnitNamesRequest request;
+    for (size_t j = i; j < names.size() && j < i + 1000; ++j) request.add_names(names[j]);
+    p06::directory::v1::ResolveUnitNamesResponse response;
+    grpc::ClientContext ctx;
+    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    grpc::Status status = stub->ResolveUnitNames(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const auto& r : response.resolutions()) {
+      std::cout << r.input() << "\t" << p06::directory::v1::MatchKind_Name(r.match_kind()).substr(11) << "\t"
+                << r.confidence() << "\t" << (r.group().empty() ? "" : r.group() + " ");
+      for (int k = 0; k < r.units_size() && k < 5; ++k) std::cout << (k ? "," : "") << r.units(k);
+      if (r.units_size() > 5) std::cout << ",… (" << r.units_size() << ")";
+      if (r.units().empty() && !r.candidates().empty()) std::cout << "candidates: " << r.candidates(0).name();
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units");
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() != 2) {
-    std::cerr << "usage: p06ctl health|units [flags]; see --help\n";
+  if (args.size() < 2) {
+    std::cerr << "usage: p06ctl health|units|resolve [flags]; see --help\n";
     return 2;
   }
   const std::string command = args[1];
@@ -71,6 +100,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "units") return ListUnits(channel);
+  if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";
   return 2;
 }

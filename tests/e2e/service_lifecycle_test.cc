@@ -178,5 +178,24 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
   EXPECT_LT(absl::Now() - back, absl::Seconds(2));
 }
 
+// The command-line client against the real binary: the path people use in a terminal.
+TEST_F(ServiceLifecycleTest, P06ctlResolvesNamesAgainstTheRunningService) {
+  auto service = StartDirectory();
+  ASSERT_OK(service);
+  std::string out = "/tmp/p06ctl-" + std::to_string(getpid()) + ".txt";
+  ::p06::testing::SpawnOptions o{.argv = {P06_CTL_BINARY, "resolve", "--target=" + (*service)->target(), "Cục CNTT",
+                                          "Tong cuc Thi hanh an dan su"}};
+  o.output_file = out;
+  auto child = ::p06::testing::Subprocess::Spawn(o);
+  ASSERT_OK(child);
+  EXPECT_EQ(*child->Wait(absl::Seconds(10)), 0);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  unlink(out.c_str());
+  EXPECT_NE(text.find("Cục CNTT\tABBREVIATION\t0.95\tunits/cuc-cntt"), std::string::npos) << text;
+  EXPECT_NE(text.find("Tong cuc Thi hanh an dan su\tSUCCESSOR_OF"), std::string::npos) << text;
+  EXPECT_NE(text.find("units/cuc-qlthads"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace p06

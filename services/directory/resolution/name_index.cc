@@ -23,22 +23,34 @@ std::string UnitId(absl::string_view name) { return std::string(name.substr(name
 
 }  // namespace
 
-double EditSimilarity(absl::string_view a, absl::string_view b) {
+double EditSimilarityAtLeast(absl::string_view a, absl::string_view b, double floor) {
   if (a == b) return 1.0;
   const size_t n = a.size(), m = b.size();
-  if (n == 0 || m == 0) return 0.0;
+  if (n == 0 || m == 0) return floor <= 0 ? 0.0 : -1.0;
+  const size_t longer = std::max(n, m);
+  // The most edits that still reach the floor; the length difference alone costs edits.
+  const size_t budget = static_cast<size_t>((1.0 - floor) * static_cast<double>(longer) + 1e-9);
+  if ((n > m ? n - m : m - n) > budget) return -1.0;
   std::vector<size_t> row(m + 1);
   for (size_t j = 0; j <= m; ++j) row[j] = j;
   for (size_t i = 1; i <= n; ++i) {
     size_t diagonal = row[0];
     row[0] = i;
+    size_t best = row[0];
     for (size_t j = 1; j <= m; ++j) {
       size_t up = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diagonal = up;
+      best = std::min(best, row[j]);
     }
+    if (best > budget) return -1.0;  // Every path already costs too much.
   }
-  return 1.0 - static_cast<double>(row[m]) / static_cast<double>(std::max(n, m));
+  if (row[m] > budget) return -1.0;
+  return 1.0 - static_cast<double>(row[m]) / static_cast<double>(longer);
+}
+
+double EditSimilarity(absl::string_view a, absl::string_view b) {
+  return std::max(0.0, EditSimilarityAtLeast(a, b, 0.0));
 }
 
 std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
@@ -71,6 +83,12 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
                      a.kind() == pb::ALIAS_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION : pb::MATCH_KIND_ALIAS);
     }
   }
+  for (const pb::Group& g : index->snapshot_.groups) index->members_[g.name()] = index->MembersOf(g);
+  for (const auto& [key, postings] : index->by_canonical_) {
+    std::vector<std::string> targets;
+    for (const Entry* e : index->Distinct(postings)) targets.push_back(e->target);
+    index->fuzzy_keys_.emplace_back(key, std::move(targets));
+  }
   return index;
 }
 
@@ -85,8 +103,9 @@ void NameIndex::AddName(const std::string& target, const std::string& text, pb::
   by_canonical_[canonical].push_back(id);
 }
 
-std::string NameIndex::CanonicalKey(absl::string_view text) const {
-  std::string folded = text::Fold(text);
+std::string NameIndex::CanonicalKey(absl::string_view text) const { return ExpandAbbreviations(text::Fold(text)); }
+
+std::string NameIndex::ExpandAbbreviations(absl::string_view folded) const {
   std::vector<std::string> out;
   for (absl::string_view token : absl::StrSplit(folded, ' ', absl::SkipEmpty())) {
     auto it = expansions_.find(token);
@@ -152,13 +171,19 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group) const {
   return members;
 }
 
+const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_name) const {
+  static const std::vector<std::string> kNone;
+  auto it = members_.find(group_name);
+  return it == members_.end() ? kNone : it->second;
+}
+
 void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of,
                        pb::Resolution& out) const {
   if (target.rfind("groups/", 0) == 0) {
     out.set_group(target);
-    if (const pb::Group* g = FindGroup(UnitId(target))) {
-      for (const std::string& m : MembersOf(*g)) out.add_units(m);
-    }
+    const std::vector<std::string>& members = MembersOf(absl::string_view(target));
+    out.mutable_units()->Reserve(static_cast<int>(members.size()));
+    for (const std::string& m : members) out.add_units(m);
     return;
   }
   // Follow successor links breadth-first to the units active at `as_of`.
@@ -189,12 +214,14 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
 
 void NameIndex::AddCandidates(const std::string& key, const std::string& exclude, pb::Resolution& out) const {
   absl::flat_hash_map<absl::string_view, double> best;
-  for (const Entry& e : entries_) {
-    if (e.target == exclude) continue;
-    double sim = EditSimilarity(key, e.canonical);
+  for (const auto& [candidate_key, targets] : fuzzy_keys_) {
+    double sim = EditSimilarityAtLeast(key, candidate_key, kCandidateFloor);
     if (sim < kCandidateFloor) continue;
-    double& b = best[e.target];
-    b = std::max(b, sim);
+    for (const std::string& target : targets) {
+      if (target == exclude) continue;
+      double& b = best[target];
+      b = std::max(b, sim);
+    }
   }
   std::vector<std::pair<double, absl::string_view>> ranked;
   for (const auto& [target, sim] : best) ranked.emplace_back(sim, target);
@@ -225,7 +252,8 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
   }
   absl::StatusOr<std::string> nfc = text::NormalizeNfc(input);
   const std::string written(absl::StripAsciiWhitespace(nfc.ok() ? *nfc : std::string(input)));
-  const std::string key = CanonicalKey(written);
+  const std::string folded = text::Fold(written);
+  const std::string key = ExpandAbbreviations(folded);
   if (key.empty()) {
     out.set_match_kind(pb::MATCH_KIND_INVALID);
     out.set_error("empty: no letters or digits");
@@ -237,7 +265,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     const absl::flat_hash_map<std::string, Postings>* map;
     std::string key;
   };
-  const Tier tiers[] = {{&by_text_, written}, {&by_folded_, text::Fold(written)}, {&by_canonical_, key}};
+  const Tier tiers[] = {{&by_text_, written}, {&by_folded_, folded}, {&by_canonical_, key}};
   for (int t = 0; t < 3; ++t) {
     auto it = tiers[t].map->find(tiers[t].key);
     if (it == tiers[t].map->end()) continue;

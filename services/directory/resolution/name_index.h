@@ -51,9 +51,13 @@ class NameIndex {
 
   // The key names are compared on: folded, abbreviations expanded.
   std::string CanonicalKey(absl::string_view text) const;
+  // The same, from text already folded by text::Fold.
+  std::string ExpandAbbreviations(absl::string_view folded) const;
 
   // A group's current members ("units/…"), computed kinds evaluated on the snapshot.
   std::vector<std::string> MembersOf(const pb::Group& group) const;
+  // The same for a group of the snapshot, computed once at Build().
+  const std::vector<std::string>& MembersOf(absl::string_view group_name) const;
 
   const pb::Unit* FindUnit(absl::string_view unit_id) const;
   const pb::Group* FindGroup(absl::string_view group_id) const;
@@ -89,9 +93,16 @@ class NameIndex {
   absl::flat_hash_map<std::string, Postings> by_text_;       // NFC text as written
   absl::flat_hash_map<std::string, Postings> by_folded_;     // text::Fold
   absl::flat_hash_map<std::string, Postings> by_canonical_;  // CanonicalKey
+  absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members
+  // Each distinct canonical key once, with its targets: what the fuzzy tier scans.
+  std::vector<std::pair<std::string, std::vector<std::string>>> fuzzy_keys_;
 };
 
 // 1 − Levenshtein distance / longer length, on bytes; 1 for equal strings.
 double EditSimilarity(absl::string_view a, absl::string_view b);
+
+// EditSimilarity(a, b) when it is at least `floor`, else a negative number; stops as
+// soon as the floor is out of reach, which makes scanning many keys cheap.
+double EditSimilarityAtLeast(absl::string_view a, absl::string_view b, double floor);
 
 }  // namespace p06::directory
