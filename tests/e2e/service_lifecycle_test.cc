@@ -133,16 +133,11 @@ TEST_F(ServiceLifecycleTest, SecondStartReusesTheData) {
 }
 
 TEST_F(ServiceLifecycleTest, InvalidConfigurationExitsOneNamingTheSetting) {
-  ::p06::testing::SpawnOptions o{.argv = {P06_DIRECTORY_BINARY, "--database_url=" + database_url(), "--db_pool_size=0"}};
-  std::string log = "/tmp/p06-badconfig-" + std::to_string(getpid()) + ".log";
-  o.output_file = log;
-  auto child = ::p06::testing::Subprocess::Spawn(o);
-  ASSERT_OK(child);
-  EXPECT_EQ(*child->Wait(absl::Seconds(10)), 1);
-  std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  unlink(log.c_str());
-  EXPECT_NE(text.find("db_pool_size"), std::string::npos) << text;
+  auto result = ::p06::testing::RunForOutput(
+      {.argv = {P06_DIRECTORY_BINARY, "--database_url=" + database_url(), "--db_pool_size=0"}}, absl::Seconds(10));
+  ASSERT_OK(result);
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_NE(result->output.find("db_pool_size"), std::string::npos) << result->output;
 }
 
 // PostgreSQL stops and starts again under a running service: calls fail fast with
@@ -182,16 +177,12 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
 TEST_F(ServiceLifecycleTest, P06ctlResolvesNamesAgainstTheRunningService) {
   auto service = StartDirectory();
   ASSERT_OK(service);
-  std::string out = "/tmp/p06ctl-" + std::to_string(getpid()) + ".txt";
-  ::p06::testing::SpawnOptions o{.argv = {P06_CTL_BINARY, "resolve", "--target=" + (*service)->target(), "Cục CNTT",
-                                          "Tong cuc Thi hanh an dan su"}};
-  o.output_file = out;
-  auto child = ::p06::testing::Subprocess::Spawn(o);
-  ASSERT_OK(child);
-  EXPECT_EQ(*child->Wait(absl::Seconds(10)), 0);
-  std::ifstream in(out);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  unlink(out.c_str());
+  auto result = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "resolve", "--target=" + (*service)->target(),
+                                                       "Cục CNTT", "Tong cuc Thi hanh an dan su"}},
+                                             absl::Seconds(10));
+  ASSERT_OK(result);
+  EXPECT_EQ(result->exit_code, 0);
+  const std::string& text = result->output;
   EXPECT_NE(text.find("Cục CNTT\tABBREVIATION\t0.95\tunits/cuc-cntt"), std::string::npos) << text;
   EXPECT_NE(text.find("Tong cuc Thi hanh an dan su\tSUCCESSOR_OF"), std::string::npos) << text;
   EXPECT_NE(text.find("units/cuc-qlthads"), std::string::npos) << text;

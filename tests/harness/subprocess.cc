@@ -81,7 +81,7 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
   }
 }
 
-absl::Status Run(const SpawnOptions& options, absl::Duration timeout) {
+absl::StatusOr<ProcessResult> RunForOutput(const SpawnOptions& options, absl::Duration timeout) {
   SpawnOptions o = options;
   char path[] = "/tmp/p06-run-XXXXXX";
   int fd = mkstemp(path);
@@ -99,8 +99,15 @@ absl::Status Run(const SpawnOptions& options, absl::Duration timeout) {
   output << in.rdbuf();
   unlink(path);
   if (!code.ok()) return code.status();
-  if (*code != 0) {
-    return absl::InternalError(absl::StrCat(absl::StrJoin(options.argv, " "), " exited ", *code, ": ", output.str()));
+  return ProcessResult{*code, output.str()};
+}
+
+absl::Status Run(const SpawnOptions& options, absl::Duration timeout) {
+  absl::StatusOr<ProcessResult> result = RunForOutput(options, timeout);
+  if (!result.ok()) return result.status();
+  if (result->exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat(absl::StrJoin(options.argv, " "), " exited ", result->exit_code, ": ", result->output));
   }
   return absl::OkStatus();
 }

@@ -36,6 +36,14 @@ class Subprocess {
   pid_t pid_;
 };
 
+struct ProcessResult {
+  int exit_code = 0;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a command to completion and returns its exit code and output.
+absl::StatusOr<ProcessResult> RunForOutput(const SpawnOptions& options, absl::Duration timeout = absl::Minutes(2));
+
 // Runs a command to completion; INTERNAL with its output when it exits non-zero.
 absl::Status Run(const SpawnOptions& options, absl::Duration timeout = absl::Minutes(2));
 
