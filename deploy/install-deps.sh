@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   g++ cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libpqxx-dev prometheus-cpp-dev libicu-dev
+  libabsl-dev libpqxx-dev prometheus-cpp-dev libicu-dev libssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   prometheus  # promtool, to check the metrics exposition

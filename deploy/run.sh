@@ -5,8 +5,10 @@
 #
 # Installs what is missing, builds, starts a private PostgreSQL cluster in ./data
 # (or uses P06_DATABASE_URL when set), starts every service (each applies its own
-# migrations), waits until each answers its health check, prints the endpoints, and on
-# Ctrl-C or SIGTERM stops everything cleanly. Data is kept for the next start.
+# migrations), waits until each answers its health check, loads the 2025 plan
+# (deploy/plans/; importing the same text again changes nothing), prints the
+# endpoints, and on Ctrl-C or SIGTERM stops everything cleanly. Data is kept for the
+# next start.
 #
 # Environment: P06_DATABASE_URL, P06_DATA_DIR (default ./data), P06_PG_PORT (55432),
 # and any service flag as P06_<FLAG> (see README.md).
@@ -30,7 +32,9 @@ mkdir -p "$DATA/logs"
 # name  binary                                  gRPC  metrics
 SERVICES=(
   "directory services/directory/p06-directory 7101 9101"
+  "task services/task/p06-task 7102 9102"
 )
+export P06_DIRECTORY_TARGET="${P06_DIRECTORY_TARGET:-127.0.0.1:7101}"
 
 pids=()
 stop_all() {
@@ -66,6 +70,13 @@ for entry in "${SERVICES[@]}"; do
   fi
   printf 'run: %-12s gRPC 127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' "$name" "$grpc_port" "$metrics_port"
 done
+if [[ -x "$P06_BUILD_DIR/services/task/p06-task" ]]; then
+  for plan in "$P06_ROOT"/deploy/plans/*.txt; do
+    "$P06_BUILD_DIR/services/p06ctl/p06ctl" import "$plan" --target=127.0.0.1:7102 \
+      >"$DATA/logs/import-$(basename "$plan" .txt).log" || { echo "run: importing $plan failed" >&2; exit 1; }
+    echo "run: plan loaded: $(tail -n 1 "$DATA/logs/import-$(basename "$plan" .txt).log")"
+  done
+fi
 ((private_pg)) && echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"
 echo "run: logs in $DATA/logs; press Ctrl-C to stop"
 

@@ -4,9 +4,13 @@
 //   p06ctl health   --target=127.0.0.1:7101 [--service=NAME] [--timeout=2s]
 //   p06ctl units    --target=127.0.0.1:7101 [--query=TEXT]
 //   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
+//   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run]
+//   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
 //
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <grpcpp/grpcpp.h>
 
@@ -16,13 +20,18 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
 #include "common/server/server_config.h"
+#include "common/base/hash.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
+#include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/health.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "host:port of the service to call.");
 ABSL_FLAG(std::string, service, "", "For health: the gRPC service name to check (empty: the server).");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
-ABSL_FLAG(std::string, query, "", "For units: text to search for.");
+ABSL_FLAG(std::string, query, "", "For units and tasks: text to search for.");
+ABSL_FLAG(bool, dry_run, false, "For import: parse and resolve, write nothing.");
+ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
+ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads.");
 
 namespace {
 
@@ -80,15 +89,73 @@ int ResolveNames(const std::shared_ptr<grpc::Channel>& channel, std::vector<std:
   return 0;
 }
 
+// Imports a plan from its text file; the request id is the file's hash, so running
+// the same import again (or retrying a failed one) has exactly one effect.
+int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "cannot read " << path << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  p06::task::v1::ImportPlanRequest request;
+  request.set_text(text.str());
+  request.set_dry_run(absl::GetFlag(FLAGS_dry_run));
+  request.set_request_id(absl::StrCat("import-", p06::StableHashHex(request.text()), request.dry_run() ? "-dry" : ""));
+  std::cerr << "importing " << path << " (" << request.text().size() << " bytes)…" << std::flush;
+  const absl::Time start = absl::Now();
+  p06::task::v1::ImportPlanResponse response;
+  grpc::ClientContext ctx;
+  p06::PrepareClientContext(ctx, std::max(absl::GetFlag(FLAGS_timeout), absl::Seconds(60)), "");
+  grpc::Status status = p06::task::v1::TaskService::NewStub(channel)->ImportPlan(&ctx, request, &response);
+  std::cerr << " " << absl::FormatDuration(absl::Now() - start) << "\n";
+  if (!status.ok()) return Fail(status);
+  for (const auto& d : response.diagnostics()) {
+    std::cout << path << ":" << d.line() << ": " << p06::task::v1::ImportDiagnostic::Kind_Name(d.kind()).substr(5) << ": "
+              << d.message() << "\n";
+  }
+  const auto& diff = response.diff();
+  std::cout << response.plan().name() << " revision " << response.plan().revision() << ": " << response.tasks_size()
+            << " tasks" << (response.unchanged() ? ", unchanged" : "") << (request.dry_run() ? " (dry run)" : "")
+            << "; added " << diff.added_tasks_size() << ", changed " << diff.changed_tasks_size() << ", removed "
+            << diff.removed_tasks_size() << "\n";
+  return 0;
+}
+
+// Lists a plan's tasks: number, status, due, lead, title.
+int ListTasks(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = p06::task::v1::TaskService::NewStub(channel);
+  p06::task::v1::ListTasksRequest request;
+  request.set_parent(absl::GetFlag(FLAGS_plan));
+  request.set_lead_unit(absl::GetFlag(FLAGS_unit));
+  request.set_query(absl::GetFlag(FLAGS_query));
+  request.set_page_size(500);
+  for (;;) {
+    grpc::ClientContext ctx;
+    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    p06::task::v1::ListTasksResponse response;
+    grpc::Status status = stub->ListTasks(&ctx, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const auto& t : response.tasks()) {
+      std::cout << t.number() << "\t" << p06::task::v1::TaskStatus_Name(t.status()).substr(12) << (t.overdue() ? " OVERDUE" : "")
+                << "\t" << t.schedule().phrase() << "\t"
+                << (t.lead_units().empty() ? "" : t.lead_units(0).text()) << "\t" << t.title().substr(0, 120) << "\n";
+    }
+    if (response.next_page_token().empty()) return 0;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve");
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
-    std::cerr << "usage: p06ctl health|units|resolve [flags]; see --help\n";
+    std::cerr << "usage: p06ctl health|units|resolve|import|tasks [flags]; see --help\n";
     return 2;
   }
   const std::string command = args[1];
@@ -100,6 +167,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "units") return ListUnits(channel);
+  if (command == "import") {
+    if (args.size() != 3) {
+      std::cerr << "usage: p06ctl import FILE [--target=host:port] [--dry_run]\n";
+      return 2;
+    }
+    return ImportPlan(channel, args[2]);
+  }
+  if (command == "tasks") return ListTasks(channel);
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";
   return 2;

@@ -1,0 +1,16 @@
+// The task service binary. See README.md for flags and ports.
+#include "absl/flags/flag.h"
+#include "common/server/run_service.h"
+#include "services/task/task_bundle.h"
+
+ABSL_FLAG(std::string, directory_target, "127.0.0.1:7101", "host:port of the directory service.");
+
+int main(int argc, char** argv) {
+  return p06::RunServiceMain(argc, argv,
+                             {.defaults = {"task", 7102, 9102},
+                              .migrations = TaskMigrations(),
+                              .make_bundle = [](p06::ServiceContext& ctx)
+                                  -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
+                                return std::make_unique<p06::task::TaskBundle>(ctx, absl::GetFlag(FLAGS_directory_target));
+                              }});
+}

@@ -1,0 +1,191 @@
+#include "services/task/plan_import.h"
+
+#include <openssl/evp.h>
+
+#include <regex>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "common/base/hash.h"
+#include "common/text/fold.h"
+#include "services/task/plan_text/time_phrase.h"
+
+namespace p06::task {
+namespace {
+
+namespace dpb = ::p06::directory::v1;
+
+std::string Sha256Hex(absl::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+bool Resolved(const dpb::Resolution& r) {
+  return r.match_kind() != dpb::MATCH_KIND_UNRESOLVED && r.match_kind() != dpb::MATCH_KIND_INVALID;
+}
+
+// "A, B" or "A và B" when the whole is no unit: the parts, if there are several.
+std::vector<std::string> SplitCompound(const std::string& name) {
+  static const std::regex kSeparators("\\s*,\\s*|\\s+và\\s+");
+  std::vector<std::string> parts;
+  for (std::sregex_token_iterator it(name.begin(), name.end(), kSeparators, -1), end; it != end; ++it) {
+    if (!it->str().empty()) parts.push_back(it->str());
+  }
+  return parts;
+}
+
+// Resolves every name, splitting compound cells ("Cục A, Cục B", "Vụ X và các đơn vị
+// thuộc Bộ") when the whole is no unit but every part is.
+class NameBook {
+ public:
+  absl::Status Load(const std::vector<std::string>& names, UnitResolver& resolver, const std::string& request_id) {
+    std::vector<std::string> unique;
+    for (const auto& n : names) {
+      if (!known_.contains(n)) {
+        known_[n] = {};
+        unique.push_back(n);
+      }
+    }
+    absl::StatusOr<std::vector<dpb::Resolution>> first = resolver.Resolve(unique, request_id);
+    if (!first.ok()) return first.status();
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < unique.size(); ++i) {
+      known_[unique[i]] = {(*first)[i]};
+      if (!Resolved((*first)[i])) {
+        for (const std::string& p : SplitCompound(unique[i])) parts.push_back(p);
+      }
+    }
+    if (parts.empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<dpb::Resolution>> second = resolver.Resolve(parts, request_id);
+    if (!second.ok()) return second.status();
+    absl::flat_hash_map<std::string, dpb::Resolution> by_part;
+    for (size_t i = 0; i < parts.size(); ++i) by_part[parts[i]] = (*second)[i];
+    for (const std::string& name : unique) {
+      std::vector<std::string> split = SplitCompound(name);
+      if (Resolved(known_[name].front()) || split.size() < 2) continue;
+      std::vector<dpb::Resolution> resolved;
+      for (const std::string& p : split) {
+        if (!Resolved(by_part[p])) break;
+        resolved.push_back(by_part[p]);
+      }
+      if (resolved.size() == split.size()) known_[name] = std::move(resolved);
+    }
+    return absl::OkStatus();
+  }
+  const std::vector<dpb::Resolution>& Get(const std::string& name) const { return known_.at(name); }
+
+ private:
+  absl::flat_hash_map<std::string, std::vector<dpb::Resolution>> known_;
+};
+
+void Diagnose(PlanDraft& d, int line, pb::ImportDiagnostic::Kind kind, std::string message, int task) {
+  pb::ImportDiagnostic& diag = d.diagnostics.emplace_back();
+  diag.set_line(line);
+  diag.set_kind(kind);
+  diag.set_message(std::move(message));
+  diag.set_task_number(task);
+}
+
+void AddUnits(PlanDraft& d, const ParsedTask& parsed, const NameBook& book, UnitRole role,
+              const std::vector<std::string>& texts, google::protobuf::RepeatedPtrField<pb::UnitRef>* refs,
+              TaskDraft& draft) {
+  for (const std::string& text : texts) {
+    for (const dpb::Resolution& r : book.Get(text)) {
+      if (!Resolved(r)) {
+        pb::UnitRef* ref = refs->Add();
+        ref->set_text(text);
+        std::string hint = r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
+        Diagnose(d, parsed.line, pb::ImportDiagnostic::KIND_UNRESOLVED_UNIT,
+                 absl::StrCat("task ", parsed.task.number(), ": unit \"", text, "\" not found in the directory", hint),
+                 parsed.task.number());
+        continue;
+      }
+      if (!r.group().empty()) {
+        pb::UnitRef* ref = refs->Add();
+        ref->set_unit(r.group());
+        ref->set_text(text);
+        draft.units.emplace_back(role, r.group());
+      }
+      for (const std::string& unit : r.units()) {
+        if (r.group().empty()) {
+          pb::UnitRef* ref = refs->Add();
+          ref->set_unit(unit);
+          ref->set_text(text);
+        }
+        draft.units.emplace_back(role, unit);
+      }
+    }
+  }
+}
+
+std::string DeterministicBytes(const google::protobuf::Message& m) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream out(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&out);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  return bytes;
+}
+
+}  // namespace
+
+std::string PlanIdFor(absl::string_view decision_number, int year) {
+  std::string id = absl::StrReplaceAll(text::Fold(decision_number), {{" ", "-"}});
+  return absl::StrCat(id.substr(0, 50), "-", year);
+}
+
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const std::string& request_id) {
+  absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(text);
+  if (!parsed.ok()) return parsed.status();
+  PlanDraft d;
+  d.plan = std::move(parsed->plan);
+  d.plan_id = PlanIdFor(d.plan.decision_number(), d.plan.year());
+  d.plan.set_name(absl::StrCat("plans/", d.plan_id));
+  d.source_text = *text::NormalizeNfc(text, "text");  // Valid: the parser checked.
+  d.source_sha256 = Sha256Hex(d.source_text);
+  d.plan.set_source_sha256(d.source_sha256);
+  d.diagnostics = std::move(parsed->diagnostics);
+
+  std::vector<std::string> names;
+  for (const ParsedTask& t : parsed->tasks) {
+    names.insert(names.end(), t.lead_texts.begin(), t.lead_texts.end());
+    names.insert(names.end(), t.coordinating_texts.begin(), t.coordinating_texts.end());
+  }
+  NameBook book;
+  if (absl::Status s = book.Load(names, resolver, request_id); !s.ok()) return s;
+
+  for (const ParsedTask& parsed_task : parsed->tasks) {
+    TaskDraft draft;
+    draft.task = parsed_task.task;
+    pb::Task& t = draft.task;
+    t.set_name(absl::StrCat(d.plan.name(), "/tasks/", t.number()));
+    AddUnits(d, parsed_task, book, UnitRole::kLead, parsed_task.lead_texts, t.mutable_lead_units(), draft);
+    AddUnits(d, parsed_task, book, UnitRole::kCoordinating, parsed_task.coordinating_texts,
+             t.mutable_coordinating_units(), draft);
+    if (!t.lead_units().empty()) t.mutable_lead_units(0)->set_primary(true);  // Decree 39/2022: one accountable lead.
+    std::sort(draft.units.begin(), draft.units.end());
+    draft.units.erase(std::unique(draft.units.begin(), draft.units.end()), draft.units.end());
+    for (absl::CivilDay due : OccurrenceDates(t.schedule(), d.plan.year())) draft.occurrences.emplace_back(0, due);
+    for (const pb::SubActivity& a : t.sub_activities()) {
+      for (absl::CivilDay due : OccurrenceDates(a.schedule(), d.plan.year())) draft.occurrences.emplace_back(a.ordinal(), due);
+    }
+    draft.definition_hash = StableHashHex(DeterministicBytes(t));
+    std::vector<std::string> searchable = {text::Fold(t.title())};
+    for (const auto& p : t.expected_products()) searchable.push_back(text::Fold(p));
+    draft.search_text = absl::StrJoin(searchable, " | ");
+    d.tasks.push_back(std::move(draft));
+  }
+  return d;
+}
+
+}  // namespace p06::task

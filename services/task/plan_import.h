@@ -1,0 +1,43 @@
+// From a plan's text to what the store writes: parse the document, resolve every
+// unit name through the directory, and lay out each task's units (groups expanded)
+// and reporting obligations. Writes nothing; ImportPlan's dry run stops here.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "services/task/plan_text/plan_document.h"
+#include "services/task/unit_resolver.h"
+
+namespace p06::task {
+
+enum class UnitRole { kLead = 1, kCoordinating = 2 };
+
+struct TaskDraft {
+  pb::Task task;                  // Named, with resolved lead and coordinating units.
+  std::string definition_hash;    // Tells an unchanged task from a changed one.
+  std::string search_text;        // Folded title and products.
+  std::vector<std::pair<UnitRole, std::string>> units;       // Groups expanded to members too.
+  std::vector<std::pair<int, absl::CivilDay>> occurrences;   // (sub-activity or 0, due date)
+};
+
+struct PlanDraft {
+  std::string plan_id;            // "910-qd-btp-2025"
+  pb::Plan plan;                  // Named; revision and times are the store's.
+  std::string source_text;        // Normalised (NFC, LF).
+  std::string source_sha256;
+  std::vector<TaskDraft> tasks;
+  std::vector<pb::ImportDiagnostic> diagnostics;
+};
+
+// INVALID_ARGUMENT / RESOURCE_EXHAUSTED for text that is no plan (see
+// ParsePlanDocument); UNAVAILABLE when the directory cannot be asked.
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const std::string& request_id);
+
+// "910/QĐ-BTP", 2025 → "910-qd-btp-2025".
+std::string PlanIdFor(absl::string_view decision_number, int year);
+
+}  // namespace p06::task

@@ -1,0 +1,422 @@
+#include "services/task/plan_text/plan_document.h"
+
+#include <regex>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/status_mapping.h"
+#include "common/text/fold.h"
+#include "services/task/plan_text/time_phrase.h"
+
+namespace p06::task {
+namespace {
+
+constexpr int kColumns = 8;  // TT, title, lead, coordinating, time, product, funding, note.
+enum Column { kTT = 0, kTitle, kLead, kCoordinating, kTime, kProduct, kFunding, kNote };
+
+using Kind = pb::ImportDiagnostic;
+
+std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+// Drops <ul …>, </ul>, <li>, </li>, <i>, </i> and collapses white space.
+std::string StripMarkup(absl::string_view s) {
+  static const std::regex kTags("</?(ul|li|i)\\b[^>]*>");
+  std::string out = std::regex_replace(std::string(s), kTags, " ");
+  static const std::regex kSpaces("\\s+");
+  return Trim(std::regex_replace(out, kSpaces, " "));
+}
+
+// Joins a cell continued on the next page. PDF extraction cuts at word boundaries,
+// so the pieces join with one space.
+void Append(std::string& cell, absl::string_view piece) {
+  std::string p = Trim(piece);
+  if (p.empty()) return;
+  std::string c = Trim(cell);
+  cell = c.empty() ? p : absl::StrCat(c, " ", p);
+}
+
+bool IsRoman(absl::string_view s) {
+  static const std::regex kRoman("^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$");
+  return std::regex_match(std::string(s), kRoman);
+}
+
+// "12." or "12" → 12; otherwise 0.
+int TaskNumber(absl::string_view s) {
+  std::string t = Trim(s);
+  if (!t.empty() && t.back() == '.') t.pop_back();
+  int n = 0;
+  return absl::SimpleAtoi(t, &n) && n > 0 && n < 100000 ? n : 0;
+}
+
+// A sub-row is a target when it states a percentage; otherwise an activity.
+bool IsTarget(absl::string_view text) { return std::regex_search(std::string(text), std::regex("\\d+([.,]\\d+)?\\s*%")); }
+
+pb::Target ParseTarget(const std::string& text) {
+  pb::Target t;
+  t.set_text(text);
+  t.set_unit_of_measure("%");
+  t.set_comparison(pb::Target::COMPARISON_AT_LEAST);  // "100%", "Tối thiểu 90%": met at or above.
+  const std::string f = text::Fold(text);
+  // Folding drops "%"; find the percentages on the original, the levels on the folded.
+  std::vector<double> values;
+  static const std::regex kPercent("(\\d+(?:[.,]\\d+)?)\\s*%");
+  for (std::sregex_iterator it(text.begin(), text.end(), kPercent), end; it != end; ++it) {
+    std::string v = (*it)[1].str();
+    std::replace(v.begin(), v.end(), ',', '.');
+    double d = 0;
+    if (absl::SimpleAtod(v, &d)) values.push_back(d);
+  }
+  if (!values.empty()) t.set_target_value(values.front());
+  if (values.size() > 1) {
+    // "90% … cấp bộ, tỉnh; 80% … cấp huyện và 60% … cấp xã": one value per level, in order.
+    static const std::regex kLevel("cap ((?:bo|tinh|huyen|xa)(?: (?:bo|tinh|huyen|xa))*)");
+    static const std::pair<const char*, const char*> kNames[] = {{"bo", "bộ"}, {"tinh", "tỉnh"}, {"huyen", "huyện"}, {"xa", "xã"}};
+    size_t i = 0;
+    for (std::sregex_iterator it(f.begin(), f.end(), kLevel), end; it != end && i < values.size(); ++it, ++i) {
+      for (absl::string_view word : absl::StrSplit((*it)[1].str(), ' ')) {
+        for (const auto& [folded, name] : kNames) {
+          if (word == folded) {
+            pb::LevelTarget* lt = t.add_level_targets();
+            lt->set_level(name);
+            lt->set_target_value(values[i]);
+          }
+        }
+      }
+    }
+  }
+  return t;
+}
+
+std::vector<std::string> SplitProducts(absl::string_view cell) {
+  std::vector<std::string> out;
+  for (absl::string_view piece : absl::StrSplit(StripMarkup(cell), ';')) {
+    std::string p = Trim(piece);
+    while (!p.empty() && (p[0] == '-' || p[0] == ' ')) p.erase(0, 1);
+    if (!p.empty()) out.push_back(p);
+  }
+  return out;
+}
+
+// The raw cells of one task, as continued across pages and sub-rows.
+struct RawTask {
+  int line = 0;
+  int number = 0;
+  int section = 0;
+  std::string cells[kColumns];
+  std::vector<std::string> extra_products;  // From sub-rows (targets' products).
+  struct Sub {
+    int line;
+    std::string title;
+    std::string time;
+  };
+  std::vector<Sub> subs;
+  bool distributed = false;
+};
+
+class Parser {
+ public:
+  absl::StatusOr<ParsedPlan> Parse(absl::string_view input);
+
+ private:
+  void Diagnose(int line, Kind::Kind kind, std::string message, int task = 0) {
+    pb::ImportDiagnostic& d = out_.diagnostics.emplace_back();
+    d.set_line(line);
+    d.set_kind(kind);
+    d.set_message(std::move(message));
+    d.set_task_number(task);
+  }
+  absl::Status ParsePreamble();
+  void ParseNarrative(size_t from, size_t to);
+  void ParseTable(size_t from);
+  void TableRow(int line, std::vector<std::string> cells);
+  void FinishTasks();
+
+  std::vector<std::string> lines_;
+  ParsedPlan out_;
+  std::vector<RawTask> raw_;
+  bool header_seen_ = false;
+  bool last_row_was_sub_ = false;
+  absl::flat_hash_set<std::string> section_labels_;
+};
+
+absl::Status Parser::ParsePreamble() {
+  static const std::regex kDecision(
+      "[Bb]an hành kèm theo Quyết định số ([0-9]+/[^ ]+) ngày ([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: của (.+?))?\\)");
+  pb::Plan& plan = out_.plan;
+  for (const std::string& line : lines_) {
+    std::smatch m;
+    if (std::regex_search(line, m, kDecision)) {
+      plan.set_decision_number(m[1].str());
+      absl::CivilDay day(std::stoi(m[4].str()), std::stoi(m[3].str()), std::stoi(m[2].str()));
+      *plan.mutable_decision_date() = ToProtoDate(day);
+      std::string by = m[5].str();
+      static const std::regex kIssuer("Bộ trưởng (Bộ .+)");
+      std::smatch issuer;
+      plan.set_issuer(std::regex_match(by, issuer, kIssuer) ? issuer[1].str() : by);
+      break;
+    }
+  }
+  if (plan.decision_number().empty()) {
+    return absl::InvalidArgumentError(
+        "text: not a plan: no line \"(Ban hành kèm theo Quyết định số N/QĐ-… ngày d/m/yyyy …)\" found");
+  }
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    if (Trim(lines_[i]) == "KẾ HOẠCH") {
+      for (size_t j = i + 1; j < lines_.size(); ++j) {
+        if (!Trim(lines_[j]).empty()) {
+          plan.set_title(Trim(lines_[j]));
+          break;
+        }
+      }
+      break;
+    }
+  }
+  // "**KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG**", then the signer's name.
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].rfind("**", 0) != 0) continue;
+    std::string title = lines_[i].substr(2);
+    size_t j = i;
+    while (title.find("**") == std::string::npos && j + 1 < lines_.size()) title += " / " + Trim(lines_[++j]);
+    title = Trim(title.substr(0, title.find("**")));
+    for (size_t k = j + 1; k < lines_.size(); ++k) {
+      if (!Trim(lines_[k]).empty()) {
+        out_.plan.set_signer(Trim(lines_[k]));
+        break;
+      }
+    }
+    out_.plan.set_signer_title(title);
+    break;
+  }
+  static const std::regex kYear("năm ([0-9]{4})\\s*$");
+  std::smatch y;
+  int year = plan.decision_date().year();
+  if (std::regex_search(plan.title(), y, kYear)) year = std::stoi(y[1].str());
+  plan.set_year(year);
+  return absl::OkStatus();
+}
+
+void Parser::ParseNarrative(size_t from, size_t to) {
+  static const std::regex kHeading("^(I|II|III|IV|V|VI)\\. (.+)$");
+  pb::NarrativeSection* current = nullptr;
+  for (size_t i = from; i < to; ++i) {
+    std::smatch m;
+    if (std::regex_match(lines_[i], m, kHeading)) {
+      current = out_.plan.add_narrative();
+      current->set_label(m[1].str());
+      current->set_heading(Trim(m[2].str()));
+    } else if (current != nullptr && !Trim(lines_[i]).empty()) {
+      current->set_text(current->text().empty() ? Trim(lines_[i]) : absl::StrCat(current->text(), "\n", Trim(lines_[i])));
+    }
+  }
+}
+
+void Parser::TableRow(int line, std::vector<std::string> cells) {
+  if (cells.size() != kColumns) {
+    Diagnose(line, Kind::KIND_ERROR, absl::StrCat("row has ", cells.size(), " cells, expected ", kColumns,
+                                                  "; read as far as it goes"));
+    cells.resize(kColumns);
+  }
+  for (auto& c : cells) c = Trim(c);
+  bool all_empty = true;
+  for (const auto& c : cells) all_empty = all_empty && c.empty();
+  if (all_empty) return;
+
+  if (cells[kTT] == "TT") {
+    if (header_seen_) Diagnose(line, Kind::KIND_REPEATED_HEADER_SKIPPED, "table header repeated at a page break; skipped");
+    header_seen_ = true;
+    return;
+  }
+  if (IsRoman(cells[kTT])) {
+    pb::Section* s = out_.plan.add_sections();
+    s->set_ordinal(out_.plan.sections_size());
+    s->set_label(cells[kTT]);
+    s->set_title(StripMarkup(cells[kTitle]));
+    if (!section_labels_.insert(cells[kTT]).second) {
+      Diagnose(line, Kind::KIND_DUPLICATE_SECTION_LABEL,
+               absl::StrCat("section label ", cells[kTT], " used again (\"", s->title(), "\"); kept as section ",
+                            s->ordinal()));
+    }
+    last_row_was_sub_ = false;
+    return;
+  }
+  if (int number = TaskNumber(cells[kTT]); number > 0) {
+    if (!raw_.empty() && number != raw_.back().number + 1) {
+      Diagnose(line, Kind::KIND_ERROR,
+               absl::StrCat("task ", number, " follows task ", raw_.back().number, ": a row missing or out of order?"),
+               number);
+    }
+    RawTask t;
+    t.line = line;
+    t.number = number;
+    t.section = out_.plan.sections_size();
+    for (int c = 0; c < kColumns; ++c) t.cells[c] = cells[c];
+    raw_.push_back(std::move(t));
+    last_row_was_sub_ = false;
+    return;
+  }
+  if (raw_.empty()) {
+    Diagnose(line, Kind::KIND_ERROR, "row without a task number before the first task; skipped");
+    return;
+  }
+  RawTask& t = raw_.back();
+  const bool italic = cells[kTitle].rfind("<i>", 0) == 0;
+  if (italic) {
+    // A sub-row: an activity or a target of the task. Its other cells belong to the
+    // task when the task's own cell is empty (cells merged over the sub-rows).
+    t.subs.push_back({line, StripMarkup(cells[kTitle]), cells[kTime].rfind("<i>", 0) == 0 ? cells[kTime] : ""});
+    for (int c : {kLead, kCoordinating}) {
+      if (!cells[c].empty()) {
+        Append(t.cells[c], absl::StrCat(t.cells[c].empty() ? "" : ";", cells[c]));
+        t.distributed = true;
+      }
+    }
+    for (int c : {kTime, kFunding, kNote}) {
+      if (c == kTime && cells[kTime].rfind("<i>", 0) == 0) continue;
+      if (!cells[c].empty() && t.cells[c].empty()) {
+        t.cells[c] = cells[c];
+        t.distributed = true;
+      }
+    }
+    if (!cells[kProduct].empty()) t.extra_products.push_back(cells[kProduct]);
+    last_row_was_sub_ = true;
+    return;
+  }
+  // A continuation of the row above, cut by a page break.
+  Diagnose(line, Kind::KIND_CONTINUATION_JOINED, absl::StrCat("continuation of task ", t.number, " joined"), t.number);
+  if (last_row_was_sub_ && !t.subs.empty()) {
+    Append(t.subs.back().title, StripMarkup(cells[kTitle]));
+    cells[kTitle].clear();
+  }
+  for (int c = kTitle; c < kColumns; ++c) {
+    if (cells[c].empty()) continue;
+    if (c == kLead || c == kCoordinating) {
+      Append(t.cells[c], cells[c]);  // A list cut mid-name joins with a space: "Bồi" + "thường".
+    } else if (c == kProduct && !t.extra_products.empty() && last_row_was_sub_) {
+      Append(t.extra_products.back(), cells[c]);
+    } else {
+      Append(t.cells[c], cells[c]);
+    }
+  }
+}
+
+void Parser::ParseTable(size_t from) {
+  for (size_t i = from; i < lines_.size(); ++i) {
+    if (lines_[i].find('\t') == std::string::npos) continue;
+    TableRow(static_cast<int>(i + 1), absl::StrSplit(lines_[i], '\t'));
+  }
+}
+
+void Parser::FinishTasks() {
+  const int year = out_.plan.year();
+  for (RawTask& r : raw_) {
+    ParsedTask p;
+    p.line = r.line;
+    pb::Task& t = p.task;
+    t.set_number(r.number);
+    t.set_section_ordinal(r.section);
+    t.set_title(StripMarkup(r.cells[kTitle]));
+    if (r.distributed) {
+      Diagnose(r.line, Kind::KIND_MERGED_CELLS_DISTRIBUTED,
+               absl::StrCat("task ", r.number, ": cells merged over its sub-rows distributed to the task"), r.number);
+    }
+    for (auto [column, texts] : {std::pair{kLead, &p.lead_texts}, std::pair{kCoordinating, &p.coordinating_texts}}) {
+      absl::flat_hash_set<std::string> seen;
+      for (std::string& name : SplitUnitCell(r.cells[column])) {
+        if (!seen.insert(text::Fold(name)).second) {
+          Diagnose(r.line, Kind::KIND_DUPLICATE_UNIT_REMOVED,
+                   absl::StrCat("task ", r.number, ": \"", name, "\" listed twice; kept once"), r.number);
+          continue;
+        }
+        texts->push_back(std::move(name));
+      }
+    }
+    const std::string phrase = StripMarkup(r.cells[kTime]);
+    *t.mutable_schedule() = ParseTimePhrase(phrase, year);
+    if (t.schedule().unparsed() && !phrase.empty()) {
+      Diagnose(r.line, Kind::KIND_UNKNOWN_TIME_PHRASE,
+               absl::StrCat("task ", r.number, ": time phrase \"", phrase, "\" not understood; kept as written"),
+               r.number);
+    }
+    absl::flat_hash_set<std::string> products;
+    for (const std::string& cell : [&] {
+           std::vector<std::string> cells = {r.cells[kProduct]};
+           cells.insert(cells.end(), r.extra_products.begin(), r.extra_products.end());
+           return cells;
+         }()) {
+      for (std::string& product : SplitProducts(cell)) {
+        if (products.insert(product).second) t.add_expected_products(std::move(product));
+      }
+    }
+    t.set_funding_source(StripMarkup(r.cells[kFunding]));
+    t.set_note(StripMarkup(r.cells[kNote]));
+    int ordinal = 0;
+    for (const RawTask::Sub& sub : r.subs) {
+      if (IsTarget(sub.title)) {
+        *t.add_targets() = ParseTarget(sub.title);
+      } else {
+        pb::SubActivity* a = t.add_sub_activities();
+        a->set_ordinal(++ordinal);
+        a->set_title(sub.title);
+        if (!sub.time.empty()) *a->mutable_schedule() = ParseTimePhrase(StripMarkup(sub.time), year);
+      }
+    }
+    if (p.lead_texts.empty()) {
+      Diagnose(r.line, Kind::KIND_ERROR, absl::StrCat("task ", r.number, " names no lead unit"), r.number);
+    }
+    out_.tasks.push_back(std::move(p));
+  }
+}
+
+absl::StatusOr<ParsedPlan> Parser::Parse(absl::string_view input) {
+  if (input.size() > kMaxPlanTextBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat("text: ", input.size(), " bytes; at most ", kMaxPlanTextBytes));
+  }
+  if (!text::IsValidUtf8(input)) {
+    int line = 1;
+    size_t good = 0;
+    for (size_t i = 1; i <= input.size(); ++i) {
+      if (text::IsValidUtf8(input.substr(0, i))) good = i;
+    }
+    for (size_t i = 0; i < good; ++i) line += input[i] == '\n';
+    return InvalidField("text", absl::StrCat("not valid UTF-8 (line ", line, "); send the plan as UTF-8"));
+  }
+  absl::StatusOr<std::string> nfc = text::NormalizeNfc(input, "text");
+  if (!nfc.ok()) return nfc.status();
+  lines_ = absl::StrSplit(*nfc, '\n');
+  if (absl::Status s = ParsePreamble(); !s.ok()) return s;
+  size_t appendix = lines_.size();
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].rfind("Phụ lục", 0) == 0) {
+      appendix = i;
+      break;
+    }
+  }
+  ParseNarrative(0, appendix);
+  ParseTable(appendix);
+  if (out_.plan.sections().empty() || raw_.empty()) {
+    return InvalidField("text", "not a plan: no task table (rows of 8 tab-separated cells under \"Phụ lục\") found");
+  }
+  FinishTasks();
+  return std::move(out_);
+}
+
+}  // namespace
+
+std::vector<std::string> SplitUnitCell(absl::string_view cell) {
+  std::vector<std::string> out;
+  for (absl::string_view piece : absl::StrSplit(StripMarkup(cell), absl::ByAnyChar(";\n"))) {
+    std::string name = Trim(piece);
+    while (!name.empty() && (name[0] == '-' || name[0] == ' ')) name.erase(0, 1);
+    while (!name.empty() && (name.back() == '.' || name.back() == ',' || name.back() == ' ')) name.pop_back();
+    if (!name.empty()) out.push_back(name);
+  }
+  return out;
+}
+
+absl::StatusOr<ParsedPlan> ParsePlanDocument(absl::string_view text) { return Parser().Parse(text); }
+
+}  // namespace p06::task

@@ -1,0 +1,334 @@
+#include "services/task/storage/pg_task_store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
+#include "common/db/transaction.h"
+#include "common/grpc/proto_time.h"
+
+namespace p06::task {
+namespace {
+
+constexpr char kPlanByDecision[] =
+    "SELECT id, revision, source_sha256 FROM plans WHERE decision_number = $1 FOR UPDATE";
+constexpr char kPlanByDecisionNoLock[] = "SELECT id, revision, source_sha256 FROM plans WHERE decision_number = $1";
+constexpr char kInsertPlan[] = R"sql(
+INSERT INTO plans (id, decision_number, year, source_sha256, source_text, document) VALUES ($1, $2, $3, $4, $5, $6)
+)sql";
+constexpr char kRevisePlan[] = R"sql(
+UPDATE plans SET revision = $2, source_sha256 = $3, source_text = $4, document = $5, update_time = now() WHERE id = $1
+)sql";
+constexpr char kSelectPlans[] = R"sql(
+SELECT document, revision, (extract(epoch FROM create_time) * 1000000)::bigint,
+       (extract(epoch FROM update_time) * 1000000)::bigint FROM plans
+)sql";
+constexpr char kTaskHashes[] = "SELECT number, definition_hash, removed_in FROM tasks WHERE plan_id = $1";
+constexpr char kInsertTask[] = R"sql(
+INSERT INTO tasks (plan_id, number, section_ordinal, definition, definition_hash, search_text) VALUES ($1, $2, $3, $4, $5, $6)
+)sql";
+constexpr char kUpdateTask[] = R"sql(
+UPDATE tasks SET section_ordinal = $3, definition = $4, definition_hash = $5, search_text = $6, removed_in = NULL,
+                 version = version + 1, update_time = now()
+WHERE plan_id = $1 AND number = $2
+)sql";
+constexpr char kRemoveTask[] =
+    "UPDATE tasks SET removed_in = $3, version = version + 1, update_time = now() WHERE plan_id = $1 AND number = $2";
+constexpr char kDeleteTaskUnits[] = "DELETE FROM task_units WHERE plan_id = $1 AND number = $2";
+constexpr char kInsertTaskUnit[] = "INSERT INTO task_units (plan_id, number, role, unit) VALUES ($1, $2, $3, $4)";
+constexpr char kInsertOccurrence[] = R"sql(
+INSERT INTO occurrences (plan_id, number, sub_activity, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING
+)sql";
+// Obligations the revised task no longer has go, unless someone already reported on them.
+constexpr char kDropStaleOccurrences[] = R"sql(
+DELETE FROM occurrences WHERE plan_id = $1 AND number = $2 AND submission_count = 0
+  AND NOT (to_char(due_date, 'YYYY-MM-DD') || '/' || sub_activity) = ANY($3::text[])
+)sql";
+// The last statement before COMMIT: the counter's row lock orders writers by commit.
+constexpr char kAppendEvent[] = R"sql(
+WITH s AS (UPDATE event_counter SET last_seq = last_seq + 1 RETURNING last_seq)
+INSERT INTO events (seq, kind, resource, request_id, payload) SELECT last_seq, $1, $2, $3, $4 FROM s
+)sql";
+
+// A task with its derived state. $2 is today (for overdue).
+constexpr char kSelectTasks[] = R"sql(
+SELECT t.definition, t.status, t.percent_complete, t.version, (extract(epoch FROM t.update_time) * 1000000)::bigint,
+       EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
+               AND o.due_date < $2::date AND o.status NOT IN (3, 5)) AS overdue
+FROM tasks t
+)sql";
+// $1 plan, $2 today, $3 section, $4 lead, $5 coordinating, $6 statuses ('{}' any),
+// $7 overdue only, $8 due after ('' any), $9 due before, $10 folded query, $11 after number, $12 limit.
+constexpr char kWhereTaskFilters[] = R"sql(
+WHERE t.plan_id = $1 AND t.removed_in IS NULL
+  AND ($3 = 0 OR t.section_ordinal = $3)
+  AND ($4 = '' OR EXISTS (SELECT 1 FROM task_units u WHERE u.plan_id = t.plan_id AND u.number = t.number
+                          AND u.role = 1 AND u.unit = $4))
+  AND ($5 = '' OR EXISTS (SELECT 1 FROM task_units u WHERE u.plan_id = t.plan_id AND u.number = t.number
+                          AND u.role = 2 AND u.unit = $5))
+  AND (cardinality($6::smallint[]) = 0 OR t.status = ANY($6::smallint[]))
+  AND (NOT $7 OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
+                         AND o.due_date < $2::date AND o.status NOT IN (3, 5)))
+  AND ($8 = '' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
+                          AND o.due_date >= $8::date AND o.due_date <= $9::date))
+  AND ($10 = '' OR t.search_text LIKE '%' || $10 || '%')
+  AND t.number > $11
+)sql";
+
+constexpr char kSelectOccurrences[] = R"sql(
+SELECT o.plan_id, o.number, o.sub_activity, to_char(o.due_date, 'YYYY-MM-DD'), o.status, o.submission_count,
+       o.due_date < $2::date AND o.status NOT IN (3, 5)
+FROM occurrences o JOIN tasks t ON t.plan_id = o.plan_id AND t.number = o.number
+WHERE o.plan_id = $1 AND t.removed_in IS NULL AND ($3 = 0 OR o.number = $3)
+  AND o.due_date >= $4::date AND o.due_date <= $5::date
+  AND (to_char(o.due_date, 'YYYY-MM-DD') || '/' || lpad(o.number::text, 6, '0') || '/' || lpad(o.sub_activity::text, 4, '0')) > $6
+ORDER BY o.due_date, o.number, o.sub_activity
+LIMIT $7
+)sql";
+
+std::string Bytes(const google::protobuf::Message& m) { return m.SerializeAsString(); }
+
+template <typename T>
+T Parse(const pqxx::field& f) {
+  T m;
+  pqxx::binarystring bytes(f);
+  m.ParseFromString(bytes.str());
+  return m;
+}
+
+pb::Plan PlanFromRow(const pqxx::row& r) {
+  pb::Plan p = Parse<pb::Plan>(r[0]);
+  p.set_revision(r[1].as<int>());
+  *p.mutable_create_time() = MicrosToProtoTimestamp(r[2].as<int64_t>());
+  *p.mutable_update_time() = MicrosToProtoTimestamp(r[3].as<int64_t>());
+  return p;
+}
+
+pb::Task TaskFromRow(const pqxx::row& r) {
+  pb::Task t = Parse<pb::Task>(r[0]);
+  t.set_status(static_cast<pb::TaskStatus>(r[1].as<int>()));
+  t.set_percent_complete(r[2].as<int>());
+  t.set_etag(r[3].c_str());
+  *t.mutable_update_time() = MicrosToProtoTimestamp(r[4].as<int64_t>());
+  t.set_overdue(r[5].as<bool>());
+  return t;
+}
+
+std::string OccurrenceKeys(const TaskDraft& t) {
+  std::vector<std::string> keys;
+  for (const auto& [sub, due] : t.occurrences) keys.push_back(absl::StrCat(FormatIsoDate(due), "/", sub));
+  return absl::StrCat("{", absl::StrJoin(keys, ","), "}");
+}
+
+void WriteTaskChildren(pqxx::work& tx, const std::string& plan_id, const TaskDraft& t) {
+  const int number = t.task.number();
+  tx.exec_params(kDeleteTaskUnits, plan_id, number);
+  for (const auto& [role, unit] : t.units) tx.exec_params(kInsertTaskUnit, plan_id, number, static_cast<int>(role), unit);
+  tx.exec_params(kDropStaleOccurrences, plan_id, number, OccurrenceKeys(t));
+  for (const auto& [sub, due] : t.occurrences) tx.exec_params(kInsertOccurrence, plan_id, number, sub, FormatIsoDate(due));
+}
+
+void AppendEvent(pqxx::work& tx, pb::Event event, const std::string& request_id) {
+  event.set_request_id(request_id);
+  tx.exec_params(kAppendEvent, static_cast<int>(event.kind()), event.resource(), request_id,
+                 pqxx::binarystring(Bytes(event)));
+}
+
+// Compares the draft with the stored tasks: added, changed, removed (and unchanged).
+struct Comparison {
+  pb::PlanDiff diff;
+  absl::flat_hash_map<int, bool> exists;  // number → currently not removed
+};
+
+Comparison Compare(pqxx::transaction_base& tx, const std::string& plan_id, const PlanDraft& draft) {
+  Comparison c;
+  absl::flat_hash_map<int, std::pair<std::string, bool>> stored;  // number → (hash, removed)
+  for (const auto& row : tx.exec_params(kTaskHashes, plan_id)) {
+    stored[row[0].as<int>()] = {row[1].c_str(), !row[2].is_null()};
+  }
+  absl::flat_hash_map<int, bool> in_draft;
+  for (const TaskDraft& t : draft.tasks) {
+    const int n = t.task.number();
+    in_draft[n] = true;
+    auto it = stored.find(n);
+    if (it == stored.end()) {
+      c.diff.add_added_tasks(n);
+    } else {
+      c.exists[n] = true;
+      if (it->second.first != t.definition_hash || it->second.second) c.diff.add_changed_tasks(n);
+    }
+  }
+  for (const auto& [n, hash_removed] : stored) {
+    if (!in_draft.contains(n) && !hash_removed.second) c.diff.add_removed_tasks(n);
+  }
+  std::sort(c.diff.mutable_removed_tasks()->begin(), c.diff.mutable_removed_tasks()->end());
+  return c;
+}
+
+std::vector<pb::Task> ReadTasks(pqxx::transaction_base& tx, const std::string& plan_id, absl::CivilDay today) {
+  std::vector<pb::Task> tasks;
+  for (const auto& row : tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.removed_in IS NULL ORDER BY t.number"),
+                                        plan_id, FormatIsoDate(today))) {
+    tasks.push_back(TaskFromRow(row));
+  }
+  return tasks;
+}
+
+absl::StatusOr<pb::Plan> ReadPlan(pqxx::transaction_base& tx, const std::string& plan_id) {
+  pqxx::result rows = tx.exec_params(absl::StrCat(kSelectPlans, " WHERE id = $1"), plan_id);
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, " not found"));
+  return PlanFromRow(rows[0]);
+}
+
+}  // namespace
+
+absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft& draft) {
+  return db::RunReadOnly(pool_, "ImportPlan", [&](pqxx::read_transaction& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
+    pb::ImportPlanResponse response;
+    *response.mutable_plan() = draft.plan;
+    for (const TaskDraft& t : draft.tasks) *response.add_tasks() = t.task;
+    pqxx::result existing = tx.exec_params(kPlanByDecisionNoLock, draft.plan.decision_number());
+    if (existing.empty()) {
+      response.mutable_plan()->set_revision(1);
+      for (const TaskDraft& t : draft.tasks) response.mutable_diff()->add_added_tasks(t.task.number());
+      return response;
+    }
+    const int revision = existing[0][1].as<int>();
+    if (draft.source_sha256 == existing[0][2].c_str()) {
+      response.set_unchanged(true);
+      response.mutable_plan()->set_revision(revision);
+      return response;
+    }
+    response.mutable_plan()->set_revision(revision + 1);
+    *response.mutable_diff() = Compare(tx, existing[0][0].c_str(), draft).diff;
+    return response;
+  });
+}
+
+absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
+                                                             absl::CivilDay today) {
+  return db::RunInTransaction(pool_, "ImportPlan", [&](pqxx::work& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
+    return db::Idempotent<pb::ImportPlanResponse>(
+        tx, request.request_id(), "ImportPlan", request, [&]() -> absl::StatusOr<pb::ImportPlanResponse> {
+          pb::ImportPlanResponse response;
+          const std::string& plan_id = draft.plan_id;
+          pqxx::result existing = tx.exec_params(kPlanByDecision, draft.plan.decision_number());
+          pb::Plan document = draft.plan;
+          document.clear_revision();
+          if (!existing.empty() && existing[0][0].c_str() != plan_id) {
+            return absl::FailedPreconditionError(absl::StrCat("decision ", draft.plan.decision_number(),
+                                                              " is stored as plans/", existing[0][0].c_str()));
+          }
+          if (!existing.empty() && draft.source_sha256 == existing[0][2].c_str()) {
+            response.set_unchanged(true);  // The same text again: nothing to write.
+          } else {
+            const int revision = existing.empty() ? 1 : existing[0][1].as<int>() + 1;
+            Comparison cmp = Compare(tx, plan_id, draft);
+            if (existing.empty()) {
+              tx.exec_params(kInsertPlan, plan_id, draft.plan.decision_number(), draft.plan.year(), draft.source_sha256,
+                             draft.source_text, pqxx::binarystring(Bytes(document)));
+            } else {
+              tx.exec_params(kRevisePlan, plan_id, revision, draft.source_sha256, draft.source_text,
+                             pqxx::binarystring(Bytes(document)));
+            }
+            absl::flat_hash_map<int, bool> changed;
+            for (int n : cmp.diff.added_tasks()) changed[n] = true;
+            for (int n : cmp.diff.changed_tasks()) changed[n] = true;
+            for (const TaskDraft& t : draft.tasks) {
+              const int n = t.task.number();
+              if (!changed.contains(n)) continue;  // Unchanged: its progress stays untouched.
+              tx.exec_params(cmp.exists.contains(n) ? kUpdateTask : kInsertTask, plan_id, n, t.task.section_ordinal(),
+                             pqxx::binarystring(Bytes(t.task)), t.definition_hash, t.search_text);
+              WriteTaskChildren(tx, plan_id, t);
+            }
+            for (int n : cmp.diff.removed_tasks()) tx.exec_params(kRemoveTask, plan_id, n, revision);
+            *response.mutable_diff() = cmp.diff;
+            // Events last: see kAppendEvent.
+            pb::Event plan_event;
+            plan_event.set_kind(pb::Event::KIND_PLAN_IMPORTED);
+            plan_event.set_resource(draft.plan.name());
+            *plan_event.mutable_plan() = draft.plan;
+            plan_event.mutable_plan()->set_revision(revision);
+            AppendEvent(tx, plan_event, request.request_id());
+            for (const TaskDraft& t : draft.tasks) {
+              if (!changed.contains(t.task.number())) continue;
+              pb::Event e;
+              e.set_kind(pb::Event::KIND_TASK_CHANGED);
+              e.set_resource(t.task.name());
+              *e.mutable_task() = t.task;
+              AppendEvent(tx, e, request.request_id());
+            }
+          }
+          ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));
+          for (pb::Task& t : ReadTasks(tx, plan_id, today)) *response.add_tasks() = std::move(t);
+          return response;
+        });
+  });
+}
+
+absl::StatusOr<pb::Plan> PgTaskStore::GetPlan(const std::string& plan_id) {
+  return db::RunReadOnly(pool_, "GetPlan", [&](pqxx::read_transaction& tx) { return ReadPlan(tx, plan_id); });
+}
+
+absl::StatusOr<std::vector<pb::Plan>> PgTaskStore::ListPlans(int year, const std::string& after_id, int limit) {
+  return db::RunReadOnly(pool_, "ListPlans", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Plan>> {
+    std::vector<pb::Plan> plans;
+    for (const auto& row : tx.exec_params(absl::StrCat(kSelectPlans, " WHERE ($1 = 0 OR year = $1) AND id > $2 ORDER BY id LIMIT $3"),
+                                          year, after_id, limit)) {
+      plans.push_back(PlanFromRow(row));
+    }
+    return plans;
+  });
+}
+
+absl::StatusOr<pb::Task> PgTaskStore::GetTask(const std::string& plan_id, int number, absl::CivilDay today) {
+  return db::RunReadOnly(pool_, "GetTask", [&](pqxx::read_transaction& tx) -> absl::StatusOr<pb::Task> {
+    pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
+                                       FormatIsoDate(today), number);
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, "/tasks/", number, " not found"));
+    return TaskFromRow(rows[0]);
+  });
+}
+
+absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q) {
+  return db::RunReadOnly(pool_, "ListTasks", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
+    std::string statuses = absl::StrCat("{", absl::StrJoin(q.statuses, ","), "}");
+    std::vector<pb::Task> tasks;
+    for (const auto& row : tx.exec_params(absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"),
+                                          q.plan_id, FormatIsoDate(q.today), q.section_ordinal, q.lead_unit,
+                                          q.coordinating_unit, statuses, q.overdue_only,
+                                          q.due_after ? FormatIsoDate(*q.due_after) : "",
+                                          q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", q.folded_query,
+                                          q.after_number, q.limit)) {
+      tasks.push_back(TaskFromRow(row));
+    }
+    return tasks;
+  });
+}
+
+absl::StatusOr<std::vector<pb::Occurrence>> PgTaskStore::ListOccurrences(const OccurrenceQuery& q) {
+  return db::RunReadOnly(pool_, "ListOccurrences",
+                         [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Occurrence>> {
+                           std::vector<pb::Occurrence> out;
+                           for (const auto& r : tx.exec_params(kSelectOccurrences, q.plan_id, FormatIsoDate(q.today),
+                                                               q.task_number, FormatIsoDate(q.due_after),
+                                                               FormatIsoDate(q.due_before), q.after_key, q.limit)) {
+                             pb::Occurrence o;
+                             const int sub = r[2].as<int>();
+                             o.set_name(absl::StrCat("plans/", r[0].c_str(), "/tasks/", r[1].c_str(), "/occurrences/",
+                                                     r[3].c_str(), sub > 0 ? absl::StrCat("-", sub) : ""));
+                             absl::CivilDay due;
+                             if (ParseIsoDate(r[3].c_str(), &due)) *o.mutable_due_date() = ToProtoDate(due);
+                             o.set_status(static_cast<pb::TaskStatus>(r[4].as<int>()));
+                             o.set_submission_count(r[5].as<int>());
+                             o.set_overdue(r[6].as<bool>());
+                             out.push_back(std::move(o));
+                           }
+                           return out;
+                         });
+}
+
+}  // namespace p06::task

@@ -1,0 +1,26 @@
+// TaskStore on PostgreSQL (schema "task", see ../schema/).
+#pragma once
+
+#include "common/db/pool.h"
+#include "services/task/storage/task_store.h"
+
+namespace p06::task {
+
+class PgTaskStore final : public TaskStore {
+ public:
+  explicit PgTaskStore(db::Pool& pool) : pool_(pool) {}
+
+  absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
+                                                  absl::CivilDay today) override;
+  absl::StatusOr<pb::ImportPlanResponse> PreviewPlan(const PlanDraft& draft) override;
+  absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) override;
+  absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) override;
+  absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) override;
+  absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
+  absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
+
+ private:
+  db::Pool& pool_;
+};
+
+}  // namespace p06::task

@@ -1,0 +1,59 @@
+// Storage of the task service: the interface the logic depends on. SQL lives only in
+// pg_task_store.cc. Every method is one transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "services/task/plan_import.h"
+
+namespace p06::task {
+
+struct TaskQuery {
+  std::string plan_id;
+  int section_ordinal = 0;             // 0: any.
+  std::string lead_unit;               // "units/…"; groups the task names count.
+  std::string coordinating_unit;
+  std::vector<int> statuses;           // Empty: any.
+  bool overdue_only = false;
+  std::optional<absl::CivilDay> due_after, due_before;
+  std::string folded_query;
+  int after_number = 0;                // Keyset pagination.
+  int limit = 50;
+  absl::CivilDay today;                // For "overdue", from the service's clock.
+};
+
+struct OccurrenceQuery {
+  std::string plan_id;
+  int task_number = 0;                 // 0: every task.
+  absl::CivilDay due_after, due_before;
+  std::string after_key;               // "yyyy-mm-dd/number/sub" of the last row seen.
+  int limit = 100;
+  absl::CivilDay today;
+};
+
+class TaskStore {
+ public:
+  virtual ~TaskStore() = default;
+
+  // Saves a draft: the first import of a decision, a new revision when its text
+  // changed (unchanged tasks and their progress stay as they are; dropped tasks are
+  // marked removed, never deleted), or nothing when the text is the stored one. The
+  // plan's events are written to the outbox in the same transaction. With a
+  // request_id, a retry returns the first answer.
+  virtual absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
+                                                          absl::CivilDay today) = 0;
+  // What SavePlan would report (unchanged, diff), writing nothing: the dry run.
+  virtual absl::StatusOr<pb::ImportPlanResponse> PreviewPlan(const PlanDraft& draft) = 0;
+
+  virtual absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) = 0;
+  virtual absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) = 0;
+  virtual absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) = 0;
+  virtual absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
+};
+
+}  // namespace p06::task

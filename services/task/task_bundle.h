@@ -1,0 +1,31 @@
+// The task service's object graph, built the same way by main.cc and by the tests:
+// store, directory client, logic, gRPC adapter.
+#pragma once
+
+#include <memory>
+
+#include "common/server/run_service.h"
+#include "services/task/storage/pg_task_store.h"
+#include "services/task/task_grpc.h"
+#include "services/task/task_service.h"
+#include "services/task/unit_resolver.h"
+
+std::span<const p06::db::Migration> TaskMigrations();
+
+namespace p06::task {
+
+class TaskBundle final : public ServiceBundle {
+ public:
+  // `directory_target`: host:port of the directory service.
+  TaskBundle(ServiceContext& ctx, const std::string& directory_target);
+  std::vector<NamedService> GrpcServices() override;
+  TaskService& service() { return service_; }
+
+ private:
+  PgTaskStore store_;
+  GrpcUnitResolver units_;
+  TaskService service_;
+  TaskGrpc grpc_;
+};
+
+}  // namespace p06::task

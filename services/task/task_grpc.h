@@ -1,0 +1,25 @@
+// The gRPC adapter of the task service: each handler hands the request to the logic
+// and converts its Status at the edge. RPCs not listed here answer UNIMPLEMENTED.
+#pragma once
+
+#include "p06/task/v1/task.grpc.pb.h"
+#include "services/task/task_service.h"
+
+namespace p06::task {
+
+class TaskGrpc final : public pb::TaskService::Service {
+ public:
+  explicit TaskGrpc(TaskService& service) : service_(service) {}
+
+  grpc::Status ImportPlan(grpc::ServerContext*, const pb::ImportPlanRequest*, pb::ImportPlanResponse*) override;
+  grpc::Status GetPlan(grpc::ServerContext*, const pb::GetPlanRequest*, pb::Plan*) override;
+  grpc::Status ListPlans(grpc::ServerContext*, const pb::ListPlansRequest*, pb::ListPlansResponse*) override;
+  grpc::Status GetTask(grpc::ServerContext*, const pb::GetTaskRequest*, pb::Task*) override;
+  grpc::Status ListTasks(grpc::ServerContext*, const pb::ListTasksRequest*, pb::ListTasksResponse*) override;
+  grpc::Status ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest*, pb::ListOccurrencesResponse*) override;
+
+ private:
+  TaskService& service_;
+};
+
+}  // namespace p06::task

@@ -1,0 +1,179 @@
+#include "services/task/task_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/db/idempotency.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/grpc/pagination.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "common/text/fold.h"
+
+namespace p06::task {
+namespace {
+
+// "plans/{id}/tasks/{n}" → (id, n).
+absl::StatusOr<std::pair<std::string, int>> ParseTaskName(const std::string& name, absl::string_view field) {
+  size_t slash = name.rfind('/');
+  int number = 0;
+  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &number) || number <= 0) {
+    return InvalidField(field, "must be plans/{plan_id}/tasks/{number}");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "plans/*/tasks/*", field));
+  return std::make_pair(ids.front(), number);
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(const p06::type::v1::Date& d, absl::string_view field) {
+  if (IsUnset(d)) return std::optional<absl::CivilDay>();
+  ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(d, field));
+  return std::optional<absl::CivilDay>(day);
+}
+
+absl::Status ValidateUnitFilter(const std::string& unit, absl::string_view field) {
+  if (unit.empty()) return absl::OkStatus();
+  if (ParseResourceId(unit, "units/*", field).ok() || ParseResourceId(unit, "groups/*", field).ok()) {
+    return absl::OkStatus();
+  }
+  return InvalidField(field, "must be units/{unit_id} or groups/{group_id}");
+}
+
+}  // namespace
+
+absl::CivilDay TaskService::Today() const {
+  static const absl::TimeZone kVietnam = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
+  }();
+  return absl::ToCivilDay(clock_.Now(), kVietnam);
+}
+
+absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportPlanRequest& request,
+                                                               const std::string& request_id) {
+  if (request.text().empty()) return InvalidField("text", "required: the decision's text, UTF-8");
+  if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  ASSIGN_OR_RETURN(PlanDraft draft, DraftPlan(request.text(), units_, request_id));
+  absl::StatusOr<pb::ImportPlanResponse> response =
+      request.dry_run() ? store_.PreviewPlan(draft) : store_.SavePlan(draft, request, Today());
+  if (!response.ok()) return response;
+  // Diagnostics come from this parse; a retried request gets them again, as computed now.
+  response->clear_diagnostics();
+  for (pb::ImportDiagnostic& d : draft.diagnostics) *response->add_diagnostics() = std::move(d);
+  std::stable_sort(response->mutable_diagnostics()->begin(), response->mutable_diagnostics()->end(),
+                   [](const auto& a, const auto& b) { return a.line() < b.line(); });
+  return response;
+}
+
+absl::StatusOr<pb::Plan> TaskService::GetPlan(const pb::GetPlanRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "plans/*", "name"));
+  return store_.GetPlan(id);
+}
+
+absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlansRequest& request) {
+  const std::string filters = absl::StrCat("year=", request.year());
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
+  ASSIGN_OR_RETURN(std::vector<pb::Plan> plans, store_.ListPlans(request.year(), page.after_key, page.size + 1));
+  pb::ListPlansResponse response;
+  const bool more = static_cast<int>(plans.size()) > page.size;
+  if (more) plans.resize(page.size);
+  for (pb::Plan& p : plans) *response.add_plans() = std::move(p);
+  if (more) {
+    const std::string& last = response.plans().rbegin()->name();
+    response.set_next_page_token(MakePageToken(last.substr(last.find('/') + 1), filters));
+  }
+  return response;
+}
+
+absl::StatusOr<pb::Task> TaskService::GetTask(const pb::GetTaskRequest& request) {
+  ASSIGN_OR_RETURN(auto id, ParseTaskName(request.name(), "name"));
+  return store_.GetTask(id.first, id.second, Today());
+}
+
+absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasksRequest& request) {
+  TaskQuery q;
+  ASSIGN_OR_RETURN(q.plan_id, ParseResourceId(request.parent(), "plans/*", "parent"));
+  if (request.section_ordinal() < 0) return InvalidField("section_ordinal", "must not be negative");
+  q.section_ordinal = request.section_ordinal();
+  RETURN_IF_ERROR(ValidateUnitFilter(request.lead_unit(), "lead_unit"));
+  RETURN_IF_ERROR(ValidateUnitFilter(request.coordinating_unit(), "coordinating_unit"));
+  q.lead_unit = request.lead_unit();
+  q.coordinating_unit = request.coordinating_unit();
+  for (int s : request.statuses()) {
+    if (s == pb::TASK_STATUS_UNSPECIFIED || !pb::TaskStatus_IsValid(s)) return InvalidField("statuses", "unknown status");
+    q.statuses.push_back(s);
+  }
+  q.overdue_only = request.overdue_only();
+  ASSIGN_OR_RETURN(q.due_after, OptionalDate(request.due_after(), "due_after"));
+  ASSIGN_OR_RETURN(q.due_before, OptionalDate(request.due_before(), "due_before"));
+  if (q.due_before && !q.due_after) q.due_after = absl::CivilDay(1, 1, 1);
+  if (q.due_after && q.due_before && *q.due_after > *q.due_before) return InvalidField("due_before", "is before due_after");
+  if (request.query().size() > 300 || !text::IsValidUtf8(request.query())) {
+    return InvalidField("query", "at most 300 bytes of UTF-8");
+  }
+  q.folded_query = text::Fold(request.query());
+  q.today = Today();
+
+  pb::ListTasksRequest filters = request;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  ASSIGN_OR_RETURN(PageRequest page,
+                   ParsePageRequest(request.page_size(), request.page_token(), filters.SerializeAsString()));
+  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &q.after_number)) {
+    return InvalidField("page_token", "malformed");
+  }
+  q.limit = page.size + 1;
+  ASSIGN_OR_RETURN(std::vector<pb::Task> tasks, store_.ListTasks(q));
+  pb::ListTasksResponse response;
+  const bool more = static_cast<int>(tasks.size()) > page.size;
+  if (more) tasks.resize(page.size);
+  for (pb::Task& t : tasks) *response.add_tasks() = std::move(t);
+  if (more) {
+    response.set_next_page_token(
+        MakePageToken(absl::StrCat(response.tasks().rbegin()->number()), filters.SerializeAsString()));
+  }
+  return response;
+}
+
+absl::StatusOr<pb::ListOccurrencesResponse> TaskService::ListOccurrences(const pb::ListOccurrencesRequest& request) {
+  OccurrenceQuery q;
+  if (auto task = ParseTaskName(request.parent(), "parent"); task.ok()) {
+    q.plan_id = task->first;
+    q.task_number = task->second;
+  } else {
+    ASSIGN_OR_RETURN(q.plan_id, ParseResourceId(request.parent(), "plans/*", "parent"));
+  }
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> after, OptionalDate(request.due_after(), "due_after"));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> before, OptionalDate(request.due_before(), "due_before"));
+  q.due_after = after.value_or(absl::CivilDay(1, 1, 1));
+  q.due_before = before.value_or(absl::CivilDay(9999, 12, 31));
+  if (q.due_after > q.due_before) return InvalidField("due_before", "is before due_after");
+  q.today = Today();
+  pb::ListOccurrencesRequest filters = request;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(),
+                                                      filters.SerializeAsString(), {.default_size = 100, .max_size = 1000}));
+  q.after_key = page.after_key;
+  q.limit = page.size + 1;
+  ASSIGN_OR_RETURN(std::vector<pb::Occurrence> rows, store_.ListOccurrences(q));
+  pb::ListOccurrencesResponse response;
+  const bool more = static_cast<int>(rows.size()) > page.size;
+  if (more) rows.resize(page.size);
+  for (pb::Occurrence& o : rows) *response.add_occurrences() = std::move(o);
+  if (more) {
+    // The sort key of the last row, as the store's query compares it.
+    const pb::Occurrence& last = *response.occurrences().rbegin();
+    std::vector<std::string> parts = absl::StrSplit(last.name(), '/');  // plans/x/tasks/n/occurrences/date[-sub]
+    std::string date_sub = parts.back();
+    std::string sub = date_sub.size() > 10 ? date_sub.substr(11) : "0";
+    response.set_next_page_token(MakePageToken(
+        absl::StrCat(date_sub.substr(0, 10), "/", std::string(6 - std::min<size_t>(6, parts[3].size()), '0'), parts[3],
+                     "/", std::string(4 - std::min<size_t>(4, sub.size()), '0'), sub),
+        filters.SerializeAsString()));
+  }
+  return response;
+}
+
+}  // namespace p06::task

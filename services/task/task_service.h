@@ -1,0 +1,35 @@
+// The task service's logic, apart from the gRPC wiring: request validation, the
+// import pipeline (parse → resolve units → store), reads with pagination.
+//
+// Thread-safe. Codes as documented in proto/p06/task/v1/task.proto.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "common/base/clock.h"
+#include "services/task/storage/task_store.h"
+#include "services/task/unit_resolver.h"
+
+namespace p06::task {
+
+class TaskService {
+ public:
+  TaskService(TaskStore& store, UnitResolver& units, const Clock& clock) : store_(store), units_(units), clock_(clock) {}
+
+  // `request_id` of the call, passed on to the directory.
+  absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const std::string& request_id);
+  absl::StatusOr<pb::Plan> GetPlan(const pb::GetPlanRequest& request);
+  absl::StatusOr<pb::ListPlansResponse> ListPlans(const pb::ListPlansRequest& request);
+  absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);
+  absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
+  absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
+
+ private:
+  // Today in Asia/Ho_Chi_Minh, by the injected clock: what "overdue" is measured against.
+  absl::CivilDay Today() const;
+
+  TaskStore& store_;
+  UnitResolver& units_;
+  const Clock& clock_;
+};
+
+}  // namespace p06::task

@@ -1,0 +1,32 @@
+#include "services/task/unit_resolver.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc/client.h"
+#include "common/grpc/status_mapping.h"
+
+namespace p06::task {
+
+GrpcUnitResolver::GrpcUnitResolver(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : stub_(directory::v1::DirectoryService::NewStub(std::move(channel))), timeout_(timeout) {}
+
+absl::StatusOr<std::vector<directory::v1::Resolution>> GrpcUnitResolver::Resolve(const std::vector<std::string>& names,
+                                                                                 const std::string& request_id) {
+  std::vector<directory::v1::Resolution> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); i += 1000) {
+    directory::v1::ResolveUnitNamesRequest request;
+    for (size_t j = i; j < names.size() && j < i + 1000; ++j) request.add_names(names[j]);
+    directory::v1::ResolveUnitNamesResponse response;
+    grpc::ClientContext ctx;
+    PrepareClientContext(ctx, timeout_, request_id);
+    grpc::Status status = stub_->ResolveUnitNames(&ctx, request, &response);
+    if (!status.ok()) {
+      // Whatever the directory said, for our caller the dependency is unavailable.
+      return absl::UnavailableError(absl::StrCat("directory: ResolveUnitNames failed: ", status.error_message()));
+    }
+    for (auto& r : *response.mutable_resolutions()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace p06::task
