@@ -1,0 +1,277 @@
+// ImportPlan and the reads, through real gRPC: a directory server and a task server
+// on one fresh database, the task service calling the directory over its channel.
+#include <fstream>
+#include <pqxx/pqxx>
+#include <sstream>
+
+#include "absl/strings/str_replace.h"
+#include "services/task/task_bundle.h"
+#include "tests/integration/directory_server.h"
+
+namespace p06::testing {
+namespace {
+
+namespace tpb = ::p06::task::v1;
+using ::testing::HasSubstr;
+using TaskStub = tpb::TaskService::Stub;
+
+std::string PlanText() {
+  std::ifstream in(P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt", std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class TaskImportTest : public DirectoryServerTest {
+ protected:
+  void SetUp() override {
+    DirectoryServerTest::SetUp();
+    task_config_.db = {.url = database_url(), .schema = "task", .size = 8};
+    ASSERT_OK(db::ApplyMigrations(db::BuildConnectionString(task_config_.db), "task", TaskMigrations()));
+    task_pool_ = std::make_unique<db::Pool>(task_config_.db);
+    ServiceContext ctx{task_config_, *task_pool_, registry_, clock_};
+    task_bundle_ = std::make_unique<task::TaskBundle>(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+    auto server = Server::Start({}, task_bundle_->GrpcServices(), task_registry_);
+    ASSERT_OK(server);
+    task_server_ = std::move(*server);
+    tasks_ = tpb::TaskService::NewStub(MakeChannel("127.0.0.1:" + std::to_string(task_server_->port())));
+  }
+  void TearDown() override {
+    task_server_.reset();
+    task_bundle_.reset();
+    DirectoryServerTest::TearDown();
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status T(grpc::Status (TaskStub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& request,
+                 Resp* response) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    return (tasks_.get()->*method)(&ctx, request, response);
+  }
+
+  tpb::ImportPlanResponse Import(const std::string& text, bool dry_run = false) {
+    tpb::ImportPlanRequest request;
+    request.set_text(text);
+    request.set_dry_run(dry_run);
+    tpb::ImportPlanResponse response;
+    grpc::Status s = T(&TaskStub::ImportPlan, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  tpb::Task Task(int number) {
+    tpb::GetTaskRequest r;
+    r.set_name("plans/910-qd-btp-2025/tasks/" + std::to_string(number));
+    tpb::Task t;
+    EXPECT_TRUE(T(&TaskStub::GetTask, r, &t).ok());
+    return t;
+  }
+
+  std::vector<int> Numbers(tpb::ListTasksRequest request) {
+    request.set_parent("plans/910-qd-btp-2025");
+    request.set_page_size(500);
+    tpb::ListTasksResponse r;
+    grpc::Status s = T(&TaskStub::ListTasks, request, &r);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<int> numbers;
+    for (const auto& t : r.tasks()) numbers.push_back(t.number());
+    return numbers;
+  }
+
+  int CountEvents() {
+    pqxx::connection conn(database_url());
+    pqxx::read_transaction tx(conn);
+    return tx.exec1("SELECT count(*) FROM task.events")[0].as<int>();
+  }
+
+  static std::vector<std::string> Units(const google::protobuf::RepeatedPtrField<tpb::UnitRef>& refs) {
+    std::vector<std::string> out;
+    for (const auto& r : refs) out.push_back(r.unit());
+    return out;
+  }
+
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 4, 15, 9, 0, 0), absl::FixedTimeZone(7 * 3600))};
+  ServerConfig task_config_;
+  prometheus::Registry task_registry_;
+  std::unique_ptr<db::Pool> task_pool_;
+  std::unique_ptr<task::TaskBundle> task_bundle_;
+  std::unique_ptr<Server> task_server_;
+  std::unique_ptr<TaskStub> tasks_;
+};
+
+TEST_F(TaskImportTest, ImportsThe2025PlanWithEveryUnitResolved) {
+  tpb::ImportPlanResponse r = Import(PlanText());
+  EXPECT_EQ(r.plan().name(), "plans/910-qd-btp-2025");
+  EXPECT_EQ(r.plan().revision(), 1);
+  EXPECT_EQ(r.plan().sections_size(), 7);
+  ASSERT_EQ(r.tasks_size(), 49);
+  EXPECT_EQ(r.diff().added_tasks_size(), 49);
+  EXPECT_FALSE(r.unchanged());
+  for (const auto& d : r.diagnostics()) {
+    EXPECT_NE(d.kind(), tpb::ImportDiagnostic::KIND_UNRESOLVED_UNIT) << d.message();
+    EXPECT_NE(d.kind(), tpb::ImportDiagnostic::KIND_UNKNOWN_TIME_PHRASE) << d.message();
+  }
+  // A former unit is tracked under its successor, with the text as printed kept.
+  tpb::Task t45 = Task(45);
+  EXPECT_EQ(Units(t45.lead_units()), std::vector<std::string>{"units/cuc-hctp"});
+  EXPECT_EQ(t45.lead_units(0).text(), "Cục Hộ tịch, quốc tịch, chứng thực");
+  EXPECT_TRUE(t45.lead_units(0).primary());
+  // Compound cells split where every part is a unit.
+  EXPECT_EQ(Units(Task(49).lead_units()), (std::vector<std::string>{"units/cuc-cntt", "units/cuc-qlthads"}));
+  EXPECT_EQ(Units(Task(26).coordinating_units()),
+            (std::vector<std::string>{"units/tandtc", "units/van-phong-chinh-phu", "groups/don-vi-thuoc-bo-lien-quan"}));
+  EXPECT_EQ(Units(Task(47).lead_units()), (std::vector<std::string>{"units/van-phong-bo", "groups/don-vi-thuoc-bo-lien-quan"}));
+  EXPECT_EQ(Units(Task(40).coordinating_units()),
+            (std::vector<std::string>{"units/cuc-qlthads", "units/cuc-pbgdpl-tgpl", "units/cuc-bo-tro-tu-phap"}));
+  EXPECT_EQ(CountEvents(), 50);  // The plan, and each of its tasks.
+}
+
+TEST_F(TaskImportTest, TheSameTextAgainChangesNothing) {
+  Import(PlanText());
+  tpb::ImportPlanResponse again = Import(absl::StrReplaceAll(PlanText(), {{"\n", "\r\n"}}));
+  EXPECT_TRUE(again.unchanged());
+  EXPECT_EQ(again.plan().revision(), 1);
+  EXPECT_EQ(again.tasks_size(), 49);
+  EXPECT_EQ(CountEvents(), 50);
+}
+
+TEST_F(TaskImportTest, DryRunWritesNothing) {
+  tpb::ImportPlanResponse r = Import(PlanText(), /*dry_run=*/true);
+  EXPECT_EQ(r.tasks_size(), 49);
+  EXPECT_EQ(r.diff().added_tasks_size(), 49);
+  tpb::ListPlansResponse plans;
+  ASSERT_TRUE(T(&TaskStub::ListPlans, tpb::ListPlansRequest(), &plans).ok());
+  EXPECT_EQ(plans.plans_size(), 0);
+  EXPECT_EQ(CountEvents(), 0);
+}
+
+TEST_F(TaskImportTest, ARevisedTextBecomesARevisionWithItsDiff) {
+  Import(PlanText());
+  std::string revised = PlanText();
+  // Task 3 is now due in September; task 49, the last, is dropped with the rows that
+  // continue it on the next page.
+  size_t t3 = revised.find("\n3.\t");
+  size_t t3_time = revised.find("Năm 2025", t3);
+  revised.replace(t3_time, std::string("Năm 2025").size(), "Tháng 9");
+  size_t t49 = revised.find("\n49.\t");
+  revised.erase(t49);
+  tpb::ImportPlanResponse preview = Import(revised, /*dry_run=*/true);
+  EXPECT_EQ(preview.plan().revision(), 2);
+  tpb::ImportPlanResponse r = Import(revised);
+  EXPECT_EQ(r.plan().revision(), 2);
+  EXPECT_EQ(std::vector<int>(r.diff().changed_tasks().begin(), r.diff().changed_tasks().end()), std::vector<int>{3});
+  EXPECT_EQ(std::vector<int>(r.diff().removed_tasks().begin(), r.diff().removed_tasks().end()), std::vector<int>{49});
+  EXPECT_TRUE(r.diff().added_tasks().empty());
+  EXPECT_EQ(preview.diff().SerializeAsString(), r.diff().SerializeAsString());
+  EXPECT_EQ(Task(3).schedule().due_date().month(), 9);
+  EXPECT_EQ(Numbers({}).size(), 48u);
+}
+
+TEST_F(TaskImportTest, ListTasksFilters) {
+  Import(PlanText());
+  tpb::ListTasksRequest by_lead;
+  by_lead.set_lead_unit("units/cuc-hctp");
+  std::vector<int> hctp = Numbers(by_lead);
+  EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 45) != hctp.end());  // Through the successor.
+  EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 24) != hctp.end());
+  EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 5) != hctp.end());  // "Các đơn vị thuộc Bộ" leads 5.
+
+  tpb::ListTasksRequest by_coordinator;
+  by_coordinator.set_coordinating_unit("units/bo-cong-an");
+  EXPECT_EQ(Numbers(by_coordinator), std::vector<int>{25});
+
+  tpb::ListTasksRequest section;
+  section.set_section_ordinal(3);  // The second "II".
+  EXPECT_EQ(Numbers(section), (std::vector<int>{17, 18, 19, 20, 21, 22, 23}));
+
+  tpb::ListTasksRequest text;
+  text.set_query("HO TICH");
+  std::vector<int> ho_tich = Numbers(text);
+  EXPECT_TRUE(std::find(ho_tich.begin(), ho_tich.end(), 45) != ho_tich.end());
+
+  tpb::ListTasksRequest march;  // The clock says 15/04/2025: task 1 (due 31/3) is overdue.
+  march.set_overdue_only(true);
+  std::vector<int> overdue = Numbers(march);
+  EXPECT_TRUE(std::find(overdue.begin(), overdue.end(), 1) != overdue.end());
+  EXPECT_TRUE(std::find(overdue.begin(), overdue.end(), 7) != overdue.end());  // Monthly: January's report.
+  EXPECT_TRUE(std::find(overdue.begin(), overdue.end(), 3) == overdue.end());  // Due 31/12.
+  EXPECT_TRUE(Task(1).overdue());
+  EXPECT_FALSE(Task(3).overdue());
+
+  tpb::ListTasksRequest page;
+  page.set_parent("plans/910-qd-btp-2025");
+  page.set_page_size(10);
+  int seen = 0, pages = 0;
+  for (;; ++pages) {
+    tpb::ListTasksResponse r;
+    ASSERT_TRUE(T(&TaskStub::ListTasks, page, &r).ok());
+    seen += r.tasks_size();
+    if (r.next_page_token().empty()) break;
+    page.set_page_token(r.next_page_token());
+  }
+  EXPECT_EQ(seen, 49);
+  EXPECT_EQ(pages, 4);
+}
+
+TEST_F(TaskImportTest, OccurrencesPerPeriod) {
+  Import(PlanText());
+  auto list = [&](const std::string& parent, int month) {
+    tpb::ListOccurrencesRequest r;
+    r.set_parent(parent);
+    if (month > 0) {
+      r.mutable_due_after()->set_year(2025);
+      r.mutable_due_after()->set_month(month);
+      r.mutable_due_after()->set_day(1);
+      *r.mutable_due_before() = r.due_after();
+      r.mutable_due_before()->set_day(28);
+      r.mutable_due_before()->set_month(month);
+      r.mutable_due_before()->set_day(month == 2 ? 28 : 30);
+    }
+    r.set_page_size(1000);
+    tpb::ListOccurrencesResponse out;
+    EXPECT_TRUE(T(&TaskStub::ListOccurrences, r, &out).ok());
+    return out;
+  };
+  EXPECT_EQ(list("plans/910-qd-btp-2025/tasks/7", 0).occurrences_size(), 12);  // Hàng tháng
+  tpb::ListOccurrencesResponse t8 = list("plans/910-qd-btp-2025/tasks/8", 0);
+  ASSERT_EQ(t8.occurrences_size(), 2);  // Tháng 6 và Tháng 12
+  EXPECT_EQ(t8.occurrences(0).name(), "plans/910-qd-btp-2025/tasks/8/occurrences/2025-06-30");
+  tpb::ListOccurrencesResponse t33 = list("plans/910-qd-btp-2025/tasks/33", 0);
+  ASSERT_EQ(t33.occurrences_size(), 2);  // Its two milestones.
+  EXPECT_EQ(t33.occurrences(0).name(), "plans/910-qd-btp-2025/tasks/33/occurrences/2025-06-30-1");
+  EXPECT_TRUE(list("plans/910-qd-btp-2025/tasks/9", 0).occurrences().empty());  // On request: none yet.
+  EXPECT_TRUE(list("plans/910-qd-btp-2025/tasks/1", 0).occurrences(0).overdue());
+}
+
+TEST_F(TaskImportTest, BadInputIsRefusedAndWritesNothing) {
+  tpb::ImportPlanRequest request;
+  tpb::ImportPlanResponse response;
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("text")));
+  request.set_text("Xin chào");
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a plan")));
+  request.set_text(std::string(50 << 20, 'x'));  // A 50 MB upload: refused at the door.
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response), StatusIs(absl::StatusCode::kResourceExhausted));
+  tpb::GetTaskRequest get;
+  get.set_name("plans/910-qd-btp-2025/tasks/x");
+  tpb::Task task;
+  EXPECT_THAT(T(&TaskStub::GetTask, get, &task), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  get.set_name("plans/910-qd-btp-2025/tasks/1");
+  EXPECT_THAT(T(&TaskStub::GetTask, get, &task), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(CountEvents(), 0);
+}
+
+TEST_F(TaskImportTest, DirectoryDownIsUnavailableAndWritesNothing) {
+  server_->Shutdown(absl::ZeroDuration());  // The directory goes away.
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  tpb::ImportPlanResponse response;
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("directory")));
+  EXPECT_EQ(CountEvents(), 0);
+}
+
+}  // namespace
+}  // namespace p06::testing
