@@ -76,6 +76,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   sigwait(&signals, &signal_number);
   log::Info("draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
                          {"deadline", absl::FormatDuration(config->drain_deadline)}});
+  (*bundle)->PrepareForShutdown();
   (*server)->Shutdown(config->drain_deadline);
   log::Info("stopped");
   return 0;

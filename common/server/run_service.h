@@ -48,6 +48,9 @@ class ServiceBundle {
   virtual ~ServiceBundle() = default;
   // The gRPC services to register; owned by the bundle.
   virtual std::vector<NamedService> GrpcServices() = 0;
+  // Called when draining starts, before the server stops: end long-lived streams so
+  // that their clients reconnect elsewhere instead of holding the drain.
+  virtual void PrepareForShutdown() {}
 };
 
 struct ServiceSpec {

@@ -5,7 +5,13 @@
 namespace p06::task {
 
 TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target)
-    : store_(ctx.pool), units_(MakeChannel(directory_target)), service_(store_, units_, ctx.clock), grpc_(service_) {}
+    : store_(ctx.pool),
+      units_(MakeChannel(directory_target)),
+      events_(db::BuildConnectionString(ctx.config.db)),
+      service_(store_, units_, events_, ctx.clock),
+      grpc_(service_) {
+  events_.Start();
+}
 
 std::vector<NamedService> TaskBundle::GrpcServices() { return {{pb::TaskService::service_full_name(), &grpc_}}; }
 

@@ -19,11 +19,13 @@ class TaskBundle final : public ServiceBundle {
   // `directory_target`: host:port of the directory service.
   TaskBundle(ServiceContext& ctx, const std::string& directory_target);
   std::vector<NamedService> GrpcServices() override;
+  void PrepareForShutdown() override { events_.Stop(); }
   TaskService& service() { return service_; }
 
  private:
   PgTaskStore store_;
   GrpcUnitResolver units_;
+  EventWaiter events_;
   TaskService service_;
   TaskGrpc grpc_;
 };

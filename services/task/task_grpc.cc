@@ -1,5 +1,6 @@
 #include "services/task/task_grpc.h"
 
+#include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
 #include "common/grpc/serve.h"
 
@@ -27,6 +28,25 @@ grpc::Status TaskGrpc::ListTasks(grpc::ServerContext* , const pb::ListTasksReque
 
 grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext* , const pb::ListOccurrencesRequest* request, pb::ListOccurrencesResponse* response) {
   return Serve(service_.ListOccurrences(*request), response);
+}
+
+grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::ReportProgressRequest* request,
+                                      pb::ProgressReport* response) {
+  absl::StatusOr<Principal> caller = PrincipalOf(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Serve(service_.ReportProgress(*request, *caller), response);
+}
+
+grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest* request,
+                                       pb::ListTaskHistoryResponse* response) {
+  return Serve(service_.ListTaskHistory(*request), response);
+}
+
+grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEventsRequest* request,
+                                   grpc::ServerWriter<pb::WatchEventsResponse>* writer) {
+  return ToGrpcStatus(service_.WatchEvents(
+      *request, [&](const pb::WatchEventsResponse& batch) { return writer->Write(batch); },
+      [&] { return ctx->IsCancelled(); }));
 }
 
 }  // namespace p06::task

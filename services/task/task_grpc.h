@@ -17,6 +17,10 @@ class TaskGrpc final : public pb::TaskService::Service {
   grpc::Status GetTask(grpc::ServerContext*, const pb::GetTaskRequest*, pb::Task*) override;
   grpc::Status ListTasks(grpc::ServerContext*, const pb::ListTasksRequest*, pb::ListTasksResponse*) override;
   grpc::Status ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest*, pb::ListOccurrencesResponse*) override;
+  grpc::Status ReportProgress(grpc::ServerContext*, const pb::ReportProgressRequest*, pb::ProgressReport*) override;
+  grpc::Status ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest*, pb::ListTaskHistoryResponse*) override;
+  grpc::Status WatchEvents(grpc::ServerContext*, const pb::WatchEventsRequest*,
+                           grpc::ServerWriter<pb::WatchEventsResponse>*) override;
 
  private:
   TaskService& service_;

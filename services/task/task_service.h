@@ -4,8 +4,12 @@
 // Thread-safe. Codes as documented in proto/p06/task/v1/task.proto.
 #pragma once
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"
+#include "common/grpc/principal.h"
+#include "services/task/event_waiter.h"
 #include "services/task/storage/task_store.h"
 #include "services/task/unit_resolver.h"
 
@@ -13,7 +17,8 @@ namespace p06::task {
 
 class TaskService {
  public:
-  TaskService(TaskStore& store, UnitResolver& units, const Clock& clock) : store_(store), units_(units), clock_(clock) {}
+  TaskService(TaskStore& store, UnitResolver& units, EventWaiter& events, const Clock& clock)
+      : store_(store), units_(units), events_(events), clock_(clock) {}
 
   // `request_id` of the call, passed on to the directory.
   absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const std::string& request_id);
@@ -22,6 +27,16 @@ class TaskService {
   absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);
   absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
+  absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
+  absl::StatusOr<pb::ListTaskHistoryResponse> ListTaskHistory(const pb::ListTaskHistoryRequest& request);
+
+  // Replays the events after request.after, then follows new ones as they commit,
+  // handing each batch to `send` (false: the client is gone). Returns when `send`
+  // fails or `cancelled()` says so (CANCELLED), after the replay for replay_only (OK),
+  // or when the server drains (UNAVAILABLE: resume from the last cursor).
+  absl::Status WatchEvents(const pb::WatchEventsRequest& request,
+                           const std::function<bool(const pb::WatchEventsResponse&)>& send,
+                           const std::function<bool()>& cancelled);
 
  private:
   // Today in Asia/Ho_Chi_Minh, by the injected clock: what "overdue" is measured against.
@@ -29,6 +44,7 @@ class TaskService {
 
   TaskStore& store_;
   UnitResolver& units_;
+  EventWaiter& events_;
   const Clock& clock_;
 };
 

@@ -1,104 +1,14 @@
 // ImportPlan and the reads, through real gRPC: a directory server and a task server
 // on one fresh database, the task service calling the directory over its channel.
-#include <fstream>
-#include <pqxx/pqxx>
-#include <sstream>
-
 #include "absl/strings/str_replace.h"
-#include "services/task/task_bundle.h"
-#include "tests/integration/directory_server.h"
+#include "tests/integration/task_server.h"
 
 namespace p06::testing {
 namespace {
 
-namespace tpb = ::p06::task::v1;
 using ::testing::HasSubstr;
-using TaskStub = tpb::TaskService::Stub;
 
-std::string PlanText() {
-  std::ifstream in(P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt", std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class TaskImportTest : public DirectoryServerTest {
- protected:
-  void SetUp() override {
-    DirectoryServerTest::SetUp();
-    task_config_.db = {.url = database_url(), .schema = "task", .size = 8};
-    ASSERT_OK(db::ApplyMigrations(db::BuildConnectionString(task_config_.db), "task", TaskMigrations()));
-    task_pool_ = std::make_unique<db::Pool>(task_config_.db);
-    ServiceContext ctx{task_config_, *task_pool_, registry_, clock_};
-    task_bundle_ = std::make_unique<task::TaskBundle>(ctx, "127.0.0.1:" + std::to_string(server_->port()));
-    auto server = Server::Start({}, task_bundle_->GrpcServices(), task_registry_);
-    ASSERT_OK(server);
-    task_server_ = std::move(*server);
-    tasks_ = tpb::TaskService::NewStub(MakeChannel("127.0.0.1:" + std::to_string(task_server_->port())));
-  }
-  void TearDown() override {
-    task_server_.reset();
-    task_bundle_.reset();
-    DirectoryServerTest::TearDown();
-  }
-
-  template <typename Req, typename Resp>
-  grpc::Status T(grpc::Status (TaskStub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& request,
-                 Resp* response) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-    return (tasks_.get()->*method)(&ctx, request, response);
-  }
-
-  tpb::ImportPlanResponse Import(const std::string& text, bool dry_run = false) {
-    tpb::ImportPlanRequest request;
-    request.set_text(text);
-    request.set_dry_run(dry_run);
-    tpb::ImportPlanResponse response;
-    grpc::Status s = T(&TaskStub::ImportPlan, request, &response);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return response;
-  }
-
-  tpb::Task Task(int number) {
-    tpb::GetTaskRequest r;
-    r.set_name("plans/910-qd-btp-2025/tasks/" + std::to_string(number));
-    tpb::Task t;
-    EXPECT_TRUE(T(&TaskStub::GetTask, r, &t).ok());
-    return t;
-  }
-
-  std::vector<int> Numbers(tpb::ListTasksRequest request) {
-    request.set_parent("plans/910-qd-btp-2025");
-    request.set_page_size(500);
-    tpb::ListTasksResponse r;
-    grpc::Status s = T(&TaskStub::ListTasks, request, &r);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    std::vector<int> numbers;
-    for (const auto& t : r.tasks()) numbers.push_back(t.number());
-    return numbers;
-  }
-
-  int CountEvents() {
-    pqxx::connection conn(database_url());
-    pqxx::read_transaction tx(conn);
-    return tx.exec1("SELECT count(*) FROM task.events")[0].as<int>();
-  }
-
-  static std::vector<std::string> Units(const google::protobuf::RepeatedPtrField<tpb::UnitRef>& refs) {
-    std::vector<std::string> out;
-    for (const auto& r : refs) out.push_back(r.unit());
-    return out;
-  }
-
-  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 4, 15, 9, 0, 0), absl::FixedTimeZone(7 * 3600))};
-  ServerConfig task_config_;
-  prometheus::Registry task_registry_;
-  std::unique_ptr<db::Pool> task_pool_;
-  std::unique_ptr<task::TaskBundle> task_bundle_;
-  std::unique_ptr<Server> task_server_;
-  std::unique_ptr<TaskStub> tasks_;
-};
+class TaskImportTest : public TaskServerTest {};
 
 TEST_F(TaskImportTest, ImportsThe2025PlanWithEveryUnitResolved) {
   tpb::ImportPlanResponse r = Import(PlanText());

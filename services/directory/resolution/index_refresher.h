@@ -6,14 +6,13 @@
 // Thread-safe. Current() never blocks on the database.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/db/listener.h"
 #include "services/directory/resolution/name_index.h"
 #include "services/directory/storage/directory_store.h"
 
@@ -36,16 +35,11 @@ class IndexRefresher {
   absl::Status Refresh();
 
  private:
-  void Listen();
-
   DirectoryStore& store_;
-  const std::string conninfo_;
-  const absl::Duration check_interval_;
   mutable std::mutex mu_;
   std::shared_ptr<const NameIndex> current_;
   std::mutex refresh_mu_;  // One rebuild at a time.
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  db::Listener listener_;  // Last: stops before the rest is destroyed.
 };
 
 }  // namespace p06::directory

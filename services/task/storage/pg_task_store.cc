@@ -9,6 +9,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "services/task/storage/pg_events.h"
 
 namespace p06::task {
 namespace {
@@ -46,11 +47,6 @@ INSERT INTO occurrences (plan_id, number, sub_activity, due_date) VALUES ($1, $2
 constexpr char kDropStaleOccurrences[] = R"sql(
 DELETE FROM occurrences WHERE plan_id = $1 AND number = $2 AND submission_count = 0
   AND NOT (to_char(due_date, 'YYYY-MM-DD') || '/' || sub_activity) = ANY($3::text[])
-)sql";
-// The last statement before COMMIT: the counter's row lock orders writers by commit.
-constexpr char kAppendEvent[] = R"sql(
-WITH s AS (UPDATE event_counter SET last_seq = last_seq + 1 RETURNING last_seq)
-INSERT INTO events (seq, kind, resource, request_id, payload) SELECT last_seq, $1, $2, $3, $4 FROM s
 )sql";
 
 // A task with its derived state. $2 is today (for overdue).
@@ -129,12 +125,6 @@ void WriteTaskChildren(pqxx::work& tx, const std::string& plan_id, const TaskDra
   for (const auto& [role, unit] : t.units) tx.exec_params(kInsertTaskUnit, plan_id, number, static_cast<int>(role), unit);
   tx.exec_params(kDropStaleOccurrences, plan_id, number, OccurrenceKeys(t));
   for (const auto& [sub, due] : t.occurrences) tx.exec_params(kInsertOccurrence, plan_id, number, sub, FormatIsoDate(due));
-}
-
-void AppendEvent(pqxx::work& tx, pb::Event event, const std::string& request_id) {
-  event.set_request_id(request_id);
-  tx.exec_params(kAppendEvent, static_cast<int>(event.kind()), event.resource(), request_id,
-                 pqxx::binarystring(Bytes(event)));
 }
 
 // Compares the draft with the stored tasks: added, changed, removed (and unchanged).
@@ -252,14 +242,14 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
             plan_event.set_resource(draft.plan.name());
             *plan_event.mutable_plan() = draft.plan;
             plan_event.mutable_plan()->set_revision(revision);
-            AppendEvent(tx, plan_event, request.request_id());
+            pg::AppendEvent(tx, plan_event, request.request_id());
             for (const TaskDraft& t : draft.tasks) {
               if (!changed.contains(t.task.number())) continue;
               pb::Event e;
               e.set_kind(pb::Event::KIND_TASK_CHANGED);
               e.set_resource(t.task.name());
               *e.mutable_task() = t.task;
-              AppendEvent(tx, e, request.request_id());
+              pg::AppendEvent(tx, e, request.request_id());
             }
           }
           ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));

@@ -1,4 +1,5 @@
-// TaskStore on PostgreSQL (schema "task", see ../schema/).
+// TaskStore on PostgreSQL (schema "task", see ../schema/): plans and tasks in
+// pg_task_store.cc, progress and events in pg_progress.cc, sharing pg_events.h.
 #pragma once
 
 #include "common/db/pool.h"
@@ -18,6 +19,12 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) override;
   absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
+  absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
+                                                    const std::optional<OccurrenceKey>& occurrence,
+                                                    const pb::ProgressReport& report, const Reporter& reporter,
+                                                    const pb::ReportProgressRequest& request) override;
+  absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
+                                                    const std::string& resource_prefix) override;
 
  private:
   db::Pool& pool_;

@@ -35,6 +35,19 @@ struct OccurrenceQuery {
   absl::CivilDay today;
 };
 
+// Who posts a progress report, and may they.
+struct Reporter {
+  std::string subject;       // Who, for the record.
+  std::string unit;          // "units/…" reporting.
+  bool on_behalf = false;    // The Ministry Office may report for any unit on the task.
+};
+
+// An occurrence of a task: its due date and sub-activity (0 for the task itself).
+struct OccurrenceKey {
+  absl::CivilDay due;
+  int sub_activity = 0;
+};
+
 class TaskStore {
  public:
   virtual ~TaskStore() = default;
@@ -54,6 +67,19 @@ class TaskStore {
   virtual absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) = 0;
   virtual absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) = 0;
   virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
+
+  // Appends a progress report and its event; the task's (and occurrence's) status
+  // follow it. PERMISSION_DENIED unless `reporter.unit` leads or coordinates the task
+  // (groups expanded), checked before NOT_FOUND; FAILED_PRECONDITION for a cancelled
+  // task. Idempotent by request.request_id (required).
+  virtual absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
+                                                            const std::optional<OccurrenceKey>& occurrence,
+                                                            const pb::ProgressReport& report, const Reporter& reporter,
+                                                            const pb::ReportProgressRequest& request) = 0;
+  // Events with seq > after_seq, oldest first; of one task (and its reports) when
+  // `resource_prefix` is set.
+  virtual absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
+                                                            const std::string& resource_prefix = "") = 0;
 };
 
 }  // namespace p06::task

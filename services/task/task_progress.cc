@@ -1,0 +1,155 @@
+// Progress reports, a task's history, and the event stream.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
+#include "common/grpc/pagination.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "common/text/fold.h"
+#include "services/task/task_service.h"
+
+namespace p06::task {
+namespace {
+
+constexpr size_t kMaxTextBytes = 8000;
+constexpr int kMaxEvidence = 20;
+constexpr int kEventBatch = 500;
+
+absl::StatusOr<std::pair<std::string, int>> ParseTask(const std::string& name, absl::string_view field) {
+  size_t slash = name.rfind('/');
+  int number = 0;
+  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &number) || number <= 0) {
+    return InvalidField(field, "must be plans/{plan_id}/tasks/{number}");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "plans/*/tasks/*", field));
+  return std::make_pair(ids.front(), number);
+}
+
+absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
+  ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
+  if (text->size() > max_bytes) return InvalidField(field, absl::StrCat("longer than ", max_bytes, " bytes"));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateReport(pb::ProgressReport& r) {
+  if (r.status() == pb::TASK_STATUS_UNSPECIFIED || !pb::TaskStatus_IsValid(r.status())) {
+    return InvalidField("report.status", "required: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED or CANCELLED");
+  }
+  if (r.percent_complete() < 0 || r.percent_complete() > 100) {
+    return InvalidField("report.percent_complete", "must be 0..100");
+  }
+  RETURN_IF_ERROR(NormalizeText(r.mutable_summary(), "report.summary", kMaxTextBytes));
+  RETURN_IF_ERROR(NormalizeText(r.mutable_difficulties(), "report.difficulties", kMaxTextBytes));
+  RETURN_IF_ERROR(NormalizeText(r.mutable_proposals(), "report.proposals", kMaxTextBytes));
+  if (r.evidence_size() > kMaxEvidence) return InvalidField("report.evidence", absl::StrCat("at most ", kMaxEvidence));
+  for (int i = 0; i < r.evidence_size(); ++i) {
+    pb::Evidence* e = r.mutable_evidence(i);
+    const std::string f = absl::StrCat("report.evidence[", i, "]");
+    RETURN_IF_ERROR(NormalizeText(e->mutable_document_type(), f + ".document_type", 100));
+    if (e->document_type().empty()) return InvalidField(f + ".document_type", "required (Quyết định, Công văn, …)");
+    RETURN_IF_ERROR(NormalizeText(e->mutable_number(), f + ".number", 100));
+    RETURN_IF_ERROR(NormalizeText(e->mutable_title(), f + ".title", 500));
+    if (!IsUnset(e->date())) RETURN_IF_ERROR(FromProtoDate(e->date(), f + ".date").status());
+    if (!e->url().empty() && ((e->url().rfind("https://", 0) != 0 && e->url().rfind("http://", 0) != 0) ||
+                              e->url().size() > 2000 || !text::IsValidUtf8(e->url()))) {
+      return InvalidField(f + ".url", "must be an http(s) URL of at most 2000 bytes");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// "plans/p/tasks/7/occurrences/2025-06-30" or ".../2025-06-30-2" of the task `task_name`.
+absl::StatusOr<OccurrenceKey> ParseOccurrence(const std::string& name, const std::string& task_name) {
+  const std::string prefix = task_name + "/occurrences/";
+  if (name.rfind(prefix, 0) != 0) return InvalidField("report.occurrence", absl::StrCat("must start with ", prefix));
+  std::string rest = name.substr(prefix.size());
+  OccurrenceKey key;
+  if (rest.size() > 10) {
+    if (rest[10] != '-' || !absl::SimpleAtoi(rest.substr(11), &key.sub_activity) || key.sub_activity <= 0) {
+      return InvalidField("report.occurrence", "must end with yyyy-mm-dd or yyyy-mm-dd-{activity}");
+    }
+    rest = rest.substr(0, 10);
+  }
+  if (!ParseIsoDate(rest, &key.due)) return InvalidField("report.occurrence", "must end with yyyy-mm-dd");
+  return key;
+}
+
+absl::StatusOr<int64_t> ParseCursor(const std::string& cursor, absl::string_view field) {
+  int64_t seq = 0;
+  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &seq) || seq < 0)) {
+    return InvalidField(field, "not a cursor of an event; pass Event.cursor as received");
+  }
+  return seq;
+}
+
+}  // namespace
+
+absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportProgressRequest& request,
+                                                               const Principal& caller) {
+  ASSIGN_OR_RETURN(auto task, ParseTask(request.parent(), "parent"));
+  if (request.request_id().empty()) return InvalidField("request_id", "required: retries must not report twice");
+  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  pb::ProgressReport report = request.report();
+  RETURN_IF_ERROR(ValidateReport(report));
+  std::optional<OccurrenceKey> occurrence;
+  if (!report.occurrence().empty()) {
+    ASSIGN_OR_RETURN(occurrence, ParseOccurrence(report.occurrence(), request.parent()));
+  }
+  Reporter reporter{.subject = caller.subject,
+                    .unit = report.reporting_unit().empty() ? caller.unit : report.reporting_unit(),
+                    .on_behalf = caller.HasRole("office")};
+  if (reporter.unit.empty()) {
+    return InvalidField("report.reporting_unit", "required (or call with the x-p06-unit of your unit)");
+  }
+  RETURN_IF_ERROR(ParseResourceId(reporter.unit, "units/*", "report.reporting_unit").status());
+  if (reporter.unit != caller.unit && !reporter.on_behalf) {
+    return absl::PermissionDeniedError(absl::StrCat("you act for ", caller.unit.empty() ? "no unit" : caller.unit,
+                                                    "; only the Ministry Office reports for another unit"));
+  }
+  report.clear_name();
+  report.clear_reported_by();
+  report.clear_create_time();
+  return store_.ReportProgress(task.first, task.second, occurrence, report, reporter, request);
+}
+
+absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {
+  ASSIGN_OR_RETURN(auto task, ParseTask(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent(),
+                                                      {.default_size = 100, .max_size = 1000}));
+  ASSIGN_OR_RETURN(int64_t after, ParseCursor(page.after_key, "page_token"));
+  ASSIGN_OR_RETURN(std::vector<pb::Event> events, store_.ReadEvents(after, page.size + 1, request.parent()));
+  pb::ListTaskHistoryResponse response;
+  const bool more = static_cast<int>(events.size()) > page.size;
+  if (more) events.resize(page.size);
+  for (pb::Event& e : events) *response.add_events() = std::move(e);
+  if (more) response.set_next_page_token(MakePageToken(response.events().rbegin()->cursor(), request.parent()));
+  return response;
+}
+
+absl::Status TaskService::WatchEvents(const pb::WatchEventsRequest& request,
+                                      const std::function<bool(const pb::WatchEventsResponse&)>& send,
+                                      const std::function<bool()>& cancelled) {
+  ASSIGN_OR_RETURN(int64_t cursor, ParseCursor(request.after(), "after"));
+  for (;;) {
+    // Read the wake-up counter before the outbox: a commit after the read moves it.
+    const uint64_t seen = events_.Generation();
+    ASSIGN_OR_RETURN(std::vector<pb::Event> events, store_.ReadEvents(cursor, kEventBatch));
+    if (!events.empty()) {
+      pb::WatchEventsResponse batch;
+      for (pb::Event& e : events) *batch.add_events() = std::move(e);
+      if (!send(batch)) return absl::CancelledError("client gone");
+      ASSIGN_OR_RETURN(cursor, ParseCursor(batch.events().rbegin()->cursor(), "cursor"));
+      continue;  // Maybe more than one batch behind.
+    }
+    if (request.replay_only()) return absl::OkStatus();
+    while (!events_.WaitChanged(seen, absl::Milliseconds(200))) {
+      if (events_.Stopped()) return absl::UnavailableError("server draining; resume from the last cursor");
+      if (cancelled()) return absl::CancelledError("client cancelled");
+    }
+  }
+}
+
+}  // namespace p06::task

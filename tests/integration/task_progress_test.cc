@@ -1,0 +1,215 @@
+// Progress reports and the event stream, through real gRPC and PostgreSQL.
+#include <atomic>
+#include <thread>
+
+#include "services/task/storage/pg_events.h"
+#include "tests/integration/task_server.h"
+
+namespace p06::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const Principal kHctp{.subject = "chuyenvien@hctp", .unit = "units/cuc-hctp", .roles = {"unit_reporter"}};
+const Principal kPolice{.subject = "someone@bca", .unit = "units/bo-cong-an", .roles = {"unit_reporter"}};
+const Principal kOffice{.subject = "vanthu@vpb", .unit = "units/van-phong-bo", .roles = {"office"}};
+const Principal kTccb{.subject = "chuyenvien@tccb", .unit = "units/vu-tccb", .roles = {"unit_reporter"}};
+
+tpb::ReportProgressRequest Report(int task, const std::string& request_id, int percent = 40) {
+  tpb::ReportProgressRequest r;
+  r.set_parent("plans/910-qd-btp-2025/tasks/" + std::to_string(task));
+  r.set_request_id(request_id);
+  r.mutable_report()->set_status(tpb::TASK_STATUS_IN_PROGRESS);
+  r.mutable_report()->set_percent_complete(percent);
+  r.mutable_report()->set_summary("Đã triển khai theo kế hoạch");
+  tpb::Evidence* e = r.mutable_report()->add_evidence();
+  e->set_document_type("Công văn");
+  e->set_number("123/HCTP-HT");
+  return r;
+}
+
+class TaskProgressTest : public TaskServerTest {
+ protected:
+  void SetUp() override {
+    TaskServerTest::SetUp();
+    Import(PlanText());  // 50 events: seq 1..50.
+  }
+  grpc::Status Post(const tpb::ReportProgressRequest& r, const Principal& who, tpb::ProgressReport* out = nullptr) {
+    tpb::ProgressReport ignored;
+    return T(&TaskStub::ReportProgress, r, out ? out : &ignored, &who);
+  }
+  // Reads the stream from `after` until `count` events arrived (or 20 s passed).
+  std::vector<tpb::Event> Watch(const std::string& after, size_t count, bool replay_only = false) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    tpb::WatchEventsRequest request;
+    request.set_after(after);
+    request.set_replay_only(replay_only);
+    auto reader = tasks_->WatchEvents(&ctx, request);
+    std::vector<tpb::Event> events;
+    tpb::WatchEventsResponse batch;
+    while (events.size() < count && reader->Read(&batch)) {
+      for (const auto& e : batch.events()) events.push_back(e);
+    }
+    ctx.TryCancel();
+    reader->Finish();
+    return events;
+  }
+};
+
+TEST_F(TaskProgressTest, AReportMovesTheTaskAndEntersItsHistory) {
+  tpb::ProgressReport posted;
+  ASSERT_TRUE(Post(Report(24, "r-24-1"), kHctp, &posted).ok());
+  EXPECT_EQ(posted.name().rfind("plans/910-qd-btp-2025/tasks/24/progress/", 0), 0u);
+  EXPECT_EQ(posted.reporting_unit(), "units/cuc-hctp");
+  EXPECT_EQ(posted.reported_by(), "chuyenvien@hctp");
+  tpb::Task task = Task(24);
+  EXPECT_EQ(task.status(), tpb::TASK_STATUS_IN_PROGRESS);
+  EXPECT_EQ(task.percent_complete(), 40);
+
+  tpb::ListTaskHistoryRequest history;
+  history.set_parent("plans/910-qd-btp-2025/tasks/24");
+  tpb::ListTaskHistoryResponse h;
+  ASSERT_TRUE(T(&TaskStub::ListTaskHistory, history, &h).ok());
+  ASSERT_EQ(h.events_size(), 2);  // Imported, then reported.
+  EXPECT_EQ(h.events(1).kind(), tpb::Event::KIND_PROGRESS_REPORTED);
+  EXPECT_EQ(h.events(1).progress().evidence(0).number(), "123/HCTP-HT");
+}
+
+TEST_F(TaskProgressTest, OnlyUnitsOnTheTaskMayReport) {
+  EXPECT_THAT(Post(Report(24, "p-1"), kPolice), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("bo-cong-an")));
+  // A stranger learns nothing, not even whether the task exists.
+  EXPECT_THAT(Post(Report(99, "p-2"), kPolice), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Post(Report(99, "p-3"), kOffice), StatusIs(absl::StatusCode::kNotFound));
+  // A unit in the coordinating group ("Các đơn vị thuộc Bộ có liên quan") may.
+  EXPECT_TRUE(Post(Report(24, "p-4"), kTccb).ok());
+  // The Office may report for a unit on the task; others only for their own.
+  tpb::ReportProgressRequest for_hctp = Report(24, "p-5");
+  for_hctp.mutable_report()->set_reporting_unit("units/cuc-hctp");
+  EXPECT_TRUE(Post(for_hctp, kOffice).ok());
+  EXPECT_THAT(Post(for_hctp, kTccb), StatusIs(absl::StatusCode::kPermissionDenied));
+  tpb::ProgressReport out;
+  EXPECT_THAT(T(&TaskStub::ReportProgress, Report(24, "p-6"), &out), StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(TaskProgressTest, BadReportsAreRefusedNamingTheFieldAndWriteNothing) {
+  tpb::ReportProgressRequest r = Report(24, "b-1", 101);
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.percent_complete")));
+  r = Report(24, "b-2");
+  r.mutable_report()->clear_status();
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.status")));
+  r = Report(24, "");
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  r = Report(24, "b-3");
+  r.mutable_report()->mutable_evidence(0)->clear_document_type();
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.evidence[0].document_type")));
+  r = Report(24, "b-4");
+  r.mutable_report()->set_occurrence("plans/910-qd-btp-2025/tasks/7/occurrences/2025-01-31");
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.occurrence")));
+  r.mutable_report()->set_occurrence("plans/910-qd-btp-2025/tasks/24/occurrences/2025-01-31");
+  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kNotFound, HasSubstr("occurrence")));
+  EXPECT_EQ(Task(24).status(), tpb::TASK_STATUS_NOT_STARTED);
+  EXPECT_EQ(Watch("50", 1, /*replay_only=*/true).size(), 0u);
+}
+
+TEST_F(TaskProgressTest, AReportOnAnOccurrenceCountsAsItsSubmission) {
+  tpb::ReportProgressRequest r = Report(7, "o-1");
+  r.mutable_report()->set_status(tpb::TASK_STATUS_COMPLETED);
+  r.mutable_report()->set_occurrence("plans/910-qd-btp-2025/tasks/7/occurrences/2025-01-31");
+  ASSERT_TRUE(Post(r, kOffice).ok());  // Văn phòng Bộ leads task 7.
+  tpb::ListOccurrencesRequest list;
+  list.set_parent("plans/910-qd-btp-2025/tasks/7");
+  tpb::ListOccurrencesResponse occurrences;
+  ASSERT_TRUE(T(&TaskStub::ListOccurrences, list, &occurrences).ok());
+  EXPECT_EQ(occurrences.occurrences(0).status(), tpb::TASK_STATUS_COMPLETED);
+  EXPECT_EQ(occurrences.occurrences(0).submission_count(), 1);
+  EXPECT_FALSE(occurrences.occurrences(0).overdue());
+  EXPECT_TRUE(occurrences.occurrences(1).overdue());  // February's, by the clock of 15/04.
+}
+
+TEST_F(TaskProgressTest, ARetriedReportTakesEffectOnce) {
+  tpb::ProgressReport first, retry;
+  ASSERT_TRUE(Post(Report(24, "same-id"), kHctp, &first).ok());
+  ASSERT_TRUE(Post(Report(24, "same-id"), kHctp, &retry).ok());
+  EXPECT_EQ(first.name(), retry.name());
+  EXPECT_EQ(Watch("50", 10, /*replay_only=*/true).size(), 1u);
+  EXPECT_THAT(Post(Report(24, "same-id", 90), kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+}
+
+// Several writers commit concurrently while a consumer follows the stream: every
+// event arrives exactly once and in commit order, across a reconnect and a restart.
+TEST_F(TaskProgressTest, ConcurrentWritersEveryEventOnceInOrder) {
+  constexpr int kWriters = 4, kEach = 25, kTotal = 50 + kWriters * kEach;
+  std::vector<tpb::Event> live;
+  std::thread consumer([&] { live = Watch("", kTotal); });
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  const int kTasks[kWriters] = {24, 25, 28, 37};
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        if (!Post(Report(kTasks[w], "w" + std::to_string(w) + "-" + std::to_string(i), i), kHctp).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  consumer.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_EQ(live.size(), static_cast<size_t>(kTotal));
+  for (int i = 0; i < kTotal; ++i) EXPECT_EQ(live[i].cursor(), std::to_string(i + 1));  // 1..N, no gap, no repeat.
+
+  // A consumer that reconnects resumes after its last cursor.
+  std::vector<tpb::Event> resumed = Watch(live[99].cursor(), kTotal - 100, /*replay_only=*/true);
+  ASSERT_EQ(resumed.size(), static_cast<size_t>(kTotal - 100));
+  EXPECT_EQ(resumed.front().cursor(), "101");
+
+  // And across a restart of the service.
+  StartTaskServer();
+  std::vector<tpb::Event> after_restart;
+  std::thread follower([&] { after_restart = Watch(std::to_string(kTotal - 1), 2); });
+  absl::SleepFor(absl::Milliseconds(200));
+  ASSERT_TRUE(Post(Report(24, "after-restart"), kHctp).ok());
+  follower.join();
+  ASSERT_EQ(after_restart.size(), 2u);
+  EXPECT_EQ(after_restart[0].cursor(), std::to_string(kTotal));
+  EXPECT_EQ(after_restart[1].cursor(), std::to_string(kTotal + 1));
+}
+
+// A transaction that appends its event and commits late holds back the ones after
+// it: they can neither overtake it nor leave a gap a consumer would skip.
+TEST_F(TaskProgressTest, ALateCommitIsNeverSkipped) {
+  pqxx::connection slow(database_url());
+  pqxx::work slow_tx(slow);
+  slow_tx.exec0("SET LOCAL search_path TO task");
+  tpb::Event held;
+  held.set_kind(tpb::Event::KIND_TASK_CHANGED);
+  held.set_resource("plans/910-qd-btp-2025/tasks/1");
+  task::pg::AppendEvent(slow_tx, held, "slow");  // Takes seq 51, not yet committed.
+
+  std::vector<tpb::Event> seen;
+  std::thread consumer([&] { seen = Watch("50", 2); });
+  std::thread writer([&] { EXPECT_TRUE(Post(Report(24, "fast"), kHctp).ok()); });  // Waits for seq 52.
+  absl::SleepFor(absl::Milliseconds(300));
+  slow_tx.commit();
+  writer.join();
+  consumer.join();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].request_id(), "slow");
+  EXPECT_EQ(seen[0].cursor(), "51");
+  EXPECT_EQ(seen[1].request_id(), "fast");
+  EXPECT_EQ(seen[1].cursor(), "52");
+}
+
+TEST_F(TaskProgressTest, BadCursorIsInvalidArgument) {
+  grpc::ClientContext ctx;
+  tpb::WatchEventsRequest request;
+  request.set_after("not-a-cursor");
+  auto reader = tasks_->WatchEvents(&ctx, request);
+  tpb::WatchEventsResponse batch;
+  EXPECT_FALSE(reader->Read(&batch));
+  EXPECT_THAT(reader->Finish(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("after")));
+}
+
+}  // namespace
+}  // namespace p06::testing
