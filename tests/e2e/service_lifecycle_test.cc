@@ -190,3 +190,31 @@ TEST_F(ServiceLifecycleTest, P06ctlResolvesNamesAgainstTheRunningService) {
 
 }  // namespace
 }  // namespace p06
+
+namespace p06 {
+namespace {
+
+// The suite as deploy/run.sh runs it: both binaries as processes, the task service
+// calling the directory, and the 2025 plan loaded with p06ctl.
+TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
+  auto directory = StartDirectory();
+  ASSERT_OK(directory);
+  auto task = ServiceProcess::Start(P06_TASK_BINARY, database_url(), {"--directory_target=" + (*directory)->target()});
+  ASSERT_OK(task);
+  const std::string plan = P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt";
+  auto first = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(), plan}});
+  ASSERT_OK(first);
+  EXPECT_EQ(first->exit_code, 0) << first->output;
+  EXPECT_NE(first->output.find("plans/910-qd-btp-2025 revision 1: 49 tasks; added 49"), std::string::npos)
+      << first->output;
+  EXPECT_NE(first->output.find(":169: DUPLICATE_UNIT_REMOVED"), std::string::npos) << first->output;
+
+  auto listed = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "tasks", "--target=" + (*task)->target(),
+                                                       "--plan=plans/910-qd-btp-2025", "--unit=units/bo-cong-an"}});
+  ASSERT_OK(listed);
+  EXPECT_EQ(listed->output, "") << "Bộ Công an leads no task";
+  EXPECT_TRUE(ctl::CheckHealth(MakeChannel((*task)->target()), "p06.task.v1.TaskService", absl::Seconds(2)).ok());
+}
+
+}  // namespace
+}  // namespace p06

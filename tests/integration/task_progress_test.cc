@@ -201,6 +201,18 @@ TEST_F(TaskProgressTest, ALateCommitIsNeverSkipped) {
   EXPECT_EQ(seen[1].cursor(), "52");
 }
 
+TEST_F(TaskProgressTest, ARevisionKeepsTheProgressOfUnchangedTasks) {
+  ASSERT_TRUE(Post(Report(24, "before-revision", 60), kHctp).ok());
+  std::string revised = PlanText();
+  size_t t3 = revised.find("\n3.\t");
+  revised.replace(revised.find("Năm 2025", t3), std::string("Năm 2025").size(), "Tháng 9");
+  tpb::ImportPlanResponse r = Import(revised);
+  EXPECT_EQ(r.plan().revision(), 2);
+  tpb::Task t24 = Task(24);
+  EXPECT_EQ(t24.status(), tpb::TASK_STATUS_IN_PROGRESS);
+  EXPECT_EQ(t24.percent_complete(), 60);
+}
+
 TEST_F(TaskProgressTest, BadCursorIsInvalidArgument) {
   grpc::ClientContext ctx;
   tpb::WatchEventsRequest request;

@@ -111,11 +111,11 @@ const char* StateWord(pb::UnitState state) {
 }  // namespace
 
 absl::StatusOr<pb::Unit> PgDirectoryStore::GetUnit(absl::string_view unit_id) {
-  return db::RunReadOnly(pool_, "GetUnit", [&](pqxx::read_transaction& tx) { return pg::ReadUnit(tx, unit_id); });
+  return db::RunSingleStatement(pool_, "GetUnit", [&](pqxx::nontransaction& tx) { return pg::ReadUnit(tx, unit_id); });
 }
 
 absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuery& q) {
-  return db::RunReadOnly(pool_, "ListUnits", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
+  return db::RunSingleStatement(pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
     return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters), static_cast<int>(q.kind),
                                             q.parent_id, static_cast<int>(q.scope), q.active_only, q.folded_query,
                                             q.after_code, q.limit));

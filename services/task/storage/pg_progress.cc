@@ -95,7 +95,7 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
 
 absl::StatusOr<std::vector<pb::Event>> PgTaskStore::ReadEvents(int64_t after_seq, int limit,
                                                                const std::string& resource_prefix) {
-  return db::RunReadOnly(pool_, "ReadEvents", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
+  return db::RunSingleStatement(pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
     std::vector<pb::Event> events;
     for (const auto& row : tx.exec_params(kReadEvents, after_seq, limit, resource_prefix)) {
       pb::Event e;

@@ -275,7 +275,7 @@ absl::StatusOr<std::vector<pb::Plan>> PgTaskStore::ListPlans(int year, const std
 }
 
 absl::StatusOr<pb::Task> PgTaskStore::GetTask(const std::string& plan_id, int number, absl::CivilDay today) {
-  return db::RunReadOnly(pool_, "GetTask", [&](pqxx::read_transaction& tx) -> absl::StatusOr<pb::Task> {
+  return db::RunSingleStatement(pool_, "GetTask", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::Task> {
     pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
                                        FormatIsoDate(today), number);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, "/tasks/", number, " not found"));
@@ -284,7 +284,7 @@ absl::StatusOr<pb::Task> PgTaskStore::GetTask(const std::string& plan_id, int nu
 }
 
 absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q) {
-  return db::RunReadOnly(pool_, "ListTasks", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
+  return db::RunSingleStatement(pool_, "ListTasks", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
     std::string statuses = absl::StrCat("{", absl::StrJoin(q.statuses, ","), "}");
     std::vector<pb::Task> tasks;
     for (const auto& row : tx.exec_params(absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"),
@@ -300,8 +300,8 @@ absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q)
 }
 
 absl::StatusOr<std::vector<pb::Occurrence>> PgTaskStore::ListOccurrences(const OccurrenceQuery& q) {
-  return db::RunReadOnly(pool_, "ListOccurrences",
-                         [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Occurrence>> {
+  return db::RunSingleStatement(pool_, "ListOccurrences",
+                                [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Occurrence>> {
                            std::vector<pb::Occurrence> out;
                            for (const auto& r : tx.exec_params(kSelectOccurrences, q.plan_id, FormatIsoDate(q.today),
                                                                q.task_number, FormatIsoDate(q.due_after),
