@@ -169,6 +169,7 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     draft.task = parsed_task.task;
     pb::Task& t = draft.task;
     t.set_name(absl::StrCat(d.plan.name(), "/tasks/", t.number()));
+    for (int i = 0; i < t.targets_size(); ++i) t.mutable_targets(i)->set_name(absl::StrCat(t.name(), "/targets/", i + 1));
     AddUnits(d, parsed_task, book, UnitRole::kLead, parsed_task.lead_texts, t.mutable_lead_units(), draft);
     AddUnits(d, parsed_task, book, UnitRole::kCoordinating, parsed_task.coordinating_texts,
              t.mutable_coordinating_units(), draft);

@@ -37,6 +37,13 @@ grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::Report
   return Serve(service_.ReportProgress(*request, *caller), response);
 }
 
+grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx, const pb::RecordTargetMeasurementRequest* request,
+                                               pb::TargetMeasurement* response) {
+  absl::StatusOr<Principal> caller = PrincipalOf(*ctx);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Serve(service_.RecordTargetMeasurement(*request, *caller), response);
+}
+
 grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest* request,
                                        pb::ListTaskHistoryResponse* response) {
   return Serve(service_.ListTaskHistory(*request), response);

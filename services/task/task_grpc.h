@@ -18,6 +18,8 @@ class TaskGrpc final : public pb::TaskService::Service {
   grpc::Status ListTasks(grpc::ServerContext*, const pb::ListTasksRequest*, pb::ListTasksResponse*) override;
   grpc::Status ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest*, pb::ListOccurrencesResponse*) override;
   grpc::Status ReportProgress(grpc::ServerContext*, const pb::ReportProgressRequest*, pb::ProgressReport*) override;
+  grpc::Status RecordTargetMeasurement(grpc::ServerContext*, const pb::RecordTargetMeasurementRequest*,
+                                       pb::TargetMeasurement*) override;
   grpc::Status ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest*, pb::ListTaskHistoryResponse*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const pb::WatchEventsRequest*,
                            grpc::ServerWriter<pb::WatchEventsResponse>*) override;

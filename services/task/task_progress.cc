@@ -1,4 +1,6 @@
 // Progress reports, a task's history, and the event stream.
+#include <cmath>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
@@ -77,6 +79,20 @@ absl::StatusOr<OccurrenceKey> ParseOccurrence(const std::string& name, const std
   return key;
 }
 
+// Who reports: the caller's unit, or (for the Ministry Office only) the unit named.
+absl::StatusOr<Reporter> ReporterFor(const Principal& caller, const std::string& named_unit, const std::string& field) {
+  Reporter reporter{.subject = caller.subject,
+                    .unit = named_unit.empty() ? caller.unit : named_unit,
+                    .on_behalf = caller.HasRole("office")};
+  if (reporter.unit.empty()) return InvalidField(field, "required (or call with the x-p06-unit of your unit)");
+  RETURN_IF_ERROR(ParseResourceId(reporter.unit, "units/*", field).status());
+  if (reporter.unit != caller.unit && !reporter.on_behalf) {
+    return absl::PermissionDeniedError(absl::StrCat("you act for ", caller.unit.empty() ? "no unit" : caller.unit,
+                                                    "; only the Ministry Office reports for another unit"));
+  }
+  return reporter;
+}
+
 absl::StatusOr<int64_t> ParseCursor(const std::string& cursor, absl::string_view field) {
   int64_t seq = 0;
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &seq) || seq < 0)) {
@@ -98,21 +114,34 @@ absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportP
   if (!report.occurrence().empty()) {
     ASSIGN_OR_RETURN(occurrence, ParseOccurrence(report.occurrence(), request.parent()));
   }
-  Reporter reporter{.subject = caller.subject,
-                    .unit = report.reporting_unit().empty() ? caller.unit : report.reporting_unit(),
-                    .on_behalf = caller.HasRole("office")};
-  if (reporter.unit.empty()) {
-    return InvalidField("report.reporting_unit", "required (or call with the x-p06-unit of your unit)");
-  }
-  RETURN_IF_ERROR(ParseResourceId(reporter.unit, "units/*", "report.reporting_unit").status());
-  if (reporter.unit != caller.unit && !reporter.on_behalf) {
-    return absl::PermissionDeniedError(absl::StrCat("you act for ", caller.unit.empty() ? "no unit" : caller.unit,
-                                                    "; only the Ministry Office reports for another unit"));
-  }
+  ASSIGN_OR_RETURN(Reporter reporter, ReporterFor(caller, report.reporting_unit(), "report.reporting_unit"));
   report.clear_name();
   report.clear_reported_by();
   report.clear_create_time();
   return store_.ReportProgress(task.first, task.second, occurrence, report, reporter, request);
+}
+
+absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(
+    const pb::RecordTargetMeasurementRequest& request, const Principal& caller) {
+  const std::string& parent = request.parent();
+  const size_t marker = parent.rfind("/targets/");
+  int target = 0;
+  if (marker == std::string::npos || !absl::SimpleAtoi(parent.substr(marker + 9), &target) || target <= 0) {
+    return InvalidField("parent", "must be plans/{plan_id}/tasks/{number}/targets/{n}");
+  }
+  ASSIGN_OR_RETURN(auto task, ParseTask(parent.substr(0, marker), "parent"));
+  if (request.request_id().empty()) return InvalidField("request_id", "required: retries must not record twice");
+  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  pb::TargetMeasurement m = request.measurement();
+  if (!std::isfinite(m.value()) || m.value() < 0) return InvalidField("measurement.value", "must be a number ≥ 0");
+  if (IsUnset(m.period_end())) return InvalidField("measurement.period_end", "required: the last day measured");
+  RETURN_IF_ERROR(FromProtoDate(m.period_end(), "measurement.period_end").status());
+  RETURN_IF_ERROR(NormalizeText(m.mutable_level(), "measurement.level", 50));
+  RETURN_IF_ERROR(NormalizeText(m.mutable_source(), "measurement.source", 500));
+  ASSIGN_OR_RETURN(Reporter reporter, ReporterFor(caller, m.reporting_unit(), "measurement.reporting_unit"));
+  m.clear_name();
+  m.clear_create_time();
+  return store_.RecordTargetMeasurement(task.first, task.second, target, m, reporter, request);
 }
 
 absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {

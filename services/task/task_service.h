@@ -28,6 +28,8 @@ class TaskService {
   absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
   absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
+  absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const pb::RecordTargetMeasurementRequest& request,
+                                                                const Principal& caller);
   absl::StatusOr<pb::ListTaskHistoryResponse> ListTaskHistory(const pb::ListTaskHistoryRequest& request);
 
   // Replays the events after request.after, then follows new ones as they commit,

@@ -225,3 +225,48 @@ TEST_F(TaskProgressTest, BadCursorIsInvalidArgument) {
 
 }  // namespace
 }  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+TEST_F(TaskProgressTest, TargetMeasurementsAreRecordedAndChecked) {
+  tpb::Task t36 = Task(36);
+  ASSERT_EQ(t36.targets_size(), 9);
+  EXPECT_EQ(t36.targets(5).name(), "plans/910-qd-btp-2025/tasks/36/targets/6");
+  tpb::RecordTargetMeasurementRequest r;
+  r.set_parent(t36.targets(5).name());  // "Tối thiểu 90% người dân, doanh nghiệp hài lòng …"
+  r.set_request_id("m-1");
+  r.mutable_measurement()->set_value(92.5);
+  r.mutable_measurement()->set_source("Khảo sát quý II");
+  r.mutable_measurement()->mutable_period_end()->set_year(2025);
+  r.mutable_measurement()->mutable_period_end()->set_month(6);
+  r.mutable_measurement()->mutable_period_end()->set_day(30);
+  tpb::TargetMeasurement out;
+  ASSERT_TRUE(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp).ok());
+  EXPECT_EQ(out.name().rfind("plans/910-qd-btp-2025/tasks/36/targets/6/measurements/", 0), 0u);
+  EXPECT_EQ(out.reporting_unit(), "units/cuc-hctp");
+
+  r.set_request_id("m-2");
+  r.set_parent("plans/910-qd-btp-2025/tasks/36/targets/10");
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp), StatusIs(absl::StatusCode::kNotFound));
+  r.set_parent(t36.targets(5).name());
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kPolice), StatusIs(absl::StatusCode::kPermissionDenied));
+  r.mutable_measurement()->set_value(-1);
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.value")));
+  r.mutable_measurement()->set_value(1);
+  r.mutable_measurement()->clear_period_end();
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.period_end")));
+
+  tpb::ListTaskHistoryRequest history;
+  history.set_parent("plans/910-qd-btp-2025/tasks/36");
+  tpb::ListTaskHistoryResponse h;
+  ASSERT_TRUE(T(&TaskStub::ListTaskHistory, history, &h).ok());
+  ASSERT_EQ(h.events_size(), 2);
+  EXPECT_EQ(h.events(1).kind(), tpb::Event::KIND_TARGET_MEASURED);
+  EXPECT_EQ(h.events(1).measurement().value(), 92.5);
+}
+
+}  // namespace
+}  // namespace p06::testing

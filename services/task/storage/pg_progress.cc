@@ -13,7 +13,13 @@ namespace p06::task {
 namespace {
 
 constexpr char kUnitOnTask[] = "SELECT 1 FROM task_units WHERE plan_id = $1 AND number = $2 AND unit = $3";
-constexpr char kLockTask[] = "SELECT status FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE";
+constexpr char kLockTask[] =
+    "SELECT status, definition FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE";
+constexpr char kInsertMeasurement[] = R"sql(
+INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint
+)sql";
 constexpr char kOccurrenceExists[] = R"sql(
 SELECT 1 FROM occurrences WHERE plan_id = $1 AND number = $2 AND due_date = $3::date AND sub_activity = $4
 )sql";
@@ -36,6 +42,31 @@ WHERE seq > $1 AND ($3 = '' OR resource = $3 OR resource LIKE $3 || '/%')
 ORDER BY seq LIMIT $2
 )sql";
 
+// May `reporter` report on the task? PERMISSION_DENIED before NOT_FOUND: a stranger
+// learns nothing, not even whether the task exists. FAILED_PRECONDITION for a
+// cancelled task. Returns the task's definition, locked for the rest of the work.
+absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
+  const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
+  const bool on_task = !tx.exec_params(kUnitOnTask, plan_id, number, reporter.unit).empty();
+  if (!on_task && !reporter.on_behalf) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; it cannot report on it"));
+  }
+  pqxx::result task = tx.exec_params(kLockTask, plan_id, number);
+  if (task.empty()) return absl::NotFoundError(absl::StrCat(task_name, " not found"));
+  if (!on_task) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; report for one that does"));
+  }
+  if (task[0][0].as<int>() == pb::TASK_STATUS_CANCELLED) {
+    return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
+  }
+  pb::Task definition;
+  pqxx::binarystring bytes(task[0][1]);
+  definition.ParseFromString(bytes.str());
+  return definition;
+}
+
 }  // namespace
 
 absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string& plan_id, int number,
@@ -47,21 +78,7 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
   return db::RunInTransaction(pool_, "ReportProgress", [&](pqxx::work& tx) -> absl::StatusOr<pb::ProgressReport> {
     return db::Idempotent<pb::ProgressReport>(
         tx, request.request_id(), "ReportProgress", request, [&]() -> absl::StatusOr<pb::ProgressReport> {
-          // PERMISSION_DENIED before NOT_FOUND: a stranger learns nothing about the task.
-          const bool on_task = !tx.exec_params(kUnitOnTask, plan_id, number, reporter.unit).empty();
-          if (!on_task && !reporter.on_behalf) {
-            return absl::PermissionDeniedError(
-                absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; it cannot report on it"));
-          }
-          pqxx::result task = tx.exec_params(kLockTask, plan_id, number);
-          if (task.empty()) return absl::NotFoundError(absl::StrCat(task_name, " not found"));
-          if (!on_task) {
-            return absl::PermissionDeniedError(
-                absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; report for one that does"));
-          }
-          if (task[0][0].as<int>() == pb::TASK_STATUS_CANCELLED) {
-            return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
-          }
+          RETURN_IF_ERROR(CheckReporter(tx, plan_id, number, reporter).status());
           std::string due;
           if (occurrence) {
             due = FormatIsoDate(occurrence->due);
@@ -87,6 +104,33 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
           event.set_kind(pb::Event::KIND_PROGRESS_REPORTED);
           event.set_resource(stored.name());
           *event.mutable_progress() = stored;
+          pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
+          return stored;
+        });
+  });
+}
+
+absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
+    const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
+    const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) {
+  return db::RunInTransaction(pool_, "RecordTargetMeasurement", [&](pqxx::work& tx) -> absl::StatusOr<pb::TargetMeasurement> {
+    return db::Idempotent<pb::TargetMeasurement>(
+        tx, request.request_id(), "RecordTargetMeasurement", request, [&]() -> absl::StatusOr<pb::TargetMeasurement> {
+          ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));
+          if (target > task.targets_size()) {
+            return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " not found; the task has ",
+                                                    task.targets_size(), " targets"));
+          }
+          pb::TargetMeasurement stored = measurement;
+          stored.set_reporting_unit(reporter.unit);
+          pqxx::row row = tx.exec_params1(kInsertMeasurement, plan_id, number, target, reporter.unit,
+                                          pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
+          stored.set_name(absl::StrCat(request.parent(), "/measurements/", row[0].as<int64_t>()));
+          *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
+          pb::Event event;
+          event.set_kind(pb::Event::KIND_TARGET_MEASURED);
+          event.set_resource(stored.name());
+          *event.mutable_measurement() = stored;
           pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
           return stored;
         });

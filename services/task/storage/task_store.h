@@ -76,6 +76,11 @@ class TaskStore {
                                                             const std::optional<OccurrenceKey>& occurrence,
                                                             const pb::ProgressReport& report, const Reporter& reporter,
                                                             const pb::ReportProgressRequest& request) = 0;
+  // Appends a measurement of target `target` (1-based) and its event; the same
+  // permission rules as ReportProgress. NOT_FOUND for a target the task lacks.
+  virtual absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(
+      const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
+      const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) = 0;
   // Events with seq > after_seq, oldest first; of one task (and its reports) when
   // `resource_prefix` is set.
   virtual absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
