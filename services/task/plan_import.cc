@@ -96,18 +96,15 @@ void Diagnose(PlanDraft& d, int line, pb::ImportDiagnostic::Kind kind, std::stri
   diag.set_task_number(task);
 }
 
-void AddUnits(PlanDraft& d, const ParsedTask& parsed, const NameBook& book, UnitRole role,
-              const std::vector<std::string>& texts, google::protobuf::RepeatedPtrField<pb::UnitRef>* refs,
-              TaskDraft& draft) {
+// Appends the refs and unit rows of `texts`; returns the names left unresolved.
+std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std::vector<std::string>& texts,
+                                  google::protobuf::RepeatedPtrField<pb::UnitRef>* refs, TaskDraft& draft) {
+  std::vector<std::string> unresolved;
   for (const std::string& text : texts) {
     for (const dpb::Resolution& r : book.Get(text)) {
       if (!Resolved(r)) {
-        pb::UnitRef* ref = refs->Add();
-        ref->set_text(text);
-        std::string hint = r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
-        Diagnose(d, parsed.line, pb::ImportDiagnostic::KIND_UNRESOLVED_UNIT,
-                 absl::StrCat("task ", parsed.task.number(), ": unit \"", text, "\" not found in the directory", hint),
-                 parsed.task.number());
+        refs->Add()->set_text(text);
+        unresolved.push_back(text);
         continue;
       }
       if (!r.group().empty()) {
@@ -126,6 +123,7 @@ void AddUnits(PlanDraft& d, const ParsedTask& parsed, const NameBook& book, Unit
       }
     }
   }
+  return unresolved;
 }
 
 std::string DeterministicBytes(const google::protobuf::Message& m) {
@@ -170,23 +168,55 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     pb::Task& t = draft.task;
     t.set_name(absl::StrCat(d.plan.name(), "/tasks/", t.number()));
     for (int i = 0; i < t.targets_size(); ++i) t.mutable_targets(i)->set_name(absl::StrCat(t.name(), "/targets/", i + 1));
-    AddUnits(d, parsed_task, book, UnitRole::kLead, parsed_task.lead_texts, t.mutable_lead_units(), draft);
-    AddUnits(d, parsed_task, book, UnitRole::kCoordinating, parsed_task.coordinating_texts,
-             t.mutable_coordinating_units(), draft);
-    if (!t.lead_units().empty()) t.mutable_lead_units(0)->set_primary(true);  // Decree 39/2022: one accountable lead.
-    std::sort(draft.units.begin(), draft.units.end());
-    draft.units.erase(std::unique(draft.units.begin(), draft.units.end()), draft.units.end());
-    for (absl::CivilDay due : OccurrenceDates(t.schedule(), d.plan.year())) draft.occurrences.emplace_back(0, due);
-    for (const pb::SubActivity& a : t.sub_activities()) {
-      for (absl::CivilDay due : OccurrenceDates(a.schedule(), d.plan.year())) draft.occurrences.emplace_back(a.ordinal(), due);
+    std::vector<std::string> unresolved =
+        AddUnits(book, UnitRole::kLead, parsed_task.lead_texts, t.mutable_lead_units(), draft);
+    std::vector<std::string> more =
+        AddUnits(book, UnitRole::kCoordinating, parsed_task.coordinating_texts, t.mutable_coordinating_units(), draft);
+    unresolved.insert(unresolved.end(), more.begin(), more.end());
+    for (const std::string& text : unresolved) {
+      const dpb::Resolution& r = book.Get(text).front();
+      std::string hint = r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
+      Diagnose(d, parsed_task.line, pb::ImportDiagnostic::KIND_UNRESOLVED_UNIT,
+               absl::StrCat("task ", t.number(), ": unit \"", text, "\" not found in the directory", hint), t.number());
     }
-    draft.definition_hash = StableHashHex(DeterministicBytes(t));
-    std::vector<std::string> searchable = {text::Fold(t.title())};
-    for (const auto& p : t.expected_products()) searchable.push_back(text::Fold(p));
-    draft.search_text = absl::StrJoin(searchable, " | ");
+    CompleteDraft(draft, d.plan.year());
     d.tasks.push_back(std::move(draft));
   }
   return d;
+}
+
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const std::string& request_id,
+                                                 const std::vector<std::string>& lead_texts,
+                                                 const std::vector<std::string>& coordinating_texts, TaskDraft& draft) {
+  std::vector<std::string> names = lead_texts;
+  names.insert(names.end(), coordinating_texts.begin(), coordinating_texts.end());
+  NameBook book;
+  if (absl::Status s = book.Load(names, resolver, request_id); !s.ok()) return s;
+  draft.units.clear();
+  draft.task.clear_lead_units();
+  draft.task.clear_coordinating_units();
+  UnresolvedNames out;
+  out.lead = AddUnits(book, UnitRole::kLead, lead_texts, draft.task.mutable_lead_units(), draft);
+  out.coordinating =
+      AddUnits(book, UnitRole::kCoordinating, coordinating_texts, draft.task.mutable_coordinating_units(), draft);
+  return out;
+}
+
+void CompleteDraft(TaskDraft& draft, int plan_year) {
+  pb::Task& t = draft.task;
+  for (auto& ref : *t.mutable_lead_units()) ref.set_primary(false);
+  if (!t.lead_units().empty()) t.mutable_lead_units(0)->set_primary(true);  // Decree 39/2022: one accountable lead.
+  std::sort(draft.units.begin(), draft.units.end());
+  draft.units.erase(std::unique(draft.units.begin(), draft.units.end()), draft.units.end());
+  draft.occurrences.clear();
+  for (absl::CivilDay due : OccurrenceDates(t.schedule(), plan_year)) draft.occurrences.emplace_back(0, due);
+  for (const pb::SubActivity& a : t.sub_activities()) {
+    for (absl::CivilDay due : OccurrenceDates(a.schedule(), plan_year)) draft.occurrences.emplace_back(a.ordinal(), due);
+  }
+  draft.definition_hash = StableHashHex(DeterministicBytes(t));
+  std::vector<std::string> searchable = {text::Fold(t.title())};
+  for (const auto& p : t.expected_products()) searchable.push_back(text::Fold(p));
+  draft.search_text = absl::StrJoin(searchable, " | ");
 }
 
 }  // namespace p06::task

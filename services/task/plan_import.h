@@ -37,6 +37,20 @@ struct PlanDraft {
 // ParsePlanDocument); UNAVAILABLE when the directory cannot be asked.
 absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const std::string& request_id);
 
+// Resolves the unit names of one task into `draft` (its UnitRefs and unit rows).
+// Returns, per role, the names the directory does not know (their refs keep the
+// text with no unit). UNAVAILABLE when the directory cannot be asked.
+struct UnresolvedNames {
+  std::vector<std::string> lead, coordinating;
+};
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const std::string& request_id,
+                                                 const std::vector<std::string>& lead_texts,
+                                                 const std::vector<std::string>& coordinating_texts, TaskDraft& draft);
+
+// Derives what follows from draft.task: the primary lead, occurrences of the plan
+// year, the definition hash and the search text.
+void CompleteDraft(TaskDraft& draft, int plan_year);
+
 // "910/QĐ-BTP", 2025 → "910-qd-btp-2025".
 std::string PlanIdFor(absl::string_view decision_number, int year);
 

@@ -30,6 +30,10 @@ grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext* , const pb::ListOccu
   return Serve(service_.ListOccurrences(*request), response);
 }
 
+grpc::Status TaskGrpc::UpdateTask(grpc::ServerContext* ctx, const pb::UpdateTaskRequest* request, pb::Task* response) {
+  return Serve(service_.UpdateTask(*request, RequestIdOf(*ctx)), response);
+}
+
 grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::ReportProgressRequest* request,
                                       pb::ProgressReport* response) {
   absl::StatusOr<Principal> caller = PrincipalOf(*ctx);

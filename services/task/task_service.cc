@@ -5,11 +5,13 @@
 #include "common/db/idempotency.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
 #include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
+#include "services/task/plan_text/time_phrase.h"
 
 namespace p06::task {
 namespace {
@@ -64,6 +66,61 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
   std::stable_sort(response->mutable_diagnostics()->begin(), response->mutable_diagnostics()->end(),
                    [](const auto& a, const auto& b) { return a.line() < b.line(); });
   return response;
+}
+
+absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& request, const std::string& request_id) {
+  static const std::set<std::string> kWritable = {"title",          "lead_units",     "coordinating_units", "schedule",
+                                                  "expected_products", "funding_source", "note"};
+  ASSIGN_OR_RETURN(auto id, ParseTaskName(request.task().name(), "task.name"));
+  RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritable));
+  if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  ASSIGN_OR_RETURN(pb::Plan plan, store_.GetPlan(id.first));
+  ASSIGN_OR_RETURN(pb::Task current, store_.GetTask(id.first, id.second, Today()));
+  TaskDraft draft;
+  draft.task = current;
+  ApplyUpdateMask(request.task(), request.update_mask(), &draft.task);
+  pb::Task& t = draft.task;
+  for (const char* derived : {"status", "percent_complete", "overdue", "etag", "update_time"}) {
+    t.GetReflection()->ClearField(&t, t.GetDescriptor()->FindFieldByName(derived));
+  }
+  ASSIGN_OR_RETURN(*t.mutable_title(), text::NormalizeNfc(t.title(), "task.title"));
+  if (t.title().empty() || t.title().size() > 4000) return InvalidField("task.title", "required, at most 4000 bytes");
+  for (int i = 0; i < t.expected_products_size(); ++i) {
+    ASSIGN_OR_RETURN(*t.mutable_expected_products(i),
+                     text::NormalizeNfc(t.expected_products(i), absl::StrCat("task.expected_products[", i, "]")));
+  }
+  ASSIGN_OR_RETURN(*t.mutable_funding_source(), text::NormalizeNfc(t.funding_source(), "task.funding_source"));
+  ASSIGN_OR_RETURN(*t.mutable_note(), text::NormalizeNfc(t.note(), "task.note"));
+  if (t.schedule().kind() == pb::Schedule::KIND_UNSPECIFIED && !t.schedule().phrase().empty()) {
+    *t.mutable_schedule() = ParseTimePhrase(t.schedule().phrase(), plan.year());  // A phrase alone: parse it.
+  }
+  if (t.schedule().has_due_date()) {
+    ASSIGN_OR_RETURN(absl::CivilDay due, FromProtoDate(t.schedule().due_date(), "task.schedule.due_date"));
+    ASSIGN_OR_RETURN(absl::CivilDay decided, FromProtoDate(plan.decision_date(), "plan.decision_date"));
+    if (due < decided) {
+      return InvalidField("task.schedule.due_date",
+                          absl::StrCat(FormatIsoDate(due), " is before the plan was decided (", FormatIsoDate(decided), ")"));
+    }
+  }
+  // Units are named by text, as plans write them, and resolved again.
+  std::vector<std::string> lead, coordinating;
+  for (auto [refs, texts, field] : {std::tuple{&t.lead_units(), &lead, "task.lead_units"},
+                                    std::tuple{&t.coordinating_units(), &coordinating, "task.coordinating_units"}}) {
+    for (int i = 0; i < refs->size(); ++i) {
+      if (refs->Get(i).text().empty()) return InvalidField(absl::StrCat(field, "[", i, "].text"), "required: the unit's name");
+      texts->push_back(refs->Get(i).text());
+    }
+  }
+  if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");
+  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, request_id, lead, coordinating, draft));
+  if (!unresolved.lead.empty() || !unresolved.coordinating.empty()) {
+    const bool is_lead = !unresolved.lead.empty();
+    return InvalidField(is_lead ? "task.lead_units" : "task.coordinating_units",
+                        absl::StrCat("\"", is_lead ? unresolved.lead.front() : unresolved.coordinating.front(),
+                                     "\" is not a unit the directory knows"));
+  }
+  CompleteDraft(draft, plan.year());
+  return store_.UpdateTask(id.first, draft, request.task().etag(), request, Today());
 }
 
 absl::StatusOr<pb::Plan> TaskService::GetPlan(const pb::GetPlanRequest& request) {

@@ -27,6 +27,7 @@ class TaskService {
   absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);
   absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
+  absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const std::string& request_id);
   absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
   absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const pb::RecordTargetMeasurementRequest& request,
                                                                 const Principal& caller);

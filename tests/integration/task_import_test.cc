@@ -1,5 +1,7 @@
 // ImportPlan and the reads, through real gRPC: a directory server and a task server
 // on one fresh database, the task service calling the directory over its channel.
+#include <thread>
+
 #include "absl/strings/str_replace.h"
 #include "tests/integration/task_server.h"
 
@@ -181,6 +183,97 @@ TEST_F(TaskImportTest, DirectoryDownIsUnavailableAndWritesNothing) {
   EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("directory")));
   EXPECT_EQ(CountEvents(), 0);
+}
+
+}  // namespace
+}  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+class TaskUpdateTest : public TaskServerTest {
+ protected:
+  void SetUp() override {
+    TaskServerTest::SetUp();
+    Import(PlanText());
+  }
+  grpc::Status Update(const tpb::Task& task, const std::vector<std::string>& paths, tpb::Task* out) {
+    tpb::UpdateTaskRequest r;
+    *r.mutable_task() = task;
+    for (const auto& p : paths) r.mutable_update_mask()->add_paths(p);
+    return T(&TaskStub::UpdateTask, r, out);
+  }
+};
+
+TEST_F(TaskUpdateTest, FieldsScheduleAndUnits) {
+  tpb::Task t = Task(3);
+  t.set_title("Nghiên cứu, xây dựng Đề án chuyển đổi số (sửa đổi)");
+  t.mutable_schedule()->Clear();
+  t.mutable_schedule()->set_phrase("Quý III");
+  t.clear_lead_units();
+  t.add_lead_units()->set_text("Cục CNTT");
+  t.add_lead_units()->set_text("Văn phòng Bộ");
+  tpb::Task updated;
+  ASSERT_TRUE(Update(t, {"title", "schedule", "lead_units"}, &updated).ok());
+  EXPECT_EQ(updated.title(), "Nghiên cứu, xây dựng Đề án chuyển đổi số (sửa đổi)");
+  EXPECT_EQ(updated.schedule().kind(), tpb::Schedule::KIND_ONE_OFF);
+  EXPECT_EQ(updated.schedule().due_date().month(), 9);
+  EXPECT_EQ(Units(updated.lead_units()), (std::vector<std::string>{"units/cuc-cntt", "units/van-phong-bo"}));
+  EXPECT_TRUE(updated.lead_units(0).primary());
+  EXPECT_NE(updated.etag(), t.etag());
+  tpb::ListTasksRequest by_lead;
+  by_lead.set_lead_unit("units/van-phong-bo");
+  std::vector<int> led = Numbers(by_lead);
+  EXPECT_TRUE(std::find(led.begin(), led.end(), 3) != led.end());
+
+  // The old etag is stale now.
+  EXPECT_THAT(Update(t, {"title"}, &updated), StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
+}
+
+TEST_F(TaskUpdateTest, BadUpdatesNameTheField) {
+  const tpb::Task original = Task(3);
+  tpb::Task t = original;
+  tpb::Task out;
+  t.mutable_schedule()->set_kind(tpb::Schedule::KIND_ONE_OFF);
+  t.mutable_schedule()->mutable_due_date()->set_year(2025);
+  t.mutable_schedule()->mutable_due_date()->set_month(1);
+  t.mutable_schedule()->mutable_due_date()->set_day(15);
+  EXPECT_THAT(Update(t, {"schedule"}, &out),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before the plan was decided")));
+  t = Task(3);
+  t.clear_lead_units();
+  t.add_lead_units()->set_text("Cục Không Tồn Tại");
+  EXPECT_THAT(Update(t, {"lead_units"}, &out),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Cục Không Tồn Tại")));
+  EXPECT_THAT(Update(t, {"status"}, &out), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+  t.set_name("plans/910-qd-btp-2025/tasks/99");
+  EXPECT_THAT(Update(t, {"title"}, &out), StatusIs(absl::StatusCode::kNotFound));
+  tpb::Task after = Task(3);
+  EXPECT_EQ(after.etag(), original.etag());  // Nothing was written.
+  EXPECT_EQ(after.SerializeAsString(), original.SerializeAsString());
+}
+
+TEST_F(TaskUpdateTest, ConcurrentConflictingUpdatesExactlyOneWins) {
+  const tpb::Task base = Task(12);
+  constexpr int kWriters = 6;
+  std::vector<grpc::Status> results(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      tpb::Task t = base;
+      t.set_note("ghi chú " + std::to_string(i));
+      tpb::Task out;
+      results[i] = Update(t, {"note"}, &out);
+    });
+  }
+  for (auto& w : writers) w.join();
+  int ok = 0, aborted = 0;
+  for (const auto& r : results) {
+    ok += r.ok();
+    aborted += r.error_code() == grpc::StatusCode::ABORTED;
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(aborted, kWriters - 1);
 }
 
 }  // namespace

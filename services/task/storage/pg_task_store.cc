@@ -259,6 +259,33 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
   });
 }
 
+absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, const TaskDraft& draft,
+                                                 const std::string& etag, const pb::UpdateTaskRequest& request,
+                                                 absl::CivilDay today) {
+  const int number = draft.task.number();
+  return db::RunInTransaction(pool_, "UpdateTask", [&](pqxx::work& tx) -> absl::StatusOr<pb::Task> {
+    return db::Idempotent<pb::Task>(tx, request.request_id(), "UpdateTask", request, [&]() -> absl::StatusOr<pb::Task> {
+      pqxx::result current = tx.exec_params(
+          "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id, number);
+      if (current.empty()) return absl::NotFoundError(absl::StrCat(draft.task.name(), " not found"));
+      if (!etag.empty() && etag != current[0][0].c_str()) {
+        return absl::AbortedError(absl::StrCat("task.etag: ", draft.task.name(), " changed since it was read; read it again"));
+      }
+      tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
+                     draft.definition_hash, draft.search_text);
+      WriteTaskChildren(tx, plan_id, draft);
+      pb::Event e;
+      e.set_kind(pb::Event::KIND_TASK_CHANGED);
+      e.set_resource(draft.task.name());
+      *e.mutable_task() = draft.task;
+      pg::AppendEvent(tx, e, request.request_id());  // Last, see pg_events.h.
+      pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
+                                         FormatIsoDate(today), number);
+      return TaskFromRow(rows[0]);
+    });
+  });
+}
+
 absl::StatusOr<pb::Plan> PgTaskStore::GetPlan(const std::string& plan_id) {
   return db::RunReadOnly(pool_, "GetPlan", [&](pqxx::read_transaction& tx) { return ReadPlan(tx, plan_id); });
 }

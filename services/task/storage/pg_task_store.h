@@ -19,6 +19,8 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) override;
   absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
+  absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
+                                      const pb::UpdateTaskRequest& request, absl::CivilDay today) override;
   absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
                                                     const std::optional<OccurrenceKey>& occurrence,
                                                     const pb::ProgressReport& report, const Reporter& reporter,

@@ -68,6 +68,11 @@ class TaskStore {
   virtual absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) = 0;
   virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
 
+  // Replaces a task's definition (and so its units and occurrences) with `draft`,
+  // with a TASK_CHANGED event. ABORTED when `etag` is set and stale; NOT_FOUND.
+  virtual absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
+                                              const pb::UpdateTaskRequest& request, absl::CivilDay today) = 0;
+
   // Appends a progress report and its event; the task's (and occurrence's) status
   // follow it. PERMISSION_DENIED unless `reporter.unit` leads or coordinates the task
   // (groups expanded), checked before NOT_FOUND; FAILED_PRECONDITION for a cancelled
