@@ -6,6 +6,9 @@
 //   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
 //   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run]
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
+//   p06ctl report   --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
+//                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
+//                   [--subject=NAME] [--request_id=ID]   (prints the request id to retry with)
 //
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
 #include <fstream>
@@ -19,6 +22,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
+#include "common/grpc/principal.h"
+#include "common/grpc/request_id.h"
 #include "common/server/server_config.h"
 #include "common/base/hash.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
@@ -31,7 +36,14 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
 ABSL_FLAG(std::string, query, "", "For units and tasks: text to search for.");
 ABSL_FLAG(bool, dry_run, false, "For import: parse and resolve, write nothing.");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
-ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads.");
+ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For report: the unit reporting.");
+ABSL_FLAG(std::string, task, "", "For report: the task, plans/{id}/tasks/{number}.");
+ABSL_FLAG(std::string, status, "IN_PROGRESS", "For report: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED.");
+ABSL_FLAG(int, percent, 0, "For report: percent complete, 0..100.");
+ABSL_FLAG(std::string, summary, "", "For report: what was done.");
+ABSL_FLAG(std::string, difficulties, "", "For report: difficulties (vướng mắc).");
+ABSL_FLAG(std::string, subject, "", "For report: who reports (default: $USER).");
+ABSL_FLAG(std::string, request_id, "", "For report: retry an earlier report with its id (default: a new one).");
 
 namespace {
 
@@ -147,15 +159,44 @@ int ListTasks(const std::shared_ptr<grpc::Channel>& channel) {
   }
 }
 
+// Posts a progress report as --subject of --unit. The request id is printed so that
+// a failed call can be retried without reporting twice.
+int Report(const std::shared_ptr<grpc::Channel>& channel) {
+  p06::task::v1::ReportProgressRequest request;
+  request.set_parent(absl::GetFlag(FLAGS_task));
+  p06::task::v1::TaskStatus status;
+  if (!p06::task::v1::TaskStatus_Parse("TASK_STATUS_" + absl::GetFlag(FLAGS_status), &status)) {
+    std::cerr << "--status: one of NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED\n";
+    return 2;
+  }
+  request.mutable_report()->set_status(status);
+  request.mutable_report()->set_percent_complete(absl::GetFlag(FLAGS_percent));
+  request.mutable_report()->set_summary(absl::GetFlag(FLAGS_summary));
+  request.mutable_report()->set_difficulties(absl::GetFlag(FLAGS_difficulties));
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? p06::NewRequestId() : absl::GetFlag(FLAGS_request_id));
+  const char* user = std::getenv("USER");
+  p06::Principal caller{.subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
+                        .unit = absl::GetFlag(FLAGS_unit)};
+  std::cerr << "request_id " << request.request_id() << "\n";
+  grpc::ClientContext ctx;
+  p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), request.request_id());
+  p06::AttachPrincipal(ctx, caller);
+  p06::task::v1::ProgressReport report;
+  grpc::Status result = p06::task::v1::TaskService::NewStub(channel)->ReportProgress(&ctx, request, &report);
+  if (!result.ok()) return Fail(result);
+  std::cout << report.name() << "\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks");
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, report");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
-    std::cerr << "usage: p06ctl health|units|resolve|import|tasks [flags]; see --help\n";
+    std::cerr << "usage: p06ctl health|units|resolve|import|tasks|report [flags]; see --help\n";
     return 2;
   }
   const std::string command = args[1];
@@ -175,6 +216,7 @@ int main(int argc, char** argv) {
     return ImportPlan(channel, args[2]);
   }
   if (command == "tasks") return ListTasks(channel);
+  if (command == "report") return Report(channel);
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";
   return 2;

@@ -270,3 +270,52 @@ TEST_F(TaskProgressTest, TargetMeasurementsAreRecordedAndChecked) {
 
 }  // namespace
 }  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+// The connection drops while COMMIT is under way: the service cannot know whether it
+// committed, answers UNAVAILABLE, and the retry with the same request_id settles it.
+TEST_F(TaskProgressTest, ACommitInDoubtIsUnavailableAndItsRetryTakesEffectOnce) {
+  pqxx::connection admin(database_url());
+  {
+    pqxx::work tx(admin);
+    // A deferred constraint trigger runs during COMMIT: here it just waits there.
+    tx.exec0(R"sql(
+      CREATE FUNCTION task.slow_commit() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON task.progress_reports
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION task.slow_commit();
+    )sql");
+    tx.commit();
+  }
+  grpc::Status first;
+  std::thread poster([&] { first = Post(Report(24, "in-doubt-1"), kHctp); });
+  int pid = 0;
+  for (int i = 0; i < 200 && pid == 0; ++i) {
+    pqxx::nontransaction tx(admin);
+    pqxx::result r = tx.exec("SELECT pid FROM pg_stat_activity WHERE query = 'COMMIT' AND wait_event = 'PgSleep'");
+    if (!r.empty()) pid = r[0][0].as<int>();
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  ASSERT_NE(pid, 0) << "the report never reached COMMIT";
+  {
+    pqxx::nontransaction tx(admin);
+    tx.exec_params("SELECT pg_terminate_backend($1)", pid);
+    tx.exec0("DROP TRIGGER slow_commit ON task.progress_reports");
+  }
+  poster.join();
+  EXPECT_THAT(first, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("same request_id")));
+
+  tpb::ProgressReport settled;
+  ASSERT_TRUE(Post(Report(24, "in-doubt-1"), kHctp, &settled).ok());
+  tpb::ProgressReport again;
+  ASSERT_TRUE(Post(Report(24, "in-doubt-1"), kHctp, &again).ok());
+  EXPECT_EQ(settled.name(), again.name());
+  pqxx::nontransaction tx(admin);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM task.events WHERE request_id = 'in-doubt-1'")[0].as<int>(), 1);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM task.progress_reports")[0].as<int>(), 1);
+}
+
+}  // namespace
+}  // namespace p06::testing
