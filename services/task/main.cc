@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
                               .migrations = TaskMigrations(),
                               .make_bundle = [](p06::ServiceContext& ctx)
                                   -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
-                                return std::make_unique<p06::task::TaskBundle>(ctx, absl::GetFlag(FLAGS_directory_target));
+                                auto bundle = p06::task::TaskBundle::Create(ctx, absl::GetFlag(FLAGS_directory_target));
+                                if (!bundle.ok()) return bundle.status();
+                                return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
                               }});
 }

@@ -8,9 +8,15 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target)
     : store_(ctx.pool),
       units_(MakeChannel(directory_target)),
       events_(db::BuildConnectionString(ctx.config.db)),
-      service_(store_, units_, events_, ctx.clock),
-      grpc_(service_) {
-  events_.Start();
+      cache_(store_, events_),
+      service_(store_, cache_, units_, events_, ctx.clock),
+      grpc_(service_) {}
+
+absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const std::string& directory_target) {
+  std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target));
+  bundle->events_.Start();
+  if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;
+  return bundle;
 }
 
 std::vector<NamedService> TaskBundle::GrpcServices() { return {{pb::TaskService::service_full_name(), &grpc_}}; }

@@ -6,6 +6,7 @@
 
 #include "common/server/run_service.h"
 #include "services/task/storage/pg_task_store.h"
+#include "services/task/task_cache.h"
 #include "services/task/task_grpc.h"
 #include "services/task/task_service.h"
 #include "services/task/unit_resolver.h"
@@ -16,16 +17,20 @@ namespace p06::task {
 
 class TaskBundle final : public ServiceBundle {
  public:
-  // `directory_target`: host:port of the directory service.
-  TaskBundle(ServiceContext& ctx, const std::string& directory_target);
+  // `directory_target`: host:port of the directory service. Starts following the
+  // outbox; UNAVAILABLE without a database.
+  static absl::StatusOr<std::unique_ptr<TaskBundle>> Create(ServiceContext& ctx, const std::string& directory_target);
   std::vector<NamedService> GrpcServices() override;
   void PrepareForShutdown() override { events_.Stop(); }
   TaskService& service() { return service_; }
 
  private:
+  TaskBundle(ServiceContext& ctx, const std::string& directory_target);
+
   PgTaskStore store_;
   GrpcUnitResolver units_;
   EventWaiter events_;
+  TaskCache cache_;
   TaskService service_;
   TaskGrpc grpc_;
 };

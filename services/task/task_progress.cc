@@ -118,7 +118,10 @@ absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportP
   report.clear_name();
   report.clear_reported_by();
   report.clear_create_time();
-  return store_.ReportProgress(task.first, task.second, occurrence, report, reporter, request);
+  absl::StatusOr<pb::ProgressReport> posted =
+      store_.ReportProgress(task.first, task.second, occurrence, report, reporter, request);
+  if (posted.ok()) cache_.Invalidate(posted->name());  // Read your writes.
+  return posted;
 }
 
 absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(

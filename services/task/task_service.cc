@@ -60,6 +60,7 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
   absl::StatusOr<pb::ImportPlanResponse> response =
       request.dry_run() ? store_.PreviewPlan(draft) : store_.SavePlan(draft, request, Today());
   if (!response.ok()) return response;
+  if (!request.dry_run()) cache_.Clear();  // Read your writes; other replicas follow the events.
   // Diagnostics come from this parse; a retried request gets them again, as computed now.
   response->clear_diagnostics();
   for (pb::ImportDiagnostic& d : draft.diagnostics) *response->add_diagnostics() = std::move(d);
@@ -75,9 +76,9 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritable));
   if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   ASSIGN_OR_RETURN(pb::Plan plan, store_.GetPlan(id.first));
-  ASSIGN_OR_RETURN(pb::Task current, store_.GetTask(id.first, id.second, Today()));
+  ASSIGN_OR_RETURN(TaskRecord current, store_.GetTask(id.first, id.second));
   TaskDraft draft;
-  draft.task = current;
+  draft.task = std::move(current.task);
   ApplyUpdateMask(request.task(), request.update_mask(), &draft.task);
   pb::Task& t = draft.task;
   for (const char* derived : {"status", "percent_complete", "overdue", "etag", "update_time"}) {
@@ -120,7 +121,9 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
                                      "\" is not a unit the directory knows"));
   }
   CompleteDraft(draft, plan.year());
-  return store_.UpdateTask(id.first, draft, request.task().etag(), request, Today());
+  absl::StatusOr<pb::Task> updated = store_.UpdateTask(id.first, draft, request.task().etag(), request, Today());
+  if (updated.ok()) cache_.Invalidate(updated->name());
+  return updated;
 }
 
 absl::StatusOr<pb::Plan> TaskService::GetPlan(const pb::GetPlanRequest& request) {
@@ -145,7 +148,9 @@ absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlans
 
 absl::StatusOr<pb::Task> TaskService::GetTask(const pb::GetTaskRequest& request) {
   ASSIGN_OR_RETURN(auto id, ParseTaskName(request.name(), "name"));
-  return store_.GetTask(id.first, id.second, Today());
+  ASSIGN_OR_RETURN(TaskRecord record, cache_.Get(id.first, id.second));
+  record.task.set_overdue(record.OverdueOn(Today()));
+  return std::move(record.task);
 }
 
 absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasksRequest& request) {

@@ -10,6 +10,7 @@
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
 #include "services/task/event_waiter.h"
+#include "services/task/task_cache.h"
 #include "services/task/storage/task_store.h"
 #include "services/task/unit_resolver.h"
 
@@ -17,8 +18,8 @@ namespace p06::task {
 
 class TaskService {
  public:
-  TaskService(TaskStore& store, UnitResolver& units, EventWaiter& events, const Clock& clock)
-      : store_(store), units_(units), events_(events), clock_(clock) {}
+  TaskService(TaskStore& store, TaskCache& cache, UnitResolver& units, EventWaiter& events, const Clock& clock)
+      : store_(store), cache_(cache), units_(units), events_(events), clock_(clock) {}
 
   // `request_id` of the call, passed on to the directory.
   absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const std::string& request_id);
@@ -46,6 +47,7 @@ class TaskService {
   absl::CivilDay Today() const;
 
   TaskStore& store_;
+  TaskCache& cache_;
   UnitResolver& units_;
   EventWaiter& events_;
   const Clock& clock_;

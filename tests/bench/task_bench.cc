@@ -74,7 +74,9 @@ int Run() {
   auto dir_server = p06::Server::Start({}, (*directory)->GrpcServices(), registry);
   if (!dir_server.ok()) return 1;
   p06::ServiceContext task_ctx{task_config, task_pool, registry, p06::SystemClock::Get()};
-  p06::task::TaskBundle tasks(task_ctx, "127.0.0.1:" + std::to_string((*dir_server)->port()));
+  auto bundle = p06::task::TaskBundle::Create(task_ctx, "127.0.0.1:" + std::to_string((*dir_server)->port()));
+  if (!bundle.ok()) return 1;
+  p06::task::TaskBundle& tasks = **bundle;
   auto server = p06::Server::Start({}, tasks.GrpcServices(), registry);
   if (!server.ok()) return 1;
   const std::string target = "127.0.0.1:" + std::to_string((*server)->port());

@@ -319,3 +319,30 @@ TEST_F(TaskProgressTest, ACommitInDoubtIsUnavailableAndItsRetryTakesEffectOnce) 
 
 }  // namespace
 }  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+// GetTask answers from this replica's cache; a change made through another replica
+// reaches it through the event stream.
+TEST_F(TaskProgressTest, AnotherReplicasCacheLearnsOfTheChange) {
+  db::Pool other_pool(task_config_.db);
+  ServiceContext ctx{task_config_, other_pool, task_registry_, clock_};
+  auto replica = task::TaskBundle::Create(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+  ASSERT_OK(replica);
+  tpb::GetTaskRequest get;
+  get.set_name("plans/910-qd-btp-2025/tasks/24");
+  ASSERT_EQ((*replica)->service().GetTask(get)->status(), tpb::TASK_STATUS_NOT_STARTED);  // Now cached there.
+
+  ASSERT_TRUE(Post(Report(24, "via-first-replica", 70), kHctp).ok());
+  EXPECT_EQ(Task(24).percent_complete(), 70);  // This replica reads its own write at once.
+  int seen = 0;
+  for (absl::Time until = absl::Now() + absl::Seconds(5); seen != 70 && absl::Now() < until;) {
+    seen = (*replica)->service().GetTask(get)->percent_complete();
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(seen, 70);
+}
+
+}  // namespace
+}  // namespace p06::testing

@@ -37,7 +37,9 @@ class TaskServerTest : public DirectoryServerTest {
     task_server_.reset();
     task_bundle_.reset();
     ServiceContext ctx{task_config_, *task_pool_, task_registry_, clock_};
-    task_bundle_ = std::make_unique<task::TaskBundle>(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+    auto bundle = task::TaskBundle::Create(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+    ASSERT_OK(bundle);
+    task_bundle_ = std::move(*bundle);
     auto server = Server::Start({}, task_bundle_->GrpcServices(), task_registry_);
     ASSERT_OK(server);
     task_server_ = std::move(*server);

@@ -251,6 +251,12 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
               *e.mutable_task() = t.task;
               pg::AppendEvent(tx, e, request.request_id());
             }
+            for (int n : cmp.diff.removed_tasks()) {  // Removed: an event without a payload.
+              pb::Event e;
+              e.set_kind(pb::Event::KIND_TASK_CHANGED);
+              e.set_resource(absl::StrCat(draft.plan.name(), "/tasks/", n));
+              pg::AppendEvent(tx, e, request.request_id());
+            }
           }
           ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));
           for (pb::Task& t : ReadTasks(tx, plan_id, today)) *response.add_tasks() = std::move(t);
@@ -301,12 +307,28 @@ absl::StatusOr<std::vector<pb::Plan>> PgTaskStore::ListPlans(int year, const std
   });
 }
 
-absl::StatusOr<pb::Task> PgTaskStore::GetTask(const std::string& plan_id, int number, absl::CivilDay today) {
-  return db::RunSingleStatement(pool_, "GetTask", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::Task> {
-    pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
-                                       FormatIsoDate(today), number);
+absl::StatusOr<TaskRecord> PgTaskStore::GetTask(const std::string& plan_id, int number) {
+  // kSelectTasks' $2 ("today") set far back: the row's overdue flag is not used here.
+  static constexpr char kEarliestOpenDue[] = R"sql(,
+       (SELECT to_char(min(o.due_date), 'YYYY-MM-DD') FROM occurrences o
+        WHERE o.plan_id = t.plan_id AND o.number = t.number AND o.status NOT IN (3, 5))
+FROM tasks t WHERE t.plan_id = $1 AND t.number = $3)sql";
+  std::string sql = kSelectTasks;
+  sql = absl::StrCat(sql.substr(0, sql.rfind("FROM tasks t")), kEarliestOpenDue);
+  return db::RunSingleStatement(pool_, "GetTask", [&](pqxx::nontransaction& tx) -> absl::StatusOr<TaskRecord> {
+    pqxx::result rows = tx.exec_params(sql, plan_id, "0001-01-01", number);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, "/tasks/", number, " not found"));
-    return TaskFromRow(rows[0]);
+    TaskRecord record{.task = TaskFromRow(rows[0])};
+    record.task.clear_overdue();
+    absl::CivilDay due;
+    if (!rows[0][6].is_null() && ParseIsoDate(rows[0][6].c_str(), &due)) record.earliest_open_due = due;
+    return record;
+  });
+}
+
+absl::StatusOr<int64_t> PgTaskStore::LatestEventSeq() {
+  return db::RunSingleStatement(pool_, "LatestEventSeq", [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+    return tx.exec1("SELECT last_seq FROM event_counter")[0].as<int64_t>();
   });
 }
 

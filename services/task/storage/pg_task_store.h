@@ -16,7 +16,8 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::ImportPlanResponse> PreviewPlan(const PlanDraft& draft) override;
   absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) override;
   absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) override;
-  absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) override;
+  absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) override;
+  absl::StatusOr<int64_t> LatestEventSeq() override;
   absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,

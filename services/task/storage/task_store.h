@@ -35,6 +35,14 @@ struct OccurrenceQuery {
   absl::CivilDay today;
 };
 
+// A task as stored, with what "overdue" needs: computed at read time against the
+// clock, so a cached record stays right as days pass.
+struct TaskRecord {
+  pb::Task task;  // Without `overdue`.
+  std::optional<absl::CivilDay> earliest_open_due;  // Of occurrences not completed or cancelled.
+  bool OverdueOn(absl::CivilDay today) const { return earliest_open_due && *earliest_open_due < today; }
+};
+
 // Who posts a progress report, and may they.
 struct Reporter {
   std::string subject;       // Who, for the record.
@@ -64,7 +72,7 @@ class TaskStore {
 
   virtual absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) = 0;
-  virtual absl::StatusOr<pb::Task> GetTask(const std::string& plan_id, int number, absl::CivilDay today) = 0;
+  virtual absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) = 0;
   virtual absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) = 0;
   virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
 
@@ -86,6 +94,8 @@ class TaskStore {
   virtual absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(
       const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
       const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) = 0;
+  // The newest event's sequence number (0 when there is none).
+  virtual absl::StatusOr<int64_t> LatestEventSeq() = 0;
   // Events with seq > after_seq, oldest first; of one task (and its reports) when
   // `resource_prefix` is set.
   virtual absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
