@@ -5,8 +5,9 @@
 //   - writes: ReportProgress (report row + task update + outbox event, one
 //     transaction) against plain single-row INSERTs on the same PostgreSQL with the
 //     same durability settings (the test cluster runs with fsync off for both).
-// Figures, not assertions.
+// Figures, not assertions. P06_BENCH_CLIENTS overrides the number of clients.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -28,7 +29,7 @@
 namespace {
 
 namespace tpb = ::p06::task::v1;
-constexpr int kClients = 16;
+const int kClients = std::getenv("P06_BENCH_CLIENTS") ? std::atoi(std::getenv("P06_BENCH_CLIENTS")) : 16;
 constexpr absl::Duration kDuration = absl::Seconds(3);
 
 // Runs `call(client, i)` from kClients threads for kDuration; returns calls/s.
