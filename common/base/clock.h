@@ -3,6 +3,7 @@
 
 #include <mutex>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -47,5 +48,15 @@ class FakeClock final : public Clock {
   mutable std::mutex mu_;
   absl::Time now_;
 };
+
+// Today's calendar date where the ministry works (Asia/Ho_Chi_Minh, UTC+7, no DST):
+// what due dates and "overdue" are measured against.
+inline absl::CivilDay TodayInVietnam(const Clock& clock) {
+  static const absl::TimeZone kVietnam = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
+  }();
+  return absl::ToCivilDay(clock.Now(), kVietnam);
+}
 
 }  // namespace p06

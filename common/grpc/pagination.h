@@ -4,6 +4,9 @@
 
 #include "absl/strings/string_view.h"
 #include <string>
+#include <vector>
+
+#include <google/protobuf/repeated_ptr_field.h>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -28,5 +31,18 @@ absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view pa
 
 // The token that resumes after `last_key` under the same query.
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint);
+
+// Moves a page of `rows`, read with limit page.size + 1 (the extra row tells whether
+// another page exists), into `out`; returns the next page's token, "" on the last.
+// `key(row)` is the sort key the store's query resumes after.
+template <typename T, typename KeyFn>
+std::string TakePage(std::vector<T> rows, const PageRequest& page, google::protobuf::RepeatedPtrField<T>* out,
+                     KeyFn key, absl::string_view query_fingerprint) {
+  const bool more = static_cast<int>(rows.size()) > page.size;
+  if (more) rows.resize(page.size);
+  out->Reserve(static_cast<int>(rows.size()));
+  for (T& row : rows) *out->Add() = std::move(row);
+  return more ? MakePageToken(key(*out->rbegin()), query_fingerprint) : "";
+}
 
 }  // namespace p06

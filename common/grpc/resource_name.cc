@@ -16,6 +16,14 @@ bool IsValidResourceId(absl::string_view id) {
   return true;
 }
 
+bool IsValidResourceNumber(absl::string_view segment) {
+  if (segment.empty() || segment.size() > 18 || segment[0] == '0') return false;
+  for (char c : segment) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view name, absl::string_view pattern,
                                                            absl::string_view field) {
   if (name.empty()) return InvalidField(field, absl::StrCat("required, of the form ", pattern));
@@ -24,8 +32,8 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view nam
   std::vector<std::string> ids;
   bool ok = got.size() == want.size();
   for (size_t i = 0; ok && i < want.size(); ++i) {
-    if (want[i] == "*") {
-      ok = IsValidResourceId(got[i]);
+    if (want[i] == "*" || want[i] == "#") {
+      ok = want[i] == "*" ? IsValidResourceId(got[i]) : IsValidResourceNumber(got[i]);
       ids.emplace_back(got[i]);
     } else {
       ok = got[i] == want[i];
@@ -33,7 +41,7 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view nam
   }
   if (!ok) {
     return InvalidField(field, absl::StrCat("\"", name.substr(0, 200), "\" is not of the form ", pattern,
-                                            " (ids: 2..63 of a-z, 0-9, -)"));
+                                            " (ids: 2..63 of a-z, 0-9, -; numbers: 1 and up)"));
   }
   return ids;
 }

@@ -13,10 +13,14 @@ namespace p06 {
 // True for 2..63 characters of [a-z0-9-] starting with a letter or digit.
 bool IsValidResourceId(absl::string_view id);
 
-// Parses `name` against `pattern` ("units/*", "units/*/contacts/*") and returns the
-// ids matched by the stars. INVALID_ARGUMENT naming `field` when it does not match.
+// Parses `name` against `pattern` ("units/*", "plans/*/tasks/#") and returns the
+// segments matched by `*` (an id) and `#` (a positive number, as digits), in order.
+// INVALID_ARGUMENT naming `field` when it does not match.
 absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view name, absl::string_view pattern,
                                                            absl::string_view field);
+
+// A positive decimal number of at most 18 digits, as in "tasks/12".
+bool IsValidResourceNumber(absl::string_view segment);
 
 // Shorthand for single-id patterns.
 absl::StatusOr<std::string> ParseResourceId(absl::string_view name, absl::string_view pattern, absl::string_view field);

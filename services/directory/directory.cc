@@ -44,14 +44,6 @@ void Directory::RefreshIndex() {
   if (absl::Status s = index_.Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
 }
 
-absl::CivilDay Directory::Today() const {
-  static const absl::TimeZone kVietnam = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
-  }();
-  return absl::ToCivilDay(clock_.Now(), kVietnam);
-}
-
 absl::StatusOr<pb::Unit> Directory::GetUnit(const pb::GetUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "units/*", "name"));
   return store_.GetUnit(id);
@@ -79,12 +71,10 @@ absl::StatusOr<pb::ListUnitsResponse> Directory::ListUnits(const pb::ListUnitsRe
   query.after_code = page.after_key;
   query.limit = page.size + 1;  // One more tells whether another page exists.
   ASSIGN_OR_RETURN(std::vector<pb::Unit> units, store_.ListUnits(query));
-
   pb::ListUnitsResponse response;
-  const bool more = static_cast<int>(units.size()) > page.size;
-  if (more) units.resize(page.size);
-  for (pb::Unit& u : units) *response.add_units() = std::move(u);
-  if (more) response.set_next_page_token(MakePageToken(response.units().rbegin()->code(), filters.SerializeAsString()));
+  response.set_next_page_token(TakePage(
+      std::move(units), page, response.mutable_units(), [](const pb::Unit& u) { return u.code(); },
+      filters.SerializeAsString()));
   return response;
 }
 

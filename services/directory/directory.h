@@ -51,7 +51,6 @@ class Directory {
   void RefreshIndex();
   // Fills the computed members of a group from the current index.
   pb::Group WithMembers(pb::Group group);
-  absl::CivilDay Today() const;
 
   DirectoryStore& store_;
   IndexRefresher& index_;

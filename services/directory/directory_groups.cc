@@ -17,16 +17,13 @@ const std::set<std::string> kWritableContactFields = {"full_name", "title", "ema
 
 // "units/x/contacts/12" → ("x", 12).
 absl::StatusOr<std::pair<std::string, int64_t>> ParseContactName(const std::string& name, absl::string_view field) {
-  size_t slash = name.rfind('/');
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, "units/*/contacts/#", field));
   int64_t id = 0;
-  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &id) || id <= 0) {
-    return InvalidField(field, "must be units/{unit_id}/contacts/{number}");
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "units/*/contacts/*", field));
-  const std::string unit_id = ids.front();
-  return std::make_pair(unit_id, id);
+  (void)absl::SimpleAtoi(ids[1], &id);  // Checked by the pattern.
+  return std::make_pair(ids[0], id);
 }
+
+std::string IdOfName(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
 }  // namespace
 
@@ -47,14 +44,11 @@ absl::StatusOr<pb::Group> Directory::GetGroup(const pb::GetGroupRequest& request
 absl::StatusOr<pb::ListGroupsResponse> Directory::ListGroups(const pb::ListGroupsRequest& request) {
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), "groups"));
   ASSIGN_OR_RETURN(std::vector<pb::Group> groups, store_.ListGroups(page.after_key, page.size + 1));
+  for (pb::Group& g : groups) g = WithMembers(std::move(g));
   pb::ListGroupsResponse response;
-  const bool more = static_cast<int>(groups.size()) > page.size;
-  if (more) groups.resize(page.size);
-  for (pb::Group& g : groups) *response.add_groups() = WithMembers(std::move(g));
-  if (more) {
-    const std::string& last = response.groups().rbegin()->name();
-    response.set_next_page_token(MakePageToken(last.substr(last.find('/') + 1), "groups"));
-  }
+  response.set_next_page_token(TakePage(
+      std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return IdOfName(g.name()); },
+      "groups"));
   return response;
 }
 
@@ -84,13 +78,9 @@ absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListC
   if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after)) return InvalidField("page_token", "malformed");
   ASSIGN_OR_RETURN(std::vector<pb::Contact> contacts, store_.ListContacts(unit_id, after, page.size + 1));
   pb::ListContactsResponse response;
-  const bool more = static_cast<int>(contacts.size()) > page.size;
-  if (more) contacts.resize(page.size);
-  for (pb::Contact& c : contacts) *response.add_contacts() = std::move(c);
-  if (more) {
-    const std::string& last = response.contacts().rbegin()->name();
-    response.set_next_page_token(MakePageToken(last.substr(last.rfind('/') + 1), request.parent()));
-  }
+  response.set_next_page_token(TakePage(
+      std::move(contacts), page, response.mutable_contacts(), [](const pb::Contact& c) { return IdOfName(c.name()); },
+      request.parent()));
   return response;
 }
 

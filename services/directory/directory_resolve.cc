@@ -11,7 +11,7 @@ absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const p
   if (request.names_size() > kMaxResolveNames) {
     return InvalidField("names", absl::StrCat("at most ", kMaxResolveNames, " per call; split the batch"));
   }
-  absl::CivilDay as_of = Today();
+  absl::CivilDay as_of = TodayInVietnam(clock_);
   if (!IsUnset(request.as_of())) {
     ASSIGN_OR_RETURN(as_of, FromProtoDate(request.as_of(), "as_of"));
   }

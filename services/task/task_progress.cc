@@ -19,17 +19,6 @@ constexpr size_t kMaxTextBytes = 8000;
 constexpr int kMaxEvidence = 20;
 constexpr int kEventBatch = 500;
 
-absl::StatusOr<std::pair<std::string, int>> ParseTask(const std::string& name, absl::string_view field) {
-  size_t slash = name.rfind('/');
-  int number = 0;
-  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &number) || number <= 0) {
-    return InvalidField(field, "must be plans/{plan_id}/tasks/{number}");
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "plans/*/tasks/*", field));
-  return std::make_pair(ids.front(), number);
-}
-
 absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
   ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
   if (text->size() > max_bytes) return InvalidField(field, absl::StrCat("longer than ", max_bytes, " bytes"));
@@ -105,7 +94,7 @@ absl::StatusOr<int64_t> ParseCursor(const std::string& cursor, absl::string_view
 
 absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportProgressRequest& request,
                                                                const Principal& caller) {
-  ASSIGN_OR_RETURN(auto task, ParseTask(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
   if (request.request_id().empty()) return InvalidField("request_id", "required: retries must not report twice");
   RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   pb::ProgressReport report = request.report();
@@ -132,7 +121,7 @@ absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(
   if (marker == std::string::npos || !absl::SimpleAtoi(parent.substr(marker + 9), &target) || target <= 0) {
     return InvalidField("parent", "must be plans/{plan_id}/tasks/{number}/targets/{n}");
   }
-  ASSIGN_OR_RETURN(auto task, ParseTask(parent.substr(0, marker), "parent"));
+  ASSIGN_OR_RETURN(auto task, ParseTaskName(parent.substr(0, marker), "parent"));
   if (request.request_id().empty()) return InvalidField("request_id", "required: retries must not record twice");
   RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   pb::TargetMeasurement m = request.measurement();
@@ -148,16 +137,15 @@ absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(
 }
 
 absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {
-  ASSIGN_OR_RETURN(auto task, ParseTask(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent(),
                                                       {.default_size = 100, .max_size = 1000}));
   ASSIGN_OR_RETURN(int64_t after, ParseCursor(page.after_key, "page_token"));
   ASSIGN_OR_RETURN(std::vector<pb::Event> events, store_.ReadEvents(after, page.size + 1, request.parent()));
   pb::ListTaskHistoryResponse response;
-  const bool more = static_cast<int>(events.size()) > page.size;
-  if (more) events.resize(page.size);
-  for (pb::Event& e : events) *response.add_events() = std::move(e);
-  if (more) response.set_next_page_token(MakePageToken(response.events().rbegin()->cursor(), request.parent()));
+  response.set_next_page_token(TakePage(
+      std::move(events), page, response.mutable_events(), [](const pb::Event& e) { return e.cursor(); },
+      request.parent()));
   return response;
 }
 

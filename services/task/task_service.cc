@@ -14,19 +14,15 @@
 #include "services/task/plan_text/time_phrase.h"
 
 namespace p06::task {
-namespace {
 
-// "plans/{id}/tasks/{n}" → (id, n).
 absl::StatusOr<std::pair<std::string, int>> ParseTaskName(const std::string& name, absl::string_view field) {
-  size_t slash = name.rfind('/');
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, "plans/*/tasks/#", field));
   int number = 0;
-  if (slash == std::string::npos || !absl::SimpleAtoi(name.substr(slash + 1), &number) || number <= 0) {
-    return InvalidField(field, "must be plans/{plan_id}/tasks/{number}");
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   ParseResourceName(absl::StrCat(name.substr(0, slash), "/x0"), "plans/*/tasks/*", field));
-  return std::make_pair(ids.front(), number);
+  if (!absl::SimpleAtoi(ids[1], &number)) return InvalidField(field, "task number too large");
+  return std::make_pair(ids[0], number);
 }
+
+namespace {
 
 absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(const p06::type::v1::Date& d, absl::string_view field) {
   if (IsUnset(d)) return std::optional<absl::CivilDay>();
@@ -43,14 +39,6 @@ absl::Status ValidateUnitFilter(const std::string& unit, absl::string_view field
 }
 
 }  // namespace
-
-absl::CivilDay TaskService::Today() const {
-  static const absl::TimeZone kVietnam = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
-  }();
-  return absl::ToCivilDay(clock_.Now(), kVietnam);
-}
 
 absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportPlanRequest& request,
                                                                const std::string& request_id) {
@@ -136,13 +124,9 @@ absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlans
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
   ASSIGN_OR_RETURN(std::vector<pb::Plan> plans, store_.ListPlans(request.year(), page.after_key, page.size + 1));
   pb::ListPlansResponse response;
-  const bool more = static_cast<int>(plans.size()) > page.size;
-  if (more) plans.resize(page.size);
-  for (pb::Plan& p : plans) *response.add_plans() = std::move(p);
-  if (more) {
-    const std::string& last = response.plans().rbegin()->name();
-    response.set_next_page_token(MakePageToken(last.substr(last.find('/') + 1), filters));
-  }
+  response.set_next_page_token(TakePage(
+      std::move(plans), page, response.mutable_plans(),
+      [](const pb::Plan& p) { return p.name().substr(p.name().find('/') + 1); }, filters));
   return response;
 }
 
@@ -188,13 +172,9 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   q.limit = page.size + 1;
   ASSIGN_OR_RETURN(std::vector<pb::Task> tasks, store_.ListTasks(q));
   pb::ListTasksResponse response;
-  const bool more = static_cast<int>(tasks.size()) > page.size;
-  if (more) tasks.resize(page.size);
-  for (pb::Task& t : tasks) *response.add_tasks() = std::move(t);
-  if (more) {
-    response.set_next_page_token(
-        MakePageToken(absl::StrCat(response.tasks().rbegin()->number()), filters.SerializeAsString()));
-  }
+  response.set_next_page_token(TakePage(
+      std::move(tasks), page, response.mutable_tasks(), [](const pb::Task& t) { return absl::StrCat(t.number()); },
+      filters.SerializeAsString()));
   return response;
 }
 
@@ -221,20 +201,16 @@ absl::StatusOr<pb::ListOccurrencesResponse> TaskService::ListOccurrences(const p
   q.limit = page.size + 1;
   ASSIGN_OR_RETURN(std::vector<pb::Occurrence> rows, store_.ListOccurrences(q));
   pb::ListOccurrencesResponse response;
-  const bool more = static_cast<int>(rows.size()) > page.size;
-  if (more) rows.resize(page.size);
-  for (pb::Occurrence& o : rows) *response.add_occurrences() = std::move(o);
-  if (more) {
-    // The sort key of the last row, as the store's query compares it.
-    const pb::Occurrence& last = *response.occurrences().rbegin();
-    std::vector<std::string> parts = absl::StrSplit(last.name(), '/');  // plans/x/tasks/n/occurrences/date[-sub]
-    std::string date_sub = parts.back();
-    std::string sub = date_sub.size() > 10 ? date_sub.substr(11) : "0";
-    response.set_next_page_token(MakePageToken(
-        absl::StrCat(date_sub.substr(0, 10), "/", std::string(6 - std::min<size_t>(6, parts[3].size()), '0'), parts[3],
-                     "/", std::string(4 - std::min<size_t>(4, sub.size()), '0'), sub),
-        filters.SerializeAsString()));
-  }
+  // The sort key the store's query compares: "yyyy-mm-dd/NNNNNN/SSSS" (date, task, activity).
+  auto sort_key = [](const pb::Occurrence& o) {
+    std::vector<std::string> parts = absl::StrSplit(o.name(), '/');  // plans/p/tasks/n/occurrences/date[-sub]
+    const std::string& date_sub = parts.back();
+    const std::string sub = date_sub.size() > 10 ? date_sub.substr(11) : "0";
+    return absl::StrCat(date_sub.substr(0, 10), "/", std::string(6 - std::min<size_t>(6, parts[3].size()), '0'),
+                        parts[3], "/", std::string(4 - std::min<size_t>(4, sub.size()), '0'), sub);
+  };
+  response.set_next_page_token(
+      TakePage(std::move(rows), page, response.mutable_occurrences(), sort_key, filters.SerializeAsString()));
   return response;
 }
 

@@ -16,6 +16,9 @@
 
 namespace p06::task {
 
+// "plans/{plan_id}/tasks/{number}" → (plan_id, number); INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::pair<std::string, int>> ParseTaskName(const std::string& name, absl::string_view field);
+
 class TaskService {
  public:
   TaskService(TaskStore& store, TaskCache& cache, UnitResolver& units, EventWaiter& events, const Clock& clock)
@@ -43,8 +46,7 @@ class TaskService {
                            const std::function<bool()>& cancelled);
 
  private:
-  // Today in Asia/Ho_Chi_Minh, by the injected clock: what "overdue" is measured against.
-  absl::CivilDay Today() const;
+  absl::CivilDay Today() const { return TodayInVietnam(clock_); }
 
   TaskStore& store_;
   TaskCache& cache_;

@@ -16,6 +16,16 @@ TEST(ResourceNameTest, ParsesIds) {
   EXPECT_EQ(*ids, (std::vector<std::string>{"vpb", "12"}));
 }
 
+TEST(ResourceNameTest, NumberedSegments) {
+  auto ids = ParseResourceName("plans/910-qd-btp-2025/tasks/36", "plans/*/tasks/#", "name");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, (std::vector<std::string>{"910-qd-btp-2025", "36"}));
+  for (const char* bad : {"plans/p1/tasks/0", "plans/p1/tasks/07", "plans/p1/tasks/x", "plans/p1/tasks/-1",
+                          "plans/p1/tasks/1234567890123456789"}) {
+    EXPECT_THAT(ParseResourceName(bad, "plans/*/tasks/#", "name"), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+  }
+}
+
 TEST(ResourceNameTest, RefusesMalformedNamesNamingTheField) {
   for (const char* bad : {"", "units/", "units/VPB", "units/a", "groups/vpb", "units/vpb/x", "units/-x"}) {
     EXPECT_THAT(ParseResourceId(bad, "units/*", "parent"),
