@@ -197,9 +197,10 @@ namespace {
 // The suite as deploy/run.sh runs it: both binaries as processes, the task service
 // calling the directory, and the 2025 plan loaded with p06ctl.
 TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
-  auto directory = StartDirectory();
+  auto directory = StartDirectory({"--log_level=debug"});
   ASSERT_OK(directory);
-  auto task = ServiceProcess::Start(P06_TASK_BINARY, database_url(), {"--directory_target=" + (*directory)->target()});
+  auto task = ServiceProcess::Start(P06_TASK_BINARY, database_url(),
+                                    {"--directory_target=" + (*directory)->target(), "--log_level=debug"});
   ASSERT_OK(task);
   const std::string plan = P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt";
   auto first = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(), plan}});
@@ -208,6 +209,17 @@ TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
   EXPECT_NE(first->output.find("plans/910-qd-btp-2025 revision 1: 49 tasks; added 49"), std::string::npos)
       << first->output;
   EXPECT_NE(first->output.find(":169: DUPLICATE_UNIT_REMOVED"), std::string::npos) << first->output;
+
+  // One request id follows the import from the task service into the directory.
+  const std::string task_log = (*task)->Log();
+  const size_t import_line = task_log.find("\"grpc_method\":\"ImportPlan\"");
+  ASSERT_NE(import_line, std::string::npos) << task_log;
+  const size_t line_start = task_log.rfind('\n', import_line) + 1;
+  const size_t id_at = task_log.find("\"request_id\":\"", line_start) + 14;
+  const std::string request_id = task_log.substr(id_at, task_log.find('"', id_at) - id_at);
+  ASSERT_EQ(request_id.size(), 32u) << task_log.substr(line_start, 300);
+  EXPECT_NE((*directory)->Log().find("\"request_id\":\"" + request_id + "\",\"grpc_method\":\"ResolveUnitNames\""),
+            std::string::npos);
 
   auto listed = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "tasks", "--target=" + (*task)->target(),
                                                        "--plan=plans/910-qd-btp-2025", "--unit=units/bo-cong-an"}});
