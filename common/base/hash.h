@@ -2,11 +2,12 @@
 // version, unlike absl::Hash or std::hash. For fingerprints stored in the database.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 

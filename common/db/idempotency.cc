@@ -36,8 +36,7 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx,
-                                                         absl::string_view request_id,
+absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx, absl::string_view request_id,
                                                          absl::string_view method,
                                                          const google::protobuf::Message& request) {
   const std::string id(request_id);
@@ -58,8 +57,7 @@ void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, abs
   std::string bytes = response.SerializeAsString();
   tx.exec_params(absl::StrCat("INSERT INTO ", kRequestLogTable,
                               " (request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4)"),
-                 std::string(request_id), std::string(method), Fingerprint(request),
-                 pqxx::binarystring(bytes));
+                 std::string(request_id), std::string(method), Fingerprint(request), pqxx::binarystring(bytes));
 }
 
 }  // namespace p06::db

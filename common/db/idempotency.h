@@ -16,15 +16,15 @@
 // a failed request may be retried with the same id.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <google/protobuf/message.h>
+
 #include <optional>
+#include <pqxx/transaction_base>
 #include <string>
 #include <string_view>
 
-#include <google/protobuf/message.h>
-#include <pqxx/transaction_base>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/base/status_macros.h"
 
 namespace p06::db {
@@ -33,8 +33,7 @@ inline constexpr char kRequestLogTable[] = "request_log";
 
 // The stored response of an earlier request with this id, or nullopt.
 // INVALID_ARGUMENT when the id was used for a different method or request.
-absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx,
-                                                         absl::string_view request_id,
+absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx, absl::string_view request_id,
                                                          absl::string_view method,
                                                          const google::protobuf::Message& request);
 
@@ -46,9 +45,8 @@ void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, abs
 absl::Status ValidateRequestId(absl::string_view request_id);
 
 template <typename Response, typename Fn>
-absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, absl::string_view request_id,
-                                    absl::string_view method, const google::protobuf::Message& request,
-                                    Fn&& effect) {
+absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, absl::string_view request_id, absl::string_view method,
+                                    const google::protobuf::Message& request, Fn&& effect) {
   if (request_id.empty()) return effect();  // The caller chose not to be idempotent.
   RETURN_IF_ERROR(ValidateRequestId(request_id));
   ASSIGN_OR_RETURN(std::optional<std::string> earlier, LookupRequest(tx, request_id, method, request));

@@ -21,14 +21,19 @@ class Receiver final : public pqxx::notification_receiver {
 }  // namespace
 
 Listener::Listener(std::string conninfo, std::string channel, absl::Duration idle_wake, std::function<void()> on_wake)
-    : conninfo_(std::move(conninfo)), channel_(std::move(channel)), idle_wake_(idle_wake), on_wake_(std::move(on_wake)) {}
+    : conninfo_(std::move(conninfo)),
+      channel_(std::move(channel)),
+      idle_wake_(idle_wake),
+      on_wake_(std::move(on_wake)) {}
 
 Listener::~Listener() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
 }
 
-void Listener::Start() { thread_ = std::thread([this] { Run(); }); }
+void Listener::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Listener::Run() {
   std::unique_ptr<pqxx::connection> conn;
@@ -54,7 +59,8 @@ void Listener::Run() {
       log::Warning("listener disconnected", {{"channel", channel_}, {"error", e.what()}});
       receiver.reset();
       conn.reset();
-      for (absl::Time until = absl::Now() + backoff; !stop_ && absl::Now() < until;) absl::SleepFor(absl::Milliseconds(50));
+      for (absl::Time until = absl::Now() + backoff; !stop_ && absl::Now() < until;)
+        absl::SleepFor(absl::Milliseconds(50));
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }
   }

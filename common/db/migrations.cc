@@ -32,24 +32,25 @@ absl::Status ValidateList(absl::string_view schema, std::span<const Migration> m
   }
   for (size_t i = 0; i < migrations.size(); ++i) {
     if (migrations[i].version <= 0 || (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
-      return absl::InvalidArgumentError(absl::StrCat("migration ", migrations[i].name,
-                                                     ": versions must be positive and increasing"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration ", migrations[i].name, ": versions must be positive and increasing"));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status Apply(pqxx::connection& conn, const std::string& schema,
-                   std::span<const Migration> migrations) {
+absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<const Migration> migrations) {
   {
     pqxx::work tx(conn);
     tx.exec0(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", schema));
-    tx.exec0(absl::StrCat("CREATE TABLE IF NOT EXISTS ", schema, ".schema_migrations ("
+    tx.exec0(absl::StrCat("CREATE TABLE IF NOT EXISTS ", schema,
+                          ".schema_migrations ("
                           " version integer PRIMARY KEY,"
                           " name text NOT NULL,"
                           " checksum text NOT NULL,"
                           " applied_at timestamptz NOT NULL DEFAULT now())"));
-    tx.exec0(absl::StrCat("CREATE TABLE IF NOT EXISTS ", schema, ".", kRequestLogTable, " ("
+    tx.exec0(absl::StrCat("CREATE TABLE IF NOT EXISTS ", schema, ".", kRequestLogTable,
+                          " ("
                           " request_id text PRIMARY KEY,"
                           " method text NOT NULL,"
                           " fingerprint text NOT NULL,"
@@ -60,8 +61,8 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema,
   pqxx::result applied;
   {
     pqxx::read_transaction tx(conn);
-    applied = tx.exec(absl::StrCat("SELECT version, name, checksum FROM ", schema,
-                                   ".schema_migrations ORDER BY version"));
+    applied =
+        tx.exec(absl::StrCat("SELECT version, name, checksum FROM ", schema, ".schema_migrations ORDER BY version"));
   }
   const int newest_known = migrations.empty() ? 0 : migrations.back().version;
   int current = 0;
@@ -69,15 +70,15 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema,
     int version = row[0].as<int>();
     current = std::max(current, version);
     if (version > newest_known) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "schema ", schema, " is at version ", version, " (", row[1].c_str(),
-          "), newer than this binary knows (", newest_known, "); deploy the newer binary"));
+      return absl::FailedPreconditionError(absl::StrCat("schema ", schema, " is at version ", version, " (",
+                                                        row[1].c_str(), "), newer than this binary knows (",
+                                                        newest_known, "); deploy the newer binary"));
     }
     for (const Migration& m : migrations) {
       if (m.version == version && Checksum(m.sql) != row[2].c_str()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "migration ", m.name, " was changed after it was applied to schema ", schema,
-            "; add a new migration instead of editing an applied one"));
+        return absl::FailedPreconditionError(absl::StrCat("migration ", m.name,
+                                                          " was changed after it was applied to schema ", schema,
+                                                          "; add a new migration instead of editing an applied one"));
       }
     }
   }
@@ -90,9 +91,9 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema,
     } catch (const pqxx::sql_error& e) {
       return absl::InternalError(absl::StrCat("migration ", m.name, " failed: ", e.what()));
     }
-    tx.exec_params0(absl::StrCat("INSERT INTO ", schema,
-                                 ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"),
-                    m.version, std::string(m.name), Checksum(m.sql));
+    tx.exec_params0(
+        absl::StrCat("INSERT INTO ", schema, ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"),
+        m.version, std::string(m.name), Checksum(m.sql));
     tx.commit();
     log::Info("migration applied", {{"schema", schema}, {"version", m.version}, {"name", m.name}});
   }
@@ -127,8 +128,8 @@ absl::StatusOr<int> CurrentSchemaVersion(const std::string& conninfo, absl::stri
   try {
     pqxx::connection conn(conninfo);
     pqxx::read_transaction tx(conn);
-    pqxx::row exists = tx.exec_params1("SELECT to_regclass($1) IS NOT NULL",
-                                       absl::StrCat(schema, ".schema_migrations"));
+    pqxx::row exists =
+        tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", absl::StrCat(schema, ".schema_migrations"));
     if (!exists[0].as<bool>()) return 0;
     pqxx::row row = tx.exec1(absl::StrCat("SELECT coalesce(max(version), 0) FROM ", schema, ".schema_migrations"));
     return row[0].as<int>();

@@ -3,12 +3,12 @@
 // cmake/P06Migrations.cmake).
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace p06::db {
 

@@ -10,15 +10,15 @@ namespace p06::db {
 
 absl::StatusCode CodeForSqlState(absl::string_view s) {
   using C = absl::StatusCode;
-  if (s == "40001" || s == "40P01") return C::kAborted;            // serialization, deadlock
-  if (s == "57014") return C::kDeadlineExceeded;                   // query_canceled (timeout)
-  if (s == "55P03") return C::kUnavailable;                        // lock_not_available
-  if (s == "23505") return C::kAlreadyExists;                      // unique_violation
-  if (s == "23503") return C::kFailedPrecondition;                 // foreign_key_violation
-  if (s == "23514" || s == "23502") return C::kInvalidArgument;    // check, not null
-  if (absl::StartsWith(s, "22")) return C::kInvalidArgument;       // data exception
-  if (absl::StartsWith(s, "08") || absl::StartsWith(s, "53") ||   // connection, resources
-      absl::StartsWith(s, "57P")) {                                // admin shutdown etc.
+  if (s == "40001" || s == "40P01") return C::kAborted;          // serialization, deadlock
+  if (s == "57014") return C::kDeadlineExceeded;                 // query_canceled (timeout)
+  if (s == "55P03") return C::kUnavailable;                      // lock_not_available
+  if (s == "23505") return C::kAlreadyExists;                    // unique_violation
+  if (s == "23503") return C::kFailedPrecondition;               // foreign_key_violation
+  if (s == "23514" || s == "23502") return C::kInvalidArgument;  // check, not null
+  if (absl::StartsWith(s, "22")) return C::kInvalidArgument;     // data exception
+  if (absl::StartsWith(s, "08") || absl::StartsWith(s, "53") ||  // connection, resources
+      absl::StartsWith(s, "57P")) {                              // admin shutdown etc.
     return C::kUnavailable;
   }
   return C::kInternal;
@@ -32,8 +32,7 @@ bool IsConnectionFailure(const std::exception& e) {
 absl::Status TranslateException(const std::exception& e, absl::string_view what) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     log::Error("commit outcome unknown", {{"op", what}, {"error", e.what()}});
-    return absl::UnavailableError(
-        "the database connection was lost during commit; retry with the same request_id");
+    return absl::UnavailableError("the database connection was lost during commit; retry with the same request_id");
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     log::Warning("database connection lost", {{"op", what}, {"error", e.what()}});
@@ -41,8 +40,8 @@ absl::Status TranslateException(const std::exception& e, absl::string_view what)
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     absl::StatusCode code = CodeForSqlState(sql->sqlstate());
-    log::Write(code == absl::StatusCode::kInternal ? log::Level::kError : log::Level::kInfo,
-               "database error", {{"op", what}, {"sqlstate", sql->sqlstate()}, {"error", e.what()}});
+    log::Write(code == absl::StatusCode::kInternal ? log::Level::kError : log::Level::kInfo, "database error",
+               {{"op", what}, {"sqlstate", sql->sqlstate()}, {"error", e.what()}});
     switch (code) {
       case absl::StatusCode::kAborted:
         return absl::AbortedError("concurrent modification; retry");

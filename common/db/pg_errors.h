@@ -2,11 +2,11 @@
 // logged here and never forwarded to clients.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <exception>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace p06::db {
 

@@ -42,11 +42,10 @@ std::string ConninfoQuote(absl::string_view value) {
 }  // namespace
 
 std::string BuildConnectionString(const PoolOptions& o) {
-  std::string server_options = absl::StrCat(
-      "-c statement_timeout=", Millis(o.statement_timeout),
-      " -c lock_timeout=", Millis(o.lock_timeout),
-      " -c idle_in_transaction_session_timeout=", Millis(o.idle_in_transaction_timeout),
-      " -c TimeZone=Asia/Ho_Chi_Minh");
+  std::string server_options =
+      absl::StrCat("-c statement_timeout=", Millis(o.statement_timeout), " -c lock_timeout=", Millis(o.lock_timeout),
+                   " -c idle_in_transaction_session_timeout=", Millis(o.idle_in_transaction_timeout),
+                   " -c TimeZone=Asia/Ho_Chi_Minh");
   if (!o.schema.empty()) absl::StrAppend(&server_options, " -c search_path=", o.schema);
   const std::pair<std::string, std::string> params[] = {
       {"connect_timeout", absl::StrCat(WholeSeconds(o.connect_timeout))},
@@ -86,12 +85,10 @@ std::string RedactUrl(const std::string& url) {
   size_t pos = url.find("password=");
   if (pos == std::string::npos) return url;
   size_t end = url.find(' ', pos);
-  return absl::StrCat(url.substr(0, pos), "password=***",
-                      end == std::string::npos ? "" : url.substr(end));
+  return absl::StrCat(url.substr(0, pos), "password=***", end == std::string::npos ? "" : url.substr(end));
 }
 
-Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
+Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
   other.pool_ = nullptr;
 }
 
@@ -102,8 +99,7 @@ Lease::~Lease() {
 Pool::Pool(PoolOptions options, prometheus::Registry* registry)
     : options_(std::move(options)), conninfo_(BuildConnectionString(options_)) {
   if (registry != nullptr) {
-    const std::map<std::string, std::string> labels = {
-        {"pool", options_.schema.empty() ? "default" : options_.schema}};
+    const std::map<std::string, std::string> labels = {{"pool", options_.schema.empty() ? "default" : options_.schema}};
     in_use_gauge_ = &prometheus::BuildGauge()
                          .Name("p06_db_pool_in_use_connections")
                          .Help("PostgreSQL connections lent out by the pool.")
@@ -130,13 +126,12 @@ absl::StatusOr<Lease> Pool::Acquire() {
   ++waiters_;
   UpdateGauges();
   while (idle_.empty() && open_ >= options_.size) {
-    if (freed_.wait_until(lock, absl::ToChronoTime(deadline)) == std::cv_status::timeout &&
-        idle_.empty() && open_ >= options_.size) {
+    if (freed_.wait_until(lock, absl::ToChronoTime(deadline)) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= options_.size) {
       --waiters_;
       UpdateGauges();
-      return absl::ResourceExhaustedError(
-          absl::StrCat("no database connection free within ",
-                       absl::FormatDuration(options_.acquire_timeout), "; retry later"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "no database connection free within ", absl::FormatDuration(options_.acquire_timeout), "; retry later"));
     }
   }
   --waiters_;

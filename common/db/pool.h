@@ -14,12 +14,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include <pqxx/connection>
 
 namespace prometheus {
 class Registry;
@@ -29,10 +29,10 @@ class Gauge;
 namespace p06::db {
 
 struct PoolOptions {
-  std::string url;        // libpq URI (postgresql://…) or key=value connection string.
-  std::string schema;     // search_path of every connection; empty keeps the server's.
+  std::string url;     // libpq URI (postgresql://…) or key=value connection string.
+  std::string schema;  // search_path of every connection; empty keeps the server's.
   std::string application_name = "p06";
-  int size = 8;           // Most connections open at once.
+  int size = 8;                                       // Most connections open at once.
   absl::Duration acquire_timeout = absl::Seconds(2);  // Longest wait for a free connection.
   absl::Duration connect_timeout = absl::Seconds(2);
   absl::Duration statement_timeout = absl::Seconds(10);
@@ -108,7 +108,7 @@ class Pool {
   mutable std::mutex mu_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int open_ = 0;     // Connections open or being opened, idle or leased.
+  int open_ = 0;  // Connections open or being opened, idle or leased.
   int waiters_ = 0;
   prometheus::Gauge* in_use_gauge_ = nullptr;
   prometheus::Gauge* idle_gauge_ = nullptr;

@@ -13,23 +13,21 @@
 // the caller's retry with the same request_id.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <optional>
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
 #include <string_view>
 #include <type_traits>
 
-#include <pqxx/nontransaction>
-#include <pqxx/transaction>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/db/pg_errors.h"
 #include "common/db/pool.h"
 
 namespace p06::db {
 
 template <typename Tx = pqxx::work, typename Fn>
-auto RunInTransaction(Pool& pool, absl::string_view what, Fn&& fn)
-    -> std::invoke_result_t<Fn&, Tx&> {
+auto RunInTransaction(Pool& pool, absl::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, Tx&> {
   using Result = std::invoke_result_t<Fn&, Tx&>;
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<Lease> lease = pool.Acquire();

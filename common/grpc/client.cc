@@ -34,8 +34,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
-void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout,
-                          const std::string& request_id) {
+void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   ctx.AddMetadata(kRequestIdHeader, request_id.empty() ? NewRequestId() : request_id);
 }

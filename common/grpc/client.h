@@ -1,11 +1,11 @@
 // Outgoing calls to other services are set up here and nowhere else.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/time/time.h"
 
@@ -18,7 +18,6 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
 
 // Prepares `ctx` for a downstream call made while serving `request_id`: sets the
 // deadline (every outgoing call has one) and passes the request id on.
-void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout,
-                          const std::string& request_id);
+void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id);
 
 }  // namespace p06

@@ -14,8 +14,9 @@ absl::Status ValidateUpdateMask(const google::protobuf::FieldMask& mask, const s
   }
   for (const std::string& path : mask.paths()) {
     if (!writable.contains(path)) {
-      return InvalidField("update_mask", absl::StrCat("\"", path.substr(0, 100), "\" is not a writable field; writable: ",
-                                                      absl::StrJoin(writable, ", ")));
+      return InvalidField("update_mask",
+                          absl::StrCat("\"", path.substr(0, 100),
+                                       "\" is not a writable field; writable: ", absl::StrJoin(writable, ", ")));
     }
   }
   return absl::OkStatus();

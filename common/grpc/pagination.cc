@@ -12,8 +12,7 @@ constexpr absl::string_view kVersion = "p1";
 }
 
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(kVersion, ":", StableHashHex(query_fingerprint), ":", last_key));
+  return absl::WebSafeBase64Escape(absl::StrCat(kVersion, ":", StableHashHex(query_fingerprint), ":", last_key));
 }
 
 absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,

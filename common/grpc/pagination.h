@@ -2,14 +2,14 @@
 // came from, so a token reused with other filters is refused.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <google/protobuf/repeated_ptr_field.h>
+
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <google/protobuf/repeated_ptr_field.h>
-#include <string_view>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 

@@ -22,7 +22,8 @@ bool Principal::HasRole(const std::string& role) const {
 absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx) {
   Principal p;
   p.subject = Header(ctx, kSubjectHeader);
-  if (p.subject.empty()) return absl::UnauthenticatedError("no caller identity (x-p06-subject); call through the gateway");
+  if (p.subject.empty())
+    return absl::UnauthenticatedError("no caller identity (x-p06-subject); call through the gateway");
   p.unit = Header(ctx, kUnitHeader);
   for (absl::string_view role : absl::StrSplit(Header(ctx, kRolesHeader), ',', absl::SkipEmpty())) {
     p.roles.emplace_back(role);

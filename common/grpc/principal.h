@@ -8,11 +8,11 @@
 // services listen on loopback or the cluster network only).
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
+
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 

@@ -34,9 +34,7 @@ bool ParseIsoDate(absl::string_view text, absl::CivilDay* day) {
   return absl::ParseCivilTime(text, day) && FormatIsoDate(*day) == text;
 }
 
-google::protobuf::Timestamp ToProtoTimestamp(absl::Time t) {
-  return MicrosToProtoTimestamp(absl::ToUnixMicros(t));
-}
+google::protobuf::Timestamp ToProtoTimestamp(absl::Time t) { return MicrosToProtoTimestamp(absl::ToUnixMicros(t)); }
 
 google::protobuf::Timestamp MicrosToProtoTimestamp(int64_t unix_micros) {
   google::protobuf::Timestamp ts;

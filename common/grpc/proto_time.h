@@ -1,13 +1,13 @@
 // Conversions between p06.type.v1.Date / google.protobuf.Timestamp and Abseil time.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <google/protobuf/timestamp.pb.h>
+
 #include <string>
 #include <string_view>
 
-#include <google/protobuf/timestamp.pb.h>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "p06/type/v1/date.pb.h"

@@ -4,11 +4,12 @@
 // (common/grpc/client.h), so one id follows a request across service hops.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <grpcpp/server_context.h>
+
 #include <string>
 #include <string_view>
 
-#include <grpcpp/server_context.h>
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 

@@ -46,7 +46,8 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view nam
   return ids;
 }
 
-absl::StatusOr<std::string> ParseResourceId(absl::string_view name, absl::string_view pattern, absl::string_view field) {
+absl::StatusOr<std::string> ParseResourceId(absl::string_view name, absl::string_view pattern,
+                                            absl::string_view field) {
   absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(name, pattern, field);
   if (!ids.ok()) return ids.status();
   return ids->back();

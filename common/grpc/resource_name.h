@@ -1,12 +1,12 @@
 // Resource names (AIP-122): "units/vpb", "plans/910-qd-btp-2025/tasks/12".
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 

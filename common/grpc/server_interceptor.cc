@@ -21,17 +21,21 @@ using grpc::experimental::ServerRpcInfo;
 
 constexpr int kNumCodes = 17;
 constexpr const char* kCodeNames[kNumCodes] = {
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-    "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 const char* TypeName(ServerRpcInfo::Type type) {
   switch (type) {
-    case ServerRpcInfo::Type::UNARY: return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
   }
   return "unknown";
 }
@@ -60,7 +64,8 @@ class Families {
                      .Register(registry)),
         seconds_(prometheus::BuildHistogram()
                      .Name("grpc_server_handling_seconds")
-                     .Help("Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.")
+                     .Help("Histogram of response latency (seconds) of gRPC that had been application-level handled by "
+                           "the server.")
                      .Register(registry)) {}
 
   MethodMetrics* For(const char* full_method, ServerRpcInfo::Type type) {
@@ -80,12 +85,11 @@ class Families {
       size_t slash = path.find('/');
       slot->service = std::string(path.substr(0, slash));
       slot->method = slash == absl::string_view::npos ? "" : std::string(path.substr(slash + 1));
-      slot->labels = {{"grpc_type", TypeName(type)}, {"grpc_service", slot->service},
-                      {"grpc_method", slot->method}};
+      slot->labels = {{"grpc_type", TypeName(type)}, {"grpc_service", slot->service}, {"grpc_method", slot->method}};
       slot->started = &started_.Add(slot->labels);
-      slot->seconds = &seconds_.Add(slot->labels, prometheus::Histogram::BucketBoundaries{
-                                                      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                      0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+      slot->seconds =
+          &seconds_.Add(slot->labels, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                                              0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
     }
     return slot.get();
   }
@@ -131,8 +135,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
-        metrics_ != nullptr) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && metrics_ != nullptr) {
       grpc::Status status = methods->GetSendStatus();
       Finish(status.error_code(), status.error_message());
     }

@@ -8,11 +8,11 @@
 //  - keeps the count of calls in flight, which a draining server waits for.
 #pragma once
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
-
-#include <grpcpp/support/server_interceptor.h>
 
 namespace prometheus {
 class Registry;

@@ -1,9 +1,10 @@
 // The one place where absl::Status (used everywhere inside) meets grpc::Status (the wire).
 #pragma once
 
-#include "absl/strings/string_view.h"
-#include "absl/status/status.h"
 #include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 

@@ -48,11 +48,21 @@ void AppendJsonString(std::string& out, absl::string_view text) {
   out.push_back('"');
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -86,7 +96,10 @@ std::string FormatLine(Level level, absl::string_view msg, Fields fields) {
       absl::StrAppend(&line, *i);
     } else if (auto* d = std::get_if<double>(&f.value)) {
       // JSON has no NaN or infinity.
-      if (std::isfinite(*d)) absl::StrAppend(&line, *d); else line += "null";
+      if (std::isfinite(*d))
+        absl::StrAppend(&line, *d);
+      else
+        line += "null";
     } else {
       line += std::get<bool>(f.value) ? "true" : "false";
     }

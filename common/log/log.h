@@ -7,13 +7,14 @@
 // request can be followed across service hops. Thread-safe; one write(2) per line.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+
+#include "absl/strings/string_view.h"
 
 namespace p06::log {
 

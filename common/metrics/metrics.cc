@@ -16,7 +16,7 @@
 namespace p06::metrics {
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& host, int port,
-                                                                     const std::string& service) {
+                                                                    const std::string& service) {
   std::unique_ptr<MetricsServer> server(new MetricsServer());
   server->registry_ = std::make_shared<prometheus::Registry>();
   RegisterBuildInfo(*server->registry_, service);

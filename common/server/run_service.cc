@@ -1,8 +1,7 @@
 #include "common/server/run_service.h"
 
-#include <signal.h>
-
 #include <prometheus/registry.h>
+#include <signal.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -65,9 +64,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   absl::StatusOr<std::unique_ptr<ServiceBundle>> bundle = spec.make_bundle(context);
   if (!bundle.ok()) return Fail("cannot build services", bundle.status());
 
-  auto server = Server::Start({.host = config->listen_host, .port = config->grpc_port,
-                               .max_message_bytes = config->max_message_bytes},
-                              (*bundle)->GrpcServices(), (*metrics)->registry());
+  auto server = Server::Start(
+      {.host = config->listen_host, .port = config->grpc_port, .max_message_bytes = config->max_message_bytes},
+      (*bundle)->GrpcServices(), (*metrics)->registry());
   if (!server.ok()) return Fail("cannot start gRPC", server.status());
   log::Info("serving", {{"grpc", absl::StrCat(config->listen_host, ":", (*server)->port())},
                         {"metrics", absl::StrCat(config->listen_host, ":", (*metrics)->port())}});

@@ -13,12 +13,12 @@
 // and exit 0. Any start-up failure exits 1 with the reason logged.
 #pragma once
 
+#include <grpcpp/impl/codegen/service_type.h>
+
 #include <functional>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"

@@ -42,7 +42,8 @@ absl::Status ApplyEnvironmentToFlags() {
 }
 
 absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv, const ServiceDefaults& defaults) {
-  absl::SetProgramUsageMessage(absl::StrCat("p06 ", defaults.service, " service. Flags may also be set as P06_<FLAG> environment variables."));
+  absl::SetProgramUsageMessage(
+      absl::StrCat("p06 ", defaults.service, " service. Flags may also be set as P06_<FLAG> environment variables."));
   RETURN_IF_ERROR(ApplyEnvironmentToFlags());
   absl::ParseCommandLine(argc, argv);
 
@@ -50,8 +51,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv, const Servi
   c.service = defaults.service;
   c.listen_host = absl::GetFlag(FLAGS_listen_host);
   c.grpc_port = absl::GetFlag(FLAGS_grpc_port) != 0 ? absl::GetFlag(FLAGS_grpc_port) : defaults.grpc_port;
-  c.metrics_port =
-      absl::GetFlag(FLAGS_metrics_port) != 0 ? absl::GetFlag(FLAGS_metrics_port) : defaults.metrics_port;
+  c.metrics_port = absl::GetFlag(FLAGS_metrics_port) != 0 ? absl::GetFlag(FLAGS_metrics_port) : defaults.metrics_port;
   c.db.url = absl::GetFlag(FLAGS_database_url);
   c.db.schema = defaults.service;
   c.db.application_name = absl::StrCat("p06-", defaults.service);

@@ -15,11 +15,11 @@
 namespace p06 {
 
 struct ServerConfig {
-  std::string service;              // "directory", …
+  std::string service;  // "directory", …
   std::string listen_host = "127.0.0.1";
-  int grpc_port = 0;                // 0 picks a free port (tests).
+  int grpc_port = 0;  // 0 picks a free port (tests).
   int metrics_port = 0;
-  db::PoolOptions db;               // db.url from --database_url.
+  db::PoolOptions db;  // db.url from --database_url.
   absl::Duration drain_deadline = absl::Seconds(10);
   absl::Duration startup_db_wait = absl::Seconds(30);  // How long to wait for the database at start.
   int max_message_bytes = 16 << 20;

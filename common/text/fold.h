@@ -5,11 +5,11 @@
 // Thread-safe: the ICU normaliser instances are immutable singletons.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace p06::text {
 

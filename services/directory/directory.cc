@@ -16,9 +16,8 @@
 namespace p06::directory {
 namespace {
 
-const std::set<std::string> kWritableUnitFields = {"code",        "display_name",  "aliases",
-                                                   "kind",        "parent",        "in_ministry",
-                                                   "electronic_id", "notification_endpoints"};
+const std::set<std::string> kWritableUnitFields = {"code",   "display_name", "aliases",       "kind",
+                                                   "parent", "in_ministry",  "electronic_id", "notification_endpoints"};
 constexpr int kMaxMergeSources = 20;
 
 absl::Status CheckEtag(absl::string_view given, const pb::Unit& current, absl::string_view field) {
@@ -134,7 +133,8 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const pb::RenameUnitRequest& requ
 
 absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const pb::MergeUnitsRequest& request) {
   if (request.sources().empty()) return InvalidField("sources", "at least one unit to merge");
-  if (request.sources_size() > kMaxMergeSources) return InvalidField("sources", absl::StrCat("at most ", kMaxMergeSources));
+  if (request.sources_size() > kMaxMergeSources)
+    return InvalidField("sources", absl::StrCat("at most ", kMaxMergeSources));
   std::vector<std::string> sources;
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < request.sources_size(); ++i) {
@@ -159,7 +159,8 @@ absl::StatusOr<pb::Unit> Directory::DissolveUnit(const pb::DissolveUnitRequest& 
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   std::vector<std::string> successors;
   for (int i = 0; i < request.successors_size(); ++i) {
-    ASSIGN_OR_RETURN(std::string s, ParseResourceId(request.successors(i), "units/*", absl::StrCat("successors[", i, "]")));
+    ASSIGN_OR_RETURN(std::string s,
+                     ParseResourceId(request.successors(i), "units/*", absl::StrCat("successors[", i, "]")));
     if (s == id) return InvalidField(absl::StrCat("successors[", i, "]"), "a unit cannot succeed itself");
     successors.push_back(std::move(s));
   }

@@ -75,7 +75,8 @@ absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListC
   ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent()));
   int64_t after = 0;
-  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after)) return InvalidField("page_token", "malformed");
+  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after))
+    return InvalidField("page_token", "malformed");
   ASSIGN_OR_RETURN(std::vector<pb::Contact> contacts, store_.ListContacts(unit_id, after, page.size + 1));
   pb::ListContactsResponse response;
   response.set_next_page_token(TakePage(

@@ -25,8 +25,10 @@ class DirectoryGrpc final : public pb::DirectoryService::Service {
   grpc::Status ListContacts(grpc::ServerContext*, const pb::ListContactsRequest*, pb::ListContactsResponse*) override;
   grpc::Status CreateContact(grpc::ServerContext*, const pb::CreateContactRequest*, pb::Contact*) override;
   grpc::Status UpdateContact(grpc::ServerContext*, const pb::UpdateContactRequest*, pb::Contact*) override;
-  grpc::Status DeleteContact(grpc::ServerContext*, const pb::DeleteContactRequest*, pb::DeleteContactResponse*) override;
-  grpc::Status ResolveUnitNames(grpc::ServerContext*, const pb::ResolveUnitNamesRequest*, pb::ResolveUnitNamesResponse*) override;
+  grpc::Status DeleteContact(grpc::ServerContext*, const pb::DeleteContactRequest*,
+                             pb::DeleteContactResponse*) override;
+  grpc::Status ResolveUnitNames(grpc::ServerContext*, const pb::ResolveUnitNamesRequest*,
+                                pb::ResolveUnitNamesResponse*) override;
 
  private:
   Directory& directory_;

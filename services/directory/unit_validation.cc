@@ -90,7 +90,8 @@ absl::Status NormalizeAndValidateAliases(google::protobuf::RepeatedPtrField<v1::
     if (a->kind() == v1::ALIAS_KIND_UNSPECIFIED || !v1::AliasKind_IsValid(a->kind())) {
       return InvalidField(absl::StrCat(field, "[", i, "].kind"), "required");
     }
-    if (!IsUnset(a->until())) RETURN_IF_ERROR(FromProtoDate(a->until(), absl::StrCat(field, "[", i, "].until")).status());
+    if (!IsUnset(a->until()))
+      RETURN_IF_ERROR(FromProtoDate(a->until(), absl::StrCat(field, "[", i, "].until")).status());
   }
   return absl::OkStatus();
 }

@@ -1,9 +1,9 @@
 #include "services/p06ctl/health.h"
 
-#include <future>
-
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
+
+#include <future>
 
 namespace p06::ctl {
 

@@ -2,10 +2,10 @@
 // implementation but not its client), by sending the request bytes on a generic stub.
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/time/time.h"
 

@@ -11,21 +11,21 @@
 //                   [--subject=NAME] [--request_id=ID]   (prints the request id to retry with)
 //
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
+#include <grpcpp/grpcpp.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/hash.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
 #include "common/server/server_config.h"
-#include "common/base/hash.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/health.h"
@@ -124,8 +124,8 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
   std::cerr << " " << absl::FormatDuration(absl::Now() - start) << "\n";
   if (!status.ok()) return Fail(status);
   for (const auto& d : response.diagnostics()) {
-    std::cout << path << ":" << d.line() << ": " << p06::task::v1::ImportDiagnostic::Kind_Name(d.kind()).substr(5) << ": "
-              << d.message() << "\n";
+    std::cout << path << ":" << d.line() << ": " << p06::task::v1::ImportDiagnostic::Kind_Name(d.kind()).substr(5)
+              << ": " << d.message() << "\n";
   }
   const auto& diff = response.diff();
   std::cout << response.plan().name() << " revision " << response.plan().revision() << ": " << response.tasks_size()
@@ -150,8 +150,8 @@ int ListTasks(const std::shared_ptr<grpc::Channel>& channel) {
     grpc::Status status = stub->ListTasks(&ctx, request, &response);
     if (!status.ok()) return Fail(status);
     for (const auto& t : response.tasks()) {
-      std::cout << t.number() << "\t" << p06::task::v1::TaskStatus_Name(t.status()).substr(12) << (t.overdue() ? " OVERDUE" : "")
-                << "\t" << t.schedule().phrase() << "\t"
+      std::cout << t.number() << "\t" << p06::task::v1::TaskStatus_Name(t.status()).substr(12)
+                << (t.overdue() ? " OVERDUE" : "") << "\t" << t.schedule().phrase() << "\t"
                 << (t.lead_units().empty() ? "" : t.lead_units(0).text()) << "\t" << t.title().substr(0, 120) << "\n";
     }
     if (response.next_page_token().empty()) return 0;
@@ -173,10 +173,12 @@ int Report(const std::shared_ptr<grpc::Channel>& channel) {
   request.mutable_report()->set_percent_complete(absl::GetFlag(FLAGS_percent));
   request.mutable_report()->set_summary(absl::GetFlag(FLAGS_summary));
   request.mutable_report()->set_difficulties(absl::GetFlag(FLAGS_difficulties));
-  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? p06::NewRequestId() : absl::GetFlag(FLAGS_request_id));
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? p06::NewRequestId()
+                                                                 : absl::GetFlag(FLAGS_request_id));
   const char* user = std::getenv("USER");
-  p06::Principal caller{.subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
-                        .unit = absl::GetFlag(FLAGS_unit)};
+  p06::Principal caller{
+      .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
+      .unit = absl::GetFlag(FLAGS_unit)};
   std::cerr << "request_id " << request.request_id() << "\n";
   grpc::ClientContext ctx;
   p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), request.request_id());

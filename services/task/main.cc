@@ -6,13 +6,13 @@
 ABSL_FLAG(std::string, directory_target, "127.0.0.1:7101", "host:port of the directory service.");
 
 int main(int argc, char** argv) {
-  return p06::RunServiceMain(argc, argv,
-                             {.defaults = {"task", 7102, 9102},
-                              .migrations = TaskMigrations(),
-                              .make_bundle = [](p06::ServiceContext& ctx)
-                                  -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
-                                auto bundle = p06::task::TaskBundle::Create(ctx, absl::GetFlag(FLAGS_directory_target));
-                                if (!bundle.ok()) return bundle.status();
-                                return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
-                              }});
+  return p06::RunServiceMain(
+      argc, argv,
+      {.defaults = {"task", 7102, 9102},
+       .migrations = TaskMigrations(),
+       .make_bundle = [](p06::ServiceContext& ctx) -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
+         auto bundle = p06::task::TaskBundle::Create(ctx, absl::GetFlag(FLAGS_directory_target));
+         if (!bundle.ok()) return bundle.status();
+         return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
+       }});
 }

@@ -167,7 +167,8 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     draft.task = parsed_task.task;
     pb::Task& t = draft.task;
     t.set_name(absl::StrCat(d.plan.name(), "/tasks/", t.number()));
-    for (int i = 0; i < t.targets_size(); ++i) t.mutable_targets(i)->set_name(absl::StrCat(t.name(), "/targets/", i + 1));
+    for (int i = 0; i < t.targets_size(); ++i)
+      t.mutable_targets(i)->set_name(absl::StrCat(t.name(), "/targets/", i + 1));
     std::vector<std::string> unresolved =
         AddUnits(book, UnitRole::kLead, parsed_task.lead_texts, t.mutable_lead_units(), draft);
     std::vector<std::string> more =
@@ -175,7 +176,8 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     unresolved.insert(unresolved.end(), more.begin(), more.end());
     for (const std::string& text : unresolved) {
       const dpb::Resolution& r = book.Get(text).front();
-      std::string hint = r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
+      std::string hint =
+          r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
       Diagnose(d, parsed_task.line, pb::ImportDiagnostic::KIND_UNRESOLVED_UNIT,
                absl::StrCat("task ", t.number(), ": unit \"", text, "\" not found in the directory", hint), t.number());
     }
@@ -211,7 +213,8 @@ void CompleteDraft(TaskDraft& draft, int plan_year) {
   draft.occurrences.clear();
   for (absl::CivilDay due : OccurrenceDates(t.schedule(), plan_year)) draft.occurrences.emplace_back(0, due);
   for (const pb::SubActivity& a : t.sub_activities()) {
-    for (absl::CivilDay due : OccurrenceDates(a.schedule(), plan_year)) draft.occurrences.emplace_back(a.ordinal(), due);
+    for (absl::CivilDay due : OccurrenceDates(a.schedule(), plan_year))
+      draft.occurrences.emplace_back(a.ordinal(), due);
   }
   draft.definition_hash = StableHashHex(DeterministicBytes(t));
   std::vector<std::string> searchable = {text::Fold(t.title())};

@@ -17,17 +17,17 @@ namespace p06::task {
 enum class UnitRole { kLead = 1, kCoordinating = 2 };
 
 struct TaskDraft {
-  pb::Task task;                  // Named, with resolved lead and coordinating units.
-  std::string definition_hash;    // Tells an unchanged task from a changed one.
-  std::string search_text;        // Folded title and products.
-  std::vector<std::pair<UnitRole, std::string>> units;       // Groups expanded to members too.
-  std::vector<std::pair<int, absl::CivilDay>> occurrences;   // (sub-activity or 0, due date)
+  pb::Task task;                                            // Named, with resolved lead and coordinating units.
+  std::string definition_hash;                              // Tells an unchanged task from a changed one.
+  std::string search_text;                                  // Folded title and products.
+  std::vector<std::pair<UnitRole, std::string>> units;      // Groups expanded to members too.
+  std::vector<std::pair<int, absl::CivilDay>> occurrences;  // (sub-activity or 0, due date)
 };
 
 struct PlanDraft {
-  std::string plan_id;            // "910-qd-btp-2025"
-  pb::Plan plan;                  // Named; revision and times are the store's.
-  std::string source_text;        // Normalised (NFC, LF).
+  std::string plan_id;      // "910-qd-btp-2025"
+  pb::Plan plan;            // Named; revision and times are the store's.
+  std::string source_text;  // Normalised (NFC, LF).
   std::string source_sha256;
   std::vector<TaskDraft> tasks;
   std::vector<pb::ImportDiagnostic> diagnostics;

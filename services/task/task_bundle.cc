@@ -12,7 +12,8 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target)
       service_(store_, cache_, units_, events_, ctx.clock),
       grpc_(service_) {}
 
-absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const std::string& directory_target) {
+absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx,
+                                                               const std::string& directory_target) {
   std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target));
   bundle->events_.Start();
   if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;

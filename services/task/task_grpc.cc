@@ -6,27 +6,31 @@
 
 namespace p06::task {
 
-grpc::Status TaskGrpc::ImportPlan(grpc::ServerContext* ctx, const pb::ImportPlanRequest* request, pb::ImportPlanResponse* response) {
+grpc::Status TaskGrpc::ImportPlan(grpc::ServerContext* ctx, const pb::ImportPlanRequest* request,
+                                  pb::ImportPlanResponse* response) {
   return Serve(service_.ImportPlan(*request, RequestIdOf(*ctx)), response);
 }
 
-grpc::Status TaskGrpc::GetPlan(grpc::ServerContext* , const pb::GetPlanRequest* request, pb::Plan* response) {
+grpc::Status TaskGrpc::GetPlan(grpc::ServerContext*, const pb::GetPlanRequest* request, pb::Plan* response) {
   return Serve(service_.GetPlan(*request), response);
 }
 
-grpc::Status TaskGrpc::ListPlans(grpc::ServerContext* , const pb::ListPlansRequest* request, pb::ListPlansResponse* response) {
+grpc::Status TaskGrpc::ListPlans(grpc::ServerContext*, const pb::ListPlansRequest* request,
+                                 pb::ListPlansResponse* response) {
   return Serve(service_.ListPlans(*request), response);
 }
 
-grpc::Status TaskGrpc::GetTask(grpc::ServerContext* , const pb::GetTaskRequest* request, pb::Task* response) {
+grpc::Status TaskGrpc::GetTask(grpc::ServerContext*, const pb::GetTaskRequest* request, pb::Task* response) {
   return Serve(service_.GetTask(*request), response);
 }
 
-grpc::Status TaskGrpc::ListTasks(grpc::ServerContext* , const pb::ListTasksRequest* request, pb::ListTasksResponse* response) {
+grpc::Status TaskGrpc::ListTasks(grpc::ServerContext*, const pb::ListTasksRequest* request,
+                                 pb::ListTasksResponse* response) {
   return Serve(service_.ListTasks(*request), response);
 }
 
-grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext* , const pb::ListOccurrencesRequest* request, pb::ListOccurrencesResponse* response) {
+grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest* request,
+                                       pb::ListOccurrencesResponse* response) {
   return Serve(service_.ListOccurrences(*request), response);
 }
 
@@ -41,7 +45,8 @@ grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::Report
   return Serve(service_.ReportProgress(*request, *caller), response);
 }
 
-grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx, const pb::RecordTargetMeasurementRequest* request,
+grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx,
+                                               const pb::RecordTargetMeasurementRequest* request,
                                                pb::TargetMeasurement* response) {
   absl::StatusOr<Principal> caller = PrincipalOf(*ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());

@@ -16,12 +16,14 @@ class TaskGrpc final : public pb::TaskService::Service {
   grpc::Status ListPlans(grpc::ServerContext*, const pb::ListPlansRequest*, pb::ListPlansResponse*) override;
   grpc::Status GetTask(grpc::ServerContext*, const pb::GetTaskRequest*, pb::Task*) override;
   grpc::Status ListTasks(grpc::ServerContext*, const pb::ListTasksRequest*, pb::ListTasksResponse*) override;
-  grpc::Status ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest*, pb::ListOccurrencesResponse*) override;
+  grpc::Status ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest*,
+                               pb::ListOccurrencesResponse*) override;
   grpc::Status UpdateTask(grpc::ServerContext*, const pb::UpdateTaskRequest*, pb::Task*) override;
   grpc::Status ReportProgress(grpc::ServerContext*, const pb::ReportProgressRequest*, pb::ProgressReport*) override;
   grpc::Status RecordTargetMeasurement(grpc::ServerContext*, const pb::RecordTargetMeasurementRequest*,
                                        pb::TargetMeasurement*) override;
-  grpc::Status ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest*, pb::ListTaskHistoryResponse*) override;
+  grpc::Status ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest*,
+                               pb::ListTaskHistoryResponse*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const pb::WatchEventsRequest*,
                            grpc::ServerWriter<pb::WatchEventsResponse>*) override;
 

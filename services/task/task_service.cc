@@ -1,10 +1,10 @@
 #include "services/task/task_service.h"
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-#include "common/db/idempotency.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
 #include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
 #include "common/grpc/proto_time.h"
@@ -58,8 +58,8 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
 }
 
 absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& request, const std::string& request_id) {
-  static const std::set<std::string> kWritable = {"title",          "lead_units",     "coordinating_units", "schedule",
-                                                  "expected_products", "funding_source", "note"};
+  static const std::set<std::string> kWritable = {
+      "title", "lead_units", "coordinating_units", "schedule", "expected_products", "funding_source", "note"};
   ASSIGN_OR_RETURN(auto id, ParseTaskName(request.task().name(), "task.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritable));
   if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
@@ -87,8 +87,9 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     ASSIGN_OR_RETURN(absl::CivilDay due, FromProtoDate(t.schedule().due_date(), "task.schedule.due_date"));
     ASSIGN_OR_RETURN(absl::CivilDay decided, FromProtoDate(plan.decision_date(), "plan.decision_date"));
     if (due < decided) {
-      return InvalidField("task.schedule.due_date",
-                          absl::StrCat(FormatIsoDate(due), " is before the plan was decided (", FormatIsoDate(decided), ")"));
+      return InvalidField(
+          "task.schedule.due_date",
+          absl::StrCat(FormatIsoDate(due), " is before the plan was decided (", FormatIsoDate(decided), ")"));
     }
   }
   // Units are named by text, as plans write them, and resolved again.
@@ -96,7 +97,8 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
   for (auto [refs, texts, field] : {std::tuple{&t.lead_units(), &lead, "task.lead_units"},
                                     std::tuple{&t.coordinating_units(), &coordinating, "task.coordinating_units"}}) {
     for (int i = 0; i < refs->size(); ++i) {
-      if (refs->Get(i).text().empty()) return InvalidField(absl::StrCat(field, "[", i, "].text"), "required: the unit's name");
+      if (refs->Get(i).text().empty())
+        return InvalidField(absl::StrCat(field, "[", i, "].text"), "required: the unit's name");
       texts->push_back(refs->Get(i).text());
     }
   }
@@ -147,14 +149,16 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   q.lead_unit = request.lead_unit();
   q.coordinating_unit = request.coordinating_unit();
   for (int s : request.statuses()) {
-    if (s == pb::TASK_STATUS_UNSPECIFIED || !pb::TaskStatus_IsValid(s)) return InvalidField("statuses", "unknown status");
+    if (s == pb::TASK_STATUS_UNSPECIFIED || !pb::TaskStatus_IsValid(s))
+      return InvalidField("statuses", "unknown status");
     q.statuses.push_back(s);
   }
   q.overdue_only = request.overdue_only();
   ASSIGN_OR_RETURN(q.due_after, OptionalDate(request.due_after(), "due_after"));
   ASSIGN_OR_RETURN(q.due_before, OptionalDate(request.due_before(), "due_before"));
   if (q.due_before && !q.due_after) q.due_after = absl::CivilDay(1, 1, 1);
-  if (q.due_after && q.due_before && *q.due_after > *q.due_before) return InvalidField("due_before", "is before due_after");
+  if (q.due_after && q.due_before && *q.due_after > *q.due_before)
+    return InvalidField("due_before", "is before due_after");
   if (request.query().size() > 300 || !text::IsValidUtf8(request.query())) {
     return InvalidField("query", "at most 300 bytes of UTF-8");
   }
@@ -195,8 +199,9 @@ absl::StatusOr<pb::ListOccurrencesResponse> TaskService::ListOccurrences(const p
   pb::ListOccurrencesRequest filters = request;
   filters.clear_page_size();
   filters.clear_page_token();
-  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(),
-                                                      filters.SerializeAsString(), {.default_size = 100, .max_size = 1000}));
+  ASSIGN_OR_RETURN(PageRequest page,
+                   ParsePageRequest(request.page_size(), request.page_token(), filters.SerializeAsString(),
+                                    {.default_size = 100, .max_size = 1000}));
   q.after_key = page.after_key;
   q.limit = page.size + 1;
   ASSIGN_OR_RETURN(std::vector<pb::Occurrence> rows, store_.ListOccurrences(q));

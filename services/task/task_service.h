@@ -10,8 +10,8 @@
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
 #include "services/task/event_waiter.h"
-#include "services/task/task_cache.h"
 #include "services/task/storage/task_store.h"
+#include "services/task/task_cache.h"
 #include "services/task/unit_resolver.h"
 
 namespace p06::task {
@@ -25,7 +25,8 @@ class TaskService {
       : store_(store), cache_(cache), units_(units), events_(events), clock_(clock) {}
 
   // `request_id` of the call, passed on to the directory.
-  absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const std::string& request_id);
+  absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request,
+                                                    const std::string& request_id);
   absl::StatusOr<pb::Plan> GetPlan(const pb::GetPlanRequest& request);
   absl::StatusOr<pb::ListPlansResponse> ListPlans(const pb::ListPlansRequest& request);
   absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);

@@ -7,10 +7,10 @@
 //     same names (the least work any matching must do);
 //   - through gRPC ResolveUnitNames in batches of 1,000 on a real server and database.
 // Figures, not assertions: timings on a shared 2-core machine are no test.
-#include <cstdio>
-
 #include <grpcpp/grpcpp.h>
 #include <prometheus/registry.h>
+
+#include <cstdio>
 
 #include "absl/time/clock.h"
 #include "common/db/migrations.h"
@@ -24,13 +24,26 @@ namespace {
 
 namespace dpb = ::p06::directory::v1;
 
-const char* kNames[] = {
-    "Văn phòng Bộ", "Cục Công nghệ thông tin", "Vụ Tổ chức cán bộ", "Cục Kiểm tra VBQPPL",
-    "Cục Quản lý thi hành án dân sự", "Cục Hỗ trợ tư pháp", "Cục Hành chính tư pháp", "Bộ Công an",
-    "Cục Hộ tịch, quốc tịch, chứng thực", "Tổng cục Thi hành án dân sự", "Các đơn vị thuộc Bộ có liên quan",
-    "STP các tỉnh, thành phố trực thuộc TW", "van phong bo", "CUC CONG NGHE THONG TIN", "Cục CNTT",
-    "- Cục Kế hoạch - Tài chính;", "Cuc Cong nghe thong tn", "Cục Hộ tịch", "Sở Tư pháp tỉnh Bắc Ninh",
-    "Ban Quản lý dự án không có thật"};
+const char* kNames[] = {"Văn phòng Bộ",
+                        "Cục Công nghệ thông tin",
+                        "Vụ Tổ chức cán bộ",
+                        "Cục Kiểm tra VBQPPL",
+                        "Cục Quản lý thi hành án dân sự",
+                        "Cục Hỗ trợ tư pháp",
+                        "Cục Hành chính tư pháp",
+                        "Bộ Công an",
+                        "Cục Hộ tịch, quốc tịch, chứng thực",
+                        "Tổng cục Thi hành án dân sự",
+                        "Các đơn vị thuộc Bộ có liên quan",
+                        "STP các tỉnh, thành phố trực thuộc TW",
+                        "van phong bo",
+                        "CUC CONG NGHE THONG TIN",
+                        "Cục CNTT",
+                        "- Cục Kế hoạch - Tài chính;",
+                        "Cuc Cong nghe thong tn",
+                        "Cục Hộ tịch",
+                        "Sở Tư pháp tỉnh Bắc Ninh",
+                        "Ban Quản lý dự án không có thật"};
 
 double PerSecond(size_t n, absl::Duration d) { return static_cast<double>(n) / absl::ToDoubleSeconds(d); }
 
@@ -45,7 +58,8 @@ int Run() {
   if (!url.ok()) return 1;
   p06::ServerConfig config;
   config.db = {.url = *url, .schema = "directory"};
-  if (!p06::db::ApplyMigrations(p06::db::BuildConnectionString(config.db), "directory", DirectoryMigrations()).ok()) return 1;
+  if (!p06::db::ApplyMigrations(p06::db::BuildConnectionString(config.db), "directory", DirectoryMigrations()).ok())
+    return 1;
   prometheus::Registry registry;
   p06::db::Pool pool(config.db);
   p06::ServiceContext ctx{config, pool, registry, p06::SystemClock::Get()};

@@ -6,15 +6,15 @@
 //     transaction) against plain single-row INSERTs on the same PostgreSQL with the
 //     same durability settings (the test cluster runs with fsync off for both).
 // Figures, not assertions. P06_BENCH_CLIENTS overrides the number of clients.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
-#include <pqxx/pqxx>
-#include <prometheus/registry.h>
 
 #include "absl/time/clock.h"
 #include "common/db/migrations.h"
@@ -64,7 +64,8 @@ int Run() {
   p06::ServerConfig dir_config, task_config;
   dir_config.db = {.url = *url, .schema = "directory", .size = 4};
   task_config.db = {.url = *url, .schema = "task", .size = 16};
-  if (!p06::db::ApplyMigrations(p06::db::BuildConnectionString(dir_config.db), "directory", DirectoryMigrations()).ok() ||
+  if (!p06::db::ApplyMigrations(p06::db::BuildConnectionString(dir_config.db), "directory", DirectoryMigrations())
+           .ok() ||
       !p06::db::ApplyMigrations(p06::db::BuildConnectionString(task_config.db), "task", TaskMigrations()).ok()) {
     return 1;
   }

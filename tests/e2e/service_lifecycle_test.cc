@@ -69,7 +69,8 @@ TEST_F(ServiceLifecycleTest, ServesHealthAndMetricsThatPromtoolAccepts) {
   if (access(promtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (deploy/install-deps.sh installs it)";
   std::string file = "/tmp/p06-metrics-" + std::to_string(getpid()) + ".txt";
   std::ofstream(file) << *metrics;
-  absl::Status check = ::p06::testing::Run({.argv = {"/bin/sh", "-c", std::string(promtool) + " check metrics < " + file}});
+  absl::Status check =
+      ::p06::testing::Run({.argv = {"/bin/sh", "-c", std::string(promtool) + " check metrics < " + file}});
   unlink(file.c_str());
   EXPECT_OK(check);
 }
@@ -86,14 +87,17 @@ TEST_F(ServiceLifecycleTest, SigtermLetsInFlightCallsFinishRefusesNewOnesAndExit
 
   std::vector<std::future<grpc::Status>> in_flight;
   for (int i = 0; i < 4; ++i) {
-    in_flight.push_back(std::async(std::launch::async, [&] { return GetUnit((*service)->channel(), "e2e-unit", absl::Seconds(20)); }));
+    in_flight.push_back(
+        std::async(std::launch::async, [&] { return GetUnit((*service)->channel(), "e2e-unit", absl::Seconds(20)); }));
   }
   // Wait until all four are blocked on the lock inside PostgreSQL.
   pqxx::connection observer(database_url());
   for (int waiting = 0; waiting < 4;) {
     pqxx::nontransaction tx(observer);
-    waiting = tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'p06-directory'"
-                       " AND wait_event_type = 'Lock'")[0].as<int>();
+    waiting = tx.exec1(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'p06-directory'"
+                    " AND wait_event_type = 'Lock'")[0]
+                  .as<int>();
     absl::SleepFor(absl::Milliseconds(20));
   }
 
@@ -203,7 +207,8 @@ TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
                                     {"--directory_target=" + (*directory)->target(), "--log_level=debug"});
   ASSERT_OK(task);
   const std::string plan = P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt";
-  auto first = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(), plan}});
+  auto first =
+      ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(), plan}});
   ASSERT_OK(first);
   EXPECT_EQ(first->exit_code, 0) << first->output;
   EXPECT_NE(first->output.find("plans/910-qd-btp-2025 revision 1: 49 tasks; added 49"), std::string::npos)

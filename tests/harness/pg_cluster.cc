@@ -10,7 +10,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -174,8 +173,8 @@ absl::Status PgCluster::Stop() {
 }
 
 absl::Status PgCluster::Start() {
-  absl::Status s = Run(Tool("pg_ctl", {"start", "-w", "-t", "60", "-D", dir_ + "/data", "-l", dir_ + "/server.log",
-                                       "-o", server_options_}));
+  absl::Status s = Run(Tool(
+      "pg_ctl", {"start", "-w", "-t", "60", "-D", dir_ + "/data", "-l", dir_ + "/server.log", "-o", server_options_}));
   if (s.ok()) running_ = true;
   return s;
 }

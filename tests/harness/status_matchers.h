@@ -5,9 +5,8 @@
 #pragma once
 
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <grpcpp/support/status.h>
+#include <gtest/gtest.h>
 
 #include "absl/status/statusor.h"
 
@@ -15,7 +14,9 @@ namespace p06::testing {
 
 inline const absl::Status& GetStatus(const absl::Status& s) { return s; }
 template <typename T>
-const absl::Status& GetStatus(const absl::StatusOr<T>& s) { return s.status(); }
+const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
+  return s.status();
+}
 inline absl::Status GetStatus(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
@@ -29,8 +30,7 @@ MATCHER_P(StatusIs, code, "has status code " + ::testing::PrintToString(absl::St
 MATCHER_P2(StatusIs, code, message_matcher, "") {
   const absl::Status status = ::p06::testing::GetStatus(arg);
   *result_listener << "status is " << status;
-  return status.code() == absl::StatusCode(code) &&
-         ::testing::Matches(message_matcher)(std::string(status.message()));
+  return status.code() == absl::StatusCode(code) && ::testing::Matches(message_matcher)(std::string(status.message()));
 }
 
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::p06::testing::StatusIs(absl::StatusCode::kOk))

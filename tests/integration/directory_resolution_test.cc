@@ -99,10 +99,11 @@ TEST_F(DirectoryResolutionTest, EveryNameOfThePlanResolvesAsWritten) {
 }
 
 TEST_F(DirectoryResolutionTest, GroupsExpandToTheirMembers) {
-  dpb::ResolveUnitNamesResponse r = Resolve({"Các đơn vị thuộc Bộ có liên quan", "STP các tỉnh, thành phố trực thuộc TW",
-                                             "Các cơ quan có liên quan", "các cơ quan thông tin, báo chí ngành"});
-  EXPECT_EQ(r.resolutions(0).units_size(), 20);  // Decree 39/2025's twenty units.
-  EXPECT_EQ(r.resolutions(1).units_size(), 63);  // The provincial justice departments.
+  dpb::ResolveUnitNamesResponse r =
+      Resolve({"Các đơn vị thuộc Bộ có liên quan", "STP các tỉnh, thành phố trực thuộc TW", "Các cơ quan có liên quan",
+               "các cơ quan thông tin, báo chí ngành"});
+  EXPECT_EQ(r.resolutions(0).units_size(), 20);   // Decree 39/2025's twenty units.
+  EXPECT_EQ(r.resolutions(1).units_size(), 63);   // The provincial justice departments.
   EXPECT_TRUE(r.resolutions(2).units().empty());  // A marker, never a guess.
   EXPECT_EQ(Units(r.resolutions(3)), (std::vector<std::string>{"units/bao-plvn", "units/tap-chi-dcpl"}));
 }
@@ -138,7 +139,7 @@ TEST_F(DirectoryResolutionTest, AbbreviatedNamesResolveLikeTheFullOnes) {
   EXPECT_EQ(Units(r.resolutions(1)), std::vector<std::string>{"units/cuc-cntt"});
   EXPECT_EQ(Units(r.resolutions(2)), std::vector<std::string>{"units/vu-tccb"});
   EXPECT_EQ(Units(r.resolutions(3)), std::vector<std::string>{"units/stp-ha-noi"});
-  EXPECT_EQ(r.resolutions(4).match_kind(), dpb::MATCH_KIND_UNRESOLVED);  // "QL" is no abbreviation we know.
+  EXPECT_EQ(r.resolutions(4).match_kind(), dpb::MATCH_KIND_UNRESOLVED);   // "QL" is no abbreviation we know.
   EXPECT_EQ(r.resolutions(4).candidates(0).name(), "units/cuc-qlthads");  // … but the right one is offered.
   EXPECT_EQ(Units(r.resolutions(5)), std::vector<std::string>{"units/cuc-cntt"});
   EXPECT_EQ(Units(r.resolutions(6)), std::vector<std::string>{"units/stp-bac-ninh"});

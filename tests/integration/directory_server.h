@@ -2,9 +2,8 @@
 // data), the real DirectoryBundle, a real gRPC server on a free port, and a stub.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 

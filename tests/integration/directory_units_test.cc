@@ -77,7 +77,8 @@ TEST_F(DirectoryUnitsTest, PageTokenOfAnotherQueryIsRefused) {
   ASSERT_TRUE(Call(&Stub::ListUnits, request, &page).ok());
   request.set_page_token(page.next_page_token());
   request.set_kind(dpb::UNIT_KIND_AGENCY);
-  EXPECT_THAT(Call(&Stub::ListUnits, request, &page), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
+  EXPECT_THAT(Call(&Stub::ListUnits, request, &page),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
 }
 
 TEST_F(DirectoryUnitsTest, ListFilters) {
@@ -222,7 +223,8 @@ TEST_F(DirectoryUnitsTest, MergeIntoADissolvedUnitIsRefusedAndChangesNothing) {
   EXPECT_EQ(Get("phong-x").state(), dpb::UNIT_STATE_ACTIVE);
 
   merge.set_successor("units/phong-x");
-  EXPECT_THAT(Call(&Stub::MergeUnits, merge, &out), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("successor")));
+  EXPECT_THAT(Call(&Stub::MergeUnits, merge, &out),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("successor")));
   merge.set_successor("units/none");
   EXPECT_THAT(Call(&Stub::MergeUnits, merge, &out), StatusIs(absl::StatusCode::kNotFound));
   merge.set_successor("units/phong-y");
@@ -256,7 +258,8 @@ TEST_F(DirectoryUnitsTest, BadUnitsAreRefusedNamingTheField) {
   *cycle.mutable_unit() = Get("btp");
   cycle.mutable_unit()->set_parent("units/cuc-cntt");
   cycle.mutable_update_mask()->add_paths("parent");
-  EXPECT_THAT(Call(&Stub::UpdateUnit, cycle, &out), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cycle")));
+  EXPECT_THAT(Call(&Stub::UpdateUnit, cycle, &out),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cycle")));
   EXPECT_TRUE(Get("btp").parent().empty());
 }
 

@@ -58,7 +58,8 @@ TEST_F(MigrationsTest, RefusesAnAppliedFileThatWasEdited) {
 TEST_F(MigrationsTest, FailingFileLeavesThePreviousVersionIntact) {
   ASSERT_OK(ApplyMigrations(database_url(), "svc", kV1));
   const Migration broken[] = {kV1[0], {2, "002_bad.sql", "CREATE TABLE c (z int); SELECT * FROM missing;"}};
-  EXPECT_THAT(ApplyMigrations(database_url(), "svc", broken), StatusIs(absl::StatusCode::kInternal, HasSubstr("002_bad.sql")));
+  EXPECT_THAT(ApplyMigrations(database_url(), "svc", broken),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("002_bad.sql")));
   EXPECT_EQ(*CurrentSchemaVersion(database_url(), "svc"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE schemaname = 'svc' AND tablename = 'c'"), 0);
 }

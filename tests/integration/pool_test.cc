@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/socket.h>
-
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+#include <sys/socket.h>
 
 #include <pqxx/pqxx>
 #include <thread>
@@ -126,10 +125,11 @@ TEST_F(PoolTest, UnreachableDatabaseIsUnavailableQuickly) {
 
 TEST_F(PoolTest, StatementTimeoutIsDeadlineExceeded) {
   Pool pool(Options());
-  EXPECT_THAT(RunInTransaction(pool, "sleep", [](pqxx::work& tx) -> absl::Status {
-                tx.exec("SELECT pg_sleep(5)");
-                return absl::OkStatus();
-              }),
+  EXPECT_THAT(RunInTransaction(pool, "sleep",
+                               [](pqxx::work& tx) -> absl::Status {
+                                 tx.exec("SELECT pg_sleep(5)");
+                                 return absl::OkStatus();
+                               }),
               StatusIs(absl::StatusCode::kDeadlineExceeded));
 }
 

@@ -1,9 +1,8 @@
 // The common server (health, interceptor metrics, request ids) around the real
 // directory service on a real PostgreSQL, in process on a free port.
-#include <gtest/gtest.h>
-
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "common/grpc/request_id.h"
 #include "services/p06ctl/health.h"
@@ -44,8 +43,7 @@ TEST_F(ServerInterceptorTest, CountsStartedAndHandledByCodeAndObservesLatency) {
   EXPECT_NE(text.find("grpc_server_started_total{" + labels + "} 4"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(grpc_server_handled_total{grpc_code="NOT_FOUND",)" + labels + "} 3"), std::string::npos)
       << text;
-  EXPECT_NE(text.find(R"(grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",)" + labels + "} 1"),
-            std::string::npos)
+  EXPECT_NE(text.find(R"(grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",)" + labels + "} 1"), std::string::npos)
       << text;
   EXPECT_NE(text.find("grpc_server_handling_seconds_count{" + labels + "} 4"), std::string::npos) << text;
   EXPECT_NE(text.find("p06_db_pool_idle_connections{pool=\"directory\"}"), std::string::npos) << text;

@@ -31,9 +31,10 @@ TEST_F(TaskImportTest, ImportsThe2025PlanWithEveryUnitResolved) {
   EXPECT_TRUE(t45.lead_units(0).primary());
   // Compound cells split where every part is a unit.
   EXPECT_EQ(Units(Task(49).lead_units()), (std::vector<std::string>{"units/cuc-cntt", "units/cuc-qlthads"}));
-  EXPECT_EQ(Units(Task(26).coordinating_units()),
-            (std::vector<std::string>{"units/tandtc", "units/van-phong-chinh-phu", "groups/don-vi-thuoc-bo-lien-quan"}));
-  EXPECT_EQ(Units(Task(47).lead_units()), (std::vector<std::string>{"units/van-phong-bo", "groups/don-vi-thuoc-bo-lien-quan"}));
+  EXPECT_EQ(Units(Task(26).coordinating_units()), (std::vector<std::string>{"units/tandtc", "units/van-phong-chinh-phu",
+                                                                            "groups/don-vi-thuoc-bo-lien-quan"}));
+  EXPECT_EQ(Units(Task(47).lead_units()),
+            (std::vector<std::string>{"units/van-phong-bo", "groups/don-vi-thuoc-bo-lien-quan"}));
   EXPECT_EQ(Units(Task(40).coordinating_units()),
             (std::vector<std::string>{"units/cuc-qlthads", "units/cuc-pbgdpl-tgpl", "units/cuc-bo-tro-tu-phap"}));
   EXPECT_EQ(CountEvents(), 50);  // The plan, and each of its tasks.

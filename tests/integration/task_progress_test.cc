@@ -102,7 +102,8 @@ TEST_F(TaskProgressTest, BadReportsAreRefusedNamingTheFieldAndWriteNothing) {
   EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
   r = Report(24, "b-3");
   r.mutable_report()->mutable_evidence(0)->clear_document_type();
-  EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.evidence[0].document_type")));
+  EXPECT_THAT(Post(r, kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.evidence[0].document_type")));
   r = Report(24, "b-4");
   r.mutable_report()->set_occurrence("plans/910-qd-btp-2025/tasks/7/occurrences/2025-01-31");
   EXPECT_THAT(Post(r, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.occurrence")));

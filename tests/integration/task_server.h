@@ -113,5 +113,4 @@ class TaskServerTest : public DirectoryServerTest {
   std::unique_ptr<TaskStub> tasks_;
 };
 
-
 }  // namespace p06::testing

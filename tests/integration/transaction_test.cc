@@ -39,10 +39,11 @@ TEST_F(TransactionTest, OkCommitsAndErrorRollsBack) {
     tx.exec0("INSERT INTO items VALUES (1, 'a')");
     return absl::OkStatus();
   }));
-  EXPECT_THAT(RunInTransaction(*pool_, "insert", [](pqxx::work& tx) -> absl::Status {
-                tx.exec0("INSERT INTO items VALUES (2, 'b')");
-                return absl::FailedPreconditionError("changed my mind");
-              }),
+  EXPECT_THAT(RunInTransaction(*pool_, "insert",
+                               [](pqxx::work& tx) -> absl::Status {
+                                 tx.exec0("INSERT INTO items VALUES (2, 'b')");
+                                 return absl::FailedPreconditionError("changed my mind");
+                               }),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(CountItems(), 1);
 }
@@ -56,10 +57,11 @@ TEST_F(TransactionTest, ConstraintViolationsBecomeCanonicalCodes) {
   };
   EXPECT_OK(insert(1));
   EXPECT_THAT(insert(1), StatusIs(absl::StatusCode::kAlreadyExists, ::testing::HasSubstr("insert item")));
-  EXPECT_THAT(RunInTransaction(*pool_, "bad", [](pqxx::work& tx) -> absl::Status {
-                tx.exec0("SELECT 'x'::int");
-                return absl::OkStatus();
-              }),
+  EXPECT_THAT(RunInTransaction(*pool_, "bad",
+                               [](pqxx::work& tx) -> absl::Status {
+                                 tx.exec0("SELECT 'x'::int");
+                                 return absl::OkStatus();
+                               }),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 

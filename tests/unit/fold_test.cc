@@ -29,7 +29,9 @@ TEST(FoldTest, PunctuationAndSpacesCollapse) {
 
 TEST(FoldTest, DecomposedInputFoldsLikeComposed) {
   // "Hộ" written as H + o + combining dot below + combining circumflex.
-  EXPECT_EQ(Fold("H\x6f\xcc\xa3\xcc\x82 ti\xcc\xa3" "ch"), Fold("Hộ tịch"));
+  EXPECT_EQ(Fold("H\x6f\xcc\xa3\xcc\x82 ti\xcc\xa3"
+                 "ch"),
+            Fold("Hộ tịch"));
 }
 
 TEST(FoldTest, InvalidUtf8FoldsToEmpty) {
@@ -40,7 +42,9 @@ TEST(FoldTest, InvalidUtf8FoldsToEmpty) {
 }
 
 TEST(NormalizeNfcTest, ComposesAndUnifiesLineEnds) {
-  absl::StatusOr<std::string> nfc = NormalizeNfc("Ho\xcc\xa3\xcc\x82\r\n" "x\ry");
+  absl::StatusOr<std::string> nfc = NormalizeNfc(
+      "Ho\xcc\xa3\xcc\x82\r\n"
+      "x\ry");
   ASSERT_TRUE(nfc.ok());
   EXPECT_EQ(*nfc, "Hộ\nx\ny");
 }

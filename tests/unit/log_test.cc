@@ -19,7 +19,8 @@ TEST(LogTest, LineIsOneJsonObjectWithEscapes) {
 
 TEST(LogTest, ControlCharactersAreEscapedAndUtf8Kept) {
   std::string out;
-  AppendJsonString(out, std::string("a\x01" " Bộ"));
+  AppendJsonString(out, std::string("a\x01"
+                                    " Bộ"));
   EXPECT_EQ(out, "\"a\\u0001 Bộ\"");
 }
 

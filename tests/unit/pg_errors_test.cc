@@ -24,8 +24,8 @@ TEST(PgErrorsTest, SqlStatesMapToCanonicalCodes) {
 }
 
 TEST(PgErrorsTest, DatabaseTextNeverReachesTheClient) {
-  pqxx::unique_violation e("ERROR: duplicate key value violates unique constraint \"units_code_key\"",
-                           "INSERT ...", "23505");
+  pqxx::unique_violation e("ERROR: duplicate key value violates unique constraint \"units_code_key\"", "INSERT ...",
+                           "23505");
   absl::Status s = TranslateException(e, "CreateUnit");
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(s.message().find("units_code_key"), absl::string_view::npos);

@@ -25,9 +25,9 @@ using ::testing::HasSubstr;
 struct Expected {
   int number;
   int section;
-  std::vector<std::string> leads;         // As printed, after splitting the cell.
+  std::vector<std::string> leads;  // As printed, after splitting the cell.
   std::vector<std::string> coordinating;
-  const char* schedule;                   // Kind, and the due month/day of a one-off.
+  const char* schedule;  // Kind, and the due month/day of a one-off.
   int products;
   int sub_activities;
   int targets;
@@ -52,16 +52,59 @@ const Expected kTasks[] = {
     {14, 1, {"Văn phòng Bộ"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
     {15, 1, {"Các đơn vị thuộc Bộ"}, {}, "CONTINUOUS", 1, 0, 0},
     {16, 2, {"Các đơn vị thuộc Bộ", "các cơ quan thông tin, báo chí ngành"}, {"Văn phòng Bộ"}, "CONTINUOUS", 2, 2, 0},
-    {17, 3, {"Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính"}, {"Các đơn vị thuộc Bộ"}, "FOLLOWS_PROGRAMME", 1, 0, 0},
-    {18, 3, {"Cục Quản lý thi hành án dân sự", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Kiểm tra văn bản và Xử lý VPHC và theo dõi THPL"}, {"Cục Kiểm tra VBQPPL", "Văn phòng Bộ"}, "CONTINUOUS", 2, 0, 0},
+    {17,
+     3,
+     {"Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính"},
+     {"Các đơn vị thuộc Bộ"},
+     "FOLLOWS_PROGRAMME",
+     1,
+     0,
+     0},
+    {18,
+     3,
+     {"Cục Quản lý thi hành án dân sự", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý", "Cục Hỗ trợ tư pháp",
+      "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Kiểm tra văn bản và Xử lý VPHC và theo dõi THPL"},
+     {"Cục Kiểm tra VBQPPL", "Văn phòng Bộ"},
+     "CONTINUOUS",
+     2,
+     0,
+     0},
     {19, 3, {"Các đơn vị thuộc Bộ"}, {}, "CONTINUOUS", 2, 0, 0},
     {20, 3, {"Văn phòng Bộ"}, {"Các đơn vị thuộc Bộ"}, "CONTINUOUS", 1, 0, 0},
-    {21, 3, {"Vụ công tác xây dựng văn bản quy phạm pháp luật"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
-    {22, 3, {"Vụ công tác xây dựng văn bản quy phạm pháp luật"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
+    {21,
+     3,
+     {"Vụ công tác xây dựng văn bản quy phạm pháp luật"},
+     {"Các đơn vị thuộc Bộ có liên quan"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
+    {22,
+     3,
+     {"Vụ công tác xây dựng văn bản quy phạm pháp luật"},
+     {"Các đơn vị thuộc Bộ có liên quan"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
     {23, 3, {"Các đơn vị thuộc Bộ"}, {}, "ON_REQUEST", 1, 0, 0},
     {24, 4, {"Cục Hành chính tư pháp"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
-    {25, 4, {"Cục Hành chính tư pháp"}, {"Bộ Công an", "Cục Công nghệ thông tin", "Văn phòng Bộ"}, "CONTINUOUS", 1, 0, 0},
-    {26, 4, {"Cục Quản lý thi hành án dân sự"}, {"Tòa án nhân dân tối cao, Văn phòng Chính phủ", "các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
+    {25,
+     4,
+     {"Cục Hành chính tư pháp"},
+     {"Bộ Công an", "Cục Công nghệ thông tin", "Văn phòng Bộ"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
+    {26,
+     4,
+     {"Cục Quản lý thi hành án dân sự"},
+     {"Tòa án nhân dân tối cao, Văn phòng Chính phủ", "các đơn vị thuộc Bộ có liên quan"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
     {27, 4, {"Các đơn vị thuộc Bộ"}, {"Các Bộ, ngành, địa phương"}, "CONTINUOUS", 1, 0, 0},
     {28, 4, {"Cục Hành chính tư pháp"}, {"Cục Công nghệ thông tin"}, "ONE_OFF 12/31", 1, 0, 0},
     {29, 4, {"Cục Hành chính tư pháp"}, {"Các đơn vị thuộc Bộ có liên quan"}, "ON_REQUEST", 0, 0, 0},
@@ -69,22 +112,73 @@ const Expected kTasks[] = {
     {31, 4, {"Cục Hành chính tư pháp"}, {"Các đơn vị thuộc Bộ có liên quan"}, "ON_REQUEST", 0, 0, 0},
     {32, 4, {"Cục Hành chính tư pháp"}, {"Các đơn vị thuộc Bộ có liên quan"}, "ON_REQUEST", 0, 0, 0},
     {33, 4, {"Cục Quản lý thi hành án dân sự"}, {"Các cơ quan có liên quan"}, "UNSPECIFIED", 1, 2, 0},
-    {34, 4, {"Cục Quản lý thi hành án dân sự", "Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý"}, {"Văn phòng Bộ"}, "CONTINUOUS", 1, 0, 0},
-    {35, 4, {"Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước"}, {}, "CONTINUOUS", 1, 0, 0},
-    {36, 4, {"Cục Quản lý thi hành án dân sự", "Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý"}, {"Văn phòng Bộ"}, "ONE_OFF 12/31", 8, 0, 9},
-    {37, 4, {"Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước"}, {"Cục Công nghệ thông tin", "Văn phòng Bộ"}, "CONTINUOUS", 1, 0, 0},
+    {34,
+     4,
+     {"Cục Quản lý thi hành án dân sự", "Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp",
+      "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý"},
+     {"Văn phòng Bộ"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
+    {35,
+     4,
+     {"Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước"},
+     {},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
+    {36,
+     4,
+     {"Cục Quản lý thi hành án dân sự", "Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp",
+      "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước", "Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý"},
+     {"Văn phòng Bộ"},
+     "ONE_OFF 12/31",
+     8,
+     0,
+     9},
+    {37,
+     4,
+     {"Cục Hành chính tư pháp", "Cục Hỗ trợ tư pháp", "Cục Đăng ký giao dịch bảo đảm và Bồi thường nhà nước"},
+     {"Cục Công nghệ thông tin", "Văn phòng Bộ"},
+     "CONTINUOUS",
+     1,
+     0,
+     0},
     {38, 5, {"Cục Hành chính tư pháp"}, {"Cục Công nghệ thông tin"}, "FOLLOWS_PROGRAMME", 1, 0, 0},
     {39, 5, {"Cục Hành chính tư pháp"}, {"Cục Công nghệ thông tin"}, "CONTINUOUS", 0, 0, 0},
-    {40, 5, {"Cục Công nghệ thông tin"}, {"Tổng cục Thi hành án dân sự", "Cục Trợ giúp pháp lý", "Cục Hỗ trợ tư pháp"}, "ONE_OFF 12/31", 1, 0, 0},
+    {40,
+     5,
+     {"Cục Công nghệ thông tin"},
+     {"Tổng cục Thi hành án dân sự", "Cục Trợ giúp pháp lý", "Cục Hỗ trợ tư pháp"},
+     "ONE_OFF 12/31",
+     1,
+     0,
+     0},
     {41, 5, {"Cục Công nghệ thông tin"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 0, 0, 0},
     {42, 5, {"Cục Công nghệ thông tin"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 0, 0, 0},
     {43, 5, {"Cục Công nghệ thông tin"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 2, 0, 0},
-    {44, 6, {"Các đơn vị quản lý Hệ thống thông tin, Cơ sở dữ liệu"}, {"Cục Công nghệ thông tin"}, "CONTINUOUS", 2, 0, 0},
+    {44,
+     6,
+     {"Các đơn vị quản lý Hệ thống thông tin, Cơ sở dữ liệu"},
+     {"Cục Công nghệ thông tin"},
+     "CONTINUOUS",
+     2,
+     0,
+     0},
     {45, 6, {"Cục Hộ tịch, quốc tịch, chứng thực"}, {"Cục Công nghệ thông tin"}, "CONTINUOUS", 1, 0, 0},
     {46, 6, {"Cục Hành chính tư pháp"}, {"Cục Công nghệ thông tin"}, "CONTINUOUS", 1, 0, 0},
     {47, 7, {"Văn phòng Bộ và các đơn vị thuộc Bộ có liên quan"}, {"Cục Kế hoạch - Tài chính"}, "CONTINUOUS", 1, 0, 0},
     {48, 7, {"Vụ Tổ chức cán bộ"}, {"Các đơn vị thuộc Bộ có liên quan"}, "CONTINUOUS", 1, 0, 0},
-    {49, 7, {"Cục Công nghệ thông tin, Cục Quản lý thi hành án dân sự"}, {"Vụ Tổ chức cán bộ và các đơn vị thuộc Bộ có liên quan"}, "FOLLOWS_PROGRAMME", 1, 0, 0},
+    {49,
+     7,
+     {"Cục Công nghệ thông tin, Cục Quản lý thi hành án dân sự"},
+     {"Vụ Tổ chức cán bộ và các đơn vị thuộc Bộ có liên quan"},
+     "FOLLOWS_PROGRAMME",
+     1,
+     0,
+     0},
 };
 
 std::string ReadPlan() {
@@ -161,13 +255,15 @@ TEST_F(PlanDocumentTest, EveryTaskAsChecked) {
 
 TEST_F(PlanDocumentTest, CellsContinuedAcrossPageBreaksAreJoined) {
   // Task 8's title ends on the next page.
-  EXPECT_NE(plan_->tasks[7].task.title().find("Báo cáo của Bộ Tư pháp"), std::string::npos) << plan_->tasks[7].task.title();
+  EXPECT_NE(plan_->tasks[7].task.title().find("Báo cáo của Bộ Tư pháp"), std::string::npos)
+      << plan_->tasks[7].task.title();
   // Task 21's lead was cut between "văn" and "bản".
   EXPECT_EQ(plan_->tasks[20].lead_texts[0], "Vụ công tác xây dựng văn bản quy phạm pháp luật");
   // Task 26's coordinating list was cut inside "Văn phòng Chính phủ".
   EXPECT_EQ(plan_->tasks[25].coordinating_texts[0], "Tòa án nhân dân tối cao, Văn phòng Chính phủ");
   // Task 30's time phrase was cut after "Tổ Công".
-  EXPECT_EQ(plan_->tasks[29].task.schedule().phrase(), "Theo yêu cầu của Chính phủ, Tổ Công tác Đề án 06 của Chính phủ");
+  EXPECT_EQ(plan_->tasks[29].task.schedule().phrase(),
+            "Theo yêu cầu của Chính phủ, Tổ Công tác Đề án 06 của Chính phủ");
 }
 
 TEST_F(PlanDocumentTest, SubActivitiesAndTargets) {
@@ -235,7 +331,9 @@ TEST_F(PlanDocumentTest, CrlfDecomposedUnicodeAndMovedPageBreaksGiveTheSamePlan)
   // Page breaks moved: drop every repeated header, and break the page again before
   // tasks 5 and 41 instead.
   std::vector<std::string> lines = absl::StrSplit(*text_, '\n');
-  const std::string header = "TT\tTÊN NHIỆM VỤ\tĐƠN VỊ CHỦ TRÌ\tCƠ QUAN, ĐƠN VỊ PHỐI HỢP\tTHỜI GIAN THỰC HIỆN/HOÀN THÀNH\tSẢN PHẨM CHÍNH\tNGUỒN KINH PHÍ\tGHI CHÚ";
+  const std::string header =
+      "TT\tTÊN NHIỆM VỤ\tĐƠN VỊ CHỦ TRÌ\tCƠ QUAN, ĐƠN VỊ PHỐI HỢP\tTHỜI GIAN THỰC HIỆN/HOÀN THÀNH\tSẢN PHẨM "
+      "CHÍNH\tNGUỒN KINH PHÍ\tGHI CHÚ";
   std::vector<std::string> moved;
   bool first_header = true;
   for (const std::string& line : lines) {
@@ -277,7 +375,8 @@ TEST(PlanDocumentBadInputTest, RefusedWithTheReason) {
 TEST(SplitUnitCellTest, MarkupBulletsAndPunctuation) {
   EXPECT_EQ(SplitUnitCell("<ul style=\"list-style-type: none\"> - Cục A; - Cục B </ul>"),
             (std::vector<std::string>{"Cục A", "Cục B"}));
-  EXPECT_EQ(SplitUnitCell("Các đơn vị thuộc Bộ có liên quan."), (std::vector<std::string>{"Các đơn vị thuộc Bộ có liên quan"}));
+  EXPECT_EQ(SplitUnitCell("Các đơn vị thuộc Bộ có liên quan."),
+            (std::vector<std::string>{"Các đơn vị thuộc Bộ có liên quan"}));
   EXPECT_TRUE(SplitUnitCell(" ; - ;").empty());
 }
 

@@ -34,7 +34,8 @@ absl::Status IndexRefresher::Refresh() {
   absl::StatusOr<DirectorySnapshot> snapshot = store_.LoadSnapshot();
   if (!snapshot.ok()) return snapshot.status();
   std::shared_ptr<const NameIndex> index = NameIndex::Build(std::move(*snapshot));
-  log::Info("name index rebuilt", {{"revision", index->revision()}, {"units", static_cast<int64_t>(index->snapshot().units.size())}});
+  log::Info("name index rebuilt",
+            {{"revision", index->revision()}, {"units", static_cast<int64_t>(index->snapshot().units.size())}});
   std::lock_guard lock(mu_);
   current_ = std::move(index);
   return absl::OkStatus();

@@ -66,7 +66,7 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
     index->AddName(u.name(), u.display_name(), pb::MATCH_KIND_EXACT);
     index->AddName(u.name(), u.code(), pb::MATCH_KIND_ABBREVIATION);
     for (const pb::Alias& a : u.aliases()) {
-      pb::MatchKind kind = a.kind() == pb::ALIAS_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION
+      pb::MatchKind kind = a.kind() == pb::ALIAS_KIND_ABBREVIATION  ? pb::MATCH_KIND_ABBREVIATION
                            : a.kind() == pb::ALIAS_KIND_FORMER_NAME ? pb::MATCH_KIND_SUCCESSOR_OF
                                                                     : pb::MATCH_KIND_ALIAS;
       absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
@@ -159,9 +159,10 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group) const {
     case pb::Group::KIND_PROVINCIAL_JUSTICE_DEPARTMENTS:
       for (const pb::Unit& u : snapshot_.units) {
         if (u.state() != pb::UNIT_STATE_ACTIVE) continue;
-        bool member = group.kind() == pb::Group::KIND_ALL_MINISTRY_UNITS
-                          ? u.in_ministry() && u.kind() != pb::UNIT_KIND_MINISTRY && u.kind() != pb::UNIT_KIND_LEADERSHIP
-                          : u.kind() == pb::UNIT_KIND_PROVINCIAL_JUSTICE_DEPARTMENT;
+        bool member =
+            group.kind() == pb::Group::KIND_ALL_MINISTRY_UNITS
+                ? u.in_ministry() && u.kind() != pb::UNIT_KIND_MINISTRY && u.kind() != pb::UNIT_KIND_LEADERSHIP
+                : u.kind() == pb::UNIT_KIND_PROVINCIAL_JUSTICE_DEPARTMENT;
         if (member) members.push_back(u.name());
       }
       break;
@@ -177,8 +178,7 @@ const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_nam
   return it == members_.end() ? kNone : it->second;
 }
 
-void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of,
-                       pb::Resolution& out) const {
+void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const {
   if (target.rfind("groups/", 0) == 0) {
     out.set_group(target);
     const std::vector<std::string>& members = MembersOf(absl::string_view(target));
@@ -225,9 +225,8 @@ void NameIndex::AddCandidates(const std::string& key, const std::string& exclude
   }
   std::vector<std::pair<double, absl::string_view>> ranked;
   for (const auto& [target, sim] : best) ranked.emplace_back(sim, target);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   for (size_t i = 0; i < ranked.size() && i < kMaxCandidates; ++i) {
     pb::Candidate* c = out.add_candidates();
     c->set_name(std::string(ranked[i].second));

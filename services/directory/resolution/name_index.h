@@ -34,7 +34,7 @@ namespace pb = ::p06::directory::v1;
 struct DirectorySnapshot {
   int64_t revision = 0;
   std::vector<pb::Unit> units;
-  std::vector<pb::Group> groups;  // members as stored (explicit groups only)
+  std::vector<pb::Group> groups;                                   // members as stored (explicit groups only)
   std::vector<std::pair<std::string, std::string>> abbreviations;  // folded abbreviation → expansion
 };
 
@@ -90,9 +90,9 @@ class NameIndex {
   absl::flat_hash_map<std::string, int> group_by_id_;
   absl::flat_hash_map<std::string, std::string> expansions_;  // folded abbreviation → folded expansion
   std::vector<Entry> entries_;
-  absl::flat_hash_map<std::string, Postings> by_text_;       // NFC text as written
-  absl::flat_hash_map<std::string, Postings> by_folded_;     // text::Fold
-  absl::flat_hash_map<std::string, Postings> by_canonical_;  // CanonicalKey
+  absl::flat_hash_map<std::string, Postings> by_text_;                  // NFC text as written
+  absl::flat_hash_map<std::string, Postings> by_folded_;                // text::Fold
+  absl::flat_hash_map<std::string, Postings> by_canonical_;             // CanonicalKey
   absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members
   // Each distinct canonical key once, with its targets: what the fuzzy tier scans.
   std::vector<std::pair<std::string, std::vector<std::string>>> fuzzy_keys_;

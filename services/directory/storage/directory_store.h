@@ -20,11 +20,11 @@ namespace p06::directory {
 
 struct UnitQuery {
   pb::UnitKind kind = pb::UNIT_KIND_UNSPECIFIED;
-  std::string parent_id;                 // Direct children of this unit only.
+  std::string parent_id;  // Direct children of this unit only.
   pb::ListUnitsRequest::Scope scope = pb::ListUnitsRequest::SCOPE_UNSPECIFIED;
   bool active_only = false;
-  std::string folded_query;              // Substring of the folded names (text::Fold).
-  std::string after_code;                // Keyset pagination: codes greater than this.
+  std::string folded_query;  // Substring of the folded names (text::Fold).
+  std::string after_code;    // Keyset pagination: codes greater than this.
   int limit = 50;
 };
 
@@ -58,8 +58,8 @@ class DirectoryStore {
   // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
   // one transaction. FAILED_PRECONDITION unless every unit is ACTIVE, every successor
   // is ACTIVE and none is among the units; ABORTED when `etag` (one unit only) is stale.
-  virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids,
-                                                         pb::UnitState state, absl::CivilDay date,
+  virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids, pb::UnitState state,
+                                                         absl::CivilDay date,
                                                          const std::vector<std::string>& successor_ids,
                                                          absl::string_view etag, absl::string_view method,
                                                          const google::protobuf::Message& request,
@@ -75,7 +75,8 @@ class DirectoryStore {
   virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                 int limit) = 0;
   virtual absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) = 0;
-  virtual absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request, absl::string_view unit_id) = 0;
+  virtual absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request,
+                                                    absl::string_view unit_id) = 0;
   // Replaces the writable fields; ABORTED when `etag` is stale.
   virtual absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
                                                     int64_t contact_id, const pb::Contact& updated) = 0;

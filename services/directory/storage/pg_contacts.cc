@@ -36,8 +36,9 @@ pb::Contact ContactFromRow(const pqxx::row& r) {
 }
 
 absl::StatusOr<pb::Contact> ReadContact(pqxx::transaction_base& tx, absl::string_view unit_id, int64_t id, bool lock) {
-  pqxx::result rows = tx.exec_params(
-      absl::StrCat(kSelectContacts, " AND id = $1 AND unit_id = $2", lock ? " FOR UPDATE" : ""), id, std::string(unit_id));
+  pqxx::result rows =
+      tx.exec_params(absl::StrCat(kSelectContacts, " AND id = $1 AND unit_id = $2", lock ? " FOR UPDATE" : ""), id,
+                     std::string(unit_id));
   if (rows.empty()) return absl::NotFoundError(absl::StrCat("units/", unit_id, "/contacts/", id, " not found"));
   return ContactFromRow(rows[0]);
 }
@@ -51,40 +52,40 @@ absl::Status CheckEtag(const std::string& given, const pb::Contact& current) {
 
 absl::StatusOr<std::vector<pb::Contact>> PgDirectoryStore::ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                         int limit) {
-  return db::RunReadOnly(pool_, "ListContacts",
-                         [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Contact>> {
-                           if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
-                             return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
-                           }
-                           std::vector<pb::Contact> out;
-                           for (const auto& row : tx.exec_params(
-                                    absl::StrCat(kSelectContacts, " AND unit_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
-                                    std::string(unit_id), after_id, limit)) {
-                             out.push_back(ContactFromRow(row));
-                           }
-                           return out;
-                         });
+  return db::RunReadOnly(
+      pool_, "ListContacts", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Contact>> {
+        if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
+          return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
+        }
+        std::vector<pb::Contact> out;
+        for (const auto& row :
+             tx.exec_params(absl::StrCat(kSelectContacts, " AND unit_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
+                            std::string(unit_id), after_id, limit)) {
+          out.push_back(ContactFromRow(row));
+        }
+        return out;
+      });
 }
 
 absl::StatusOr<pb::Contact> PgDirectoryStore::GetContact(absl::string_view unit_id, int64_t contact_id) {
-  return db::RunReadOnly(pool_, "GetContact", [&](pqxx::read_transaction& tx) {
-    return ReadContact(tx, unit_id, contact_id, false);
-  });
+  return db::RunReadOnly(pool_, "GetContact",
+                         [&](pqxx::read_transaction& tx) { return ReadContact(tx, unit_id, contact_id, false); });
 }
 
 absl::StatusOr<pb::Contact> PgDirectoryStore::CreateContact(const pb::CreateContactRequest& req,
                                                             absl::string_view unit_id) {
   return db::RunInTransaction(pool_, "CreateContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::Contact> {
-    return db::Idempotent<pb::Contact>(tx, req.request_id(), "CreateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
-      if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
-        return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
-      }
-      const pb::Contact& c = req.contact();
-      int64_t id = tx.exec_params1(kInsertContact, std::string(unit_id), c.full_name(), c.title(), c.email(), c.phone(),
-                                   static_cast<int>(c.role()))[0]
-                       .as<int64_t>();
-      return ReadContact(tx, unit_id, id, false);
-    });
+    return db::Idempotent<pb::Contact>(
+        tx, req.request_id(), "CreateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
+          if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
+            return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
+          }
+          const pb::Contact& c = req.contact();
+          int64_t id = tx.exec_params1(kInsertContact, std::string(unit_id), c.full_name(), c.title(), c.email(),
+                                       c.phone(), static_cast<int>(c.role()))[0]
+                           .as<int64_t>();
+          return ReadContact(tx, unit_id, id, false);
+        });
   });
 }
 
@@ -92,27 +93,30 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::UpdateContact(const pb::UpdateCont
                                                             absl::string_view unit_id, int64_t contact_id,
                                                             const pb::Contact& c) {
   return db::RunInTransaction(pool_, "UpdateContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::Contact> {
-    return db::Idempotent<pb::Contact>(tx, req.request_id(), "UpdateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
-      ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
-      RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current));
-      tx.exec_params(kUpdateContact, contact_id, std::string(unit_id), c.full_name(), c.title(), c.email(), c.phone(),
-                     static_cast<int>(c.role()));
-      return ReadContact(tx, unit_id, contact_id, false);
-    });
+    return db::Idempotent<pb::Contact>(
+        tx, req.request_id(), "UpdateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
+          ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
+          RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current));
+          tx.exec_params(kUpdateContact, contact_id, std::string(unit_id), c.full_name(), c.title(), c.email(),
+                         c.phone(), static_cast<int>(c.role()));
+          return ReadContact(tx, unit_id, contact_id, false);
+        });
   });
 }
 
 absl::Status PgDirectoryStore::DeleteContact(const pb::DeleteContactRequest& req, absl::string_view unit_id,
                                              int64_t contact_id) {
-  return db::RunInTransaction(pool_, "DeleteContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::DeleteContactResponse> {
-           return db::Idempotent<pb::DeleteContactResponse>(
-               tx, req.request_id(), "DeleteContact", req, [&]() -> absl::StatusOr<pb::DeleteContactResponse> {
-                 ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
-                 RETURN_IF_ERROR(CheckEtag(req.etag(), current));
-                 tx.exec_params(kDeleteContact, contact_id);
-                 return pb::DeleteContactResponse();
-               });
-         })
+  return db::RunInTransaction(
+             pool_, "DeleteContact",
+             [&](pqxx::work& tx) -> absl::StatusOr<pb::DeleteContactResponse> {
+               return db::Idempotent<pb::DeleteContactResponse>(
+                   tx, req.request_id(), "DeleteContact", req, [&]() -> absl::StatusOr<pb::DeleteContactResponse> {
+                     ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
+                     RETURN_IF_ERROR(CheckEtag(req.etag(), current));
+                     tx.exec_params(kDeleteContact, contact_id);
+                     return pb::DeleteContactResponse();
+                   });
+             })
       .status();
 }
 

@@ -33,9 +33,11 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<pb::Group> CreateGroup(const pb::CreateGroupRequest& request) override;
   absl::StatusOr<pb::Group> UpdateGroup(const pb::UpdateGroupRequest& request, const pb::Group& updated) override;
 
-  absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id, int limit) override;
+  absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
+                                                        int limit) override;
   absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) override;
-  absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request, absl::string_view unit_id) override;
+  absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request,
+                                            absl::string_view unit_id) override;
   absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
                                             int64_t contact_id, const pb::Contact& updated) override;
   absl::Status DeleteContact(const pb::DeleteContactRequest& request, absl::string_view unit_id,

@@ -14,8 +14,7 @@ namespace {
 constexpr char kGroupExists[] = "SELECT 1 FROM unit_groups WHERE id = $1";
 constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind) VALUES ($1, $2, $3)";
-constexpr char kUpdateGroup[] =
-    "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
+constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
 constexpr char kDeleteMembers[] = "DELETE FROM group_members WHERE group_id = $1";
@@ -45,13 +44,15 @@ absl::StatusOr<pb::Group> PgDirectoryStore::GetGroup(absl::string_view group_id)
 }
 
 absl::StatusOr<std::vector<pb::Group>> PgDirectoryStore::ListGroups(absl::string_view after_id, int limit) {
-  return db::RunReadOnly(pool_, "ListGroups", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Group>> {
-    std::vector<pb::Group> groups;
-    for (const auto& row : tx.exec_params(absl::StrCat(pg::kSelectGroups, kListGroups), std::string(after_id), limit)) {
-      groups.push_back(pg::GroupFromRow(row));
-    }
-    return groups;
-  });
+  return db::RunReadOnly(
+      pool_, "ListGroups", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Group>> {
+        std::vector<pb::Group> groups;
+        for (const auto& row :
+             tx.exec_params(absl::StrCat(pg::kSelectGroups, kListGroups), std::string(after_id), limit)) {
+          groups.push_back(pg::GroupFromRow(row));
+        }
+        return groups;
+      });
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(const pb::CreateGroupRequest& req) {
@@ -74,7 +75,8 @@ absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(const pb::UpdateGroupReq
     return db::Idempotent<pb::Group>(tx, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
       if (!req.group().etag().empty() && req.group().etag() != current.etag()) {
-        return absl::AbortedError(absl::StrCat("group.etag: ", req.group().name(), " changed since it was read; read it again"));
+        return absl::AbortedError(
+            absl::StrCat("group.etag: ", req.group().name(), " changed since it was read; read it again"));
       }
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteChildren(tx, id, updated));

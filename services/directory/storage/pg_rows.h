@@ -1,10 +1,9 @@
 // Row mapping and statements shared by the PgDirectoryStore files.
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

@@ -1,10 +1,8 @@
 // Units: reads, create, read-modify-write updates, and lifecycle ends.
 #include <algorithm>
-
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
@@ -61,8 +59,7 @@ constexpr char kEndUnits[] = R"sql(
 UPDATE units SET state = $2, state_date = $3::date, version = version + 1, update_time = now()
 WHERE id = ANY($1::text[])
 )sql";
-constexpr char kInsertSuccessor[] =
-    "INSERT INTO unit_successors (unit_id, successor_id, ordinal) VALUES ($1, $2, $3)";
+constexpr char kInsertSuccessor[] = "INSERT INTO unit_successors (unit_id, successor_id, ordinal) VALUES ($1, $2, $3)";
 
 // A text[] literal of validated ids ([a-z0-9-] only, so no quoting is needed).
 std::string IdArray(const std::vector<std::string>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
@@ -82,7 +79,8 @@ absl::Status CheckParent(pqxx::work& tx, absl::string_view unit_id, const std::s
 absl::Status CheckCodeFree(pqxx::work& tx, const std::string& code, absl::string_view unit_id) {
   pqxx::result taken = tx.exec_params(kCodeTakenByOther, code, std::string(unit_id));
   if (taken.empty()) return absl::OkStatus();
-  return absl::AlreadyExistsError(absl::StrCat("unit.code: ", code, " is already the code of units/", taken[0][0].c_str()));
+  return absl::AlreadyExistsError(
+      absl::StrCat("unit.code: ", code, " is already the code of units/", taken[0][0].c_str()));
 }
 
 void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
@@ -101,10 +99,14 @@ void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
 
 const char* StateWord(pb::UnitState state) {
   switch (state) {
-    case pb::UNIT_STATE_RENAMED: return "renamed";
-    case pb::UNIT_STATE_MERGED: return "merged";
-    case pb::UNIT_STATE_DISSOLVED: return "dissolved";
-    default: return "active";
+    case pb::UNIT_STATE_RENAMED:
+      return "renamed";
+    case pb::UNIT_STATE_MERGED:
+      return "merged";
+    case pb::UNIT_STATE_DISSOLVED:
+      return "dissolved";
+    default:
+      return "active";
   }
 }
 
@@ -115,14 +117,16 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::GetUnit(absl::string_view unit_id) {
 }
 
 absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuery& q) {
-  return db::RunSingleStatement(pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
-    return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters), static_cast<int>(q.kind),
-                                            q.parent_id, static_cast<int>(q.scope), q.active_only, q.folded_query,
-                                            q.after_code, q.limit));
-  });
+  return db::RunSingleStatement(
+      pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
+        return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters),
+                                                static_cast<int>(q.kind), q.parent_id, static_cast<int>(q.scope),
+                                                q.active_only, q.folded_query, q.after_code, q.limit));
+      });
 }
 
-absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitRequest& req, const std::string& search_text) {
+absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitRequest& req,
+                                                      const std::string& search_text) {
   return db::RunInTransaction(pool_, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
     return db::Idempotent<pb::Unit>(tx, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
       const pb::Unit& u = req.unit();
@@ -167,8 +171,8 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(const std::vect
                                                                  const google::protobuf::Message& request,
                                                                  absl::string_view request_id) {
   // Idempotency stores one message: the ended units, as a MergeUnitsResponse.
-  absl::StatusOr<pb::MergeUnitsResponse> result = db::RunInTransaction(
-      pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::MergeUnitsResponse> {
+  absl::StatusOr<pb::MergeUnitsResponse> result =
+      db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::MergeUnitsResponse> {
         return db::Idempotent<pb::MergeUnitsResponse>(
             tx, request_id, method, request, [&]() -> absl::StatusOr<pb::MergeUnitsResponse> {
               std::vector<std::string> all = unit_ids;
@@ -185,7 +189,8 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(const std::vect
                       "units/", id, " is already ", StateWord(static_cast<pb::UnitState>(found[id].first))));
                 }
                 if (!etag.empty() && found[id].second != etag) {
-                  return absl::AbortedError(absl::StrCat("etag: units/", id, " changed since it was read; read it again"));
+                  return absl::AbortedError(
+                      absl::StrCat("etag: units/", id, " changed since it was read; read it again"));
                 }
               }
               for (const std::string& id : successor_ids) {

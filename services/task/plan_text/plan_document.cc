@@ -53,7 +53,9 @@ int TaskNumber(absl::string_view s) {
 }
 
 // A sub-row is a target when it states a percentage; otherwise an activity.
-bool IsTarget(absl::string_view text) { return std::regex_search(std::string(text), std::regex("\\d+([.,]\\d+)?\\s*%")); }
+bool IsTarget(absl::string_view text) {
+  return std::regex_search(std::string(text), std::regex("\\d+([.,]\\d+)?\\s*%"));
+}
 
 pb::Target ParseTarget(const std::string& text) {
   pb::Target t;
@@ -74,7 +76,8 @@ pb::Target ParseTarget(const std::string& text) {
   if (values.size() > 1) {
     // "90% … cấp bộ, tỉnh; 80% … cấp huyện và 60% … cấp xã": one value per level, in order.
     static const std::regex kLevel("cap ((?:bo|tinh|huyen|xa)(?: (?:bo|tinh|huyen|xa))*)");
-    static const std::pair<const char*, const char*> kNames[] = {{"bo", "bộ"}, {"tinh", "tỉnh"}, {"huyen", "huyện"}, {"xa", "xã"}};
+    static const std::pair<const char*, const char*> kNames[] = {
+        {"bo", "bộ"}, {"tinh", "tỉnh"}, {"huyen", "huyện"}, {"xa", "xã"}};
     size_t i = 0;
     for (std::sregex_iterator it(f.begin(), f.end(), kLevel), end; it != end && i < values.size(); ++it, ++i) {
       for (absl::string_view word : absl::StrSplit((*it)[1].str(), ' ')) {
@@ -209,15 +212,16 @@ void Parser::ParseNarrative(size_t from, size_t to) {
       current->set_label(m[1].str());
       current->set_heading(Trim(m[2].str()));
     } else if (current != nullptr && !Trim(lines_[i]).empty()) {
-      current->set_text(current->text().empty() ? Trim(lines_[i]) : absl::StrCat(current->text(), "\n", Trim(lines_[i])));
+      current->set_text(current->text().empty() ? Trim(lines_[i])
+                                                : absl::StrCat(current->text(), "\n", Trim(lines_[i])));
     }
   }
 }
 
 void Parser::TableRow(int line, std::vector<std::string> cells) {
   if (cells.size() != kColumns) {
-    Diagnose(line, Kind::KIND_ERROR, absl::StrCat("row has ", cells.size(), " cells, expected ", kColumns,
-                                                  "; read as far as it goes"));
+    Diagnose(line, Kind::KIND_ERROR,
+             absl::StrCat("row has ", cells.size(), " cells, expected ", kColumns, "; read as far as it goes"));
     cells.resize(kColumns);
   }
   for (auto& c : cells) c = Trim(c);
@@ -226,7 +230,8 @@ void Parser::TableRow(int line, std::vector<std::string> cells) {
   if (all_empty) return;
 
   if (cells[kTT] == "TT") {
-    if (header_seen_) Diagnose(line, Kind::KIND_REPEATED_HEADER_SKIPPED, "table header repeated at a page break; skipped");
+    if (header_seen_)
+      Diagnose(line, Kind::KIND_REPEATED_HEADER_SKIPPED, "table header repeated at a page break; skipped");
     header_seen_ = true;
     return;
   }

@@ -28,9 +28,9 @@ namespace pb = ::p06::task::v1;
 inline constexpr size_t kMaxPlanTextBytes = 8 << 20;
 
 struct ParsedTask {
-  int line = 0;                            // Line of the task's TT row.
-  pb::Task task;                           // Everything but the resolved units.
-  std::vector<std::string> lead_texts;     // Unit names as printed, split and de-duplicated.
+  int line = 0;                         // Line of the task's TT row.
+  pb::Task task;                        // Everything but the resolved units.
+  std::vector<std::string> lead_texts;  // Unit names as printed, split and de-duplicated.
   std::vector<std::string> coordinating_texts;
 };
 

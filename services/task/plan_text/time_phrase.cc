@@ -76,7 +76,10 @@ pb::Schedule ParseTimePhrase(absl::string_view phrase_in, int plan_year) {
     SetDue(s, LastDayOfMonth(year_or_plan(2), RomanOrNumber(m[1].str()) * 3));
   } else if (match("(?:truoc ngay|truoc|cham nhat ngay|cham nhat) (\\d{1,2}) (\\d{1,2})(?: (\\d{4}))?")) {
     absl::CivilDay day(year_or_plan(3), num(2), num(1));
-    if (day.month() == num(2) && day.day() == num(1)) SetDue(s, day); else s.set_unparsed(true);
+    if (day.month() == num(2) && day.day() == num(1))
+      SetDue(s, day);
+    else
+      s.set_unparsed(true);
   } else if (match("6 thang dau nam(?: (\\d{4}))?")) {
     SetDue(s, absl::CivilDay(year_or_plan(1), 6, 30));
   } else if (match("6 thang cuoi nam(?: (\\d{4}))?")) {

@@ -1,9 +1,8 @@
 // The outbox, shared by every writer of the task store.
 #pragma once
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "p06/task/v1/task.pb.h"
 

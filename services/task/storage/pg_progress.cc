@@ -45,7 +45,8 @@ ORDER BY seq LIMIT $2
 // May `reporter` report on the task? PERMISSION_DENIED before NOT_FOUND: a stranger
 // learns nothing, not even whether the task exists. FAILED_PRECONDITION for a
 // cancelled task. Returns the task's definition, locked for the rest of the work.
-absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
+absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number,
+                                       const Reporter& reporter) {
   const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
   const bool on_task = !tx.exec_params(kUnitOnTask, plan_id, number, reporter.unit).empty();
   if (!on_task && !reporter.on_behalf) {
@@ -89,16 +90,17 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
           pb::ProgressReport stored = report;
           stored.set_reporting_unit(reporter.unit);
           stored.set_reported_by(reporter.subject);
-          pqxx::row row = tx.exec_params1(kInsertReport, plan_id, number, due, occurrence ? occurrence->sub_activity : 0,
-                                          reporter.unit, pqxx::binarystring(stored.SerializeAsString()),
-                                          reporter.subject);
+          pqxx::row row =
+              tx.exec_params1(kInsertReport, plan_id, number, due, occurrence ? occurrence->sub_activity : 0,
+                              reporter.unit, pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
           stored.set_name(absl::StrCat(task_name, "/progress/", row[0].as<int64_t>()));
           *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
           if (occurrence) {
             tx.exec_params(kSetOccurrenceStatus, plan_id, number, due, occurrence->sub_activity,
                            static_cast<int>(report.status()));
           } else {
-            tx.exec_params(kSetTaskStatus, plan_id, number, static_cast<int>(report.status()), report.percent_complete());
+            tx.exec_params(kSetTaskStatus, plan_id, number, static_cast<int>(report.status()),
+                           report.percent_complete());
           }
           pb::Event event;
           event.set_kind(pb::Event::KIND_PROGRESS_REPORTED);
@@ -113,44 +115,47 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
 absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
     const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
     const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) {
-  return db::RunInTransaction(pool_, "RecordTargetMeasurement", [&](pqxx::work& tx) -> absl::StatusOr<pb::TargetMeasurement> {
-    return db::Idempotent<pb::TargetMeasurement>(
-        tx, request.request_id(), "RecordTargetMeasurement", request, [&]() -> absl::StatusOr<pb::TargetMeasurement> {
-          ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));
-          if (target > task.targets_size()) {
-            return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " not found; the task has ",
-                                                    task.targets_size(), " targets"));
-          }
-          pb::TargetMeasurement stored = measurement;
-          stored.set_reporting_unit(reporter.unit);
-          pqxx::row row = tx.exec_params1(kInsertMeasurement, plan_id, number, target, reporter.unit,
-                                          pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
-          stored.set_name(absl::StrCat(request.parent(), "/measurements/", row[0].as<int64_t>()));
-          *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
-          pb::Event event;
-          event.set_kind(pb::Event::KIND_TARGET_MEASURED);
-          event.set_resource(stored.name());
-          *event.mutable_measurement() = stored;
-          pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
-          return stored;
-        });
-  });
+  return db::RunInTransaction(
+      pool_, "RecordTargetMeasurement", [&](pqxx::work& tx) -> absl::StatusOr<pb::TargetMeasurement> {
+        return db::Idempotent<pb::TargetMeasurement>(
+            tx, request.request_id(), "RecordTargetMeasurement", request,
+            [&]() -> absl::StatusOr<pb::TargetMeasurement> {
+              ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));
+              if (target > task.targets_size()) {
+                return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " not found; the task has ",
+                                                        task.targets_size(), " targets"));
+              }
+              pb::TargetMeasurement stored = measurement;
+              stored.set_reporting_unit(reporter.unit);
+              pqxx::row row = tx.exec_params1(kInsertMeasurement, plan_id, number, target, reporter.unit,
+                                              pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
+              stored.set_name(absl::StrCat(request.parent(), "/measurements/", row[0].as<int64_t>()));
+              *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
+              pb::Event event;
+              event.set_kind(pb::Event::KIND_TARGET_MEASURED);
+              event.set_resource(stored.name());
+              *event.mutable_measurement() = stored;
+              pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
+              return stored;
+            });
+      });
 }
 
 absl::StatusOr<std::vector<pb::Event>> PgTaskStore::ReadEvents(int64_t after_seq, int limit,
                                                                const std::string& resource_prefix) {
-  return db::RunSingleStatement(pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
-    std::vector<pb::Event> events;
-    for (const auto& row : tx.exec_params(kReadEvents, after_seq, limit, resource_prefix)) {
-      pb::Event e;
-      pqxx::binarystring payload(row[1]);
-      e.ParseFromString(payload.str());
-      e.set_cursor(row[0].c_str());
-      *e.mutable_commit_time() = MicrosToProtoTimestamp(row[2].as<int64_t>());
-      events.push_back(std::move(e));
-    }
-    return events;
-  });
+  return db::RunSingleStatement(
+      pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
+        std::vector<pb::Event> events;
+        for (const auto& row : tx.exec_params(kReadEvents, after_seq, limit, resource_prefix)) {
+          pb::Event e;
+          pqxx::binarystring payload(row[1]);
+          e.ParseFromString(payload.str());
+          e.set_cursor(row[0].c_str());
+          *e.mutable_commit_time() = MicrosToProtoTimestamp(row[2].as<int64_t>());
+          events.push_back(std::move(e));
+        }
+        return events;
+      });
 }
 
 }  // namespace p06::task

@@ -122,9 +122,11 @@ std::string OccurrenceKeys(const TaskDraft& t) {
 void WriteTaskChildren(pqxx::work& tx, const std::string& plan_id, const TaskDraft& t) {
   const int number = t.task.number();
   tx.exec_params(kDeleteTaskUnits, plan_id, number);
-  for (const auto& [role, unit] : t.units) tx.exec_params(kInsertTaskUnit, plan_id, number, static_cast<int>(role), unit);
+  for (const auto& [role, unit] : t.units)
+    tx.exec_params(kInsertTaskUnit, plan_id, number, static_cast<int>(role), unit);
   tx.exec_params(kDropStaleOccurrences, plan_id, number, OccurrenceKeys(t));
-  for (const auto& [sub, due] : t.occurrences) tx.exec_params(kInsertOccurrence, plan_id, number, sub, FormatIsoDate(due));
+  for (const auto& [sub, due] : t.occurrences)
+    tx.exec_params(kInsertOccurrence, plan_id, number, sub, FormatIsoDate(due));
 }
 
 // Compares the draft with the stored tasks: added, changed, removed (and unchanged).
@@ -160,8 +162,9 @@ Comparison Compare(pqxx::transaction_base& tx, const std::string& plan_id, const
 
 std::vector<pb::Task> ReadTasks(pqxx::transaction_base& tx, const std::string& plan_id, absl::CivilDay today) {
   std::vector<pb::Task> tasks;
-  for (const auto& row : tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.removed_in IS NULL ORDER BY t.number"),
-                                        plan_id, FormatIsoDate(today))) {
+  for (const auto& row :
+       tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.removed_in IS NULL ORDER BY t.number"),
+                      plan_id, FormatIsoDate(today))) {
     tasks.push_back(TaskFromRow(row));
   }
   return tasks;
@@ -176,29 +179,32 @@ absl::StatusOr<pb::Plan> ReadPlan(pqxx::transaction_base& tx, const std::string&
 }  // namespace
 
 absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft& draft) {
-  return db::RunReadOnly(pool_, "ImportPlan", [&](pqxx::read_transaction& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
-    pb::ImportPlanResponse response;
-    *response.mutable_plan() = draft.plan;
-    for (const TaskDraft& t : draft.tasks) *response.add_tasks() = t.task;
-    pqxx::result existing = tx.exec_params(kPlanByDecisionNoLock, draft.plan.decision_number());
-    if (existing.empty()) {
-      response.mutable_plan()->set_revision(1);
-      for (const TaskDraft& t : draft.tasks) response.mutable_diff()->add_added_tasks(t.task.number());
-      return response;
-    }
-    const int revision = existing[0][1].as<int>();
-    if (draft.source_sha256 == existing[0][2].c_str()) {
-      response.set_unchanged(true);
-      response.mutable_plan()->set_revision(revision);
-      return response;
-    }
-    response.mutable_plan()->set_revision(revision + 1);
-    *response.mutable_diff() = Compare(tx, existing[0][0].c_str(), draft).diff;
-    return response;
-  });
+  return db::RunReadOnly(pool_, "ImportPlan",
+                         [&](pqxx::read_transaction& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
+                           pb::ImportPlanResponse response;
+                           *response.mutable_plan() = draft.plan;
+                           for (const TaskDraft& t : draft.tasks) *response.add_tasks() = t.task;
+                           pqxx::result existing = tx.exec_params(kPlanByDecisionNoLock, draft.plan.decision_number());
+                           if (existing.empty()) {
+                             response.mutable_plan()->set_revision(1);
+                             for (const TaskDraft& t : draft.tasks)
+                               response.mutable_diff()->add_added_tasks(t.task.number());
+                             return response;
+                           }
+                           const int revision = existing[0][1].as<int>();
+                           if (draft.source_sha256 == existing[0][2].c_str()) {
+                             response.set_unchanged(true);
+                             response.mutable_plan()->set_revision(revision);
+                             return response;
+                           }
+                           response.mutable_plan()->set_revision(revision + 1);
+                           *response.mutable_diff() = Compare(tx, existing[0][0].c_str(), draft).diff;
+                           return response;
+                         });
 }
 
-absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
+absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& draft,
+                                                             const pb::ImportPlanRequest& request,
                                                              absl::CivilDay today) {
   return db::RunInTransaction(pool_, "ImportPlan", [&](pqxx::work& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
     return db::Idempotent<pb::ImportPlanResponse>(
@@ -272,10 +278,12 @@ absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, con
   return db::RunInTransaction(pool_, "UpdateTask", [&](pqxx::work& tx) -> absl::StatusOr<pb::Task> {
     return db::Idempotent<pb::Task>(tx, request.request_id(), "UpdateTask", request, [&]() -> absl::StatusOr<pb::Task> {
       pqxx::result current = tx.exec_params(
-          "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id, number);
+          "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id,
+          number);
       if (current.empty()) return absl::NotFoundError(absl::StrCat(draft.task.name(), " not found"));
       if (!etag.empty() && etag != current[0][0].c_str()) {
-        return absl::AbortedError(absl::StrCat("task.etag: ", draft.task.name(), " changed since it was read; read it again"));
+        return absl::AbortedError(
+            absl::StrCat("task.etag: ", draft.task.name(), " changed since it was read; read it again"));
       }
       tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
                      draft.definition_hash, draft.search_text);
@@ -299,8 +307,9 @@ absl::StatusOr<pb::Plan> PgTaskStore::GetPlan(const std::string& plan_id) {
 absl::StatusOr<std::vector<pb::Plan>> PgTaskStore::ListPlans(int year, const std::string& after_id, int limit) {
   return db::RunReadOnly(pool_, "ListPlans", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Plan>> {
     std::vector<pb::Plan> plans;
-    for (const auto& row : tx.exec_params(absl::StrCat(kSelectPlans, " WHERE ($1 = 0 OR year = $1) AND id > $2 ORDER BY id LIMIT $3"),
-                                          year, after_id, limit)) {
+    for (const auto& row :
+         tx.exec_params(absl::StrCat(kSelectPlans, " WHERE ($1 = 0 OR year = $1) AND id > $2 ORDER BY id LIMIT $3"),
+                        year, after_id, limit)) {
       plans.push_back(PlanFromRow(row));
     }
     return plans;
@@ -333,41 +342,41 @@ absl::StatusOr<int64_t> PgTaskStore::LatestEventSeq() {
 }
 
 absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q) {
-  return db::RunSingleStatement(pool_, "ListTasks", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
-    std::string statuses = absl::StrCat("{", absl::StrJoin(q.statuses, ","), "}");
-    std::vector<pb::Task> tasks;
-    for (const auto& row : tx.exec_params(absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"),
-                                          q.plan_id, FormatIsoDate(q.today), q.section_ordinal, q.lead_unit,
-                                          q.coordinating_unit, statuses, q.overdue_only,
-                                          q.due_after ? FormatIsoDate(*q.due_after) : "",
-                                          q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", q.folded_query,
-                                          q.after_number, q.limit)) {
-      tasks.push_back(TaskFromRow(row));
-    }
-    return tasks;
-  });
+  return db::RunSingleStatement(
+      pool_, "ListTasks", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
+        std::string statuses = absl::StrCat("{", absl::StrJoin(q.statuses, ","), "}");
+        std::vector<pb::Task> tasks;
+        for (const auto& row : tx.exec_params(
+                 absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"), q.plan_id,
+                 FormatIsoDate(q.today), q.section_ordinal, q.lead_unit, q.coordinating_unit, statuses, q.overdue_only,
+                 q.due_after ? FormatIsoDate(*q.due_after) : "",
+                 q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", q.folded_query, q.after_number, q.limit)) {
+          tasks.push_back(TaskFromRow(row));
+        }
+        return tasks;
+      });
 }
 
 absl::StatusOr<std::vector<pb::Occurrence>> PgTaskStore::ListOccurrences(const OccurrenceQuery& q) {
-  return db::RunSingleStatement(pool_, "ListOccurrences",
-                                [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Occurrence>> {
-                           std::vector<pb::Occurrence> out;
-                           for (const auto& r : tx.exec_params(kSelectOccurrences, q.plan_id, FormatIsoDate(q.today),
-                                                               q.task_number, FormatIsoDate(q.due_after),
-                                                               FormatIsoDate(q.due_before), q.after_key, q.limit)) {
-                             pb::Occurrence o;
-                             const int sub = r[2].as<int>();
-                             o.set_name(absl::StrCat("plans/", r[0].c_str(), "/tasks/", r[1].c_str(), "/occurrences/",
-                                                     r[3].c_str(), sub > 0 ? absl::StrCat("-", sub) : ""));
-                             absl::CivilDay due;
-                             if (ParseIsoDate(r[3].c_str(), &due)) *o.mutable_due_date() = ToProtoDate(due);
-                             o.set_status(static_cast<pb::TaskStatus>(r[4].as<int>()));
-                             o.set_submission_count(r[5].as<int>());
-                             o.set_overdue(r[6].as<bool>());
-                             out.push_back(std::move(o));
-                           }
-                           return out;
-                         });
+  return db::RunSingleStatement(
+      pool_, "ListOccurrences", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Occurrence>> {
+        std::vector<pb::Occurrence> out;
+        for (const auto& r :
+             tx.exec_params(kSelectOccurrences, q.plan_id, FormatIsoDate(q.today), q.task_number,
+                            FormatIsoDate(q.due_after), FormatIsoDate(q.due_before), q.after_key, q.limit)) {
+          pb::Occurrence o;
+          const int sub = r[2].as<int>();
+          o.set_name(absl::StrCat("plans/", r[0].c_str(), "/tasks/", r[1].c_str(), "/occurrences/", r[3].c_str(),
+                                  sub > 0 ? absl::StrCat("-", sub) : ""));
+          absl::CivilDay due;
+          if (ParseIsoDate(r[3].c_str(), &due)) *o.mutable_due_date() = ToProtoDate(due);
+          o.set_status(static_cast<pb::TaskStatus>(r[4].as<int>()));
+          o.set_submission_count(r[5].as<int>());
+          o.set_overdue(r[6].as<bool>());
+          out.push_back(std::move(o));
+        }
+        return out;
+      });
 }
 
 }  // namespace p06::task

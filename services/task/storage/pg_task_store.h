@@ -26,10 +26,9 @@ class PgTaskStore final : public TaskStore {
                                                     const std::optional<OccurrenceKey>& occurrence,
                                                     const pb::ProgressReport& report, const Reporter& reporter,
                                                     const pb::ReportProgressRequest& request) override;
-  absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const std::string& plan_id, int number, int target,
-                                                                const pb::TargetMeasurement& measurement,
-                                                                const Reporter& reporter,
-                                                                const pb::RecordTargetMeasurementRequest& request) override;
+  absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(
+      const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
+      const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) override;
   absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
                                                     const std::string& resource_prefix) override;
 

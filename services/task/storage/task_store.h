@@ -14,23 +14,23 @@ namespace p06::task {
 
 struct TaskQuery {
   std::string plan_id;
-  int section_ordinal = 0;             // 0: any.
-  std::string lead_unit;               // "units/…"; groups the task names count.
+  int section_ordinal = 0;  // 0: any.
+  std::string lead_unit;    // "units/…"; groups the task names count.
   std::string coordinating_unit;
-  std::vector<int> statuses;           // Empty: any.
+  std::vector<int> statuses;  // Empty: any.
   bool overdue_only = false;
   std::optional<absl::CivilDay> due_after, due_before;
   std::string folded_query;
-  int after_number = 0;                // Keyset pagination.
+  int after_number = 0;  // Keyset pagination.
   int limit = 50;
-  absl::CivilDay today;                // For "overdue", from the service's clock.
+  absl::CivilDay today;  // For "overdue", from the service's clock.
 };
 
 struct OccurrenceQuery {
   std::string plan_id;
-  int task_number = 0;                 // 0: every task.
+  int task_number = 0;  // 0: every task.
   absl::CivilDay due_after, due_before;
-  std::string after_key;               // "yyyy-mm-dd/number/sub" of the last row seen.
+  std::string after_key;  // "yyyy-mm-dd/number/sub" of the last row seen.
   int limit = 100;
   absl::CivilDay today;
 };
@@ -38,16 +38,16 @@ struct OccurrenceQuery {
 // A task as stored, with what "overdue" needs: computed at read time against the
 // clock, so a cached record stays right as days pass.
 struct TaskRecord {
-  pb::Task task;  // Without `overdue`.
+  pb::Task task;                                    // Without `overdue`.
   std::optional<absl::CivilDay> earliest_open_due;  // Of occurrences not completed or cancelled.
   bool OverdueOn(absl::CivilDay today) const { return earliest_open_due && *earliest_open_due < today; }
 };
 
 // Who posts a progress report, and may they.
 struct Reporter {
-  std::string subject;       // Who, for the record.
-  std::string unit;          // "units/…" reporting.
-  bool on_behalf = false;    // The Ministry Office may report for any unit on the task.
+  std::string subject;     // Who, for the record.
+  std::string unit;        // "units/…" reporting.
+  bool on_behalf = false;  // The Ministry Office may report for any unit on the task.
 };
 
 // An occurrence of a task: its due date and sub-activity (0 for the task itself).
@@ -78,8 +78,9 @@ class TaskStore {
 
   // Replaces a task's definition (and so its units and occurrences) with `draft`,
   // with a TASK_CHANGED event. ABORTED when `etag` is set and stale; NOT_FOUND.
-  virtual absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
-                                              const pb::UpdateTaskRequest& request, absl::CivilDay today) = 0;
+  virtual absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft,
+                                              const std::string& etag, const pb::UpdateTaskRequest& request,
+                                              absl::CivilDay today) = 0;
 
   // Appends a progress report and its event; the task's (and occurrence's) status
   // follow it. PERMISSION_DENIED unless `reporter.unit` leads or coordinates the task
