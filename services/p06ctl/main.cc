@@ -21,7 +21,6 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/hash.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
@@ -101,8 +100,9 @@ int ResolveNames(const std::shared_ptr<grpc::Channel>& channel, std::vector<std:
   return 0;
 }
 
-// Imports a plan from its text file; the request id is the file's hash, so running
-// the same import again (or retrying a failed one) has exactly one effect.
+// Imports a plan from its text file. No request id is needed: the service
+// recognises a text it already has by its hash, so running the same import again (or
+// retrying a failed one) answers "unchanged" and has one effect.
 int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -114,7 +114,6 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
   p06::task::v1::ImportPlanRequest request;
   request.set_text(text.str());
   request.set_dry_run(absl::GetFlag(FLAGS_dry_run));
-  request.set_request_id(absl::StrCat("import-", p06::StableHashHex(request.text()), request.dry_run() ? "-dry" : ""));
   std::cerr << "importing " << path << " (" << request.text().size() << " bytes)…" << std::flush;
   const absl::Time start = absl::Now();
   p06::task::v1::ImportPlanResponse response;
