@@ -69,14 +69,15 @@ class Families {
                      .Register(registry)) {}
 
   MethodMetrics* For(const char* full_method, ServerRpcInfo::Type type) {
-    std::string key = full_method == nullptr ? "" : full_method;
+    // Looked up by view: no allocation on the hot path once the method is known.
+    const absl::string_view key = full_method == nullptr ? "" : full_method;
     {
       std::shared_lock lock(mu_);
       auto it = methods_.find(key);
       if (it != methods_.end()) return it->second.get();
     }
     std::unique_lock lock(mu_);
-    auto& slot = methods_[key];
+    auto& slot = methods_[std::string(key)];
     if (slot == nullptr) {
       slot = std::make_unique<MethodMetrics>();
       // "/p06.directory.v1.DirectoryService/GetUnit" → service, method.
