@@ -46,6 +46,11 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view nam
   return ids;
 }
 
+std::string LastSegment(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
 absl::StatusOr<std::string> ParseResourceId(absl::string_view name, absl::string_view pattern,
                                             absl::string_view field) {
   absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(name, pattern, field);

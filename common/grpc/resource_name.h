@@ -22,6 +22,10 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view nam
 // A positive decimal number of at most 18 digits, as in "tasks/12".
 bool IsValidResourceNumber(absl::string_view segment);
 
+// The last segment of a resource name: "units/vpb" → "vpb",
+// "units/vpb/contacts/12" → "12"; a name without "/" is returned whole.
+std::string LastSegment(absl::string_view name);
+
 // Shorthand for single-id patterns.
 absl::StatusOr<std::string> ParseResourceId(absl::string_view name, absl::string_view pattern, absl::string_view field);
 

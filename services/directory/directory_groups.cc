@@ -23,8 +23,6 @@ absl::StatusOr<std::pair<std::string, int64_t>> ParseContactName(const std::stri
   return std::make_pair(ids[0], id);
 }
 
-std::string IdOfName(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
 }  // namespace
 
 pb::Group Directory::WithMembers(pb::Group group) {
@@ -47,7 +45,7 @@ absl::StatusOr<pb::ListGroupsResponse> Directory::ListGroups(const pb::ListGroup
   for (pb::Group& g : groups) g = WithMembers(std::move(g));
   pb::ListGroupsResponse response;
   response.set_next_page_token(TakePage(
-      std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return IdOfName(g.name()); },
+      std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return LastSegment(g.name()); },
       "groups"));
   return response;
 }
@@ -80,8 +78,8 @@ absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListC
   ASSIGN_OR_RETURN(std::vector<pb::Contact> contacts, store_.ListContacts(unit_id, after, page.size + 1));
   pb::ListContactsResponse response;
   response.set_next_page_token(TakePage(
-      std::move(contacts), page, response.mutable_contacts(), [](const pb::Contact& c) { return IdOfName(c.name()); },
-      request.parent()));
+      std::move(contacts), page, response.mutable_contacts(),
+      [](const pb::Contact& c) { return LastSegment(c.name()); }, request.parent()));
   return response;
 }
 

@@ -127,8 +127,8 @@ absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlans
   ASSIGN_OR_RETURN(std::vector<pb::Plan> plans, store_.ListPlans(request.year(), page.after_key, page.size + 1));
   pb::ListPlansResponse response;
   response.set_next_page_token(TakePage(
-      std::move(plans), page, response.mutable_plans(),
-      [](const pb::Plan& p) { return p.name().substr(p.name().find('/') + 1); }, filters));
+      std::move(plans), page, response.mutable_plans(), [](const pb::Plan& p) { return LastSegment(p.name()); },
+      filters));
   return response;
 }
 

@@ -26,6 +26,13 @@ TEST(ResourceNameTest, NumberedSegments) {
   }
 }
 
+TEST(ResourceNameTest, LastSegment) {
+  EXPECT_EQ(LastSegment("units/vpb"), "vpb");
+  EXPECT_EQ(LastSegment("units/vpb/contacts/12"), "12");
+  EXPECT_EQ(LastSegment(""), "");
+  EXPECT_EQ(LastSegment("plain"), "plain");
+}
+
 TEST(ResourceNameTest, RefusesMalformedNamesNamingTheField) {
   for (const char* bad : {"", "units/", "units/VPB", "units/a", "groups/vpb", "units/vpb/x", "units/-x"}) {
     EXPECT_THAT(ParseResourceId(bad, "units/*", "parent"),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
 #include "common/text/fold.h"
 
 namespace p06::directory {
@@ -18,8 +19,6 @@ constexpr double kConfidenceAlias = 0.99;
 constexpr double kConfidenceFolded = 0.97;
 constexpr double kConfidenceAbbreviation = 0.95;
 constexpr double kCandidateFloor = 0.5;
-
-std::string UnitId(absl::string_view name) { return std::string(name.substr(name.find('/') + 1)); }
 
 }  // namespace
 
@@ -62,7 +61,7 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
   const auto& units = index->snapshot_.units;
   for (size_t i = 0; i < units.size(); ++i) {
     const pb::Unit& u = units[i];
-    index->unit_by_id_[UnitId(u.name())] = static_cast<int>(i);
+    index->unit_by_id_[LastSegment(u.name())] = static_cast<int>(i);
     index->AddName(u.name(), u.display_name(), pb::MATCH_KIND_EXACT);
     index->AddName(u.name(), u.code(), pb::MATCH_KIND_ABBREVIATION);
     for (const pb::Alias& a : u.aliases()) {
@@ -76,7 +75,7 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
   const auto& groups = index->snapshot_.groups;
   for (size_t i = 0; i < groups.size(); ++i) {
     const pb::Group& g = groups[i];
-    index->group_by_id_[UnitId(g.name())] = static_cast<int>(i);
+    index->group_by_id_[LastSegment(g.name())] = static_cast<int>(i);
     index->AddName(g.name(), g.display_name(), pb::MATCH_KIND_EXACT);
     for (const pb::Alias& a : g.aliases()) {
       index->AddName(g.name(), a.text(),
@@ -142,10 +141,10 @@ const pb::Group* NameIndex::FindGroup(absl::string_view group_id) const {
 
 std::string NameIndex::DisplayName(const std::string& target) const {
   if (target.rfind("units/", 0) == 0) {
-    const pb::Unit* u = FindUnit(UnitId(target));
+    const pb::Unit* u = FindUnit(LastSegment(target));
     return u == nullptr ? "" : u->display_name();
   }
-  const pb::Group* g = FindGroup(UnitId(target));
+  const pb::Group* g = FindGroup(LastSegment(target));
   return g == nullptr ? "" : g->display_name();
 }
 
@@ -194,7 +193,7 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     std::vector<std::string> next;
     for (const std::string& name : frontier) {
       if (!visited.insert(name).second) continue;  // A cycle in the data: stop there.
-      const pb::Unit* u = FindUnit(UnitId(name));
+      const pb::Unit* u = FindUnit(LastSegment(name));
       if (u == nullptr) continue;
       if (IsActiveAt(*u, as_of)) {
         out.add_units(name);

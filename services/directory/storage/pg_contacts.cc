@@ -13,7 +13,6 @@ namespace {
 
 constexpr char kSelectContacts[] =
     "SELECT id, unit_id, full_name, title, email, phone, role, version FROM contacts WHERE NOT deleted";
-constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 constexpr char kInsertContact[] = R"sql(
 INSERT INTO contacts (unit_id, full_name, title, email, phone, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
 )sql";
@@ -54,7 +53,7 @@ absl::StatusOr<std::vector<pb::Contact>> PgDirectoryStore::ListContacts(absl::st
                                                                         int limit) {
   return db::RunReadOnly(
       pool_, "ListContacts", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::vector<pb::Contact>> {
-        if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
+        if (tx.exec_params(pg::kUnitExists, std::string(unit_id)).empty()) {
           return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
         }
         std::vector<pb::Contact> out;
@@ -77,7 +76,7 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::CreateContact(const pb::CreateCont
   return db::RunInTransaction(pool_, "CreateContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::Contact> {
     return db::Idempotent<pb::Contact>(
         tx, req.request_id(), "CreateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
-          if (tx.exec_params(kUnitExists, std::string(unit_id)).empty()) {
+          if (tx.exec_params(pg::kUnitExists, std::string(unit_id)).empty()) {
             return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
           }
           const pb::Contact& c = req.contact();

@@ -5,6 +5,7 @@
 #include "common/base/status_macros.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
+#include "common/grpc/resource_name.h"
 #include "services/directory/storage/pg_directory_store.h"
 #include "services/directory/storage/pg_rows.h"
 
@@ -12,7 +13,6 @@ namespace p06::directory {
 namespace {
 
 constexpr char kGroupExists[] = "SELECT 1 FROM unit_groups WHERE id = $1";
-constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind) VALUES ($1, $2, $3)";
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
@@ -28,8 +28,8 @@ absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Grou
   }
   tx.exec_params(kDeleteMembers, id);
   for (int i = 0; i < g.members_size(); ++i) {
-    std::string unit_id = pg::IdOf(g.members(i));
-    if (tx.exec_params(kUnitExists, unit_id).empty()) {
+    std::string unit_id = LastSegment(g.members(i));
+    if (tx.exec_params(pg::kUnitExists, unit_id).empty()) {
       return absl::FailedPreconditionError(absl::StrCat("group.members[", i, "]: ", g.members(i), " does not exist"));
     }
     tx.exec_params(kInsertMember, id, unit_id);
@@ -70,7 +70,7 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(const pb::CreateGroupReq
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(const pb::UpdateGroupRequest& req, const pb::Group& updated) {
-  const std::string id = pg::IdOf(req.group().name());
+  const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));

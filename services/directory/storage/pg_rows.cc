@@ -46,11 +46,6 @@ std::vector<int> IntArray(const pqxx::field& field) {
   return out;
 }
 
-std::string IdOf(absl::string_view resource_name) {
-  size_t slash = resource_name.find('/');
-  return slash == absl::string_view::npos ? std::string(resource_name) : std::string(resource_name.substr(slash + 1));
-}
-
 namespace {
 
 void AddAliases(const std::vector<std::string>& texts, const std::vector<int>& kinds,

@@ -21,8 +21,8 @@ inline constexpr char kChannel[] = "directory_changed";
 std::vector<std::string> TextArray(const pqxx::field& field);
 std::vector<int> IntArray(const pqxx::field& field);
 
-// "units/x" → "x"; "" stays "".
-std::string IdOf(absl::string_view resource_name);
+// Whether a unit exists: one statement every writer checks references with.
+inline constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 
 // The unit with this id (FOR UPDATE when `lock`), or NOT_FOUND.
 absl::StatusOr<pb::Unit> ReadUnit(pqxx::transaction_base& tx, absl::string_view unit_id, bool lock = false);

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/transaction.h"
+#include "common/grpc/resource_name.h"
 #include "services/directory/storage/pg_directory_store.h"
 #include "services/directory/storage/pg_rows.h"
 
@@ -38,7 +39,7 @@ absl::StatusOr<int64_t> PgDirectoryStore::Revision() {
 absl::Status PgDirectoryStore::BackfillSearchText(const std::function<std::string(const pb::Unit&)>& search_text) {
   return db::RunInTransaction(pool_, "BackfillSearchText", [&](pqxx::work& tx) -> absl::Status {
     for (const pb::Unit& u : pg::UnitsFromRows(tx.exec(absl::StrCat(pg::kSelectUnits, kUnitsWithoutSearchText)))) {
-      tx.exec_params(kSetSearchText, pg::IdOf(u.name()), search_text(u));
+      tx.exec_params(kSetSearchText, LastSegment(u.name()), search_text(u));
     }
     return absl::OkStatus();
   });

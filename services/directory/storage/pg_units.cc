@@ -9,13 +9,12 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
 #include "services/directory/storage/pg_directory_store.h"
 #include "services/directory/storage/pg_rows.h"
 
 namespace p06::directory {
 namespace {
-
-using pg::IdOf;
 
 // $1 kind (0 any), $2 parent ('' any), $3 scope, $4 active only, $5 folded query ('' any),
 // $6 after code, $7 limit.
@@ -30,7 +29,6 @@ ORDER BY u.code
 LIMIT $7
 )sql";
 
-constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 constexpr char kCodeTakenByOther[] = "SELECT id FROM units WHERE code = $1 AND id <> $2";
 constexpr char kInsertUnit[] = R"sql(
 INSERT INTO units (id, code, display_name, kind, parent_id, in_ministry, electronic_id, search_text)
@@ -66,7 +64,7 @@ std::string IdArray(const std::vector<std::string>& ids) { return absl::StrCat("
 
 absl::Status CheckParent(pqxx::work& tx, absl::string_view unit_id, const std::string& parent_id) {
   if (parent_id.empty()) return absl::OkStatus();
-  if (tx.exec_params(kUnitExists, parent_id).empty()) {
+  if (tx.exec_params(pg::kUnitExists, parent_id).empty()) {
     return absl::FailedPreconditionError(absl::StrCat("unit.parent: units/", parent_id, " does not exist"));
   }
   if (!tx.exec_params(kIsAncestorOrSelf, parent_id, std::string(unit_id)).empty()) {
@@ -130,13 +128,13 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitReques
   return db::RunInTransaction(pool_, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
     return db::Idempotent<pb::Unit>(tx, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
       const pb::Unit& u = req.unit();
-      if (!tx.exec_params(kUnitExists, req.unit_id()).empty()) {
+      if (!tx.exec_params(pg::kUnitExists, req.unit_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
       }
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), req.unit_id()));
-      RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), IdOf(u.parent())));
+      RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), LastSegment(u.parent())));
       tx.exec_params(kInsertUnit, req.unit_id(), u.code(), u.display_name(), static_cast<int>(u.kind()),
-                     IdOf(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
+                     LastSegment(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
       WriteChildren(tx, req.unit_id(), u);
       tx.exec0(pg::kBumpRevision);
       return pg::ReadUnit(tx, req.unit_id());
@@ -154,8 +152,8 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view unit_id,
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
-      RETURN_IF_ERROR(CheckParent(tx, id, IdOf(u.parent())));
-      tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), IdOf(u.parent()),
+      RETURN_IF_ERROR(CheckParent(tx, id, LastSegment(u.parent())));
+      tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
                      u.in_ministry(), u.electronic_id(), search_text(u));
       WriteChildren(tx, id, u);
       tx.exec0(pg::kBumpRevision);

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
@@ -62,10 +63,7 @@ absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_i
   if (task[0][0].as<int>() == pb::TASK_STATUS_CANCELLED) {
     return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
   }
-  pb::Task definition;
-  pqxx::binarystring bytes(task[0][1]);
-  definition.ParseFromString(bytes.str());
-  return definition;
+  return db::ProtoFromBytea<pb::Task>(task[0][1]);
 }
 
 }  // namespace
@@ -147,9 +145,7 @@ absl::StatusOr<std::vector<pb::Event>> PgTaskStore::ReadEvents(int64_t after_seq
       pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
         std::vector<pb::Event> events;
         for (const auto& row : tx.exec_params(kReadEvents, after_seq, limit, resource_prefix)) {
-          pb::Event e;
-          pqxx::binarystring payload(row[1]);
-          e.ParseFromString(payload.str());
+          pb::Event e = db::ProtoFromBytea<pb::Event>(row[1]);
           e.set_cursor(row[0].c_str());
           *e.mutable_commit_time() = MicrosToProtoTimestamp(row[2].as<int64_t>());
           events.push_back(std::move(e));

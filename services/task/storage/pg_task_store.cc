@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
+#include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
@@ -87,16 +88,8 @@ LIMIT $7
 
 std::string Bytes(const google::protobuf::Message& m) { return m.SerializeAsString(); }
 
-template <typename T>
-T Parse(const pqxx::field& f) {
-  T m;
-  pqxx::binarystring bytes(f);
-  m.ParseFromString(bytes.str());
-  return m;
-}
-
 pb::Plan PlanFromRow(const pqxx::row& r) {
-  pb::Plan p = Parse<pb::Plan>(r[0]);
+  pb::Plan p = db::ProtoFromBytea<pb::Plan>(r[0]);
   p.set_revision(r[1].as<int>());
   *p.mutable_create_time() = MicrosToProtoTimestamp(r[2].as<int64_t>());
   *p.mutable_update_time() = MicrosToProtoTimestamp(r[3].as<int64_t>());
@@ -104,7 +97,7 @@ pb::Plan PlanFromRow(const pqxx::row& r) {
 }
 
 pb::Task TaskFromRow(const pqxx::row& r) {
-  pb::Task t = Parse<pb::Task>(r[0]);
+  pb::Task t = db::ProtoFromBytea<pb::Task>(r[0]);
   t.set_status(static_cast<pb::TaskStatus>(r[1].as<int>()));
   t.set_percent_complete(r[2].as<int>());
   t.set_etag(r[3].c_str());
