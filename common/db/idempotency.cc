@@ -8,10 +8,7 @@
 #include "common/grpc/status_mapping.h"
 
 namespace p06::db {
-namespace {
-
-// The request without its request_id, serialised deterministically and hashed.
-std::string Fingerprint(const google::protobuf::Message& request) {
+std::string RequestFingerprint(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
   if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
@@ -26,8 +23,6 @@ std::string Fingerprint(const google::protobuf::Message& request) {
   }
   return StableHashHex(bytes);
 }
-
-}  // namespace
 
 absl::Status ValidateRequestId(absl::string_view request_id) {
   if (!IsValidRequestId(request_id)) {
@@ -45,7 +40,7 @@ absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base&
       absl::StrCat("SELECT method, fingerprint, response FROM ", kRequestLogTable, " WHERE request_id = $1"), id);
   if (rows.empty()) return std::nullopt;
   const pqxx::row& row = rows[0];
-  if (row[0].as<std::string>() != method || row[1].as<std::string>() != Fingerprint(request)) {
+  if (row[0].as<std::string>() != method || row[1].as<std::string>() != RequestFingerprint(request)) {
     return InvalidField("request_id", "already used for a different request; use a new request_id");
   }
   pqxx::binarystring response(row[2]);
@@ -57,7 +52,7 @@ void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, abs
   std::string bytes = response.SerializeAsString();
   tx.exec_params(absl::StrCat("INSERT INTO ", kRequestLogTable,
                               " (request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4)"),
-                 std::string(request_id), std::string(method), Fingerprint(request), pqxx::binarystring(bytes));
+                 std::string(request_id), std::string(method), RequestFingerprint(request), pqxx::binarystring(bytes));
 }
 
 }  // namespace p06::db

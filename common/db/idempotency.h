@@ -41,6 +41,10 @@ absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base&
 void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, absl::string_view method,
                    const google::protobuf::Message& request, const google::protobuf::Message& response);
 
+// The request without its request_id, serialised deterministically and hashed: tells
+// a retry from a different request that reuses the id.
+std::string RequestFingerprint(const google::protobuf::Message& request);
+
 // INVALID_ARGUMENT unless `request_id` is 1..128 printable ASCII without spaces.
 absl::Status ValidateRequestId(absl::string_view request_id);
 

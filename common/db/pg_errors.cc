@@ -29,11 +29,13 @@ bool IsConnectionFailure(const std::exception& e) {
          dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
 }
 
+absl::Status CommitInDoubt(const std::exception& e, absl::string_view what) {
+  log::Error("commit outcome unknown", {{"op", what}, {"error", e.what()}});
+  return absl::UnavailableError("the database connection was lost during commit; retry with the same request_id");
+}
+
 absl::Status TranslateException(const std::exception& e, absl::string_view what) {
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    log::Error("commit outcome unknown", {{"op", what}, {"error", e.what()}});
-    return absl::UnavailableError("the database connection was lost during commit; retry with the same request_id");
-  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) return CommitInDoubt(e, what);
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     log::Warning("database connection lost", {{"op", what}, {"error", e.what()}});
     return absl::UnavailableError("database unavailable; retry later");

@@ -19,6 +19,10 @@ namespace p06::db {
 //   INVALID_ARGUMENT   check violation or invalid data;  INTERNAL  anything else.
 absl::Status TranslateException(const std::exception& e, absl::string_view what);
 
+// UNAVAILABLE for work whose commit may or may not have happened: only a retry with
+// the same request_id can settle it. Logs `e`.
+absl::Status CommitInDoubt(const std::exception& e, absl::string_view what);
+
 // Maps a SQLSTATE code alone (exposed for tests).
 absl::StatusCode CodeForSqlState(absl::string_view sqlstate);
 

@@ -26,7 +26,9 @@
 
 namespace p06::db {
 
-template <typename Tx = pqxx::work, typename Fn>
+// kCommitsInFn: `fn` commits itself (one writing statement outside a transaction
+// block), so a connection lost while it runs leaves the outcome unknown.
+template <typename Tx = pqxx::work, bool kCommitsInFn = false, typename Fn>
 auto RunInTransaction(Pool& pool, absl::string_view what, Fn&& fn) -> std::invoke_result_t<Fn&, Tx&> {
   using Result = std::invoke_result_t<Fn&, Tx&>;
   for (int attempt = 0;; ++attempt) {
@@ -51,6 +53,7 @@ auto RunInTransaction(Pool& pool, absl::string_view what, Fn&& fn) -> std::invok
       if (IsConnectionFailure(e)) {
         lease->MarkBroken();
         pool.DropIdle();
+        if (kCommitsInFn) return Result(CommitInDoubt(e, what));
       }
       return Result(TranslateException(e, what));
     }
@@ -69,6 +72,13 @@ auto RunReadOnly(Pool& pool, absl::string_view what, Fn&& fn) {
 template <typename Fn>
 auto RunSingleStatement(Pool& pool, absl::string_view what, Fn&& fn) {
   return RunInTransaction<pqxx::nontransaction>(pool, what, std::forward<Fn>(fn));
+}
+
+// The same for one statement that writes: it commits as it ends, so a connection lost
+// while it runs is a commit in doubt (UNAVAILABLE: retry with the same request_id).
+template <typename Fn>
+auto RunSingleWrite(Pool& pool, absl::string_view what, Fn&& fn) {
+  return RunInTransaction<pqxx::nontransaction, /*kCommitsInFn=*/true>(pool, what, std::forward<Fn>(fn));
 }
 
 }  // namespace p06::db
