@@ -1,0 +1,43 @@
+// NOTIFY on a PostgreSQL channel after commits, from a connection and thread of its
+// own, coalescing bursts into one notification.
+//
+// Why not pg_notify() inside the writing transaction: PostgreSQL then takes a
+// database-wide lock at COMMIT and holds it until the commit (and its WAL flush) is
+// done, so every notifying writer waits for the one before: no group commit.
+// Measured with pgbench, 16 clients, fsync on: 750 writes/s with the NOTIFY in the
+// transaction, 2,000 without.
+//
+// A notification is a wake-up only (see listener.h): if this process dies between a
+// commit and its notification, listeners still catch up at their idle wake-up.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace p06::db {
+
+class Notifier {
+ public:
+  Notifier(std::string conninfo, std::string channel);
+  ~Notifier();  // Sends what is pending (if it can), then stops.
+  Notifier(const Notifier&) = delete;
+  Notifier& operator=(const Notifier&) = delete;
+
+  // Asks for a notification soon; never blocks on the database.
+  void Notify();
+
+ private:
+  void Run();
+
+  const std::string conninfo_;
+  const std::string channel_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool pending_ = false;  // Guarded by mu_.
+  bool stop_ = false;     // Guarded by mu_.
+  std::thread thread_;
+};
+
+}  // namespace p06::db
