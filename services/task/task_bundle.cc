@@ -5,7 +5,7 @@
 namespace p06::task {
 
 TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target)
-    : store_(ctx.pool),
+    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db)),
       units_(MakeChannel(directory_target)),
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),

@@ -22,9 +22,9 @@ TaskCache::~TaskCache() {
 }
 
 absl::Status TaskCache::Start() {
-  absl::StatusOr<int64_t> latest = store_.LatestEventSeq();
-  if (!latest.ok()) return latest.status();
-  applied_seq_ = *latest;
+  absl::StatusOr<EventPosition> head = store_.StreamHead();
+  if (!head.ok()) return head.status();
+  applied_ = *head;
   thread_ = std::thread([this] { Follow(); });
   return absl::OkStatus();
 }
@@ -66,7 +66,7 @@ void TaskCache::Clear() {
 void TaskCache::Follow() {
   while (!stop_) {
     const uint64_t seen = events_.Generation();
-    absl::StatusOr<std::vector<pb::Event>> events = store_.ReadEvents(applied_seq_, 1000);
+    absl::StatusOr<EventBatch> events = store_.ReadEvents(applied_, 1000);
     if (!events.ok()) {
       // Without the outbox, nothing cached can be trusted to be current.
       log::Warning("task cache cannot follow events; cleared", {{"error", events.status().ToString()}});
@@ -74,12 +74,12 @@ void TaskCache::Follow() {
       events_.WaitChanged(seen, absl::Seconds(1));
       continue;
     }
-    for (const pb::Event& e : *events) {
-      Invalidate(e.resource());
-      applied_seq_ = std::stoll(e.cursor());
-    }
-    if (!events->empty()) continue;
-    while (!stop_ && !events_.WaitChanged(seen, absl::Milliseconds(200)) && !events_.Stopped()) {
+    for (const pb::Event& e : events->events) Invalidate(e.resource());
+    applied_ = events->last;
+    if (!events->events.empty()) continue;
+    // Held back behind an older transaction still running: look again soon.
+    const absl::Duration wait = events->held_back ? absl::Milliseconds(5) : absl::Milliseconds(200);
+    while (!stop_ && !events_.WaitChanged(seen, wait) && !events_.Stopped() && !events->held_back) {
     }
     if (events_.Stopped()) {
       for (int i = 0; i < 4 && !stop_; ++i) absl::SleepFor(absl::Milliseconds(50));

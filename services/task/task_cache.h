@@ -47,7 +47,7 @@ class TaskCache {
   std::mutex mu_;
   absl::flat_hash_map<std::string, TaskRecord> records_;  // By task name.
   uint64_t generation_ = 0;                               // Moves on every invalidation.
-  int64_t applied_seq_ = 0;
+  EventPosition applied_;                                 // Of the last event applied.
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -18,6 +18,7 @@ namespace {
 constexpr size_t kMaxTextBytes = 8000;
 constexpr int kMaxEvidence = 20;
 constexpr int kEventBatch = 500;
+constexpr absl::Duration kHeldBackRetry = absl::Milliseconds(5);
 
 absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
   ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
@@ -82,14 +83,6 @@ absl::StatusOr<Reporter> ReporterFor(const Principal& caller, const std::string&
   return reporter;
 }
 
-absl::StatusOr<int64_t> ParseCursor(const std::string& cursor, absl::string_view field) {
-  int64_t seq = 0;
-  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &seq) || seq < 0)) {
-    return InvalidField(field, "not a cursor of an event; pass Event.cursor as received");
-  }
-  return seq;
-}
-
 }  // namespace
 
 absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportProgressRequest& request,
@@ -140,11 +133,11 @@ absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const p
   ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent(),
                                                       {.default_size = 100, .max_size = 1000}));
-  ASSIGN_OR_RETURN(int64_t after, ParseCursor(page.after_key, "page_token"));
-  ASSIGN_OR_RETURN(std::vector<pb::Event> events, store_.ReadEvents(after, page.size + 1, request.parent()));
+  ASSIGN_OR_RETURN(EventPosition after, ParseCursor(page.after_key, "page_token"));
+  ASSIGN_OR_RETURN(EventBatch batch, store_.ReadEvents(after, page.size + 1, request.parent()));
   pb::ListTaskHistoryResponse response;
   response.set_next_page_token(TakePage(
-      std::move(events), page, response.mutable_events(), [](const pb::Event& e) { return e.cursor(); },
+      std::move(batch.events), page, response.mutable_events(), [](const pb::Event& e) { return e.cursor(); },
       request.parent()));
   return response;
 }
@@ -152,22 +145,26 @@ absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const p
 absl::Status TaskService::WatchEvents(const pb::WatchEventsRequest& request,
                                       const std::function<bool(const pb::WatchEventsResponse&)>& send,
                                       const std::function<bool()>& cancelled) {
-  ASSIGN_OR_RETURN(int64_t cursor, ParseCursor(request.after(), "after"));
+  ASSIGN_OR_RETURN(EventPosition cursor, ParseCursor(request.after(), "after"));
   for (;;) {
     // Read the wake-up counter before the outbox: a commit after the read moves it.
     const uint64_t seen = events_.Generation();
-    ASSIGN_OR_RETURN(std::vector<pb::Event> events, store_.ReadEvents(cursor, kEventBatch));
-    if (!events.empty()) {
-      pb::WatchEventsResponse batch;
-      for (pb::Event& e : events) *batch.add_events() = std::move(e);
-      if (!send(batch)) return absl::CancelledError("client gone");
-      ASSIGN_OR_RETURN(cursor, ParseCursor(batch.events().rbegin()->cursor(), "cursor"));
+    ASSIGN_OR_RETURN(EventBatch batch, store_.ReadEvents(cursor, kEventBatch));
+    if (!batch.events.empty()) {
+      pb::WatchEventsResponse response;
+      for (pb::Event& e : batch.events) *response.add_events() = std::move(e);
+      if (!send(response)) return absl::CancelledError("client gone");
+      cursor = batch.last;
       continue;  // Maybe more than one batch behind.
     }
-    if (request.replay_only()) return absl::OkStatus();
-    while (!events_.WaitChanged(seen, absl::Milliseconds(200))) {
+    if (request.replay_only() && !batch.held_back) return absl::OkStatus();
+    // Held back: an older transaction is still running, and may end without a
+    // notification (it may write no event), so look again soon.
+    const absl::Duration wait = batch.held_back ? kHeldBackRetry : absl::Milliseconds(200);
+    while (!events_.WaitChanged(seen, wait)) {
       if (events_.Stopped()) return absl::UnavailableError("server draining; resume from the last cursor");
       if (cancelled()) return absl::CancelledError("client cancelled");
+      if (batch.held_back) break;
     }
   }
 }

@@ -1,4 +1,8 @@
-// The outbox, shared by every writer of the task store.
+// The outbox and the write locks, shared by every writer of the task store.
+//
+// Rule for every write transaction: take its lock (LockTaskForWrite or
+// LockPlanForWrite) before its first write. See schema/004_outbox_by_transaction.sql:
+// that is what makes the event stream's order agree with commit order.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -8,20 +12,23 @@
 
 namespace p06::task::pg {
 
+// Notified after every commit that wrote events (by PgTaskStore's db::Notifier, not
+// inside the transaction: see notifier.h).
 inline constexpr char kEventsChannel[] = "task_events";
 
-// Appends `event` with the next sequence number. Call it as the last work before
-// COMMIT: the counter row stays locked until then, so concurrent writers take their
-// numbers in commit order and a reader never sees N+1 before N. Also notifies
-// kEventsChannel (delivered at commit) to wake WatchEvents streams and caches. One
-// statement, one round trip: the locked section before COMMIT stays short.
+// Serialises writers of one task; an import of its plan waits for them.
+inline void LockTaskForWrite(pqxx::transaction_base& tx, const std::string& plan_id, int number) {
+  tx.exec_params("SELECT lock_task_for_write($1, $2)", plan_id, number);
+}
+
+// Serialises imports of one plan, and waits for every writer of its tasks.
+inline void LockPlanForWrite(pqxx::transaction_base& tx, const std::string& plan_id) {
+  tx.exec_params("SELECT lock_plan_for_write($1)", plan_id);
+}
+
+// Appends `event` to the outbox.
 inline void AppendEvent(pqxx::transaction_base& tx, v1::Event event, const std::string& request_id) {
-  static constexpr char kAppend[] = R"sql(
-WITH s AS (UPDATE event_counter SET last_seq = last_seq + 1 RETURNING last_seq),
-     e AS (INSERT INTO events (seq, kind, resource, request_id, payload)
-           SELECT last_seq, $1, $2, $3, $4 FROM s RETURNING seq)
-SELECT pg_notify('task_events', '') FROM e
-)sql";
+  static constexpr char kAppend[] = "INSERT INTO events (kind, resource, request_id, payload) VALUES ($1, $2, $3, $4)";
   event.set_request_id(request_id);
   tx.exec_params(kAppend, static_cast<int>(event.kind()), event.resource(), request_id,
                  pqxx::binarystring(event.SerializeAsString()));

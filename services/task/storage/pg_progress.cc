@@ -1,124 +1,141 @@
 // Progress reports and the event stream.
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/base/status_macros.h"
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "common/grpc/status_mapping.h"
 #include "services/task/storage/pg_events.h"
 #include "services/task/storage/pg_task_store.h"
 
 namespace p06::task {
 namespace {
 
-constexpr char kUnitOnTask[] = "SELECT 1 FROM task_units WHERE plan_id = $1 AND number = $2 AND unit = $3";
-constexpr char kLockTask[] =
-    "SELECT status, definition FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE";
+constexpr char kTaskDefinition[] = "SELECT definition FROM tasks WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertMeasurement[] = R"sql(
 INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by)
 VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint
 )sql";
-constexpr char kOccurrenceExists[] = R"sql(
-SELECT 1 FROM occurrences WHERE plan_id = $1 AND number = $2 AND due_date = $3::date AND sub_activity = $4
+constexpr char kReportProgress[] = R"sql(
+SELECT refusal, answer FROM report_progress($1, $2, $3, $4, nullif($5, '')::date, $6, $7, $8, $9, $10::smallint, $11,
+                                            $12, to_timestamp($13::double precision / 1000000), $14, $15, $16)
 )sql";
-constexpr char kInsertReport[] = R"sql(
-INSERT INTO progress_reports (plan_id, number, occurrence_due, occurrence_sub, reporting_unit, report, reported_by)
-VALUES ($1, $2, nullif($3, '')::date, $4, $5, $6, $7)
-RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint
-)sql";
-constexpr char kSetTaskStatus[] = R"sql(
-UPDATE tasks SET status = $3, percent_complete = $4, version = version + 1, update_time = now()
-WHERE plan_id = $1 AND number = $2
-)sql";
-constexpr char kSetOccurrenceStatus[] = R"sql(
-UPDATE occurrences SET status = $5, submission_count = submission_count + 1
-WHERE plan_id = $1 AND number = $2 AND due_date = $3::date AND sub_activity = $4
-)sql";
+constexpr char kTakeReportIds[] = "SELECT nextval('progress_reports_ids') FROM generate_series(1, 64)";
+// Rows of events in stream order, each with whether it must wait for an older
+// transaction still running (see schema/004_outbox_by_transaction.sql). Those come
+// last: they have the highest xids.
 constexpr char kReadEvents[] = R"sql(
-SELECT seq, payload, (extract(epoch FROM commit_time) * 1000000)::bigint FROM events
-WHERE seq > $1 AND ($3 = '' OR resource = $3 OR resource LIKE $3 || '/%')
-ORDER BY seq LIMIT $2
+SELECT e.xid::text AS xid_text, e.seq, e.payload, (extract(epoch FROM e.commit_time) * 1000000)::bigint,
+       e.xid >= pg_snapshot_xmin(pg_current_snapshot())
+FROM events e
+WHERE (e.xid, e.seq) > ($1::text::xid8, $2) AND ($4 = '' OR e.resource = $4 OR e.resource LIKE $4 || '/%')
+ORDER BY e.xid, e.seq LIMIT $3  -- The xid8, not its text: that would put 1000 before 998.
 )sql";
+
+// The status for a refusal of the report_progress / reporter_refusal SQL functions.
+absl::Status Refusal(const std::string& code, const std::string& task_name, const std::string& unit) {
+  if (code == "not_on_task") {
+    return absl::PermissionDeniedError(
+        absl::StrCat(unit, " neither leads nor coordinates ", task_name, "; it cannot report on it"));
+  }
+  if (code == "no_task") return absl::NotFoundError(absl::StrCat(task_name, " not found"));
+  if (code == "not_on_task_behalf") {
+    return absl::PermissionDeniedError(
+        absl::StrCat(unit, " neither leads nor coordinates ", task_name, "; report for one that does"));
+  }
+  if (code == "cancelled") {
+    return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
+  }
+  if (code == "request_id_reused") {
+    return InvalidField("request_id", "already used for a different request; use a new request_id");
+  }
+  return absl::InternalError(absl::StrCat("unexpected refusal ", code));
+}
 
 // May `reporter` report on the task? PERMISSION_DENIED before NOT_FOUND: a stranger
 // learns nothing, not even whether the task exists. FAILED_PRECONDITION for a
-// cancelled task. Returns the task's definition, locked for the rest of the work.
+// cancelled task. Takes the task's write lock first; returns its definition.
 absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number,
                                        const Reporter& reporter) {
   const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
-  const bool on_task = !tx.exec_params(kUnitOnTask, plan_id, number, reporter.unit).empty();
-  if (!on_task && !reporter.on_behalf) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; it cannot report on it"));
-  }
-  pqxx::result task = tx.exec_params(kLockTask, plan_id, number);
-  if (task.empty()) return absl::NotFoundError(absl::StrCat(task_name, " not found"));
-  if (!on_task) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(reporter.unit, " neither leads nor coordinates ", task_name, "; report for one that does"));
-  }
-  if (task[0][0].as<int>() == pb::TASK_STATUS_CANCELLED) {
-    return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
-  }
-  return db::ProtoFromBytea<pb::Task>(task[0][1]);
+  pg::LockTaskForWrite(tx, plan_id, number);
+  const std::string refusal =
+      tx.exec_params1("SELECT reporter_refusal($1, $2, $3, $4)", plan_id, number, reporter.unit, reporter.on_behalf)[0]
+          .as<std::string>();
+  if (!refusal.empty()) return Refusal(refusal, task_name, reporter.unit);
+  return db::ProtoFromBytea<pb::Task>(tx.exec_params1(kTaskDefinition, plan_id, number)[0]);
 }
 
 }  // namespace
 
+absl::StatusOr<int64_t> PgTaskStore::NextReportId() {
+  std::lock_guard lock(ids_mu_);
+  if (free_report_ids_.empty()) {
+    absl::Status taken = db::RunSingleStatement(pool_, "TakeReportIds", [&](pqxx::nontransaction& tx) {
+      for (const auto& row : tx.exec(kTakeReportIds)) free_report_ids_.push_back(row[0].as<int64_t>());
+      return absl::OkStatus();
+    });
+    if (!taken.ok()) return taken;
+    std::reverse(free_report_ids_.begin(), free_report_ids_.end());  // Smallest first.
+  }
+  const int64_t id = free_report_ids_.back();
+  free_report_ids_.pop_back();
+  return id;
+}
+
+// One statement (the report_progress SQL function), so one round trip: the report,
+// its response and its event are built here first.
 absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string& plan_id, int number,
                                                                const std::optional<OccurrenceKey>& occurrence,
                                                                const pb::ProgressReport& report,
                                                                const Reporter& reporter,
                                                                const pb::ReportProgressRequest& request) {
   const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
-  return db::RunInTransaction(pool_, "ReportProgress", [&](pqxx::work& tx) -> absl::StatusOr<pb::ProgressReport> {
-    return db::Idempotent<pb::ProgressReport>(
-        tx, request.request_id(), "ReportProgress", request, [&]() -> absl::StatusOr<pb::ProgressReport> {
-          RETURN_IF_ERROR(CheckReporter(tx, plan_id, number, reporter).status());
-          std::string due;
-          if (occurrence) {
-            due = FormatIsoDate(occurrence->due);
-            if (tx.exec_params(kOccurrenceExists, plan_id, number, due, occurrence->sub_activity).empty()) {
-              return absl::NotFoundError(absl::StrCat("report.occurrence: ", report.occurrence(), " not found"));
-            }
-          }
-          pb::ProgressReport stored = report;
-          stored.set_reporting_unit(reporter.unit);
-          stored.set_reported_by(reporter.subject);
-          pqxx::row row =
-              tx.exec_params1(kInsertReport, plan_id, number, due, occurrence ? occurrence->sub_activity : 0,
-                              reporter.unit, pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
-          stored.set_name(absl::StrCat(task_name, "/progress/", row[0].as<int64_t>()));
-          *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
-          if (occurrence) {
-            tx.exec_params(kSetOccurrenceStatus, plan_id, number, due, occurrence->sub_activity,
-                           static_cast<int>(report.status()));
-          } else {
-            tx.exec_params(kSetTaskStatus, plan_id, number, static_cast<int>(report.status()),
-                           report.percent_complete());
-          }
-          pb::Event event;
-          event.set_kind(pb::Event::KIND_PROGRESS_REPORTED);
-          event.set_resource(stored.name());
-          *event.mutable_progress() = stored;
-          pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
-          return stored;
-        });
-  });
+  ASSIGN_OR_RETURN(const int64_t id, NextReportId());
+  const int64_t create_micros = absl::ToUnixMicros(absl::Now());
+  pb::ProgressReport stored = report;
+  stored.set_name(absl::StrCat(task_name, "/progress/", id));
+  stored.set_reporting_unit(reporter.unit);
+  stored.set_reported_by(reporter.subject);
+  *stored.mutable_create_time() = MicrosToProtoTimestamp(create_micros);
+  pb::Event event;
+  event.set_kind(pb::Event::KIND_PROGRESS_REPORTED);
+  event.set_resource(stored.name());
+  event.set_request_id(request.request_id());
+  *event.mutable_progress() = stored;
+  const std::string due = occurrence ? FormatIsoDate(occurrence->due) : "";
+  return Notifying(
+      db::RunSingleWrite(pool_, "ReportProgress", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::ProgressReport> {
+        pqxx::row row =
+            tx.exec_params1(kReportProgress, request.request_id(), db::RequestFingerprint(request), plan_id, number,
+                            due, occurrence ? occurrence->sub_activity : 0, reporter.unit, reporter.on_behalf,
+                            reporter.subject, static_cast<int>(report.status()), report.percent_complete(), id,
+                            create_micros, pqxx::binarystring(stored.SerializeAsString()), event.resource(),
+                            pqxx::binarystring(event.SerializeAsString()));
+        const std::string refusal = row[0].as<std::string>();
+        if (refusal == "no_occurrence") {
+          return absl::NotFoundError(absl::StrCat("report.occurrence: ", report.occurrence(), " not found"));
+        }
+        if (!refusal.empty() && refusal != "replay") return Refusal(refusal, task_name, reporter.unit);
+        return db::ProtoFromBytea<pb::ProgressReport>(row[1]);
+      }));
 }
 
 absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
     const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
     const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) {
-  return db::RunInTransaction(
+  return Notifying(db::RunInTransaction(
       pool_, "RecordTargetMeasurement", [&](pqxx::work& tx) -> absl::StatusOr<pb::TargetMeasurement> {
         return db::Idempotent<pb::TargetMeasurement>(
             tx, request.request_id(), "RecordTargetMeasurement", request,
             [&]() -> absl::StatusOr<pb::TargetMeasurement> {
-              ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));
+              ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));  // Locks first.
               if (target > task.targets_size()) {
                 return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " not found; the task has ",
                                                         task.targets_size(), " targets"));
@@ -133,25 +150,29 @@ absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
               event.set_kind(pb::Event::KIND_TARGET_MEASURED);
               event.set_resource(stored.name());
               *event.mutable_measurement() = stored;
-              pg::AppendEvent(tx, event, request.request_id());  // Last, see pg_events.h.
+              pg::AppendEvent(tx, event, request.request_id());
               return stored;
             });
-      });
+      }));
 }
 
-absl::StatusOr<std::vector<pb::Event>> PgTaskStore::ReadEvents(int64_t after_seq, int limit,
-                                                               const std::string& resource_prefix) {
-  return db::RunSingleStatement(
-      pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Event>> {
-        std::vector<pb::Event> events;
-        for (const auto& row : tx.exec_params(kReadEvents, after_seq, limit, resource_prefix)) {
-          pb::Event e = db::ProtoFromBytea<pb::Event>(row[1]);
-          e.set_cursor(row[0].c_str());
-          *e.mutable_commit_time() = MicrosToProtoTimestamp(row[2].as<int64_t>());
-          events.push_back(std::move(e));
-        }
-        return events;
-      });
+absl::StatusOr<EventBatch> PgTaskStore::ReadEvents(const EventPosition& after, int limit,
+                                                   const std::string& resource_prefix) {
+  return db::RunSingleStatement(pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<EventBatch> {
+    EventBatch batch{.last = after};
+    for (const auto& row : tx.exec_params(kReadEvents, std::to_string(after.xid), after.seq, limit, resource_prefix)) {
+      if (row[4].as<bool>()) {
+        batch.held_back = true;
+        break;
+      }
+      pb::Event e = db::ProtoFromBytea<pb::Event>(row[2]);
+      batch.last = {.xid = row[0].as<int64_t>(), .seq = row[1].as<int64_t>()};
+      e.set_cursor(FormatCursor(batch.last));
+      *e.mutable_commit_time() = MicrosToProtoTimestamp(row[3].as<int64_t>());
+      batch.events.push_back(std::move(e));
+    }
+    return batch;
+  });
 }
 
 }  // namespace p06::task

@@ -1,5 +1,6 @@
 #include "services/task/storage/pg_task_store.h"
 
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"
@@ -199,77 +200,80 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft&
 absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& draft,
                                                              const pb::ImportPlanRequest& request,
                                                              absl::CivilDay today) {
-  return db::RunInTransaction(pool_, "ImportPlan", [&](pqxx::work& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
-    return db::Idempotent<pb::ImportPlanResponse>(
-        tx, request.request_id(), "ImportPlan", request, [&]() -> absl::StatusOr<pb::ImportPlanResponse> {
-          pb::ImportPlanResponse response;
-          const std::string& plan_id = draft.plan_id;
-          pqxx::result existing = tx.exec_params(kPlanByDecision, draft.plan.decision_number());
-          pb::Plan document = draft.plan;
-          document.clear_revision();
-          if (!existing.empty() && existing[0][0].c_str() != plan_id) {
-            return absl::FailedPreconditionError(absl::StrCat("decision ", draft.plan.decision_number(),
-                                                              " is stored as plans/", existing[0][0].c_str()));
-          }
-          if (!existing.empty() && draft.source_sha256 == existing[0][2].c_str()) {
-            response.set_unchanged(true);  // The same text again: nothing to write.
-          } else {
-            const int revision = existing.empty() ? 1 : existing[0][1].as<int>() + 1;
-            Comparison cmp = Compare(tx, plan_id, draft);
-            if (existing.empty()) {
-              tx.exec_params(kInsertPlan, plan_id, draft.plan.decision_number(), draft.plan.year(), draft.source_sha256,
-                             draft.source_text, pqxx::binarystring(Bytes(document)));
-            } else {
-              tx.exec_params(kRevisePlan, plan_id, revision, draft.source_sha256, draft.source_text,
-                             pqxx::binarystring(Bytes(document)));
-            }
-            absl::flat_hash_map<int, bool> changed;
-            for (int n : cmp.diff.added_tasks()) changed[n] = true;
-            for (int n : cmp.diff.changed_tasks()) changed[n] = true;
-            for (const TaskDraft& t : draft.tasks) {
-              const int n = t.task.number();
-              if (!changed.contains(n)) continue;  // Unchanged: its progress stays untouched.
-              tx.exec_params(cmp.exists.contains(n) ? kUpdateTask : kInsertTask, plan_id, n, t.task.section_ordinal(),
-                             pqxx::binarystring(Bytes(t.task)), t.definition_hash, t.search_text);
-              WriteTaskChildren(tx, plan_id, t);
-            }
-            for (int n : cmp.diff.removed_tasks()) tx.exec_params(kRemoveTask, plan_id, n, revision);
-            *response.mutable_diff() = cmp.diff;
-            // Events last: see kAppendEvent.
-            pb::Event plan_event;
-            plan_event.set_kind(pb::Event::KIND_PLAN_IMPORTED);
-            plan_event.set_resource(draft.plan.name());
-            *plan_event.mutable_plan() = draft.plan;
-            plan_event.mutable_plan()->set_revision(revision);
-            pg::AppendEvent(tx, plan_event, request.request_id());
-            for (const TaskDraft& t : draft.tasks) {
-              if (!changed.contains(t.task.number())) continue;
-              pb::Event e;
-              e.set_kind(pb::Event::KIND_TASK_CHANGED);
-              e.set_resource(t.task.name());
-              *e.mutable_task() = t.task;
-              pg::AppendEvent(tx, e, request.request_id());
-            }
-            for (int n : cmp.diff.removed_tasks()) {  // Removed: an event without a payload.
-              pb::Event e;
-              e.set_kind(pb::Event::KIND_TASK_CHANGED);
-              e.set_resource(absl::StrCat(draft.plan.name(), "/tasks/", n));
-              pg::AppendEvent(tx, e, request.request_id());
-            }
-          }
-          ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));
-          for (pb::Task& t : ReadTasks(tx, plan_id, today)) *response.add_tasks() = std::move(t);
-          return response;
-        });
-  });
+  return Notifying(
+      db::RunInTransaction(pool_, "ImportPlan", [&](pqxx::work& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
+        return db::Idempotent<pb::ImportPlanResponse>(
+            tx, request.request_id(), "ImportPlan", request, [&]() -> absl::StatusOr<pb::ImportPlanResponse> {
+              pb::ImportPlanResponse response;
+              const std::string& plan_id = draft.plan_id;
+              pg::LockPlanForWrite(tx, plan_id);  // Before the first write: see pg_events.h.
+              pqxx::result existing = tx.exec_params(kPlanByDecision, draft.plan.decision_number());
+              pb::Plan document = draft.plan;
+              document.clear_revision();
+              if (!existing.empty() && existing[0][0].c_str() != plan_id) {
+                return absl::FailedPreconditionError(absl::StrCat("decision ", draft.plan.decision_number(),
+                                                                  " is stored as plans/", existing[0][0].c_str()));
+              }
+              if (!existing.empty() && draft.source_sha256 == existing[0][2].c_str()) {
+                response.set_unchanged(true);  // The same text again: nothing to write.
+              } else {
+                const int revision = existing.empty() ? 1 : existing[0][1].as<int>() + 1;
+                Comparison cmp = Compare(tx, plan_id, draft);
+                if (existing.empty()) {
+                  tx.exec_params(kInsertPlan, plan_id, draft.plan.decision_number(), draft.plan.year(),
+                                 draft.source_sha256, draft.source_text, pqxx::binarystring(Bytes(document)));
+                } else {
+                  tx.exec_params(kRevisePlan, plan_id, revision, draft.source_sha256, draft.source_text,
+                                 pqxx::binarystring(Bytes(document)));
+                }
+                absl::flat_hash_map<int, bool> changed;
+                for (int n : cmp.diff.added_tasks()) changed[n] = true;
+                for (int n : cmp.diff.changed_tasks()) changed[n] = true;
+                for (const TaskDraft& t : draft.tasks) {
+                  const int n = t.task.number();
+                  if (!changed.contains(n)) continue;  // Unchanged: its progress stays untouched.
+                  tx.exec_params(cmp.exists.contains(n) ? kUpdateTask : kInsertTask, plan_id, n,
+                                 t.task.section_ordinal(), pqxx::binarystring(Bytes(t.task)), t.definition_hash,
+                                 t.search_text);
+                  WriteTaskChildren(tx, plan_id, t);
+                }
+                for (int n : cmp.diff.removed_tasks()) tx.exec_params(kRemoveTask, plan_id, n, revision);
+                *response.mutable_diff() = cmp.diff;
+                pb::Event plan_event;
+                plan_event.set_kind(pb::Event::KIND_PLAN_IMPORTED);
+                plan_event.set_resource(draft.plan.name());
+                *plan_event.mutable_plan() = draft.plan;
+                plan_event.mutable_plan()->set_revision(revision);
+                pg::AppendEvent(tx, plan_event, request.request_id());
+                for (const TaskDraft& t : draft.tasks) {
+                  if (!changed.contains(t.task.number())) continue;
+                  pb::Event e;
+                  e.set_kind(pb::Event::KIND_TASK_CHANGED);
+                  e.set_resource(t.task.name());
+                  *e.mutable_task() = t.task;
+                  pg::AppendEvent(tx, e, request.request_id());
+                }
+                for (int n : cmp.diff.removed_tasks()) {  // Removed: an event without a payload.
+                  pb::Event e;
+                  e.set_kind(pb::Event::KIND_TASK_CHANGED);
+                  e.set_resource(absl::StrCat(draft.plan.name(), "/tasks/", n));
+                  pg::AppendEvent(tx, e, request.request_id());
+                }
+              }
+              ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));
+              for (pb::Task& t : ReadTasks(tx, plan_id, today)) *response.add_tasks() = std::move(t);
+              return response;
+            });
+      }));
 }
 
 absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, const TaskDraft& draft,
                                                  const std::string& etag, const pb::UpdateTaskRequest& request,
                                                  absl::CivilDay today) {
   const int number = draft.task.number();
-  return db::RunInTransaction(pool_, "UpdateTask", [&](pqxx::work& tx) -> absl::StatusOr<pb::Task> {
+  return Notifying(db::RunInTransaction(pool_, "UpdateTask", [&](pqxx::work& tx) -> absl::StatusOr<pb::Task> {
     return db::Idempotent<pb::Task>(tx, request.request_id(), "UpdateTask", request, [&]() -> absl::StatusOr<pb::Task> {
+      pg::LockTaskForWrite(tx, plan_id, number);  // Before the first write (FOR UPDATE is one): see pg_events.h.
       pqxx::result current = tx.exec_params(
           "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id,
           number);
@@ -285,12 +289,12 @@ absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, con
       e.set_kind(pb::Event::KIND_TASK_CHANGED);
       e.set_resource(draft.task.name());
       *e.mutable_task() = draft.task;
-      pg::AppendEvent(tx, e, request.request_id());  // Last, see pg_events.h.
+      pg::AppendEvent(tx, e, request.request_id());
       pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
                                          FormatIsoDate(today), number);
       return TaskFromRow(rows[0]);
     });
-  });
+  }));
 }
 
 absl::StatusOr<pb::Plan> PgTaskStore::GetPlan(const std::string& plan_id) {
@@ -328,9 +332,12 @@ FROM tasks t WHERE t.plan_id = $1 AND t.number = $3)sql";
   });
 }
 
-absl::StatusOr<int64_t> PgTaskStore::LatestEventSeq() {
-  return db::RunSingleStatement(pool_, "LatestEventSeq", [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
-    return tx.exec1("SELECT last_seq FROM event_counter")[0].as<int64_t>();
+absl::StatusOr<EventPosition> PgTaskStore::StreamHead() {
+  // Every transaction below the snapshot's xmin has ended: a reader positioned just
+  // before xmin reads every event committed from now on.
+  return db::RunSingleStatement(pool_, "StreamHead", [&](pqxx::nontransaction& tx) -> absl::StatusOr<EventPosition> {
+    const int64_t xmin = tx.exec1("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")[0].as<int64_t>();
+    return EventPosition{.xid = xmin - 1, .seq = std::numeric_limits<int64_t>::max()};
   });
 }
 

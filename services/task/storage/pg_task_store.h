@@ -2,14 +2,21 @@
 // pg_task_store.cc, progress and events in pg_progress.cc, sharing pg_events.h.
 #pragma once
 
+#include <mutex>
+#include <vector>
+
+#include "common/db/notifier.h"
 #include "common/db/pool.h"
+#include "services/task/storage/pg_events.h"
 #include "services/task/storage/task_store.h"
 
 namespace p06::task {
 
 class PgTaskStore final : public TaskStore {
  public:
-  explicit PgTaskStore(db::Pool& pool) : pool_(pool) {}
+  // `notify_conninfo`: where to send the wake-up of kEventsChannel after each write.
+  PgTaskStore(db::Pool& pool, std::string notify_conninfo)
+      : pool_(pool), notifier_(std::move(notify_conninfo), pg::kEventsChannel) {}
 
   absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
                                                   absl::CivilDay today) override;
@@ -17,7 +24,7 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) override;
   absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) override;
   absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) override;
-  absl::StatusOr<int64_t> LatestEventSeq() override;
+  absl::StatusOr<EventPosition> StreamHead() override;
   absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
@@ -29,11 +36,26 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(
       const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
       const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) override;
-  absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
-                                                    const std::string& resource_prefix) override;
+  absl::StatusOr<EventBatch> ReadEvents(const EventPosition& after, int limit,
+                                        const std::string& resource_prefix) override;
 
  private:
+  // Ids for new progress reports, taken from the database a block at a time, so
+  // that ReportProgress can build its response before its one statement.
+  absl::StatusOr<int64_t> NextReportId();
+
+  // Passes on the result of a write that appended events, waking the stream's
+  // followers when it committed.
+  template <typename Result>
+  Result Notifying(Result result) {
+    if (result.ok()) notifier_.Notify();
+    return result;
+  }
+
   db::Pool& pool_;
+  db::Notifier notifier_;
+  std::mutex ids_mu_;
+  std::vector<int64_t> free_report_ids_;  // Guarded by ids_mu_; taken from the back.
 };
 
 }  // namespace p06::task

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "services/task/event_position.h"
 #include "services/task/plan_import.h"
 
 namespace p06::task {
@@ -48,6 +49,15 @@ struct Reporter {
   std::string subject;     // Who, for the record.
   std::string unit;        // "units/…" reporting.
   bool on_behalf = false;  // The Ministry Office may report for any unit on the task.
+};
+
+// Events read from the outbox.
+struct EventBatch {
+  std::vector<pb::Event> events;
+  EventPosition last;  // Of the last event read; where the read started when none.
+  // Events committed after these wait for an older transaction that is still
+  // running: read again shortly (it may commit without a notification).
+  bool held_back = false;
 };
 
 // An occurrence of a task: its due date and sub-activity (0 for the task itself).
@@ -95,12 +105,13 @@ class TaskStore {
   virtual absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(
       const std::string& plan_id, int number, int target, const pb::TargetMeasurement& measurement,
       const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) = 0;
-  // The newest event's sequence number (0 when there is none).
-  virtual absl::StatusOr<int64_t> LatestEventSeq() = 0;
-  // Events with seq > after_seq, oldest first; of one task (and its reports) when
-  // `resource_prefix` is set.
-  virtual absl::StatusOr<std::vector<pb::Event>> ReadEvents(int64_t after_seq, int limit,
-                                                            const std::string& resource_prefix = "") = 0;
+  // The position after every event that can still be read: following from here
+  // yields only changes that commit later (or are committing now).
+  virtual absl::StatusOr<EventPosition> StreamHead() = 0;
+  // Up to `limit` events after `after`, in stream order; of one task (and its reports)
+  // when `resource_prefix` is set.
+  virtual absl::StatusOr<EventBatch> ReadEvents(const EventPosition& after, int limit,
+                                                const std::string& resource_prefix = "") = 0;
 };
 
 }  // namespace p06::task
