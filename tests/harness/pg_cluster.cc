@@ -92,7 +92,7 @@ absl::StatusOr<std::string> FindBinDir() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Create() {
+absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Create(bool durable) {
   std::unique_ptr<PgCluster> c(new PgCluster());
   absl::StatusOr<std::string> bin = FindBinDir();
   if (!bin.ok()) return bin.status();
@@ -114,10 +114,10 @@ absl::StatusOr<std::unique_ptr<PgCluster>> PgCluster::Create() {
   absl::Status s = Run(c->Tool("initdb", {"-D", c->dir_ + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
                                           "--locale=C.UTF-8", "--no-sync"}));
   if (!s.ok()) return s;
-  // Tests trade durability for speed: no fsync. Sockets stay inside the folder.
-  c->server_options_ = absl::StrCat("-p ", c->port_, " -k ", c->dir_,
-                                    " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                    " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
+  // Sockets stay inside the folder.
+  c->server_options_ = absl::StrCat("-p ", c->port_, " -k ", c->dir_, " -c listen_addresses=127.0.0.1",
+                                    " -c max_connections=300",
+                                    durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
   s = c->Start();
   if (!s.ok()) return s;
   return c;

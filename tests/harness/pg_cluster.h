@@ -16,7 +16,9 @@ namespace p06::testing {
 class PgCluster {
  public:
   // Finds the server binaries (P06_PG_BIN, else the newest /usr/lib/postgresql/*/bin).
-  static absl::StatusOr<std::unique_ptr<PgCluster>> Create();
+  // Tests trade durability for speed (no fsync); `durable` keeps PostgreSQL's
+  // defaults, as production runs, for benchmarks that compare write rates.
+  static absl::StatusOr<std::unique_ptr<PgCluster>> Create(bool durable = false);
   ~PgCluster();
 
   int port() const { return port_; }
