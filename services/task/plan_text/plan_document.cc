@@ -22,10 +22,13 @@ using Kind = pb::ImportDiagnostic;
 
 std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
-// Drops <ul …>, </ul>, <li>, </li>, <i>, </i> and collapses white space.
+// Drops <ul …>, </ul>, <li>, </li> (as a space: they separate items) and <i>, </i>
+// (as nothing: "(<i>đảm bảo …</i>)" is "(đảm bảo …)"), and collapses white space.
 std::string StripMarkup(absl::string_view s) {
-  static const std::regex kTags("</?(ul|li|i)\\b[^>]*>");
-  std::string out = std::regex_replace(std::string(s), kTags, " ");
+  static const std::regex kBlockTags("</?(ul|li)\\b[^>]*>");
+  static const std::regex kInlineTags("</?i>");
+  std::string out = std::regex_replace(std::string(s), kBlockTags, " ");
+  out = std::regex_replace(out, kInlineTags, "");
   static const std::regex kSpaces("\\s+");
   return Trim(std::regex_replace(out, kSpaces, " "));
 }
