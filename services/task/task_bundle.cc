@@ -4,19 +4,21 @@
 
 namespace p06::task {
 
-TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target)
+TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target, absl::Duration event_retention)
     : store_(ctx.pool, db::BuildConnectionString(ctx.config.db)),
       units_(MakeChannel(directory_target)),
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),
+      pruner_(store_, event_retention),
       service_(store_, cache_, units_, events_, ctx.clock),
       grpc_(service_) {}
 
-absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx,
-                                                               const std::string& directory_target) {
-  std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target));
+absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const std::string& directory_target,
+                                                               absl::Duration event_retention) {
+  std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target, event_retention));
   bundle->events_.Start();
   if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;
+  bundle->pruner_.Start();
   return bundle;
 }
 

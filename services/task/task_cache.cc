@@ -70,6 +70,11 @@ void TaskCache::Follow() {
     if (!events.ok()) {
       // Without the outbox, nothing cached can be trusted to be current.
       log::Warning("task cache cannot follow events; cleared", {{"error", events.status().ToString()}});
+      if (absl::IsOutOfRange(events.status())) {
+        // Behind what the outbox keeps: follow from its head (taken before the
+        // records are dropped, so that nothing loaded after goes unwatched).
+        if (absl::StatusOr<EventPosition> head = store_.StreamHead(); head.ok()) applied_ = *head;
+      }
       Clear();
       events_.WaitChanged(seen, absl::Seconds(1));
       continue;

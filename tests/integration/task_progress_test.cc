@@ -398,3 +398,42 @@ TEST_F(TaskProgressTest, AnotherReplicasCacheLearnsOfTheChange) {
 
 }  // namespace
 }  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+// Events older than the retention are pruned: a cursor before them is OUT_OF_RANGE,
+// never a gap; an empty cursor starts at the oldest event kept.
+TEST_F(TaskProgressTest, ACursorBeforePrunedEventsIsOutOfRange) {
+  std::vector<tpb::Event> imported = Watch("", 50, /*replay_only=*/true);
+  ASSERT_EQ(imported.size(), 50u);
+  ASSERT_TRUE(Post(Report(24, "kept"), kHctp).ok());
+  pqxx::connection admin(database_url());
+  pqxx::nontransaction(admin).exec0(
+      "UPDATE task.events SET commit_time = now() - interval '400 days' WHERE request_id <> 'kept'");
+  db::Pool pool(task_config_.db);
+  task::PgTaskStore store(pool, db::BuildConnectionString(task_config_.db));
+  ASSERT_THAT(store.PruneEvents(absl::Hours(24 * 365)), StatusIs(absl::StatusCode::kOk));
+  EXPECT_EQ(*store.PruneEvents(absl::Hours(24 * 365)), 0);  // Nothing more to prune.
+
+  // Resuming from the last event pruned is fine: nothing after it is missing.
+  std::vector<tpb::Event> resumed = Watch(after_import_, 1, /*replay_only=*/true);
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_EQ(resumed[0].request_id(), "kept");
+  std::vector<tpb::Event> from_start = Watch("", 1, /*replay_only=*/true);
+  ASSERT_EQ(from_start.size(), 1u);
+  EXPECT_EQ(from_start[0].request_id(), "kept");
+
+  // From before it, events are missing: refused, for the stream and the history.
+  grpc::ClientContext ctx;
+  tpb::WatchEventsRequest request;
+  request.set_after(imported[10].cursor());
+  auto reader = tasks_->WatchEvents(&ctx, request);
+  tpb::WatchEventsResponse batch;
+  EXPECT_FALSE(reader->Read(&batch));
+  EXPECT_THAT(reader->Finish(), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("empty cursor")));
+  EXPECT_EQ(pqxx::nontransaction(admin).exec1("SELECT count(*) FROM task.events")[0].as<int>(), 1);
+}
+
+}  // namespace
+}  // namespace p06::testing

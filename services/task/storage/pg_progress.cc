@@ -29,13 +29,36 @@ SELECT refusal, answer FROM report_progress($1, $2, $3, $4, nullif($5, '')::date
 constexpr char kTakeReportIds[] = "SELECT nextval('progress_reports_ids') FROM generate_series(1, 64)";
 // Rows of events in stream order, each with whether it must wait for an older
 // transaction still running (see schema/004_outbox_by_transaction.sql). Those come
-// last: they have the highest xids.
+// last: they have the highest xids. The first column tells whether the cursor lies
+// before the pruned part of the outbox; then no event is read, and one row comes back.
 constexpr char kReadEvents[] = R"sql(
-SELECT e.xid::text AS xid_text, e.seq, e.payload, (extract(epoch FROM e.commit_time) * 1000000)::bigint,
-       e.xid >= pg_snapshot_xmin(pg_current_snapshot())
-FROM events e
-WHERE (e.xid, e.seq) > ($1::text::xid8, $2) AND ($4 = '' OR e.resource = $4 OR e.resource LIKE $4 || '/%')
-ORDER BY e.xid, e.seq LIMIT $3  -- The xid8, not its text: that would put 1000 before 998.
+SELECT r.behind, e.xid_text, e.seq, e.payload, e.commit_us, e.held
+FROM (SELECT ($1::text::xid8, $2::bigint) > ('0'::xid8, 0::bigint)
+             AND ($1::text::xid8, $2::bigint) < (pruned_xid, pruned_seq) AS behind
+      FROM event_retention) r
+LEFT JOIN LATERAL (
+  SELECT e.xid, e.xid::text AS xid_text, e.seq, e.payload,
+         (extract(epoch FROM e.commit_time) * 1000000)::bigint AS commit_us,
+         e.xid >= pg_snapshot_xmin(pg_current_snapshot()) AS held
+  FROM events e
+  WHERE NOT r.behind AND (e.xid, e.seq) > ($1::text::xid8, $2)
+    AND ($4 = '' OR e.resource = $4 OR e.resource LIKE $4 || '/%')
+  ORDER BY e.xid, e.seq LIMIT $3) e ON true
+ORDER BY e.xid, e.seq  -- The xid8, not its text: that would put 1000 before 998.
+)sql";
+// Deletes the oldest events, up to the newest one committed before the cut-off whose
+// transaction has ended, so that what is left is the stream after one position; and
+// records that position. Concurrent prunes never move it back.
+constexpr char kPruneEvents[] = R"sql(
+WITH cut AS (
+  SELECT xid, seq FROM events
+  WHERE commit_time < now() - $1 * interval '1 second' AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY xid DESC, seq DESC LIMIT 1),
+moved AS (
+  UPDATE event_retention r SET pruned_xid = cut.xid, pruned_seq = cut.seq FROM cut
+  WHERE (r.pruned_xid, r.pruned_seq) < (cut.xid, cut.seq) RETURNING 1),
+gone AS (DELETE FROM events e USING cut WHERE (e.xid, e.seq) <= (cut.xid, cut.seq) RETURNING 1)
+SELECT count(*) FROM gone
 )sql";
 
 // The status for a refusal of the report_progress / reporter_refusal SQL functions.
@@ -161,17 +184,30 @@ absl::StatusOr<EventBatch> PgTaskStore::ReadEvents(const EventPosition& after, i
   return db::RunSingleStatement(pool_, "ReadEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<EventBatch> {
     EventBatch batch{.last = after};
     for (const auto& row : tx.exec_params(kReadEvents, std::to_string(after.xid), after.seq, limit, resource_prefix)) {
-      if (row[4].as<bool>()) {
+      if (row[0].as<bool>()) {
+        return absl::OutOfRangeError(
+            absl::StrCat("cursor ", FormatCursor(after),
+                         " is older than the oldest event kept; read the current state and start again from an "
+                         "empty cursor"));
+      }
+      if (row[1].is_null()) break;  // No event after the cursor.
+      if (row[5].as<bool>()) {
         batch.held_back = true;
         break;
       }
-      pb::Event e = db::ProtoFromBytea<pb::Event>(row[2]);
-      batch.last = {.xid = row[0].as<int64_t>(), .seq = row[1].as<int64_t>()};
+      pb::Event e = db::ProtoFromBytea<pb::Event>(row[3]);
+      batch.last = {.xid = row[1].as<int64_t>(), .seq = row[2].as<int64_t>()};
       e.set_cursor(FormatCursor(batch.last));
-      *e.mutable_commit_time() = MicrosToProtoTimestamp(row[3].as<int64_t>());
+      *e.mutable_commit_time() = MicrosToProtoTimestamp(row[4].as<int64_t>());
       batch.events.push_back(std::move(e));
     }
     return batch;
+  });
+}
+
+absl::StatusOr<int64_t> PgTaskStore::PruneEvents(absl::Duration older_than) {
+  return db::RunSingleWrite(pool_, "PruneEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+    return tx.exec_params1(kPruneEvents, absl::ToInt64Seconds(older_than))[0].as<int64_t>();
   });
 }
 

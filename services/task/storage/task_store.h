@@ -109,9 +109,11 @@ class TaskStore {
   // yields only changes that commit later (or are committing now).
   virtual absl::StatusOr<EventPosition> StreamHead() = 0;
   // Up to `limit` events after `after`, in stream order; of one task (and its reports)
-  // when `resource_prefix` is set.
+  // when `resource_prefix` is set. OUT_OF_RANGE when events after `after` were pruned.
   virtual absl::StatusOr<EventBatch> ReadEvents(const EventPosition& after, int limit,
                                                 const std::string& resource_prefix = "") = 0;
+  // Deletes the events committed more than `older_than` ago; returns how many.
+  virtual absl::StatusOr<int64_t> PruneEvents(absl::Duration older_than) = 0;
 };
 
 }  // namespace p06::task
