@@ -37,6 +37,7 @@ TEST_F(PoolTest, EveryConnectionCarriesTheTimeoutsAndKeepalives) {
   ASSERT_OK(lease);
   pqxx::work tx(**lease);
   EXPECT_EQ(tx.exec1("SHOW statement_timeout")[0].as<std::string>(), "1500ms");
+  EXPECT_EQ(tx.exec1("SHOW jit")[0].as<std::string>(), "off");
   EXPECT_EQ(tx.exec1("SHOW lock_timeout")[0].as<std::string>(), "5s");
   EXPECT_EQ(tx.exec1("SHOW idle_in_transaction_session_timeout")[0].as<std::string>(), "30s");
   EXPECT_EQ(tx.exec1("SHOW TimeZone")[0].as<std::string>(), "Asia/Ho_Chi_Minh");

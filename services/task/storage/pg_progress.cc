@@ -35,7 +35,7 @@ constexpr char kReadEvents[] = R"sql(
 SELECT r.behind, e.xid_text, e.seq, e.payload, e.commit_us, e.held
 FROM (SELECT ($1::text::xid8, $2::bigint) > ('0'::xid8, 0::bigint)
              AND ($1::text::xid8, $2::bigint) < (pruned_xid, pruned_seq) AS behind
-      FROM event_retention) r
+      FROM event_retention WHERE singleton) r  -- One row, as the planner then knows.
 LEFT JOIN LATERAL (
   SELECT e.xid, e.xid::text AS xid_text, e.seq, e.payload,
          (extract(epoch FROM e.commit_time) * 1000000)::bigint AS commit_us,
