@@ -8,8 +8,11 @@
 
 namespace p06::db {
 
-Notifier::Notifier(std::string conninfo, std::string channel)
-    : conninfo_(std::move(conninfo)), channel_(std::move(channel)), thread_([this] { Run(); }) {}
+Notifier::Notifier(std::string conninfo, std::string channel, absl::Duration min_interval)
+    : conninfo_(std::move(conninfo)),
+      channel_(std::move(channel)),
+      min_interval_(min_interval),
+      thread_([this] { Run(); }) {}
 
 Notifier::~Notifier() {
   {
@@ -35,6 +38,8 @@ void Notifier::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return pending_ || stop_; });
+    // Gather the commits of the next moment into this notification (not when stopping).
+    wake_.wait_for(lock, absl::ToChronoNanoseconds(min_interval_), [&] { return stop_; });
     if (!pending_) return;  // Stopping with nothing to send.
     pending_ = false;       // Commits from now on ask again: nothing is missed.
     lock.unlock();
