@@ -437,3 +437,55 @@ TEST_F(TaskProgressTest, ACursorBeforePrunedEventsIsOutOfRange) {
 
 }  // namespace
 }  // namespace p06::testing
+
+namespace p06::testing {
+namespace {
+
+// Reports written together (ReportBatcher) get each its own answer; one that the
+// database refuses fails alone and the others are written.
+TEST_F(TaskProgressTest, ABadReportInABatchFailsAlone) {
+  db::Pool pool(task_config_.db);
+  task::ReportBatcher batcher(pool);
+  auto call = [](int number, const std::string& request_id, int percent) {
+    const std::string name = absl::StrCat("plans/910-qd-btp-2025/tasks/", number, "/progress/", 1000 + percent);
+    return task::ReportCall{.order_key = absl::StrCat("910-qd-btp-2025/", number),
+                            .args = {request_id, "fp-" + request_id, "910-qd-btp-2025", absl::StrCat(number), "", "0",
+                                     "units/cuc-hctp", "false", "tester", "2", absl::StrCat(percent),
+                                     absl::StrCat(1000 + percent), "1764000000000000", "\\x0a00", name, "\\x0a00"}};
+  };
+  // 101% passes report_progress but not the tasks table's CHECK: a SQL error.
+  const std::vector<task::ReportCall> calls = {call(24, "good-1", 10), call(37, "good-2", 20), call(24, "bad", 101),
+                                               call(28, "good-3", 30)};
+  // A first report waits on a lock held here, so that the four queue behind it and
+  // are then written as one batch.
+  pqxx::connection holder(database_url());
+  pqxx::work hold(holder);
+  hold.exec("SELECT task.lock_task_for_write('910-qd-btp-2025', 30)");
+  absl::StatusOr<task::ReportAnswer> first = absl::UnknownError("not run");
+  std::thread blocked([&] { first = batcher.Run(call(30, "first", 5)); });
+  absl::SleepFor(absl::Milliseconds(300));
+  std::vector<absl::StatusOr<task::ReportAnswer>> answers(calls.size(), absl::UnknownError("not run"));
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    writers.emplace_back([&, i] { answers[i] = batcher.Run(calls[i]); });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  hold.commit();
+  blocked.join();
+  for (auto& t : writers) t.join();
+  EXPECT_THAT(first, StatusIs(absl::StatusCode::kOk));
+  for (size_t i : {0, 1, 3}) {
+    ASSERT_THAT(answers[i], StatusIs(absl::StatusCode::kOk)) << i;
+    EXPECT_EQ(answers[i]->refusal, "");
+  }
+  EXPECT_THAT(answers[2], StatusIs(absl::StatusCode::kInvalidArgument));
+  pqxx::connection admin(database_url());
+  pqxx::nontransaction tx(admin);
+  EXPECT_EQ(
+      tx.exec1("SELECT string_agg(request_id, ',' ORDER BY request_id) FROM task.request_log")[0].as<std::string>(),
+      "first,good-1,good-2,good-3");
+  EXPECT_EQ(tx.exec1("SELECT percent_complete FROM task.tasks WHERE number = 24")[0].as<int>(), 10);
+}
+
+}  // namespace
+}  // namespace p06::testing

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/base/status_macros.h"
@@ -21,10 +22,6 @@ constexpr char kInsertMeasurement[] = R"sql(
 INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by)
 VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint
-)sql";
-constexpr char kReportProgress[] = R"sql(
-SELECT refusal, answer FROM report_progress($1, $2, $3, $4, nullif($5, '')::date, $6, $7, $8, $9, $10::smallint, $11,
-                                            $12, to_timestamp($13::double precision / 1000000), $14, $15, $16)
 )sql";
 constexpr char kTakeReportIds[] = "SELECT nextval('progress_reports_ids') FROM generate_series(1, 64)";
 // Rows of events in stream order, each with whether it must wait for an older
@@ -112,8 +109,9 @@ absl::StatusOr<int64_t> PgTaskStore::NextReportId() {
   return id;
 }
 
-// One statement (the report_progress SQL function), so one round trip: the report,
-// its response and its event are built here first.
+// One call of the report_progress SQL function, written with the reports of other
+// callers waiting at the same time (ReportBatcher): the report, its response and its
+// event are built here first.
 absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string& plan_id, int number,
                                                                const std::optional<OccurrenceKey>& occurrence,
                                                                const pb::ProgressReport& report,
@@ -132,22 +130,25 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
   event.set_resource(stored.name());
   event.set_request_id(request.request_id());
   *event.mutable_progress() = stored;
-  const std::string due = occurrence ? FormatIsoDate(occurrence->due) : "";
-  return Notifying(
-      db::RunSingleWrite(pool_, "ReportProgress", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::ProgressReport> {
-        pqxx::row row =
-            tx.exec_params1(kReportProgress, request.request_id(), db::RequestFingerprint(request), plan_id, number,
-                            due, occurrence ? occurrence->sub_activity : 0, reporter.unit, reporter.on_behalf,
-                            reporter.subject, static_cast<int>(report.status()), report.percent_complete(), id,
-                            create_micros, pqxx::binarystring(stored.SerializeAsString()), event.resource(),
-                            pqxx::binarystring(event.SerializeAsString()));
-        const std::string refusal = row[0].as<std::string>();
-        if (refusal == "no_occurrence") {
-          return absl::NotFoundError(absl::StrCat("report.occurrence: ", report.occurrence(), " not found"));
-        }
-        if (!refusal.empty() && refusal != "replay") return Refusal(refusal, task_name, reporter.unit);
-        return db::ProtoFromBytea<pb::ProgressReport>(row[1]);
-      }));
+  auto hex = [](const google::protobuf::Message& m) {
+    return absl::StrCat("\\x", absl::BytesToHexString(m.SerializeAsString()));
+  };
+  const ReportCall call{
+      .order_key = absl::StrCat(plan_id, "/", number),
+      .args = {request.request_id(), db::RequestFingerprint(request), plan_id, absl::StrCat(number),
+               occurrence ? FormatIsoDate(occurrence->due) : "",
+               absl::StrCat(occurrence ? occurrence->sub_activity : 0), reporter.unit,
+               reporter.on_behalf ? "true" : "false", reporter.subject, absl::StrCat(static_cast<int>(report.status())),
+               absl::StrCat(report.percent_complete()), absl::StrCat(id), absl::StrCat(create_micros), hex(stored),
+               event.resource(), hex(event)}};
+  ASSIGN_OR_RETURN(ReportAnswer answer, Notifying(batcher_.Run(call)));
+  if (answer.refusal == "no_occurrence") {
+    return absl::NotFoundError(absl::StrCat("report.occurrence: ", report.occurrence(), " not found"));
+  }
+  if (!answer.refusal.empty() && answer.refusal != "replay") return Refusal(answer.refusal, task_name, reporter.unit);
+  pb::ProgressReport posted;
+  if (!posted.ParseFromString(answer.response)) return absl::InternalError("stored report unreadable");
+  return posted;
 }
 
 absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(

@@ -8,6 +8,7 @@
 #include "common/db/notifier.h"
 #include "common/db/pool.h"
 #include "services/task/storage/pg_events.h"
+#include "services/task/storage/report_batcher.h"
 #include "services/task/storage/task_store.h"
 
 namespace p06::task {
@@ -16,7 +17,7 @@ class PgTaskStore final : public TaskStore {
  public:
   // `notify_conninfo`: where to send the wake-up of kEventsChannel after each write.
   PgTaskStore(db::Pool& pool, std::string notify_conninfo)
-      : pool_(pool), notifier_(std::move(notify_conninfo), pg::kEventsChannel) {}
+      : pool_(pool), notifier_(std::move(notify_conninfo), pg::kEventsChannel), batcher_(pool) {}
 
   absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
                                                   absl::CivilDay today) override;
@@ -55,6 +56,7 @@ class PgTaskStore final : public TaskStore {
 
   db::Pool& pool_;
   db::Notifier notifier_;
+  ReportBatcher batcher_;
   std::mutex ids_mu_;
   std::vector<int64_t> free_report_ids_;  // Guarded by ids_mu_; taken from the back.
 };

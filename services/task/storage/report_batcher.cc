@@ -1,0 +1,101 @@
+#include "services/task/storage/report_batcher.h"
+
+#include <algorithm>
+#include <numeric>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/bytea.h"
+#include "common/db/transaction.h"
+
+namespace p06::task {
+namespace {
+
+// How report_progress takes each argument from its text.
+constexpr std::pair<const char*, const char*> kArgs[] = {{"", ""},
+                                                         {"", ""},
+                                                         {"", ""},
+                                                         {"", "::int"},
+                                                         {"nullif(", ", '')::date"},
+                                                         {"", "::int"},
+                                                         {"", ""},
+                                                         {"", "::boolean"},
+                                                         {"", ""},
+                                                         {"", "::smallint"},
+                                                         {"", "::int"},
+                                                         {"", "::bigint"},
+                                                         {"to_timestamp(", "::double precision / 1000000)"},
+                                                         {"", "::bytea"},
+                                                         {"", ""},
+                                                         {"", "::bytea"}};
+
+// "SELECT i AS n, refusal, answer FROM report_progress($first, …)".
+std::string CallSql(size_t index, size_t first_param) {
+  std::string sql =
+      absl::StrCat(index == 0 ? "" : " UNION ALL ", "SELECT ", index, " AS n, refusal, answer FROM report_progress(");
+  for (size_t a = 0; a < std::size(kArgs); ++a) {
+    absl::StrAppend(&sql, a == 0 ? "" : ", ", kArgs[a].first, "$", first_param + a, kArgs[a].second);
+  }
+  return sql + ")";
+}
+
+}  // namespace
+
+absl::StatusOr<ReportAnswer> ReportBatcher::Run(const ReportCall& call) {
+  Waiter me{.call = &call};
+  std::unique_lock lock(mu_);
+  queue_.push_back(&me);
+  while (!me.answer.has_value()) {
+    if (writing_) {
+      done_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    std::vector<Waiter*> batch;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    std::vector<const ReportCall*> calls;
+    for (Waiter* w : batch) calls.push_back(w->call);
+    std::vector<absl::StatusOr<ReportAnswer>> answers = Write(calls);
+    lock.lock();
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->answer = std::move(answers[i]);
+    writing_ = false;
+    done_.notify_all();
+  }
+  return *std::move(me.answer);
+}
+
+std::vector<absl::StatusOr<ReportAnswer>> ReportBatcher::Write(const std::vector<const ReportCall*>& calls) {
+  std::vector<size_t> order(calls.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return calls[a]->order_key < calls[b]->order_key; });
+  std::string sql;
+  std::vector<std::string> params;
+  for (size_t i = 0; i < order.size(); ++i) {
+    absl::StrAppend(&sql, CallSql(i, params.size() + 1));
+    const std::vector<std::string>& args = calls[order[i]]->args;
+    params.insert(params.end(), args.begin(), args.end());
+  }
+  std::vector<absl::StatusOr<ReportAnswer>> answers(calls.size(), absl::InternalError("no answer"));
+  absl::Status written = db::RunSingleWrite(pool_, "ReportProgress", [&](pqxx::nontransaction& tx) {
+    for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
+      ReportAnswer answer{.refusal = row[1].as<std::string>()};
+      if (!row[2].is_null()) answer.response = pqxx::binarystring(row[2]).str();
+      answers[order[row[0].as<size_t>()]] = std::move(answer);
+    }
+    return absl::OkStatus();
+  });
+  if (written.ok()) return answers;
+  if (calls.size() > 1 && written.code() != absl::StatusCode::kUnavailable) {
+    for (size_t i = 0; i < calls.size(); ++i) answers[i] = std::move(Write({calls[i]})[0]);  // Only the bad one fails.
+    return answers;
+  }
+  std::fill(answers.begin(), answers.end(), written);
+  return answers;
+}
+
+}  // namespace p06::task

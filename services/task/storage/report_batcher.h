@@ -1,0 +1,66 @@
+// Concurrent ReportProgress writes committed together: one statement, one round
+// trip, one commit and one WAL flush for every report that arrived while the
+// previous batch was being written. Group commit in the service, as PostgreSQL does
+// it for its WAL: the first caller that finds no batch in flight writes one at once
+// (no thread, no timer, no delay when idle); the others wait for it and then form
+// the next.
+//
+// Each report stays one call of the report_progress SQL function, with its own
+// checks, request log and answer; calls run in task order, so that batches take
+// their task locks in one order and cannot deadlock. If the statement fails for one
+// report (a SQL error), each report of the batch is written alone, so that only that
+// one fails. A connection lost while the batch commits leaves every report of it in
+// doubt: each is UNAVAILABLE, settled by its retry with the same request_id.
+//
+// Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/db/pool.h"
+
+namespace p06::task {
+
+// One call of report_progress: its 16 arguments as text, in the function's order
+// (bytea as "\x…" hex).
+struct ReportCall {
+  std::string order_key;  // "plan/number": calls of a batch run in this order.
+  std::vector<std::string> args;
+};
+
+// What report_progress answered: refusal ("" when written) and the response bytes.
+struct ReportAnswer {
+  std::string refusal;
+  std::string response;
+};
+
+class ReportBatcher {
+ public:
+  explicit ReportBatcher(db::Pool& pool, size_t max_batch = 64) : pool_(pool), max_batch_(max_batch) {}
+
+  // Writes `call` (with whatever else is waiting); returns when it is committed.
+  absl::StatusOr<ReportAnswer> Run(const ReportCall& call);
+
+ private:
+  struct Waiter {
+    const ReportCall* call;
+    std::optional<absl::StatusOr<ReportAnswer>> answer;  // Guarded by mu_.
+  };
+  // Writes `calls` in one statement; one answer per call, in the same order.
+  std::vector<absl::StatusOr<ReportAnswer>> Write(const std::vector<const ReportCall*>& calls);
+
+  db::Pool& pool_;
+  const size_t max_batch_;
+  std::mutex mu_;
+  std::condition_variable done_;
+  std::deque<Waiter*> queue_;  // Guarded by mu_.
+  bool writing_ = false;       // Guarded by mu_.
+};
+
+}  // namespace p06::task
