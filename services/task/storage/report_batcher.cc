@@ -47,7 +47,7 @@ absl::StatusOr<ReportAnswer> ReportBatcher::Run(const ReportCall& call) {
   queue_.push_back(&me);
   while (!me.answer.has_value()) {
     if (writing_) {
-      done_.wait(lock);
+      me.wake.wait(lock);  // Woken with an answer, or to write the next batch.
       continue;
     }
     writing_ = true;
@@ -61,9 +61,14 @@ absl::StatusOr<ReportAnswer> ReportBatcher::Run(const ReportCall& call) {
     for (Waiter* w : batch) calls.push_back(w->call);
     std::vector<absl::StatusOr<ReportAnswer>> answers = Write(calls);
     lock.lock();
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->answer = std::move(answers[i]);
     writing_ = false;
-    done_.notify_all();
+    // Wake each caller of the batch, and the first still waiting to write the next:
+    // no herd of wake-ups for every batch.
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->answer = std::move(answers[i]);
+      batch[i]->wake.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
   return *std::move(me.answer);
 }

@@ -51,6 +51,7 @@ class ReportBatcher {
   struct Waiter {
     const ReportCall* call;
     std::optional<absl::StatusOr<ReportAnswer>> answer;  // Guarded by mu_.
+    std::condition_variable wake;
   };
   // Writes `calls` in one statement; one answer per call, in the same order.
   std::vector<absl::StatusOr<ReportAnswer>> Write(const std::vector<const ReportCall*>& calls);
@@ -58,7 +59,6 @@ class ReportBatcher {
   db::Pool& pool_;
   const size_t max_batch_;
   std::mutex mu_;
-  std::condition_variable done_;
   std::deque<Waiter*> queue_;  // Guarded by mu_.
   bool writing_ = false;       // Guarded by mu_.
 };
