@@ -1,8 +1,10 @@
 // ImportPlan and the reads, through real gRPC: a directory server and a task server
 // on one fresh database, the task service calling the directory over its channel.
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_replace.h"
+#include "tests/harness/plan_fixture.h"
 #include "tests/integration/task_server.h"
 
 namespace p06::testing {
@@ -38,6 +40,25 @@ TEST_F(TaskImportTest, ImportsThe2025PlanWithEveryUnitResolved) {
   EXPECT_EQ(Units(Task(40).coordinating_units()),
             (std::vector<std::string>{"units/cuc-qlthads", "units/cuc-pbgdpl-tgpl", "units/cuc-bo-tro-tu-phap"}));
   EXPECT_EQ(CountEvents(), 50);  // The plan, and each of its tasks.
+}
+
+// What is stored and served is what the hand-checked fixture says, for every task:
+// titles, schedules and due dates, products, funding, notes, sub-activities and
+// targets, read back through ListTasks (units are checked above, as resolved).
+TEST_F(TaskImportTest, TheImportedPlanIsTheHandCheckedFixture) {
+  Import(PlanText());
+  tpb::ListTasksRequest list;
+  list.set_parent("plans/910-qd-btp-2025");
+  list.set_page_size(100);
+  tpb::ListTasksResponse r;
+  ASSERT_TRUE(T(&TaskStub::ListTasks, list, &r).ok());
+  ASSERT_EQ(r.tasks_size(), 49);
+  const std::map<int, std::string> want = ReadTaskFixture(/*with_units=*/false);
+  for (const tpb::Task& t : r.tasks()) {
+    SCOPED_TRACE("task " + std::to_string(t.number()));
+    ASSERT_TRUE(want.contains(t.number()));
+    EXPECT_EQ(RenderTask(t, {}, {}, 2025, /*with_units=*/false), want.at(t.number()));
+  }
 }
 
 TEST_F(TaskImportTest, TheSameTextAgainChangesNothing) {

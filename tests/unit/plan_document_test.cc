@@ -13,11 +13,10 @@
 #include <map>
 #include <sstream>
 
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "services/task/plan_text/time_phrase.h"
+#include "tests/harness/plan_fixture.h"
 #include "tests/harness/status_matchers.h"
 
 namespace p06::task {
@@ -79,66 +78,22 @@ TEST_F(PlanDocumentTest, SectionsInDocumentOrderWithTheRepeatedLabel) {
   EXPECT_EQ(plan_->plan.sections(2).title(), "HOÀN THIỆN THỂ CHẾ");
 }
 
-// Every task as the fixture file writes it: what the plan says, one fact a line.
-std::string RenderTask(const ParsedTask& t, int year) {
-  auto number = [](double v) { return absl::StrFormat("%g", v); };
-  auto schedule = [&](const pb::Schedule& s) {
-    std::string out = absl::StrCat("\"", s.phrase(), "\" → ", pb::Schedule::Kind_Name(s.kind()).substr(5));
-    if (!s.months().empty()) absl::StrAppend(&out, " months ", absl::StrJoin(s.months(), ","));
-    if (!s.trigger().empty()) absl::StrAppend(&out, " trigger \"", s.trigger(), "\"");
-    if (s.unparsed()) absl::StrAppend(&out, " (unparsed)");
-    std::vector<std::string> dues;
-    for (absl::CivilDay d : OccurrenceDates(s, year)) dues.push_back(absl::FormatCivilTime(d));
-    if (!dues.empty()) absl::StrAppend(&out, "; due ", absl::StrJoin(dues, ", "));
-    return out;
-  };
-  const pb::Task& task = t.task;
-  std::string out = absl::StrCat("== ", task.number(), " · section ", task.section_ordinal(), "\n");
-  absl::StrAppend(&out, "title: ", task.title(), "\n");
-  for (const std::string& u : t.lead_texts) absl::StrAppend(&out, "lead: ", u, "\n");
-  for (const std::string& u : t.coordinating_texts) absl::StrAppend(&out, "coordinating: ", u, "\n");
-  absl::StrAppend(&out, "time: ", schedule(task.schedule()), "\n");
-  for (const std::string& p : task.expected_products()) absl::StrAppend(&out, "product: ", p, "\n");
-  if (!task.funding_source().empty()) absl::StrAppend(&out, "funding: ", task.funding_source(), "\n");
-  if (!task.note().empty()) absl::StrAppend(&out, "note: ", task.note(), "\n");
-  for (const pb::SubActivity& a : task.sub_activities()) {
-    absl::StrAppend(&out, "activity ", a.ordinal(), ": ", a.title(), "\n  time: ", schedule(a.schedule()), "\n");
-  }
-  for (int i = 0; i < task.targets_size(); ++i) {
-    const pb::Target& g = task.targets(i);
-    absl::StrAppend(&out, "target ", i + 1, ": ", g.text(), "\n  ",
-                    pb::Target::Comparison_Name(g.comparison()).substr(11), " ", number(g.target_value()), " ",
-                    g.unit_of_measure());
-    for (const pb::LevelTarget& l : g.level_targets())
-      absl::StrAppend(&out, "; ", l.level(), " ", number(l.target_value()));
-    absl::StrAppend(&out, "\n");
-  }
-  return out;
-}
-
-constexpr char kFixture[] = P06_SOURCE_DIR "/tests/unit/testdata/plan_910_2025_tasks.txt";
-
-// The fixture was written by this renderer once (P06_WRITE_FIXTURE=1) and then
+// The fixture was written by the renderer once (P06_WRITE_FIXTURE=1) and then
 // checked by hand, task by task, against deploy/plans/qd-910-btp-2025.txt; compound
 // cells such as "Cục A, Cục B" stay whole here (the importer splits them when the
 // directory knows every part). Any change to the parser's output shows up here as a
 // diff of the task concerned.
 TEST_F(PlanDocumentTest, EveryTaskAsTheHandCheckedFixtureSays) {
   std::map<int, std::string> got;
-  for (const ParsedTask& t : plan_->tasks) got[t.task.number()] = RenderTask(t, plan_->plan.year());
+  for (const ParsedTask& t : plan_->tasks) {
+    got[t.task.number()] = testing::RenderTask(t.task, t.lead_texts, t.coordinating_texts, plan_->plan.year());
+  }
   if (std::getenv("P06_WRITE_FIXTURE") != nullptr) {
-    std::ofstream out(kFixture, std::ios::binary);
+    std::ofstream out(testing::kTaskFixturePath, std::ios::binary);
     for (const auto& [n, text] : got) out << text;
   }
-  std::map<int, std::string> want;
-  std::ifstream in(kFixture, std::ios::binary);
-  ASSERT_TRUE(in.good()) << kFixture;
-  int current = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("== ", 0) == 0) current = std::atoi(line.c_str() + 3);
-    want[current] += line + "\n";
-  }
-  ASSERT_EQ(want.size(), 49u);
+  const std::map<int, std::string> want = testing::ReadTaskFixture();
+  ASSERT_EQ(want.size(), 49u) << testing::kTaskFixturePath;
   ASSERT_EQ(got.size(), 49u);
   for (const auto& [n, text] : want) {
     SCOPED_TRACE("task " + std::to_string(n));
