@@ -83,7 +83,7 @@ void TaskCache::Follow() {
     applied_ = events->last;
     if (!events->events.empty()) continue;
     // Held back behind an older transaction still running: look again soon.
-    const absl::Duration wait = events->held_back ? absl::Milliseconds(5) : absl::Milliseconds(200);
+    const absl::Duration wait = events->held_back ? kHeldBackRetry : absl::Milliseconds(200);
     while (!stop_ && !events_.WaitChanged(seen, wait) && !events_.Stopped() && !events->held_back) {
     }
     if (events_.Stopped()) {

@@ -3,8 +3,10 @@
 // Consistency: every change to a task commits an event (the outbox). A thread of the
 // cache follows the outbox, woken by NOTIFY (EventWaiter), and drops the record of
 // every task an event names, so a change made through any replica reaches this one's
-// cache within the notification latency (and within EventWaiter's idle wake-up if a
-// notification was lost). This replica's own changes drop the record at once, so a
+// cache within the notification latency (up to 10 ms, see db::Notifier; longer while
+// an older transaction is still open, since the stream waits for it; within
+// EventWaiter's idle wake-up if a notification was lost). This replica's own changes
+// drop the record at once, so a
 // caller reads its own writes. A record loaded while an invalidation happened is not
 // kept: a slow load can never put an older state back.
 //

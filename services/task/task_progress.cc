@@ -18,7 +18,6 @@ namespace {
 constexpr size_t kMaxTextBytes = 8000;
 constexpr int kMaxEvidence = 20;
 constexpr int kEventBatch = 500;
-constexpr absl::Duration kHeldBackRetry = absl::Milliseconds(5);
 
 absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
   ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
