@@ -6,9 +6,8 @@
 // cache within the notification latency (up to 10 ms, see db::Notifier; longer while
 // an older transaction is still open, since the stream waits for it; within
 // EventWaiter's idle wake-up if a notification was lost). This replica's own changes
-// drop the record at once, so a
-// caller reads its own writes. A record loaded while an invalidation happened is not
-// kept: a slow load can never put an older state back.
+// drop the record at once, so a caller reads its own writes. A record loaded while an
+// invalidation happened is not kept: a slow load can never put an older state back.
 //
 // Thread-safe.
 #pragma once
