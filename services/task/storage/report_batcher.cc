@@ -5,29 +5,32 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
-#include "common/db/bytea.h"
 #include "common/db/transaction.h"
 
 namespace p06::task {
 namespace {
 
-// How report_progress takes each argument from its text.
-constexpr std::pair<const char*, const char*> kArgs[] = {{"", ""},
-                                                         {"", ""},
-                                                         {"", ""},
-                                                         {"", "::int"},
-                                                         {"nullif(", ", '')::date"},
-                                                         {"", "::int"},
-                                                         {"", ""},
-                                                         {"", "::boolean"},
-                                                         {"", ""},
-                                                         {"", "::smallint"},
-                                                         {"", "::int"},
-                                                         {"", "::bigint"},
-                                                         {"to_timestamp(", "::double precision / 1000000)"},
-                                                         {"", "::bytea"},
-                                                         {"", ""},
-                                                         {"", "::bytea"}};
+// How report_progress takes each argument from its text, in its order.
+// clang-format off
+constexpr std::pair<const char*, const char*> kArgs[] = {
+    {"", ""},                 // p_request_id
+    {"", ""},                 // p_fingerprint
+    {"", ""},                 // p_plan
+    {"", "::int"},            // p_number
+    {"nullif(", ", '')::date"},  // p_occurrence_due ("": the task itself)
+    {"", "::int"},            // p_occurrence_sub
+    {"", ""},                 // p_unit
+    {"", "::boolean"},        // p_on_behalf
+    {"", ""},                 // p_subject
+    {"", "::smallint"},       // p_status
+    {"", "::int"},            // p_percent
+    {"", "::bigint"},         // p_report_id
+    {"to_timestamp(", "::double precision / 1000000)"},  // p_create_time (µs)
+    {"", "::bytea"},          // p_report
+    {"", ""},                 // p_event_resource
+    {"", "::bytea"},          // p_event
+};
+// clang-format on
 
 // "SELECT i AS n, refusal, answer FROM report_progress($first, …)".
 std::string CallSql(size_t index, size_t first_param) {
@@ -78,14 +81,18 @@ std::vector<absl::StatusOr<ReportAnswer>> ReportBatcher::Write(const std::vector
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return calls[a]->order_key < calls[b]->order_key; });
+  std::vector<absl::StatusOr<ReportAnswer>> answers(calls.size(), absl::InternalError("no answer"));
   std::string sql;
   std::vector<std::string> params;
   for (size_t i = 0; i < order.size(); ++i) {
+    if (calls[order[i]]->args.size() != std::size(kArgs)) {
+      answers[order[i]] = absl::InternalError("report_progress call with the wrong number of arguments");
+      return answers;  // A bug, not data: refuse the batch rather than guess.
+    }
     absl::StrAppend(&sql, CallSql(i, params.size() + 1));
     const std::vector<std::string>& args = calls[order[i]]->args;
     params.insert(params.end(), args.begin(), args.end());
   }
-  std::vector<absl::StatusOr<ReportAnswer>> answers(calls.size(), absl::InternalError("no answer"));
   absl::Status written = db::RunSingleWrite(pool_, "ReportProgress", [&](pqxx::nontransaction& tx) {
     for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
       ReportAnswer answer{.refusal = row[1].as<std::string>()};
