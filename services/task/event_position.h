@@ -11,13 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 
 namespace p06::task {
-
-// How soon a reader that met events held back behind an open transaction looks
-// again: that transaction may end without a notification (it may write no event).
-inline constexpr absl::Duration kHeldBackRetry = absl::Milliseconds(5);
 
 struct EventPosition {
   int64_t xid = 0;  // PostgreSQL's xid8, below 2^63.

@@ -18,6 +18,14 @@ bool EventWaiter::WaitChanged(uint64_t seen, absl::Duration timeout) {
   return generation_ != seen && !stopped_;
 }
 
+bool EventWaiter::WaitToReadAgain(uint64_t seen, bool held_back, const std::function<bool()>& give_up) {
+  while (!WaitChanged(seen, held_back ? kHeldBackRetry : absl::Milliseconds(200))) {
+    if (Stopped() || give_up()) return false;
+    if (held_back) return true;
+  }
+  return true;
+}
+
 void EventWaiter::Stop() {
   std::lock_guard lock(mu_);
   stopped_ = true;

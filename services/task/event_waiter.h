@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -14,6 +15,9 @@
 #include "common/db/listener.h"
 
 namespace p06::task {
+
+// How soon a reader whose events were held back looks again.
+inline constexpr absl::Duration kHeldBackRetry = absl::Milliseconds(5);
 
 class EventWaiter {
  public:
@@ -24,6 +28,12 @@ class EventWaiter {
   uint64_t Generation() const;
   // True once the counter has moved past `seen`, false after `timeout` or when stopped.
   bool WaitChanged(uint64_t seen, absl::Duration timeout);
+  // After a read of the outbox that found nothing to deliver: true when it is time to
+  // read again, i.e. the counter moved past `seen`, or `held_back` (the read met
+  // events waiting for an older open transaction, which may end without any
+  // notification) and kHeldBackRetry passed. False when stopped or `give_up()`,
+  // which is asked every 200 ms.
+  bool WaitToReadAgain(uint64_t seen, bool held_back, const std::function<bool()>& give_up);
   // Ends every wait for good: the server is draining.
   void Stop();
   bool Stopped() const;

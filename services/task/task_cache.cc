@@ -82,10 +82,7 @@ void TaskCache::Follow() {
     for (const pb::Event& e : events->events) Invalidate(e.resource());
     applied_ = events->last;
     if (!events->events.empty()) continue;
-    // Held back behind an older transaction still running: look again soon.
-    const absl::Duration wait = events->held_back ? kHeldBackRetry : absl::Milliseconds(200);
-    while (!stop_ && !events_.WaitChanged(seen, wait) && !events_.Stopped() && !events->held_back) {
-    }
+    events_.WaitToReadAgain(seen, events->held_back, [this] { return stop_.load(); });
     if (events_.Stopped()) {
       for (int i = 0; i < 4 && !stop_; ++i) absl::SleepFor(absl::Milliseconds(50));
     }

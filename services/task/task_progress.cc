@@ -157,13 +157,9 @@ absl::Status TaskService::WatchEvents(const pb::WatchEventsRequest& request,
       continue;  // Maybe more than one batch behind.
     }
     if (request.replay_only() && !batch.held_back) return absl::OkStatus();
-    // Held back: an older transaction is still running, and may end without a
-    // notification (it may write no event), so look again soon.
-    const absl::Duration wait = batch.held_back ? kHeldBackRetry : absl::Milliseconds(200);
-    while (!events_.WaitChanged(seen, wait)) {
+    if (!events_.WaitToReadAgain(seen, batch.held_back, cancelled)) {
       if (events_.Stopped()) return absl::UnavailableError("server draining; resume from the last cursor");
-      if (cancelled()) return absl::CancelledError("client cancelled");
-      if (batch.held_back) break;
+      return absl::CancelledError("client cancelled");
     }
   }
 }
