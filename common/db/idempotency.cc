@@ -24,6 +24,10 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
   return StableHashHex(bytes);
 }
 
+absl::Status RequestIdReusedError() {
+  return InvalidField("request_id", "already used for a different request; use a new request_id");
+}
+
 absl::Status ValidateRequestId(absl::string_view request_id) {
   if (!IsValidRequestId(request_id)) {
     return InvalidField("request_id", "must be 1..128 printable ASCII characters without spaces");
@@ -41,7 +45,7 @@ absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base&
   if (rows.empty()) return std::nullopt;
   const pqxx::row& row = rows[0];
   if (row[0].as<std::string>() != method || row[1].as<std::string>() != RequestFingerprint(request)) {
-    return InvalidField("request_id", "already used for a different request; use a new request_id");
+    return RequestIdReusedError();
   }
   pqxx::binarystring response(row[2]);
   return response.str();

@@ -45,6 +45,9 @@ void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, abs
 // a retry from a different request that reuses the id.
 std::string RequestFingerprint(const google::protobuf::Message& request);
 
+// INVALID_ARGUMENT: the request_id was used before for a different request.
+absl::Status RequestIdReusedError();
+
 // INVALID_ARGUMENT unless `request_id` is 1..128 printable ASCII without spaces.
 absl::Status ValidateRequestId(absl::string_view request_id);
 

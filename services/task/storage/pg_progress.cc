@@ -10,7 +10,6 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
-#include "common/grpc/status_mapping.h"
 #include "services/task/storage/pg_events.h"
 #include "services/task/storage/pg_task_store.h"
 
@@ -72,9 +71,7 @@ absl::Status Refusal(const std::string& code, const std::string& task_name, cons
   if (code == "cancelled") {
     return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
   }
-  if (code == "request_id_reused") {
-    return InvalidField("request_id", "already used for a different request; use a new request_id");
-  }
+  if (code == "request_id_reused") return db::RequestIdReusedError();
   return absl::InternalError(absl::StrCat("unexpected refusal ", code));
 }
 
