@@ -319,8 +319,10 @@ absl::StatusOr<TaskRecord> PgTaskStore::GetTask(const std::string& plan_id, int 
        (SELECT to_char(min(o.due_date), 'YYYY-MM-DD') FROM occurrences o
         WHERE o.plan_id = t.plan_id AND o.number = t.number AND o.status NOT IN (3, 5))
 FROM tasks t WHERE t.plan_id = $1 AND t.number = $3)sql";
-  std::string sql = kSelectTasks;
-  sql = absl::StrCat(sql.substr(0, sql.rfind("FROM tasks t")), kEarliestOpenDue);
+  static const std::string sql = [] {  // Built once: kSelectTasks with the column added.
+    const std::string select = kSelectTasks;
+    return absl::StrCat(select.substr(0, select.rfind("FROM tasks t")), kEarliestOpenDue);
+  }();
   return db::RunSingleStatement(pool_, "GetTask", [&](pqxx::nontransaction& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result rows = tx.exec_params(sql, plan_id, "0001-01-01", number);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, "/tasks/", number, " not found"));
