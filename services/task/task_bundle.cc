@@ -1,6 +1,7 @@
 #include "services/task/task_bundle.h"
 
 #include "common/grpc/client.h"
+#include "common/grpc/status_mapping.h"
 
 namespace p06::task {
 
@@ -15,6 +16,9 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target,
 
 absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const std::string& directory_target,
                                                                absl::Duration event_retention) {
+  if (event_retention < absl::ZeroDuration()) {
+    return InvalidField("event_retention", "must not be negative (0 keeps events for ever)");
+  }
   std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target, event_retention));
   bundle->events_.Start();
   if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;

@@ -132,7 +132,11 @@ TEST_F(TaskProgressTest, BadCursorIsInvalidArgument) {
 TEST_F(TaskProgressTest, AnotherReplicasCacheLearnsOfTheChange) {
   db::Pool other_pool(task_config_.db);
   ServiceContext ctx{task_config_, other_pool, task_registry_, clock_};
-  auto replica = task::TaskBundle::Create(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+  const std::string directory = "127.0.0.1:" + std::to_string(server_->port());
+  // (A replica with a negative retention is refused before it starts.)
+  EXPECT_THAT(task::TaskBundle::Create(ctx, directory, -absl::Hours(1)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_retention")));
+  auto replica = task::TaskBundle::Create(ctx, directory);
   ASSERT_OK(replica);
   tpb::GetTaskRequest get;
   get.set_name("plans/910-qd-btp-2025/tasks/24");
