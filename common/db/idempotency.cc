@@ -35,13 +35,17 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx, absl::string_view request_id,
-                                                         absl::string_view method,
+std::string RequestLockKey(absl::string_view caller, absl::string_view request_id) {
+  return absl::StrCat(caller, " ", request_id);
+}
+
+absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx, absl::string_view caller,
+                                                         absl::string_view request_id, absl::string_view method,
                                                          const google::protobuf::Message& request) {
-  const std::string id(request_id);
-  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", id);
-  pqxx::result rows = tx.exec_params(
-      absl::StrCat("SELECT method, fingerprint, response FROM ", kRequestLogTable, " WHERE request_id = $1"), id);
+  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", RequestLockKey(caller, request_id));
+  pqxx::result rows = tx.exec_params(absl::StrCat("SELECT method, fingerprint, response FROM ", kRequestLogTable,
+                                                  " WHERE caller = $1 AND request_id = $2"),
+                                     std::string(caller), std::string(request_id));
   if (rows.empty()) return std::nullopt;
   const pqxx::row& row = rows[0];
   if (row[0].as<std::string>() != method || row[1].as<std::string>() != RequestFingerprint(request)) {
@@ -51,12 +55,14 @@ absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base&
   return response.str();
 }
 
-void RecordRequest(pqxx::transaction_base& tx, absl::string_view request_id, absl::string_view method,
-                   const google::protobuf::Message& request, const google::protobuf::Message& response) {
+void RecordRequest(pqxx::transaction_base& tx, absl::string_view caller, absl::string_view request_id,
+                   absl::string_view method, const google::protobuf::Message& request,
+                   const google::protobuf::Message& response) {
   std::string bytes = response.SerializeAsString();
   tx.exec_params(absl::StrCat("INSERT INTO ", kRequestLogTable,
-                              " (request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4)"),
-                 std::string(request_id), std::string(method), RequestFingerprint(request), pqxx::binarystring(bytes));
+                              " (caller, request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4, $5)"),
+                 std::string(caller), std::string(request_id), std::string(method), RequestFingerprint(request),
+                 pqxx::binarystring(bytes));
 }
 
 }  // namespace p06::db

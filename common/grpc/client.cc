@@ -4,6 +4,8 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include <algorithm>
+
 #include "common/grpc/request_id.h"
 
 namespace p06 {
@@ -35,8 +37,20 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
 }
 
 void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  ctx.AddMetadata(kRequestIdHeader, request_id.empty() ? NewRequestId() : request_id);
+  PrepareClientContext(ctx, timeout, IncomingCall{.request_id = request_id});
+}
+
+IncomingCall IncomingCallOf(const grpc::ServerContextBase& ctx) {
+  const auto deadline = ctx.deadline();  // The largest time point when the caller set none.
+  return IncomingCall{.request_id = RequestIdOf(ctx),
+                      .deadline = deadline == std::chrono::system_clock::time_point::max()
+                                      ? absl::InfiniteFuture()
+                                      : absl::FromChrono(deadline)};
+}
+
+void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const IncomingCall& incoming) {
+  ctx.set_deadline(absl::ToChronoTime(std::min(absl::Now() + timeout, incoming.deadline)));
+  ctx.AddMetadata(kRequestIdHeader, incoming.request_id.empty() ? NewRequestId() : incoming.request_id);
 }
 
 }  // namespace p06

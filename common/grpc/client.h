@@ -3,6 +3,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/server_context.h>
 
 #include <memory>
 #include <string>
@@ -16,8 +17,20 @@ namespace p06 {
 // retry because they carry a request_id; no other code is retried.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
 
-// Prepares `ctx` for a downstream call made while serving `request_id`: sets the
-// deadline (every outgoing call has one) and passes the request id on.
+// Prepares `ctx` for a call made outside any incoming call (p06ctl, background
+// work): sets the deadline (every outgoing call has one) and the request id.
 void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id);
+
+// What a downstream call inherits from the call being served: its request id, and its
+// deadline, so that no downstream call outlives the caller's patience.
+struct IncomingCall {
+  std::string request_id;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+IncomingCall IncomingCallOf(const grpc::ServerContextBase& ctx);
+
+// As above for a call made while serving `incoming`: the deadline is the earlier of
+// now + `timeout` and the incoming deadline.
+void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const IncomingCall& incoming);
 
 }  // namespace p06

@@ -2,15 +2,50 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc/resource_name.h"
 
 namespace p06 {
 namespace {
 
+constexpr size_t kMaxHeaderBytes = 256;
+
 std::string Header(const grpc::ServerContextBase& ctx, const char* name) {
   auto it = ctx.client_metadata().find(name);
   return it == ctx.client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+bool IsKnownRole(absl::string_view role) {
+  for (const char* known : {kRoleOffice, kRoleUnitReporter, kRoleViewer, kRoleAuditor, kRoleSystem}) {
+    if (role == known) return true;
+  }
+  return false;
+}
+
+bool Grants(const Principal& p, Access access) {
+  switch (access) {
+    case Access::kRead:
+      return !p.roles.empty();
+    case Access::kUnitWrite:
+      return p.IsOffice() || (p.HasRole(kRoleUnitReporter) && !p.unit.empty());
+    case Access::kOffice:
+      return p.IsOffice();
+  }
+  return false;
+}
+
+const char* Needed(Access access) {
+  switch (access) {
+    case Access::kRead:
+      return "any role";
+    case Access::kUnitWrite:
+      return "role office, or unit_reporter with x-p06-unit";
+    case Access::kOffice:
+      return "role office";
+  }
+  return "?";
 }
 
 }  // namespace
@@ -24,17 +59,39 @@ absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx) {
   p.subject = Header(ctx, kSubjectHeader);
   if (p.subject.empty())
     return absl::UnauthenticatedError("no caller identity (x-p06-subject); call through the gateway");
+  if (p.subject.size() > kMaxHeaderBytes) return absl::UnauthenticatedError("x-p06-subject: longer than 256 bytes");
   p.unit = Header(ctx, kUnitHeader);
+  if (!p.unit.empty() && !ParseResourceId(p.unit, "units/*", kUnitHeader).ok()) {
+    return absl::PermissionDeniedError("x-p06-unit: must be units/{unit_id}");
+  }
   for (absl::string_view role : absl::StrSplit(Header(ctx, kRolesHeader), ',', absl::SkipEmpty())) {
+    if (!IsKnownRole(role)) {
+      return absl::PermissionDeniedError(absl::StrCat("x-p06-roles: unknown role \"", role.substr(0, 64), "\""));
+    }
     p.roles.emplace_back(role);
   }
+  if (p.IsOffice() && p.unit != kMinistryOfficeUnit) {
+    return absl::PermissionDeniedError(absl::StrCat("role office is held only for ", kMinistryOfficeUnit, "; you act for ",
+                                                    p.unit.empty() ? "no unit" : p.unit));
+  }
   return p;
+}
+
+absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& ctx, Access access) {
+  absl::StatusOr<Principal> p = PrincipalOf(ctx);
+  if (!p.ok() || Grants(*p, access)) return p;
+  return absl::PermissionDeniedError(absl::StrCat("this call needs ", Needed(access), "; you have ",
+                                                  p->roles.empty() ? "none" : absl::StrJoin(p->roles, ",")));
 }
 
 void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal) {
   ctx.AddMetadata(kSubjectHeader, principal.subject);
   if (!principal.unit.empty()) ctx.AddMetadata(kUnitHeader, principal.unit);
   if (!principal.roles.empty()) ctx.AddMetadata(kRolesHeader, absl::StrJoin(principal.roles, ","));
+}
+
+Principal ServicePrincipal(const std::string& service) {
+  return Principal{.subject = absl::StrCat("service:", service), .roles = {kRoleSystem}};
 }
 
 }  // namespace p06

@@ -77,7 +77,7 @@ absl::StatusOr<pb::ListUnitsResponse> Directory::ListUnits(const pb::ListUnitsRe
   return response;
 }
 
-absl::StatusOr<pb::Unit> Directory::CreateUnit(pb::CreateUnitRequest request) {
+absl::StatusOr<pb::Unit> Directory::CreateUnit(const Principal& caller, pb::CreateUnitRequest request) {
   if (!IsValidResourceId(request.unit_id())) return InvalidField("unit_id", "required: 2..63 of a-z, 0-9 and -");
   pb::Unit* unit = request.mutable_unit();
   RETURN_IF_ERROR(NormalizeAndValidateUnit(*unit, "unit"));
@@ -85,14 +85,14 @@ absl::StatusOr<pb::Unit> Directory::CreateUnit(pb::CreateUnitRequest request) {
   for (const char* f : {"name", "state", "state_date", "successors", "etag", "create_time", "update_time"}) {
     unit->GetReflection()->ClearField(unit, unit->GetDescriptor()->FindFieldByName(f));
   }
-  return Refreshed(store_.CreateUnit(request, UnitSearchText(*unit)));
+  return Refreshed(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit)));
 }
 
-absl::StatusOr<pb::Unit> Directory::UpdateUnit(const pb::UpdateUnitRequest& request) {
+absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb::UpdateUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.unit().name(), "units/*", "unit.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableUnitFields));
   return Refreshed(store_.UpdateUnit(
-      id, "UpdateUnit", request, request.request_id(),
+      caller.subject, id, "UpdateUnit", request, request.request_id(),
       [&](const pb::Unit& current) -> absl::StatusOr<pb::Unit> {
         RETURN_IF_ERROR(CheckEtag(request.unit().etag(), current, "unit.etag"));
         RETURN_IF_ERROR(CheckActive(current));
@@ -104,13 +104,13 @@ absl::StatusOr<pb::Unit> Directory::UpdateUnit(const pb::UpdateUnitRequest& requ
       UnitSearchText));
 }
 
-absl::StatusOr<pb::Unit> Directory::RenameUnit(const pb::RenameUnitRequest& request) {
+absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb::RenameUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "units/*", "name"));
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   std::string new_name = request.new_display_name();
   RETURN_IF_ERROR(NormalizeName(&new_name, "new_display_name"));
   return Refreshed(store_.UpdateUnit(
-      id, "RenameUnit", request, request.request_id(),
+      caller.subject, id, "RenameUnit", request, request.request_id(),
       [&](const pb::Unit& current) -> absl::StatusOr<pb::Unit> {
         RETURN_IF_ERROR(CheckEtag(request.etag(), current, "etag"));
         RETURN_IF_ERROR(CheckActive(current));
@@ -131,7 +131,7 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const pb::RenameUnitRequest& requ
       UnitSearchText));
 }
 
-absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const pb::MergeUnitsRequest& request) {
+absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& caller, const pb::MergeUnitsRequest& request) {
   if (request.sources().empty()) return InvalidField("sources", "at least one unit to merge");
   if (request.sources_size() > kMaxMergeSources)
     return InvalidField("sources", absl::StrCat("at most ", kMaxMergeSources));
@@ -146,7 +146,7 @@ absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const pb::MergeUnit
   if (seen.contains(successor)) return InvalidField("successor", "is also among the sources");
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   ASSIGN_OR_RETURN(std::vector<pb::Unit> ended,
-                   Refreshed(store_.EndUnits(sources, pb::UNIT_STATE_MERGED, date, {successor}, "", "MergeUnits",
+                   Refreshed(store_.EndUnits(caller.subject, sources, pb::UNIT_STATE_MERGED, date, {successor}, "", "MergeUnits",
                                              request, request.request_id())));
   pb::MergeUnitsResponse response;
   for (pb::Unit& u : ended) *response.add_sources() = std::move(u);
@@ -154,7 +154,7 @@ absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const pb::MergeUnit
   return response;
 }
 
-absl::StatusOr<pb::Unit> Directory::DissolveUnit(const pb::DissolveUnitRequest& request) {
+absl::StatusOr<pb::Unit> Directory::DissolveUnit(const Principal& caller, const pb::DissolveUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "units/*", "name"));
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   std::vector<std::string> successors;
@@ -165,7 +165,7 @@ absl::StatusOr<pb::Unit> Directory::DissolveUnit(const pb::DissolveUnitRequest& 
     successors.push_back(std::move(s));
   }
   ASSIGN_OR_RETURN(std::vector<pb::Unit> ended,
-                   Refreshed(store_.EndUnits({id}, pb::UNIT_STATE_DISSOLVED, date, successors, request.etag(),
+                   Refreshed(store_.EndUnits(caller.subject, {id}, pb::UNIT_STATE_DISSOLVED, date, successors, request.etag(),
                                              "DissolveUnit", request, request.request_id())));
   return ended.front();
 }

@@ -23,6 +23,13 @@ absl::StatusOr<std::pair<std::string, int64_t>> ParseContactName(const std::stri
   return std::make_pair(ids[0], id);
 }
 
+// The Office keeps every unit's contacts; a unit_reporter only its own unit's.
+absl::Status CheckMayEditContacts(const Principal& caller, const std::string& unit_id) {
+  if (caller.IsOffice() || caller.unit == absl::StrCat("units/", unit_id)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat("you act for ", caller.unit.empty() ? "no unit" : caller.unit,
+                                                  "; only the unit itself or the Ministry Office edits its contacts"));
+}
+
 }  // namespace
 
 pb::Group Directory::WithMembers(pb::Group group) {
@@ -50,22 +57,22 @@ absl::StatusOr<pb::ListGroupsResponse> Directory::ListGroups(const pb::ListGroup
   return response;
 }
 
-absl::StatusOr<pb::Group> Directory::CreateGroup(pb::CreateGroupRequest request) {
+absl::StatusOr<pb::Group> Directory::CreateGroup(const Principal& caller, pb::CreateGroupRequest request) {
   if (!IsValidResourceId(request.group_id())) return InvalidField("group_id", "required: 2..63 of a-z, 0-9 and -");
   RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
   request.mutable_group()->clear_name();
   request.mutable_group()->clear_etag();
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(request)));
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(caller.subject, request)));
   return WithMembers(std::move(group));
 }
 
-absl::StatusOr<pb::Group> Directory::UpdateGroup(const pb::UpdateGroupRequest& request) {
+absl::StatusOr<pb::Group> Directory::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
   ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(request, updated)));
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(caller.subject, request, updated)));
   return WithMembers(std::move(group));
 }
 
@@ -83,26 +90,29 @@ absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListC
   return response;
 }
 
-absl::StatusOr<pb::Contact> Directory::CreateContact(pb::CreateContactRequest request) {
+absl::StatusOr<pb::Contact> Directory::CreateContact(const Principal& caller, pb::CreateContactRequest request) {
   ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
+  RETURN_IF_ERROR(CheckMayEditContacts(caller, unit_id));
   RETURN_IF_ERROR(NormalizeAndValidateContact(*request.mutable_contact(), "contact"));
   request.mutable_contact()->clear_name();
   request.mutable_contact()->clear_etag();
-  return store_.CreateContact(request, unit_id);
+  return store_.CreateContact(caller.subject, request, unit_id);
 }
 
-absl::StatusOr<pb::Contact> Directory::UpdateContact(const pb::UpdateContactRequest& request) {
+absl::StatusOr<pb::Contact> Directory::UpdateContact(const Principal& caller, const pb::UpdateContactRequest& request) {
   ASSIGN_OR_RETURN(auto ids, ParseContactName(request.contact().name(), "contact.name"));
+  RETURN_IF_ERROR(CheckMayEditContacts(caller, ids.first));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableContactFields));
   ASSIGN_OR_RETURN(pb::Contact updated, store_.GetContact(ids.first, ids.second));
   ApplyUpdateMask(request.contact(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateContact(updated, "contact"));
-  return store_.UpdateContact(request, ids.first, ids.second, updated);
+  return store_.UpdateContact(caller.subject, request, ids.first, ids.second, updated);
 }
 
-absl::StatusOr<pb::DeleteContactResponse> Directory::DeleteContact(const pb::DeleteContactRequest& request) {
+absl::StatusOr<pb::DeleteContactResponse> Directory::DeleteContact(const Principal& caller, const pb::DeleteContactRequest& request) {
   ASSIGN_OR_RETURN(auto ids, ParseContactName(request.name(), "name"));
-  RETURN_IF_ERROR(store_.DeleteContact(request, ids.first, ids.second));
+  RETURN_IF_ERROR(CheckMayEditContacts(caller, ids.first));
+  RETURN_IF_ERROR(store_.DeleteContact(caller.subject, request, ids.first, ids.second));
   return pb::DeleteContactResponse();
 }
 

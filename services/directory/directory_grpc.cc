@@ -2,81 +2,93 @@
 
 #include "common/grpc/serve.h"
 
+// The access each RPC needs is stated in proto/p06/directory/v1/directory.proto.
+
 namespace p06::directory {
 
-grpc::Status DirectoryGrpc::GetUnit(grpc::ServerContext*, const pb::GetUnitRequest* request, pb::Unit* response) {
-  return Serve(directory_.GetUnit(*request), response);
+grpc::Status DirectoryGrpc::GetUnit(grpc::ServerContext* ctx, const pb::GetUnitRequest* request, pb::Unit* response) {
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.GetUnit(*request); });
 }
 
-grpc::Status DirectoryGrpc::ListUnits(grpc::ServerContext*, const pb::ListUnitsRequest* request,
+grpc::Status DirectoryGrpc::ListUnits(grpc::ServerContext* ctx, const pb::ListUnitsRequest* request,
                                       pb::ListUnitsResponse* response) {
-  return Serve(directory_.ListUnits(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ListUnits(*request); });
 }
 
-grpc::Status DirectoryGrpc::CreateUnit(grpc::ServerContext*, const pb::CreateUnitRequest* request, pb::Unit* response) {
-  return Serve(directory_.CreateUnit(*request), response);
+grpc::Status DirectoryGrpc::CreateUnit(grpc::ServerContext* ctx, const pb::CreateUnitRequest* request, pb::Unit* response) {
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.CreateUnit(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::UpdateUnit(grpc::ServerContext*, const pb::UpdateUnitRequest* request, pb::Unit* response) {
-  return Serve(directory_.UpdateUnit(*request), response);
+grpc::Status DirectoryGrpc::UpdateUnit(grpc::ServerContext* ctx, const pb::UpdateUnitRequest* request, pb::Unit* response) {
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.UpdateUnit(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::RenameUnit(grpc::ServerContext*, const pb::RenameUnitRequest* request, pb::Unit* response) {
-  return Serve(directory_.RenameUnit(*request), response);
+grpc::Status DirectoryGrpc::RenameUnit(grpc::ServerContext* ctx, const pb::RenameUnitRequest* request, pb::Unit* response) {
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.RenameUnit(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::MergeUnits(grpc::ServerContext*, const pb::MergeUnitsRequest* request,
+grpc::Status DirectoryGrpc::MergeUnits(grpc::ServerContext* ctx, const pb::MergeUnitsRequest* request,
                                        pb::MergeUnitsResponse* response) {
-  return Serve(directory_.MergeUnits(*request), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.MergeUnits(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::DissolveUnit(grpc::ServerContext*, const pb::DissolveUnitRequest* request,
+grpc::Status DirectoryGrpc::DissolveUnit(grpc::ServerContext* ctx, const pb::DissolveUnitRequest* request,
                                          pb::Unit* response) {
-  return Serve(directory_.DissolveUnit(*request), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.DissolveUnit(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::GetGroup(grpc::ServerContext*, const pb::GetGroupRequest* request, pb::Group* response) {
-  return Serve(directory_.GetGroup(*request), response);
+grpc::Status DirectoryGrpc::GetGroup(grpc::ServerContext* ctx, const pb::GetGroupRequest* request, pb::Group* response) {
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.GetGroup(*request); });
 }
 
-grpc::Status DirectoryGrpc::ListGroups(grpc::ServerContext*, const pb::ListGroupsRequest* request,
+grpc::Status DirectoryGrpc::ListGroups(grpc::ServerContext* ctx, const pb::ListGroupsRequest* request,
                                        pb::ListGroupsResponse* response) {
-  return Serve(directory_.ListGroups(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ListGroups(*request); });
 }
 
-grpc::Status DirectoryGrpc::CreateGroup(grpc::ServerContext*, const pb::CreateGroupRequest* request,
+grpc::Status DirectoryGrpc::CreateGroup(grpc::ServerContext* ctx, const pb::CreateGroupRequest* request,
                                         pb::Group* response) {
-  return Serve(directory_.CreateGroup(*request), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.CreateGroup(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::UpdateGroup(grpc::ServerContext*, const pb::UpdateGroupRequest* request,
+grpc::Status DirectoryGrpc::UpdateGroup(grpc::ServerContext* ctx, const pb::UpdateGroupRequest* request,
                                         pb::Group* response) {
-  return Serve(directory_.UpdateGroup(*request), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.UpdateGroup(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::ListContacts(grpc::ServerContext*, const pb::ListContactsRequest* request,
+grpc::Status DirectoryGrpc::ListContacts(grpc::ServerContext* ctx, const pb::ListContactsRequest* request,
                                          pb::ListContactsResponse* response) {
-  return Serve(directory_.ListContacts(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ListContacts(*request); });
 }
 
-grpc::Status DirectoryGrpc::CreateContact(grpc::ServerContext*, const pb::CreateContactRequest* request,
+grpc::Status DirectoryGrpc::CreateContact(grpc::ServerContext* ctx, const pb::CreateContactRequest* request,
                                           pb::Contact* response) {
-  return Serve(directory_.CreateContact(*request), response);
+  return ServeAs(*ctx, Access::kUnitWrite, response,
+                 [&](const Principal& caller) { return directory_.CreateContact(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::UpdateContact(grpc::ServerContext*, const pb::UpdateContactRequest* request,
+grpc::Status DirectoryGrpc::UpdateContact(grpc::ServerContext* ctx, const pb::UpdateContactRequest* request,
                                           pb::Contact* response) {
-  return Serve(directory_.UpdateContact(*request), response);
+  return ServeAs(*ctx, Access::kUnitWrite, response,
+                 [&](const Principal& caller) { return directory_.UpdateContact(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::DeleteContact(grpc::ServerContext*, const pb::DeleteContactRequest* request,
+grpc::Status DirectoryGrpc::DeleteContact(grpc::ServerContext* ctx, const pb::DeleteContactRequest* request,
                                           pb::DeleteContactResponse* response) {
-  return Serve(directory_.DeleteContact(*request), response);
+  return ServeAs(*ctx, Access::kUnitWrite, response,
+                 [&](const Principal& caller) { return directory_.DeleteContact(caller, *request); });
 }
 
-grpc::Status DirectoryGrpc::ResolveUnitNames(grpc::ServerContext*, const pb::ResolveUnitNamesRequest* request,
+grpc::Status DirectoryGrpc::ResolveUnitNames(grpc::ServerContext* ctx, const pb::ResolveUnitNamesRequest* request,
                                              pb::ResolveUnitNamesResponse* response) {
-  return Serve(directory_.ResolveUnitNames(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ResolveUnitNames(*request); });
 }
 
 }  // namespace p06::directory

@@ -8,7 +8,11 @@
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
 //   p06ctl report   --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
 //                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
-//                   [--subject=NAME] [--request_id=ID]   (prints the request id to retry with)
+//                   [--request_id=ID]   (prints the request id to retry with)
+//
+// Every call but health carries the caller's identity as the gateway will pass it:
+// --subject (default $USER), --as_unit (default the Ministry Office) and --roles
+// (default office), so that a terminal on the server acts as the Office.
 //
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
 #include <grpcpp/grpcpp.h>
@@ -21,6 +25,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
@@ -41,10 +46,23 @@ ABSL_FLAG(std::string, status, "IN_PROGRESS", "For report: NOT_STARTED, IN_PROGR
 ABSL_FLAG(int, percent, 0, "For report: percent complete, 0..100.");
 ABSL_FLAG(std::string, summary, "", "For report: what was done.");
 ABSL_FLAG(std::string, difficulties, "", "For report: difficulties (vướng mắc).");
-ABSL_FLAG(std::string, subject, "", "For report: who reports (default: $USER).");
+ABSL_FLAG(std::string, subject, "", "Who calls (default: $USER).");
+ABSL_FLAG(std::string, as_unit, p06::kMinistryOfficeUnit, "The unit the caller acts for.");
+ABSL_FLAG(std::string, roles, p06::kRoleOffice, "The caller's roles, comma-separated.");
 ABSL_FLAG(std::string, request_id, "", "For report: retry an earlier report with its id (default: a new one).");
 
 namespace {
+
+// Deadline, request id and the caller's identity of one call.
+void Prepare(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {
+  p06::PrepareClientContext(ctx, timeout, request_id);
+  const char* user = std::getenv("USER");
+  p06::Principal caller{
+      .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
+      .unit = absl::GetFlag(FLAGS_as_unit),
+      .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty())};
+  p06::AttachPrincipal(ctx, caller);
+}
 
 int Fail(const grpc::Status& status) {
   std::cerr << "error: " << status.error_code() << " " << status.error_message() << "\n";
@@ -58,7 +76,7 @@ int ListUnits(const std::shared_ptr<grpc::Channel>& channel) {
   request.set_page_size(500);
   for (;;) {
     grpc::ClientContext ctx;
-    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    Prepare(ctx, absl::GetFlag(FLAGS_timeout), "");
     p06::directory::v1::ListUnitsResponse response;
     grpc::Status status = stub->ListUnits(&ctx, request, &response);
     if (!status.ok()) return Fail(status);
@@ -85,7 +103,7 @@ int ResolveNames(const std::shared_ptr<grpc::Channel>& channel, std::vector<std:
     for (size_t j = i; j < names.size() && j < i + 1000; ++j) request.add_names(names[j]);
     p06::directory::v1::ResolveUnitNamesResponse response;
     grpc::ClientContext ctx;
-    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    Prepare(ctx, absl::GetFlag(FLAGS_timeout), "");
     grpc::Status status = stub->ResolveUnitNames(&ctx, request, &response);
     if (!status.ok()) return Fail(status);
     for (const auto& r : response.resolutions()) {
@@ -118,7 +136,7 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
   const absl::Time start = absl::Now();
   p06::task::v1::ImportPlanResponse response;
   grpc::ClientContext ctx;
-  p06::PrepareClientContext(ctx, std::max(absl::GetFlag(FLAGS_timeout), absl::Seconds(60)), "");
+  Prepare(ctx, std::max(absl::GetFlag(FLAGS_timeout), absl::Seconds(60)), "");
   grpc::Status status = p06::task::v1::TaskService::NewStub(channel)->ImportPlan(&ctx, request, &response);
   std::cerr << " " << absl::FormatDuration(absl::Now() - start) << "\n";
   if (!status.ok()) return Fail(status);
@@ -144,7 +162,7 @@ int ListTasks(const std::shared_ptr<grpc::Channel>& channel) {
   request.set_page_size(500);
   for (;;) {
     grpc::ClientContext ctx;
-    p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), "");
+    Prepare(ctx, absl::GetFlag(FLAGS_timeout), "");
     p06::task::v1::ListTasksResponse response;
     grpc::Status status = stub->ListTasks(&ctx, request, &response);
     if (!status.ok()) return Fail(status);
@@ -174,14 +192,10 @@ int Report(const std::shared_ptr<grpc::Channel>& channel) {
   request.mutable_report()->set_difficulties(absl::GetFlag(FLAGS_difficulties));
   request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? p06::NewRequestId()
                                                                  : absl::GetFlag(FLAGS_request_id));
-  const char* user = std::getenv("USER");
-  p06::Principal caller{
-      .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
-      .unit = absl::GetFlag(FLAGS_unit)};
+  request.mutable_report()->set_reporting_unit(absl::GetFlag(FLAGS_unit));
   std::cerr << "request_id " << request.request_id() << "\n";
   grpc::ClientContext ctx;
-  p06::PrepareClientContext(ctx, absl::GetFlag(FLAGS_timeout), request.request_id());
-  p06::AttachPrincipal(ctx, caller);
+  Prepare(ctx, absl::GetFlag(FLAGS_timeout), request.request_id());
   p06::task::v1::ProgressReport report;
   grpc::Status result = p06::task::v1::TaskService::NewStub(channel)->ReportProgress(&ctx, request, &report);
   if (!result.ok()) return Fail(result);

@@ -48,7 +48,7 @@ std::vector<std::string> SplitCompound(const std::string& name) {
 // thuộc Bộ") when the whole is no unit but every part is.
 class NameBook {
  public:
-  absl::Status Load(const std::vector<std::string>& names, UnitResolver& resolver, const std::string& request_id) {
+  absl::Status Load(const std::vector<std::string>& names, UnitResolver& resolver, const IncomingCall& call) {
     std::vector<std::string> unique;
     for (const auto& n : names) {
       if (!known_.contains(n)) {
@@ -56,7 +56,7 @@ class NameBook {
         unique.push_back(n);
       }
     }
-    absl::StatusOr<std::vector<dpb::Resolution>> first = resolver.Resolve(unique, request_id);
+    absl::StatusOr<std::vector<dpb::Resolution>> first = resolver.Resolve(unique, call);
     if (!first.ok()) return first.status();
     std::vector<std::string> parts;
     for (size_t i = 0; i < unique.size(); ++i) {
@@ -66,7 +66,7 @@ class NameBook {
       }
     }
     if (parts.empty()) return absl::OkStatus();
-    absl::StatusOr<std::vector<dpb::Resolution>> second = resolver.Resolve(parts, request_id);
+    absl::StatusOr<std::vector<dpb::Resolution>> second = resolver.Resolve(parts, call);
     if (!second.ok()) return second.status();
     absl::flat_hash_map<std::string, dpb::Resolution> by_part;
     for (size_t i = 0; i < parts.size(); ++i) by_part[parts[i]] = (*second)[i];
@@ -142,7 +142,7 @@ std::string PlanIdFor(absl::string_view decision_number, int year) {
   return absl::StrCat(id.substr(0, 50), "-", year);
 }
 
-absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const std::string& request_id) {
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const IncomingCall& call) {
   absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(text);
   if (!parsed.ok()) return parsed.status();
   PlanDraft d;
@@ -160,7 +160,7 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     names.insert(names.end(), t.coordinating_texts.begin(), t.coordinating_texts.end());
   }
   NameBook book;
-  if (absl::Status s = book.Load(names, resolver, request_id); !s.ok()) return s;
+  if (absl::Status s = book.Load(names, resolver, call); !s.ok()) return s;
 
   for (const ParsedTask& parsed_task : parsed->tasks) {
     TaskDraft draft;
@@ -187,13 +187,13 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
   return d;
 }
 
-absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const std::string& request_id,
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft) {
   std::vector<std::string> names = lead_texts;
   names.insert(names.end(), coordinating_texts.begin(), coordinating_texts.end());
   NameBook book;
-  if (absl::Status s = book.Load(names, resolver, request_id); !s.ok()) return s;
+  if (absl::Status s = book.Load(names, resolver, call); !s.ok()) return s;
   draft.units.clear();
   draft.task.clear_lead_units();
   draft.task.clear_coordinating_units();

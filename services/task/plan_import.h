@@ -35,7 +35,7 @@ struct PlanDraft {
 
 // INVALID_ARGUMENT / RESOURCE_EXHAUSTED for text that is no plan (see
 // ParsePlanDocument); UNAVAILABLE when the directory cannot be asked.
-absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const std::string& request_id);
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const IncomingCall& call);
 
 // Resolves the unit names of one task into `draft` (its UnitRefs and unit rows).
 // Returns, per role, the names the directory does not know (their refs keep the
@@ -43,7 +43,7 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
 struct UnresolvedNames {
   std::vector<std::string> lead, coordinating;
 };
-absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const std::string& request_id,
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft);
 

@@ -1,65 +1,69 @@
 #include "services/task/task_grpc.h"
 
-#include "common/grpc/principal.h"
-#include "common/grpc/request_id.h"
+#include "common/grpc/client.h"
 #include "common/grpc/serve.h"
 
 namespace p06::task {
 
+// The access each RPC needs is stated in proto/p06/task/v1/task.proto.
+
 grpc::Status TaskGrpc::ImportPlan(grpc::ServerContext* ctx, const pb::ImportPlanRequest* request,
                                   pb::ImportPlanResponse* response) {
-  return Serve(service_.ImportPlan(*request, RequestIdOf(*ctx)), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return service_.ImportPlan(*request, caller, IncomingCallOf(*ctx)); });
 }
 
-grpc::Status TaskGrpc::GetPlan(grpc::ServerContext*, const pb::GetPlanRequest* request, pb::Plan* response) {
-  return Serve(service_.GetPlan(*request), response);
+grpc::Status TaskGrpc::GetPlan(grpc::ServerContext* ctx, const pb::GetPlanRequest* request, pb::Plan* response) {
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.GetPlan(*request); });
 }
 
-grpc::Status TaskGrpc::ListPlans(grpc::ServerContext*, const pb::ListPlansRequest* request,
+grpc::Status TaskGrpc::ListPlans(grpc::ServerContext* ctx, const pb::ListPlansRequest* request,
                                  pb::ListPlansResponse* response) {
-  return Serve(service_.ListPlans(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListPlans(*request); });
 }
 
-grpc::Status TaskGrpc::GetTask(grpc::ServerContext*, const pb::GetTaskRequest* request, pb::Task* response) {
-  return Serve(service_.GetTask(*request), response);
+grpc::Status TaskGrpc::GetTask(grpc::ServerContext* ctx, const pb::GetTaskRequest* request, pb::Task* response) {
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.GetTask(*request); });
 }
 
-grpc::Status TaskGrpc::ListTasks(grpc::ServerContext*, const pb::ListTasksRequest* request,
+grpc::Status TaskGrpc::ListTasks(grpc::ServerContext* ctx, const pb::ListTasksRequest* request,
                                  pb::ListTasksResponse* response) {
-  return Serve(service_.ListTasks(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListTasks(*request); });
 }
 
-grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext*, const pb::ListOccurrencesRequest* request,
+grpc::Status TaskGrpc::ListOccurrences(grpc::ServerContext* ctx, const pb::ListOccurrencesRequest* request,
                                        pb::ListOccurrencesResponse* response) {
-  return Serve(service_.ListOccurrences(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListOccurrences(*request); });
 }
 
 grpc::Status TaskGrpc::UpdateTask(grpc::ServerContext* ctx, const pb::UpdateTaskRequest* request, pb::Task* response) {
-  return Serve(service_.UpdateTask(*request, RequestIdOf(*ctx)), response);
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return service_.UpdateTask(*request, caller, IncomingCallOf(*ctx)); });
 }
 
 grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::ReportProgressRequest* request,
                                       pb::ProgressReport* response) {
-  absl::StatusOr<Principal> caller = PrincipalOf(*ctx);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Serve(service_.ReportProgress(*request, *caller), response);
+  return ServeAs(*ctx, Access::kUnitWrite, response,
+                 [&](const Principal& caller) { return service_.ReportProgress(*request, caller); });
 }
 
 grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx,
                                                const pb::RecordTargetMeasurementRequest* request,
                                                pb::TargetMeasurement* response) {
-  absl::StatusOr<Principal> caller = PrincipalOf(*ctx);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Serve(service_.RecordTargetMeasurement(*request, *caller), response);
+  return ServeAs(*ctx, Access::kUnitWrite, response,
+                 [&](const Principal& caller) { return service_.RecordTargetMeasurement(*request, caller); });
 }
 
-grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest* request,
+grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext* ctx, const pb::ListTaskHistoryRequest* request,
                                        pb::ListTaskHistoryResponse* response) {
-  return Serve(service_.ListTaskHistory(*request), response);
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListTaskHistory(*request); });
 }
 
 grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEventsRequest* request,
                                    grpc::ServerWriter<pb::WatchEventsResponse>* writer) {
+  if (absl::StatusOr<Principal> caller = Authorize(*ctx, Access::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   return ToGrpcStatus(service_.WatchEvents(
       *request, [&](const pb::WatchEventsResponse& batch) { return writer->Write(batch); },
       [&] { return ctx->IsCancelled(); }));

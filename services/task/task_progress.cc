@@ -72,7 +72,7 @@ absl::StatusOr<OccurrenceKey> ParseOccurrence(const std::string& name, const std
 absl::StatusOr<Reporter> ReporterFor(const Principal& caller, const std::string& named_unit, const std::string& field) {
   Reporter reporter{.subject = caller.subject,
                     .unit = named_unit.empty() ? caller.unit : named_unit,
-                    .on_behalf = caller.HasRole("office")};
+                    .on_behalf = caller.IsOffice()};
   if (reporter.unit.empty()) return InvalidField(field, "required (or call with the x-p06-unit of your unit)");
   RETURN_IF_ERROR(ParseResourceId(reporter.unit, "units/*", field).status());
   if (reporter.unit != caller.unit && !reporter.on_behalf) {

@@ -41,12 +41,12 @@ absl::Status ValidateUnitFilter(const std::string& unit, absl::string_view field
 }  // namespace
 
 absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportPlanRequest& request,
-                                                               const std::string& request_id) {
+                                                               const Principal& caller, const IncomingCall& call) {
   if (request.text().empty()) return InvalidField("text", "required: the decision's text, UTF-8");
   if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
-  ASSIGN_OR_RETURN(PlanDraft draft, DraftPlan(request.text(), units_, request_id));
+  ASSIGN_OR_RETURN(PlanDraft draft, DraftPlan(request.text(), units_, call));
   absl::StatusOr<pb::ImportPlanResponse> response =
-      request.dry_run() ? store_.PreviewPlan(draft) : store_.SavePlan(draft, request, Today());
+      request.dry_run() ? store_.PreviewPlan(draft) : store_.SavePlan(draft, request, caller.subject, Today());
   if (!response.ok()) return response;
   if (!request.dry_run()) cache_.Clear();  // Read your writes; other replicas follow the events.
   // Diagnostics come from this parse; a retried request gets them again, as computed now.
@@ -57,7 +57,8 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
   return response;
 }
 
-absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& request, const std::string& request_id) {
+absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,
+                                                 const IncomingCall& call) {
   static const std::set<std::string> kWritable = {
       "title", "lead_units", "coordinating_units", "schedule", "expected_products", "funding_source", "note"};
   ASSIGN_OR_RETURN(auto id, ParseTaskName(request.task().name(), "task.name"));
@@ -103,7 +104,7 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     }
   }
   if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");
-  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, request_id, lead, coordinating, draft));
+  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, call, lead, coordinating, draft));
   if (!unresolved.lead.empty() || !unresolved.coordinating.empty()) {
     const bool is_lead = !unresolved.lead.empty();
     return InvalidField(is_lead ? "task.lead_units" : "task.coordinating_units",
@@ -111,7 +112,7 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
                                      "\" is not a unit the directory knows"));
   }
   CompleteDraft(draft, plan.year());
-  absl::StatusOr<pb::Task> updated = store_.UpdateTask(id.first, draft, request.task().etag(), request, Today());
+  absl::StatusOr<pb::Task> updated = store_.UpdateTask(id.first, draft, request.task().etag(), request, caller.subject, Today());
   if (updated.ok()) cache_.Invalidate(updated->name());
   return updated;
 }

@@ -24,15 +24,16 @@ class TaskService {
   TaskService(TaskStore& store, TaskCache& cache, UnitResolver& units, EventWaiter& events, const Clock& clock)
       : store_(store), cache_(cache), units_(units), events_(events), clock_(clock) {}
 
-  // `request_id` of the call, passed on to the directory.
-  absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request,
-                                                    const std::string& request_id);
+  // `call` (request id, deadline) carries over to the directory's ResolveUnitNames.
+  absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const Principal& caller,
+                                                    const IncomingCall& call);
   absl::StatusOr<pb::Plan> GetPlan(const pb::GetPlanRequest& request);
   absl::StatusOr<pb::ListPlansResponse> ListPlans(const pb::ListPlansRequest& request);
   absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);
   absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
-  absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const std::string& request_id);
+  absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,
+                                      const IncomingCall& call);
   absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
   absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const pb::RecordTargetMeasurementRequest& request,
                                                                 const Principal& caller);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
+#include "common/grpc/principal.h"
 #include "common/grpc/status_mapping.h"
 
 namespace p06::task {
@@ -10,7 +11,7 @@ GrpcUnitResolver::GrpcUnitResolver(std::shared_ptr<grpc::Channel> channel, absl:
     : stub_(directory::v1::DirectoryService::NewStub(std::move(channel))), timeout_(timeout) {}
 
 absl::StatusOr<std::vector<directory::v1::Resolution>> GrpcUnitResolver::Resolve(const std::vector<std::string>& names,
-                                                                                 const std::string& request_id) {
+                                                                                 const IncomingCall& call) {
   std::vector<directory::v1::Resolution> out;
   out.reserve(names.size());
   for (size_t i = 0; i < names.size(); i += 1000) {
@@ -18,7 +19,8 @@ absl::StatusOr<std::vector<directory::v1::Resolution>> GrpcUnitResolver::Resolve
     for (size_t j = i; j < names.size() && j < i + 1000; ++j) request.add_names(names[j]);
     directory::v1::ResolveUnitNamesResponse response;
     grpc::ClientContext ctx;
-    PrepareClientContext(ctx, timeout_, request_id);
+    PrepareClientContext(ctx, timeout_, call);
+    AttachPrincipal(ctx, ServicePrincipal("task"));
     grpc::Status status = stub_->ResolveUnitNames(&ctx, request, &response);
     if (!status.ok()) {
       // Whatever the directory said, for our caller the dependency is unavailable.

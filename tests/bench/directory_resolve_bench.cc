@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "common/db/migrations.h"
 #include "common/grpc/client.h"
+#include "common/grpc/principal.h"
 #include "common/server/server.h"
 #include "common/text/fold.h"
 #include "services/directory/directory_bundle.h"
@@ -100,6 +101,7 @@ int Run() {
       for (size_t j = i; j < i + 1000; ++j) request.add_names(names[j]);
       dpb::ResolveUnitNamesResponse response;
       grpc::ClientContext call;
+      p06::AttachPrincipal(call, p06::ServicePrincipal("bench"));
       if (!stub->ResolveUnitNames(&call, request, &response).ok()) return false;
       checksum += response.resolutions_size();
     }

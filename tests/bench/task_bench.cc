@@ -87,7 +87,8 @@ int Run() {
 
   tpb::ImportPlanRequest import;
   import.set_text(ReadPlan());
-  if (!tasks.service().ImportPlan(import, "bench").ok()) return 1;
+  const p06::Principal office{.subject = "bench", .unit = "units/van-phong-bo", .roles = {"office"}};
+  if (!tasks.service().ImportPlan(import, office, {.request_id = "bench"}).ok()) return 1;
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int c = 0; c < kClients; ++c) {
@@ -127,6 +128,7 @@ int Run() {
     r.set_name("plans/910-qd-btp-2025/tasks/" + std::to_string(1 + (i * 7 + c) % 49));
     tpb::Task t;
     grpc::ClientContext ctx;
+    p06::AttachPrincipal(ctx, office);
     return stubs[c]->GetTask(&ctx, r, &t).ok();
   });
   std::printf("  reads   baseline: bare gRPC server, health Check %7.0f req/s\n", echo);
@@ -148,7 +150,6 @@ int Run() {
     tx.exec_params("INSERT INTO bench_insert (v) VALUES ($1)", "x");
     return true;
   });
-  const p06::Principal office{.subject = "bench", .unit = "units/van-phong-bo", .roles = {"office"}};
   const double report = Load([&](int c, int64_t i) {
     tpb::ReportProgressRequest r;
     r.set_parent("plans/910-qd-btp-2025/tasks/" + std::to_string(6 + c % 8));  // Tasks Văn phòng Bộ leads.

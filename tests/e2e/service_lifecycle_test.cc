@@ -11,6 +11,7 @@
 #include "common/grpc/client.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "services/p06ctl/health.h"
+#include "tests/harness/callers.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/status_matchers.h"
@@ -31,6 +32,7 @@ grpc::Status CreateUnit(const std::shared_ptr<grpc::Channel>& channel, const std
   req.mutable_unit()->set_in_ministry(true);
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  testing::AttachOffice(ctx);
   pb::Unit unit;
   return pb::DirectoryService::NewStub(channel)->CreateUnit(&ctx, req, &unit);
 }
@@ -41,6 +43,7 @@ grpc::Status GetUnit(const std::shared_ptr<grpc::Channel>& channel, const std::s
   req.set_name("units/" + id);
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  testing::AttachOffice(ctx);
   pb::Unit unit;
   return pb::DirectoryService::NewStub(channel)->GetUnit(&ctx, req, &unit);
 }

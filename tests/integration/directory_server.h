@@ -11,6 +11,7 @@
 #include "common/grpc/client.h"
 #include "common/server/server.h"
 #include "services/directory/directory_bundle.h"
+#include "tests/harness/callers.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/status_matchers.h"
 
@@ -48,12 +49,14 @@ class DirectoryServerTest : public PgTest {
     return bundle.ok() ? std::move(*bundle) : nullptr;
   }
 
-  // Unary call helper: Call(&Stub::GetUnit, request, &response).
+  // Unary call helper: Call(&Stub::GetUnit, request, &response), as the Ministry
+  // Office unless `caller` says otherwise (nullptr: no identity at all).
   template <typename Req, typename Resp>
   grpc::Status Call(grpc::Status (dpb::DirectoryService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-                    const Req& request, Resp* response) {
+                    const Req& request, Resp* response, const Principal* caller = &kOfficeCaller) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    if (caller != nullptr) AttachPrincipal(ctx, *caller);
     return (stub_.get()->*method)(&ctx, request, response);
   }
 

@@ -250,7 +250,7 @@ TEST_F(DirectoryUnitsTest, BadUnitsAreRefusedNamingTheField) {
   EXPECT_THAT(Call(&Stub::CreateUnit, no_parent, &out),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("unit.parent")));
   // Invalid UTF-8 cannot cross gRPC in a string field; the logic refuses it too.
-  EXPECT_THAT(bundle_->directory().CreateUnit(NewUnit("bad-utf8", "BU", "C\xe1\xbb")),
+  EXPECT_THAT(bundle_->directory().CreateUnit(kOfficeCaller, NewUnit("bad-utf8", "BU", "C\xe1\xbb")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit.display_name")));
 
   // A parent link that would make a cycle: the ministry under one of its own units.

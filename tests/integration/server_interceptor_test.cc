@@ -25,6 +25,7 @@ TEST_F(ServerInterceptorTest, HealthSaysServing) {
 TEST_F(ServerInterceptorTest, CountsStartedAndHandledByCodeAndObservesLatency) {
   for (int i = 0; i < 3; ++i) {
     grpc::ClientContext ctx;
+    testing::AttachOffice(ctx);
     pb::GetUnitRequest req;
     req.set_name("units/missing");
     pb::Unit unit;
@@ -32,6 +33,7 @@ TEST_F(ServerInterceptorTest, CountsStartedAndHandledByCodeAndObservesLatency) {
   }
   {
     grpc::ClientContext ctx;
+    testing::AttachOffice(ctx);
     pb::GetUnitRequest req;
     req.set_name("not a name");
     pb::Unit unit;
@@ -52,6 +54,7 @@ TEST_F(ServerInterceptorTest, CountsStartedAndHandledByCodeAndObservesLatency) {
 TEST_F(ServerInterceptorTest, EchoesTheCallersRequestIdOrAssignsOne) {
   {
     grpc::ClientContext ctx;
+    testing::AttachOffice(ctx);
     ctx.AddMetadata(kRequestIdHeader, "caller-id-1");
     pb::ListUnitsResponse resp;
     ASSERT_TRUE(stub_->ListUnits(&ctx, pb::ListUnitsRequest(), &resp).ok());
@@ -61,6 +64,7 @@ TEST_F(ServerInterceptorTest, EchoesTheCallersRequestIdOrAssignsOne) {
   }
   {
     grpc::ClientContext ctx;
+    testing::AttachOffice(ctx);
     ctx.AddMetadata(kRequestIdHeader, std::string(500, 'x'));  // Too long: replaced.
     pb::ListUnitsResponse resp;
     ASSERT_TRUE(stub_->ListUnits(&ctx, pb::ListUnitsRequest(), &resp).ok());

@@ -119,6 +119,7 @@ TEST_F(TaskProgressTest, StreamOrderIsNumericAcrossDigitCounts) {
 
 TEST_F(TaskProgressTest, BadCursorIsInvalidArgument) {
   grpc::ClientContext ctx;
+  AttachOffice(ctx);
   tpb::WatchEventsRequest request;
   request.set_after("not-a-cursor");
   auto reader = tasks_->WatchEvents(&ctx, request);
@@ -176,6 +177,7 @@ TEST_F(TaskProgressTest, ACursorBeforePrunedEventsIsOutOfRange) {
 
   // From before it, events are missing: refused, for the stream and the history.
   grpc::ClientContext ctx;
+  AttachOffice(ctx);
   tpb::WatchEventsRequest request;
   request.set_after(imported[10].cursor());
   auto reader = tasks_->WatchEvents(&ctx, request);

@@ -11,7 +11,7 @@ namespace p06::testing {
 
 inline const Principal kHctp{.subject = "chuyenvien@hctp", .unit = "units/cuc-hctp", .roles = {"unit_reporter"}};
 inline const Principal kPolice{.subject = "someone@bca", .unit = "units/bo-cong-an", .roles = {"unit_reporter"}};
-inline const Principal kOffice{.subject = "vanthu@vpb", .unit = "units/van-phong-bo", .roles = {"office"}};
+inline const Principal& kOffice = kOfficeCaller;
 inline const Principal kTccb{.subject = "chuyenvien@tccb", .unit = "units/vu-tccb", .roles = {"unit_reporter"}};
 
 inline tpb::ReportProgressRequest Report(int task, const std::string& request_id, int percent = 40) {
@@ -44,6 +44,7 @@ class TaskProgressTest : public TaskServerTest {
   std::vector<tpb::Event> Watch(const std::string& after, size_t count, bool replay_only = false) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    AttachOffice(ctx);
     tpb::WatchEventsRequest request;
     request.set_after(after);
     request.set_replay_only(replay_only);

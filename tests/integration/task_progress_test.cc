@@ -41,7 +41,7 @@ TEST_F(TaskProgressTest, OnlyUnitsOnTheTaskMayReport) {
   EXPECT_TRUE(Post(for_hctp, kOffice).ok());
   EXPECT_THAT(Post(for_hctp, kTccb), StatusIs(absl::StatusCode::kPermissionDenied));
   tpb::ProgressReport out;
-  EXPECT_THAT(T(&TaskStub::ReportProgress, Report(24, "p-6"), &out), StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(T(&TaskStub::ReportProgress, Report(24, "p-6"), &out, nullptr), StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST_F(TaskProgressTest, BadReportsAreRefusedNamingTheFieldAndWriteNothing) {

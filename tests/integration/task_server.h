@@ -52,10 +52,11 @@ class TaskServerTest : public DirectoryServerTest {
     DirectoryServerTest::TearDown();
   }
 
-  // Unary call helper; `caller` (when given) travels in the metadata as the gateway sends it.
+  // Unary call helper; `caller` travels in the metadata as the gateway sends it (by
+  // default the Ministry Office; nullptr: no identity at all).
   template <typename Req, typename Resp>
   grpc::Status T(grpc::Status (TaskStub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& request,
-                 Resp* response, const Principal* caller = nullptr) {
+                 Resp* response, const Principal* caller = &kOfficeCaller) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     if (caller != nullptr) AttachPrincipal(ctx, *caller);

@@ -68,9 +68,9 @@ TEST_F(TransactionTest, ConstraintViolationsBecomeCanonicalCodes) {
 TEST_F(TransactionTest, IdempotentRequestTakesEffectOnce) {
   Date request;
   request.set_year(2025);
-  auto create = [&](const Date& req, const std::string& request_id) {
+  auto create = [&](const Date& req, const std::string& request_id, const std::string& caller = "alice") {
     return RunInTransaction(*pool_, "create", [&](pqxx::work& tx) -> absl::StatusOr<Date> {
-      return Idempotent<Date>(tx, request_id, "Create", req, [&]() -> absl::StatusOr<Date> {
+      return Idempotent<Date>(tx, caller, request_id, "Create", req, [&]() -> absl::StatusOr<Date> {
         int n = tx.exec1("SELECT count(*) FROM items")[0].as<int>();
         tx.exec_params0("INSERT INTO items VALUES ($1, 'x')", n + 1);
         Date out;
@@ -91,6 +91,13 @@ TEST_F(TransactionTest, IdempotentRequestTakesEffectOnce) {
   EXPECT_THAT(create(other, "req-1"), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("request_id")));
   EXPECT_THAT(create(request, "has space"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(CountItems(), 1);
+
+  // Request ids are the caller's own: another caller's "req-1" is another request,
+  // which neither gets alice's answer nor collides with it.
+  absl::StatusOr<Date> bobs = create(other, "req-1", "bob");
+  ASSERT_OK(bobs);
+  EXPECT_NE(bobs->day(), first->day());
+  EXPECT_EQ(CountItems(), 2);
 }
 
 TEST_F(TransactionTest, ConcurrentRetriesOfOneRequestTakeEffectOnce) {
@@ -100,7 +107,7 @@ TEST_F(TransactionTest, ConcurrentRetriesOfOneRequestTakeEffectOnce) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       auto r = RunInTransaction(*pool_, "create", [&](pqxx::work& tx) -> absl::StatusOr<Date> {
-        return Idempotent<Date>(tx, "same", "Create", request, [&]() -> absl::StatusOr<Date> {
+        return Idempotent<Date>(tx, "alice", "same", "Create", request, [&]() -> absl::StatusOr<Date> {
           tx.exec0("INSERT INTO items SELECT coalesce(max(id), 0) + 1, 'x' FROM items");
           return Date();
         });

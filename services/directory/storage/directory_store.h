@@ -1,8 +1,9 @@
 // Storage of the directory: the interface the logic depends on. The PostgreSQL
 // implementation is pg_directory_store.h; SQL lives only there.
 //
-// Every method is one transaction. Mutations take the request (for idempotency: a
-// retry with the same request_id returns the first result) and bump the directory
+// Every method is one transaction. Mutations take the caller (the principal's
+// subject) and the request (for idempotency: a retry by the same caller with the
+// same request_id returns the first result) and bump the directory
 // revision, which notifies every replica to rebuild its name index.
 #pragma once
 
@@ -46,19 +47,21 @@ class DirectoryStore {
   virtual absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) = 0;
   // ALREADY_EXISTS (id or code), FAILED_PRECONDITION (parent missing).
-  virtual absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request, const std::string& search_text) = 0;
+  virtual absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
+                                              const std::string& search_text) = 0;
   // Read-modify-write of one unit under a row lock: `mutate` sees the current unit and
   // returns the new one (etag checks belong in `mutate`). Writes every writable field,
   // aliases and endpoints; ALREADY_EXISTS (code), FAILED_PRECONDITION (parent missing
   // or a parent cycle). `method` and `request` key idempotency.
-  virtual absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view unit_id, absl::string_view method,
+  virtual absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                               const google::protobuf::Message& request, absl::string_view request_id,
                                               const UnitMutation& mutate,
                                               const std::function<std::string(const pb::Unit&)>& search_text) = 0;
   // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
   // one transaction. FAILED_PRECONDITION unless every unit is ACTIVE, every successor
   // is ACTIVE and none is among the units; ABORTED when `etag` (one unit only) is stale.
-  virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids, pb::UnitState state,
+  virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
+                                                         pb::UnitState state,
                                                          absl::CivilDay date,
                                                          const std::vector<std::string>& successor_ids,
                                                          absl::string_view etag, absl::string_view method,
@@ -68,19 +71,22 @@ class DirectoryStore {
   virtual absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;
   // ALREADY_EXISTS, FAILED_PRECONDITION (a member missing).
-  virtual absl::StatusOr<pb::Group> CreateGroup(const pb::CreateGroupRequest& request) = 0;
+  virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) = 0;
   // Replaces display name, aliases and members; ABORTED when `etag` is stale.
-  virtual absl::StatusOr<pb::Group> UpdateGroup(const pb::UpdateGroupRequest& request, const pb::Group& updated) = 0;
+  virtual absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
+                                              const pb::Group& updated) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                 int limit) = 0;
   virtual absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) = 0;
-  virtual absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request,
+  virtual absl::StatusOr<pb::Contact> CreateContact(absl::string_view caller, const pb::CreateContactRequest& request,
                                                     absl::string_view unit_id) = 0;
   // Replaces the writable fields; ABORTED when `etag` is stale.
-  virtual absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
+  virtual absl::StatusOr<pb::Contact> UpdateContact(absl::string_view caller, const pb::UpdateContactRequest& request,
+                                                    absl::string_view unit_id,
                                                     int64_t contact_id, const pb::Contact& updated) = 0;
-  virtual absl::Status DeleteContact(const pb::DeleteContactRequest& request, absl::string_view unit_id,
+  virtual absl::Status DeleteContact(absl::string_view caller, const pb::DeleteContactRequest& request,
+                                     absl::string_view unit_id,
                                      int64_t contact_id) = 0;
 };
 

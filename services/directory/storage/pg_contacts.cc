@@ -71,11 +71,11 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::GetContact(absl::string_view unit_
                          [&](pqxx::read_transaction& tx) { return ReadContact(tx, unit_id, contact_id, false); });
 }
 
-absl::StatusOr<pb::Contact> PgDirectoryStore::CreateContact(const pb::CreateContactRequest& req,
+absl::StatusOr<pb::Contact> PgDirectoryStore::CreateContact(absl::string_view caller, const pb::CreateContactRequest& req,
                                                             absl::string_view unit_id) {
   return db::RunInTransaction(pool_, "CreateContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::Contact> {
     return db::Idempotent<pb::Contact>(
-        tx, req.request_id(), "CreateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
+        tx, caller, req.request_id(), "CreateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
           if (tx.exec_params(pg::kUnitExists, std::string(unit_id)).empty()) {
             return absl::NotFoundError(absl::StrCat("parent: units/", unit_id, " not found"));
           }
@@ -88,12 +88,12 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::CreateContact(const pb::CreateCont
   });
 }
 
-absl::StatusOr<pb::Contact> PgDirectoryStore::UpdateContact(const pb::UpdateContactRequest& req,
+absl::StatusOr<pb::Contact> PgDirectoryStore::UpdateContact(absl::string_view caller, const pb::UpdateContactRequest& req,
                                                             absl::string_view unit_id, int64_t contact_id,
                                                             const pb::Contact& c) {
   return db::RunInTransaction(pool_, "UpdateContact", [&](pqxx::work& tx) -> absl::StatusOr<pb::Contact> {
     return db::Idempotent<pb::Contact>(
-        tx, req.request_id(), "UpdateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
+        tx, caller, req.request_id(), "UpdateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
           ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
           RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current));
           tx.exec_params(kUpdateContact, contact_id, std::string(unit_id), c.full_name(), c.title(), c.email(),
@@ -103,13 +103,14 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::UpdateContact(const pb::UpdateCont
   });
 }
 
-absl::Status PgDirectoryStore::DeleteContact(const pb::DeleteContactRequest& req, absl::string_view unit_id,
+absl::Status PgDirectoryStore::DeleteContact(absl::string_view caller, const pb::DeleteContactRequest& req,
+                                             absl::string_view unit_id,
                                              int64_t contact_id) {
   return db::RunInTransaction(
              pool_, "DeleteContact",
              [&](pqxx::work& tx) -> absl::StatusOr<pb::DeleteContactResponse> {
                return db::Idempotent<pb::DeleteContactResponse>(
-                   tx, req.request_id(), "DeleteContact", req, [&]() -> absl::StatusOr<pb::DeleteContactResponse> {
+                   tx, caller, req.request_id(), "DeleteContact", req, [&]() -> absl::StatusOr<pb::DeleteContactResponse> {
                      ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
                      RETURN_IF_ERROR(CheckEtag(req.etag(), current));
                      tx.exec_params(kDeleteContact, contact_id);

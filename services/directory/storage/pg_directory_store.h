@@ -17,12 +17,14 @@ class PgDirectoryStore final : public DirectoryStore {
 
   absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) override;
   absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) override;
-  absl::StatusOr<pb::Unit> CreateUnit(const pb::CreateUnitRequest& request, const std::string& search_text) override;
-  absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view unit_id, absl::string_view method,
+  absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
+                                              const std::string& search_text) override;
+  absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                       const google::protobuf::Message& request, absl::string_view request_id,
                                       const UnitMutation& mutate,
                                       const std::function<std::string(const pb::Unit&)>& search_text) override;
-  absl::StatusOr<std::vector<pb::Unit>> EndUnits(const std::vector<std::string>& unit_ids, pb::UnitState state,
+  absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
+                                                         pb::UnitState state,
                                                  absl::CivilDay date, const std::vector<std::string>& successor_ids,
                                                  absl::string_view etag, absl::string_view method,
                                                  const google::protobuf::Message& request,
@@ -30,17 +32,20 @@ class PgDirectoryStore final : public DirectoryStore {
 
   absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) override;
   absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) override;
-  absl::StatusOr<pb::Group> CreateGroup(const pb::CreateGroupRequest& request) override;
-  absl::StatusOr<pb::Group> UpdateGroup(const pb::UpdateGroupRequest& request, const pb::Group& updated) override;
+  absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) override;
+  absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
+                                              const pb::Group& updated) override;
 
   absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                         int limit) override;
   absl::StatusOr<pb::Contact> GetContact(absl::string_view unit_id, int64_t contact_id) override;
-  absl::StatusOr<pb::Contact> CreateContact(const pb::CreateContactRequest& request,
+  absl::StatusOr<pb::Contact> CreateContact(absl::string_view caller, const pb::CreateContactRequest& request,
                                             absl::string_view unit_id) override;
-  absl::StatusOr<pb::Contact> UpdateContact(const pb::UpdateContactRequest& request, absl::string_view unit_id,
+  absl::StatusOr<pb::Contact> UpdateContact(absl::string_view caller, const pb::UpdateContactRequest& request,
+                                                    absl::string_view unit_id,
                                             int64_t contact_id, const pb::Contact& updated) override;
-  absl::Status DeleteContact(const pb::DeleteContactRequest& request, absl::string_view unit_id,
+  absl::Status DeleteContact(absl::string_view caller, const pb::DeleteContactRequest& request,
+                                     absl::string_view unit_id,
                              int64_t contact_id) override;
 
  private:

@@ -55,9 +55,9 @@ absl::StatusOr<std::vector<pb::Group>> PgDirectoryStore::ListGroups(absl::string
       });
 }
 
-absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(const pb::CreateGroupRequest& req) {
+absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& req) {
   return db::RunInTransaction(pool_, "CreateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
-    return db::Idempotent<pb::Group>(tx, req.request_id(), "CreateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
+    return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "CreateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       if (!tx.exec_params(kGroupExists, req.group_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("group_id: groups/", req.group_id(), " already exists"));
       }
@@ -69,10 +69,11 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(const pb::CreateGroupReq
   });
 }
 
-absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(const pb::UpdateGroupRequest& req, const pb::Group& updated) {
+absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
+                                                        const pb::Group& updated) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
-    return db::Idempotent<pb::Group>(tx, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
+    return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
       if (!req.group().etag().empty() && req.group().etag() != current.etag()) {
         return absl::AbortedError(

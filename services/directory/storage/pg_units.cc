@@ -123,10 +123,10 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuer
       });
 }
 
-absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitRequest& req,
+absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& req,
                                                       const std::string& search_text) {
   return db::RunInTransaction(pool_, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
-    return db::Idempotent<pb::Unit>(tx, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
+    return db::Idempotent<pb::Unit>(tx, caller, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
       const pb::Unit& u = req.unit();
       if (!tx.exec_params(pg::kUnitExists, req.unit_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
@@ -142,13 +142,13 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(const pb::CreateUnitReques
   });
 }
 
-absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view unit_id, absl::string_view method,
+absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                                       const google::protobuf::Message& request,
                                                       absl::string_view request_id, const UnitMutation& mutate,
                                                       const std::function<std::string(const pb::Unit&)>& search_text) {
   const std::string id(unit_id);
   return db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
-    return db::Idempotent<pb::Unit>(tx, request_id, method, request, [&]() -> absl::StatusOr<pb::Unit> {
+    return db::Idempotent<pb::Unit>(tx, caller, request_id, method, request, [&]() -> absl::StatusOr<pb::Unit> {
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
@@ -162,7 +162,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view unit_id,
   });
 }
 
-absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(const std::vector<std::string>& unit_ids,
+absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                                  pb::UnitState state, absl::CivilDay date,
                                                                  const std::vector<std::string>& successor_ids,
                                                                  absl::string_view etag, absl::string_view method,
@@ -172,7 +172,7 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(const std::vect
   absl::StatusOr<pb::MergeUnitsResponse> result =
       db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::MergeUnitsResponse> {
         return db::Idempotent<pb::MergeUnitsResponse>(
-            tx, request_id, method, request, [&]() -> absl::StatusOr<pb::MergeUnitsResponse> {
+            tx, caller, request_id, method, request, [&]() -> absl::StatusOr<pb::MergeUnitsResponse> {
               std::vector<std::string> all = unit_ids;
               all.insert(all.end(), successor_ids.begin(), successor_ids.end());
               pqxx::result locked = tx.exec_params(kLockUnits, IdArray(all));

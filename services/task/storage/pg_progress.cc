@@ -75,16 +75,27 @@ absl::Status Refusal(const std::string& code, const std::string& task_name, cons
   return absl::InternalError(absl::StrCat("unexpected refusal ", code));
 }
 
-// May `reporter` report on the task? PERMISSION_DENIED before NOT_FOUND: a stranger
-// learns nothing, not even whether the task exists. FAILED_PRECONDITION for a
-// cancelled task. Takes the task's write lock first; returns its definition.
+std::string ReporterRefusal(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
+  return tx.exec_params1("SELECT reporter_refusal($1, $2, $3, $4)", plan_id, number, reporter.unit, reporter.on_behalf)[0]
+      .as<std::string>();
+}
+
+// May `reporter` report on the task at all? Checked before an earlier answer is
+// replayed, so that a request id cannot carry a caller past the check.
+absl::Status CheckMayReport(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
+  const std::string refusal = ReporterRefusal(tx, plan_id, number, reporter);
+  if (refusal != "not_on_task" && refusal != "not_on_task_behalf") return absl::OkStatus();
+  return Refusal(refusal, absl::StrCat("plans/", plan_id, "/tasks/", number), reporter.unit);
+}
+
+// May `reporter` report on the task now? PERMISSION_DENIED before NOT_FOUND: a
+// stranger learns nothing, not even whether the task exists. FAILED_PRECONDITION for
+// a cancelled task. Takes the task's write lock first; returns its definition.
 absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number,
                                        const Reporter& reporter) {
   const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
   pg::LockTaskForWrite(tx, plan_id, number);
-  const std::string refusal =
-      tx.exec_params1("SELECT reporter_refusal($1, $2, $3, $4)", plan_id, number, reporter.unit, reporter.on_behalf)[0]
-          .as<std::string>();
+  const std::string refusal = ReporterRefusal(tx, plan_id, number, reporter);
   if (!refusal.empty()) return Refusal(refusal, task_name, reporter.unit);
   return db::ProtoFromBytea<pb::Task>(tx.exec_params1(kTaskDefinition, plan_id, number)[0]);
 }
@@ -153,8 +164,9 @@ absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
     const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) {
   return Notifying(db::RunInTransaction(
       pool_, "RecordTargetMeasurement", [&](pqxx::work& tx) -> absl::StatusOr<pb::TargetMeasurement> {
+        RETURN_IF_ERROR(CheckMayReport(tx, plan_id, number, reporter));
         return db::Idempotent<pb::TargetMeasurement>(
-            tx, request.request_id(), "RecordTargetMeasurement", request,
+            tx, reporter.subject, request.request_id(), "RecordTargetMeasurement", request,
             [&]() -> absl::StatusOr<pb::TargetMeasurement> {
               ASSIGN_OR_RETURN(pb::Task task, CheckReporter(tx, plan_id, number, reporter));  // Locks first.
               if (target > task.targets_size()) {

@@ -199,11 +199,11 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft&
 
 absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& draft,
                                                              const pb::ImportPlanRequest& request,
-                                                             absl::CivilDay today) {
+                                                             const std::string& caller, absl::CivilDay today) {
   return Notifying(
       db::RunInTransaction(pool_, "ImportPlan", [&](pqxx::work& tx) -> absl::StatusOr<pb::ImportPlanResponse> {
         return db::Idempotent<pb::ImportPlanResponse>(
-            tx, request.request_id(), "ImportPlan", request, [&]() -> absl::StatusOr<pb::ImportPlanResponse> {
+            tx, caller, request.request_id(), "ImportPlan", request, [&]() -> absl::StatusOr<pb::ImportPlanResponse> {
               pb::ImportPlanResponse response;
               const std::string& plan_id = draft.plan_id;
               pg::LockPlanForWrite(tx, plan_id);  // Before the first write: see pg_events.h.
@@ -269,10 +269,10 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
 
 absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, const TaskDraft& draft,
                                                  const std::string& etag, const pb::UpdateTaskRequest& request,
-                                                 absl::CivilDay today) {
+                                                 const std::string& caller, absl::CivilDay today) {
   const int number = draft.task.number();
   return Notifying(db::RunInTransaction(pool_, "UpdateTask", [&](pqxx::work& tx) -> absl::StatusOr<pb::Task> {
-    return db::Idempotent<pb::Task>(tx, request.request_id(), "UpdateTask", request, [&]() -> absl::StatusOr<pb::Task> {
+    return db::Idempotent<pb::Task>(tx, caller, request.request_id(), "UpdateTask", request, [&]() -> absl::StatusOr<pb::Task> {
       pg::LockTaskForWrite(tx, plan_id, number);  // Before the first write (FOR UPDATE is one): see pg_events.h.
       pqxx::result current = tx.exec_params(
           "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id,

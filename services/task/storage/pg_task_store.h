@@ -20,7 +20,7 @@ class PgTaskStore final : public TaskStore {
       : pool_(pool), notifier_(std::move(notify_conninfo), pg::kEventsChannel), batcher_(pool) {}
 
   absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
-                                                  absl::CivilDay today) override;
+                                                  const std::string& caller, absl::CivilDay today) override;
   absl::StatusOr<pb::ImportPlanResponse> PreviewPlan(const PlanDraft& draft) override;
   absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) override;
   absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) override;
@@ -29,7 +29,8 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
-                                      const pb::UpdateTaskRequest& request, absl::CivilDay today) override;
+                                      const pb::UpdateTaskRequest& request, const std::string& caller,
+                                      absl::CivilDay today) override;
   absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
                                                     const std::optional<OccurrenceKey>& occurrence,
                                                     const pb::ProgressReport& report, const Reporter& reporter,

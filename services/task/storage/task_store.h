@@ -74,9 +74,9 @@ class TaskStore {
   // changed (unchanged tasks and their progress stay as they are; dropped tasks are
   // marked removed, never deleted), or nothing when the text is the stored one. The
   // plan's events are written to the outbox in the same transaction. With a
-  // request_id, a retry returns the first answer.
+  // request_id, a retry by the same `caller` (subject) returns the first answer.
   virtual absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
-                                                          absl::CivilDay today) = 0;
+                                                          const std::string& caller, absl::CivilDay today) = 0;
   // What SavePlan would report (unchanged, diff), writing nothing: the dry run.
   virtual absl::StatusOr<pb::ImportPlanResponse> PreviewPlan(const PlanDraft& draft) = 0;
 
@@ -90,12 +90,13 @@ class TaskStore {
   // with a TASK_CHANGED event. ABORTED when `etag` is set and stale; NOT_FOUND.
   virtual absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft,
                                               const std::string& etag, const pb::UpdateTaskRequest& request,
-                                              absl::CivilDay today) = 0;
+                                              const std::string& caller, absl::CivilDay today) = 0;
 
   // Appends a progress report and its event; the task's (and occurrence's) status
   // follow it. PERMISSION_DENIED unless `reporter.unit` leads or coordinates the task
   // (groups expanded), checked before NOT_FOUND; FAILED_PRECONDITION for a cancelled
-  // task. Idempotent by request.request_id (required).
+  // task. Idempotent by request.request_id (required) of reporter.subject; the
+  // permission is checked again before an earlier answer is replayed.
   virtual absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
                                                             const std::optional<OccurrenceKey>& occurrence,
                                                             const pb::ProgressReport& report, const Reporter& reporter,
