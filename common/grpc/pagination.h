@@ -32,14 +32,26 @@ absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view pa
 // The token that resumes after `last_key` under the same query.
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint);
 
+// The most a page of a List response holds, whatever its page_size: well under the
+// 4 MiB that grpc-js and grpc-go clients accept by default. A page that would grow
+// past it ends early, with a next_page_token.
+inline constexpr size_t kMaxPageBytes = 2 << 20;
+
 // Moves a page of `rows`, read with limit page.size + 1 (the extra row tells whether
-// another page exists), into `out`; returns the next page's token, "" on the last.
-// `key(row)` is the sort key the store's query resumes after.
+// another page exists), into `out`, up to kMaxPageBytes (one row at least); returns
+// the next page's token, "" on the last. `key(row)` is the sort key the store's query
+// resumes after.
 template <typename T, typename KeyFn>
 std::string TakePage(std::vector<T> rows, const PageRequest& page, google::protobuf::RepeatedPtrField<T>* out,
                      KeyFn key, absl::string_view query_fingerprint) {
-  const bool more = static_cast<int>(rows.size()) > page.size;
-  if (more) rows.resize(page.size);
+  size_t taken = 0, bytes = 0;
+  for (; taken < rows.size() && static_cast<int>(taken) < page.size; ++taken) {
+    const size_t row_bytes = rows[taken].ByteSizeLong() + 8;  // With its tag and length.
+    if (taken > 0 && bytes + row_bytes > kMaxPageBytes) break;
+    bytes += row_bytes;
+  }
+  const bool more = rows.size() > taken;
+  rows.resize(taken);
   out->Reserve(static_cast<int>(rows.size()));
   for (T& row : rows) *out->Add() = std::move(row);
   return more ? MakePageToken(key(*out->rbegin()), query_fingerprint) : "";

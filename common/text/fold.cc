@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/grpc/status_mapping.h"
 
 namespace p06::text {
@@ -32,17 +33,22 @@ bool IsAscii(absl::string_view s) {
 
 }  // namespace
 
-bool IsValidUtf8(absl::string_view s) {
+bool IsForbiddenControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f; }
+
+size_t FirstInvalidUtf8(absl::string_view s) {
   int32_t i = 0;
   const int32_t n = static_cast<int32_t>(s.size());
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   while (i < n) {
+    const int32_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    if (c < 0) return false;
+    if (c < 0) return static_cast<size_t>(start);
   }
-  return true;
+  return absl::string_view::npos;
 }
+
+bool IsValidUtf8(absl::string_view s) { return FirstInvalidUtf8(s) == absl::string_view::npos; }
 
 absl::StatusOr<std::string> NormalizeNfc(absl::string_view s, absl::string_view field) {
   if (!IsValidUtf8(s)) return InvalidField(field, "is not valid UTF-8");
@@ -52,6 +58,9 @@ absl::StatusOr<std::string> NormalizeNfc(absl::string_view s, absl::string_view 
     if (s[i] == '\r') {
       unix_lines.push_back('\n');
       if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else if (IsForbiddenControl(static_cast<unsigned char>(s[i]))) {
+      return InvalidField(field, absl::StrCat("contains the control character U+", absl::Hex(s[i], absl::kZeroPad4),
+                                              " at byte ", i, "; only tab and line breaks are allowed"));
     } else {
       unix_lines.push_back(s[i]);
     }

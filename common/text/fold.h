@@ -16,8 +16,15 @@ namespace p06::text {
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or stray bytes).
 bool IsValidUtf8(absl::string_view s);
 
+// The offset of the first byte that is not part of well-formed UTF-8, or npos.
+size_t FirstInvalidUtf8(absl::string_view s);
+
+// A C0 control character other than tab, LF and CR, or DEL: never part of a text.
+bool IsForbiddenControl(unsigned char c);
+
 // Validates and normalises input text to NFC; CR LF and lone CR become LF.
-// INVALID_ARGUMENT (naming `field`) when `s` is not UTF-8.
+// INVALID_ARGUMENT (naming `field`) when `s` is not UTF-8 or holds a control
+// character other than tab and line breaks (NUL included).
 absl::StatusOr<std::string> NormalizeNfc(absl::string_view s, absl::string_view field = "text");
 
 // The search key of `s`: case folded, diacritics removed (NFD then marks dropped;

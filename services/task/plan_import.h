@@ -51,6 +51,11 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const I
 // year, the definition hash and the search text.
 void CompleteDraft(TaskDraft& draft, int plan_year);
 
+// A revision may remove tasks only when the request names exactly those it removes
+// (remove_tasks): FAILED_PRECONDITION listing them otherwise, INVALID_ARGUMENT for a
+// listed task that is not removed.
+absl::Status CheckRemovalsConfirmed(const pb::PlanDiff& diff, const pb::ImportPlanRequest& request);
+
 // "910/QĐ-BTP", 2025 → "910-qd-btp-2025".
 std::string PlanIdFor(absl::string_view decision_number, int year);
 

@@ -10,14 +10,14 @@
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
+#include "services/task/task_limits.h"
 #include "services/task/task_service.h"
 
 namespace p06::task {
 namespace {
 
-constexpr size_t kMaxTextBytes = 8000;
 constexpr int kMaxEvidence = 20;
-constexpr int kEventBatch = 500;
+constexpr int kEventBatch = 500;  // Rows read at once; messages are cut by bytes too.
 
 absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
   ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
@@ -32,9 +32,9 @@ absl::Status ValidateReport(pb::ProgressReport& r) {
   if (r.percent_complete() < 0 || r.percent_complete() > 100) {
     return InvalidField("report.percent_complete", "must be 0..100");
   }
-  RETURN_IF_ERROR(NormalizeText(r.mutable_summary(), "report.summary", kMaxTextBytes));
-  RETURN_IF_ERROR(NormalizeText(r.mutable_difficulties(), "report.difficulties", kMaxTextBytes));
-  RETURN_IF_ERROR(NormalizeText(r.mutable_proposals(), "report.proposals", kMaxTextBytes));
+  RETURN_IF_ERROR(NormalizeText(r.mutable_summary(), "report.summary", kMaxReportTextBytes));
+  RETURN_IF_ERROR(NormalizeText(r.mutable_difficulties(), "report.difficulties", kMaxReportTextBytes));
+  RETURN_IF_ERROR(NormalizeText(r.mutable_proposals(), "report.proposals", kMaxReportTextBytes));
   if (r.evidence_size() > kMaxEvidence) return InvalidField("report.evidence", absl::StrCat("at most ", kMaxEvidence));
   for (int i = 0; i < r.evidence_size(); ++i) {
     pb::Evidence* e = r.mutable_evidence(i);
@@ -150,8 +150,20 @@ absl::Status TaskService::WatchEvents(const pb::WatchEventsRequest& request,
     const uint64_t seen = events_.Generation();
     ASSIGN_OR_RETURN(EventBatch batch, store_.ReadEvents(cursor, kEventBatch));
     if (!batch.events.empty()) {
+      // Each message stays under kMaxMessageBytes (every event is at most
+      // kMaxEventBytes): clients refuse messages over 4 MiB by default.
       pb::WatchEventsResponse response;
-      for (pb::Event& e : batch.events) *response.add_events() = std::move(e);
+      size_t bytes = 0;
+      for (pb::Event& e : batch.events) {
+        const size_t event_bytes = e.ByteSizeLong() + 8;
+        if (response.events_size() > 0 && bytes + event_bytes > kMaxMessageBytes) {
+          if (!send(response)) return absl::CancelledError("client gone");
+          response.Clear();
+          bytes = 0;
+        }
+        bytes += event_bytes;
+        *response.add_events() = std::move(e);
+      }
       if (!send(response)) return absl::CancelledError("client gone");
       cursor = batch.last;
       continue;  // Maybe more than one batch behind.

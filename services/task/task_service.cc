@@ -12,6 +12,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
 #include "services/task/plan_text/time_phrase.h"
+#include "services/task/task_limits.h"
 
 namespace p06::task {
 
@@ -28,6 +29,25 @@ absl::StatusOr<std::optional<absl::CivilDay>> OptionalDate(const p06::type::v1::
   if (IsUnset(d)) return std::optional<absl::CivilDay>();
   ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(d, field));
   return std::optional<absl::CivilDay>(day);
+}
+
+// A schedule as a caller may set it: a known kind with what that kind needs.
+absl::Status ValidateSchedule(const pb::Schedule& s, const std::string& field) {
+  if (!pb::Schedule::Kind_IsValid(s.kind())) return InvalidField(field + ".kind", "unknown value");
+  std::set<int> months;
+  for (int m : s.months()) {
+    if (m < 1 || m > 12) return InvalidField(field + ".months", absl::StrCat(m, " is not a month (1..12)"));
+    if (!months.insert(m).second) return InvalidField(field + ".months", absl::StrCat(m, " listed twice"));
+  }
+  if (s.kind() == pb::Schedule::KIND_ONE_OFF && IsUnset(s.due_date())) {
+    return InvalidField(field + ".due_date", "required for KIND_ONE_OFF");
+  }
+  if (s.kind() == pb::Schedule::KIND_ON_MONTHS && months.empty()) {
+    return InvalidField(field + ".months", "required for KIND_ON_MONTHS");
+  }
+  if (!IsUnset(s.due_date())) RETURN_IF_ERROR(FromProtoDate(s.due_date(), field + ".due_date").status());
+  if (!IsUnset(s.window_start())) RETURN_IF_ERROR(FromProtoDate(s.window_start(), field + ".window_start").status());
+  return absl::OkStatus();
 }
 
 absl::Status ValidateUnitFilter(const std::string& unit, absl::string_view field) {
@@ -74,16 +94,30 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     t.GetReflection()->ClearField(&t, t.GetDescriptor()->FindFieldByName(derived));
   }
   ASSIGN_OR_RETURN(*t.mutable_title(), text::NormalizeNfc(t.title(), "task.title"));
-  if (t.title().empty() || t.title().size() > 4000) return InvalidField("task.title", "required, at most 4000 bytes");
+  if (t.title().empty()) return InvalidField("task.title", "required");
   for (int i = 0; i < t.expected_products_size(); ++i) {
     ASSIGN_OR_RETURN(*t.mutable_expected_products(i),
                      text::NormalizeNfc(t.expected_products(i), absl::StrCat("task.expected_products[", i, "]")));
   }
   ASSIGN_OR_RETURN(*t.mutable_funding_source(), text::NormalizeNfc(t.funding_source(), "task.funding_source"));
   ASSIGN_OR_RETURN(*t.mutable_note(), text::NormalizeNfc(t.note(), "task.note"));
+  ASSIGN_OR_RETURN(*t.mutable_schedule()->mutable_phrase(),
+                   text::NormalizeNfc(t.schedule().phrase(), "task.schedule.phrase"));
+  ASSIGN_OR_RETURN(*t.mutable_schedule()->mutable_trigger(),
+                   text::NormalizeNfc(t.schedule().trigger(), "task.schedule.trigger"));
+  for (auto* refs : {t.mutable_lead_units(), t.mutable_coordinating_units()}) {
+    for (int i = 0; i < refs->size(); ++i) {
+      ASSIGN_OR_RETURN(*refs->Mutable(i)->mutable_text(),
+                       text::NormalizeNfc(refs->Get(i).text(), refs == t.mutable_lead_units()
+                                                                   ? absl::StrCat("task.lead_units[", i, "].text")
+                                                                   : absl::StrCat("task.coordinating_units[", i, "].text")));
+    }
+  }
+  RETURN_IF_ERROR(CheckTaskLimits(t, "task."));  // Also bounds the unit refs read below.
   if (t.schedule().kind() == pb::Schedule::KIND_UNSPECIFIED && !t.schedule().phrase().empty()) {
     *t.mutable_schedule() = ParseTimePhrase(t.schedule().phrase(), plan.year());  // A phrase alone: parse it.
   }
+  RETURN_IF_ERROR(ValidateSchedule(t.schedule(), "task.schedule"));
   if (t.schedule().has_due_date()) {
     ASSIGN_OR_RETURN(absl::CivilDay due, FromProtoDate(t.schedule().due_date(), "task.schedule.due_date"));
     ASSIGN_OR_RETURN(absl::CivilDay decided, FromProtoDate(plan.decision_date(), "plan.decision_date"));
@@ -93,14 +127,20 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
           absl::StrCat(FormatIsoDate(due), " is before the plan was decided (", FormatIsoDate(decided), ")"));
     }
   }
-  // Units are named by text, as plans write them, and resolved again.
+  // Units are named by text, as plans write them, and resolved again. One cell yields
+  // a ref per unit it names ("Cục A, Cục B": two refs with that text and different
+  // units), so each text is taken once: resolving it again yields the same refs, not
+  // twice as many. The same ref twice is a mistake of the caller's.
   std::vector<std::string> lead, coordinating;
   for (auto [refs, texts, field] : {std::tuple{&t.lead_units(), &lead, "task.lead_units"},
                                     std::tuple{&t.coordinating_units(), &coordinating, "task.coordinating_units"}}) {
+    std::set<std::pair<std::string, std::string>> seen;
     for (int i = 0; i < refs->size(); ++i) {
-      if (refs->Get(i).text().empty())
-        return InvalidField(absl::StrCat(field, "[", i, "].text"), "required: the unit's name");
-      texts->push_back(refs->Get(i).text());
+      const pb::UnitRef& ref = refs->Get(i);
+      const std::string item = absl::StrCat(field, "[", i, "]");
+      if (ref.text().empty()) return InvalidField(item + ".text", "required: the unit's name");
+      if (!seen.emplace(ref.text(), ref.unit()).second) return InvalidField(item, "listed twice");
+      if (std::find(texts->begin(), texts->end(), ref.text()) == texts->end()) texts->push_back(ref.text());
     }
   }
   if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");

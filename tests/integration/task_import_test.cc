@@ -92,7 +92,8 @@ TEST_F(TaskImportTest, ARevisedTextBecomesARevisionWithItsDiff) {
   revised.erase(t49);
   tpb::ImportPlanResponse preview = Import(revised, /*dry_run=*/true);
   EXPECT_EQ(preview.plan().revision(), 2);
-  tpb::ImportPlanResponse r = Import(revised);
+  tpb::ImportPlanResponse r = Import(revised, /*dry_run=*/false, {49});  // The removal, confirmed.
+
   EXPECT_EQ(r.plan().revision(), 2);
   EXPECT_EQ(std::vector<int>(r.diff().changed_tasks().begin(), r.diff().changed_tasks().end()), std::vector<int>{3});
   EXPECT_EQ(std::vector<int>(r.diff().removed_tasks().begin(), r.diff().removed_tasks().end()), std::vector<int>{49});
@@ -178,6 +179,48 @@ TEST_F(TaskImportTest, OccurrencesPerPeriod) {
   EXPECT_TRUE(list("plans/910-qd-btp-2025/tasks/1", 0).occurrences(0).overdue());
 }
 
+// A text cut short must never wipe the plan: a cut inside a row is refused as
+// truncated, and a cut between rows (which looks whole) is refused as a revision that
+// removes tasks without saying so.
+TEST_F(TaskImportTest, ATruncatedTextNeverRemovesTasks) {
+  Import(PlanText());
+  const int events = CountEvents();
+  const std::string text = PlanText();
+  tpb::ImportPlanRequest request;
+  tpb::ImportPlanResponse response;
+  request.set_text(text.substr(0, text.size() * 4 / 10));
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line ")));
+  std::string first_rows;  // The first 108 lines: whole rows, tasks 1 and 2.
+  for (size_t at = 0, lines = 0; lines < 108 && at != std::string::npos; ++lines) {
+    at = text.find('\n', at + 1);
+    first_rows = text.substr(0, at);
+  }
+  request.set_text(first_rows);
+  request.set_dry_run(true);
+  ASSERT_TRUE(T(&TaskStub::ImportPlan, request, &response).ok());
+  const std::vector<int> removed(response.diff().removed_tasks().begin(), response.diff().removed_tasks().end());
+  ASSERT_GE(removed.size(), 40u);  // The dry run shows what would go.
+  request.set_dry_run(false);
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("remove_tasks")));
+  request.add_remove_tasks(49);  // Confirming some is not enough.
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response), StatusIs(absl::StatusCode::kFailedPrecondition));
+  request.add_remove_tasks(500);  // Nor confirming one the revision keeps.
+  EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("task 500")));
+  EXPECT_EQ(CountEvents(), events);
+  EXPECT_EQ(Numbers({}).size(), 49u);
+
+  // Meant: the removal goes through; the full text afterwards adds them back.
+  tpb::ImportPlanResponse cut = Import(first_rows, false, removed);
+  EXPECT_EQ(Numbers({}).size(), 49u - removed.size());
+  tpb::ImportPlanResponse restored = Import(text, false, {});
+  EXPECT_EQ(std::vector<int>(restored.diff().added_tasks().begin(), restored.diff().added_tasks().end()), removed);
+  EXPECT_TRUE(restored.diff().changed_tasks().empty());
+  EXPECT_EQ(Numbers({}).size(), 49u);
+}
+
 TEST_F(TaskImportTest, BadInputIsRefusedAndWritesNothing) {
   tpb::ImportPlanRequest request;
   tpb::ImportPlanResponse response;
@@ -205,97 +248,6 @@ TEST_F(TaskImportTest, DirectoryDownIsUnavailableAndWritesNothing) {
   EXPECT_THAT(T(&TaskStub::ImportPlan, request, &response),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("directory")));
   EXPECT_EQ(CountEvents(), 0);
-}
-
-}  // namespace
-}  // namespace p06::testing
-
-namespace p06::testing {
-namespace {
-
-class TaskUpdateTest : public TaskServerTest {
- protected:
-  void SetUp() override {
-    TaskServerTest::SetUp();
-    Import(PlanText());
-  }
-  grpc::Status Update(const tpb::Task& task, const std::vector<std::string>& paths, tpb::Task* out) {
-    tpb::UpdateTaskRequest r;
-    *r.mutable_task() = task;
-    for (const auto& p : paths) r.mutable_update_mask()->add_paths(p);
-    return T(&TaskStub::UpdateTask, r, out);
-  }
-};
-
-TEST_F(TaskUpdateTest, FieldsScheduleAndUnits) {
-  tpb::Task t = Task(3);
-  t.set_title("Nghiên cứu, xây dựng Đề án chuyển đổi số (sửa đổi)");
-  t.mutable_schedule()->Clear();
-  t.mutable_schedule()->set_phrase("Quý III");
-  t.clear_lead_units();
-  t.add_lead_units()->set_text("Cục CNTT");
-  t.add_lead_units()->set_text("Văn phòng Bộ");
-  tpb::Task updated;
-  ASSERT_TRUE(Update(t, {"title", "schedule", "lead_units"}, &updated).ok());
-  EXPECT_EQ(updated.title(), "Nghiên cứu, xây dựng Đề án chuyển đổi số (sửa đổi)");
-  EXPECT_EQ(updated.schedule().kind(), tpb::Schedule::KIND_ONE_OFF);
-  EXPECT_EQ(updated.schedule().due_date().month(), 9);
-  EXPECT_EQ(Units(updated.lead_units()), (std::vector<std::string>{"units/cuc-cntt", "units/van-phong-bo"}));
-  EXPECT_TRUE(updated.lead_units(0).primary());
-  EXPECT_NE(updated.etag(), t.etag());
-  tpb::ListTasksRequest by_lead;
-  by_lead.set_lead_unit("units/van-phong-bo");
-  std::vector<int> led = Numbers(by_lead);
-  EXPECT_TRUE(std::find(led.begin(), led.end(), 3) != led.end());
-
-  // The old etag is stale now.
-  EXPECT_THAT(Update(t, {"title"}, &updated), StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
-}
-
-TEST_F(TaskUpdateTest, BadUpdatesNameTheField) {
-  const tpb::Task original = Task(3);
-  tpb::Task t = original;
-  tpb::Task out;
-  t.mutable_schedule()->set_kind(tpb::Schedule::KIND_ONE_OFF);
-  t.mutable_schedule()->mutable_due_date()->set_year(2025);
-  t.mutable_schedule()->mutable_due_date()->set_month(1);
-  t.mutable_schedule()->mutable_due_date()->set_day(15);
-  EXPECT_THAT(Update(t, {"schedule"}, &out),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before the plan was decided")));
-  t = Task(3);
-  t.clear_lead_units();
-  t.add_lead_units()->set_text("Cục Không Tồn Tại");
-  EXPECT_THAT(Update(t, {"lead_units"}, &out),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Cục Không Tồn Tại")));
-  EXPECT_THAT(Update(t, {"status"}, &out), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
-  t.set_name("plans/910-qd-btp-2025/tasks/99");
-  EXPECT_THAT(Update(t, {"title"}, &out), StatusIs(absl::StatusCode::kNotFound));
-  tpb::Task after = Task(3);
-  EXPECT_EQ(after.etag(), original.etag());  // Nothing was written.
-  EXPECT_EQ(after.SerializeAsString(), original.SerializeAsString());
-}
-
-TEST_F(TaskUpdateTest, ConcurrentConflictingUpdatesExactlyOneWins) {
-  const tpb::Task base = Task(12);
-  constexpr int kWriters = 6;
-  std::vector<grpc::Status> results(kWriters);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWriters; ++i) {
-    writers.emplace_back([&, i] {
-      tpb::Task t = base;
-      t.set_note("ghi chú " + std::to_string(i));
-      tpb::Task out;
-      results[i] = Update(t, {"note"}, &out);
-    });
-  }
-  for (auto& w : writers) w.join();
-  int ok = 0, aborted = 0;
-  for (const auto& r : results) {
-    ok += r.ok();
-    aborted += r.error_code() == grpc::StatusCode::ABORTED;
-  }
-  EXPECT_EQ(ok, 1);
-  EXPECT_EQ(aborted, kWriters - 1);
 }
 
 }  // namespace

@@ -63,10 +63,12 @@ class TaskServerTest : public DirectoryServerTest {
     return (tasks_.get()->*method)(&ctx, request, response);
   }
 
-  tpb::ImportPlanResponse Import(const std::string& text, bool dry_run = false) {
+  tpb::ImportPlanResponse Import(const std::string& text, bool dry_run = false,
+                                 const std::vector<int>& remove_tasks = {}) {
     tpb::ImportPlanRequest request;
     request.set_text(text);
     request.set_dry_run(dry_run);
+    for (int n : remove_tasks) request.add_remove_tasks(n);
     tpb::ImportPlanResponse response;
     grpc::Status s = T(&TaskStub::ImportPlan, request, &response);
     EXPECT_TRUE(s.ok()) << s.error_message();

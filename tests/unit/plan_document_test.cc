@@ -206,17 +206,36 @@ TEST(PlanDocumentBadInputTest, RefusedWithTheReason) {
   // Truncated before the table: the preamble is there, the tasks are not.
   EXPECT_THAT(ParsePlanDocument(plan.substr(0, plan.find("Phụ lục"))),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no task table")));
-  // Truncated inside the table: what is there is imported, the cut row is reported.
-  absl::StatusOr<ParsedPlan> cut = ParsePlanDocument(plan.substr(0, plan.find("30.\t") + 40));
-  ASSERT_TRUE(cut.ok()) << cut.status();
-  EXPECT_EQ(cut->tasks.size(), 30u);
-  bool reported = false;
-  for (const auto& d : cut->diagnostics) reported |= d.kind() == pb::ImportDiagnostic::KIND_ERROR;
-  EXPECT_TRUE(reported);
+  // Truncated inside the table (a row cut in a cell), or at 40% of its bytes: refused
+  // with the line, never imported as a plan of fewer tasks.
+  const size_t cut = plan.find("30.\t") + 40;
+  EXPECT_THAT(ParsePlanDocument(plan.substr(0, cut)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 160: truncated")));
+  absl::StatusOr<ParsedPlan> forty = ParsePlanDocument(plan.substr(0, plan.size() * 4 / 10));
+  EXPECT_THAT(forty, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line ")));
+  EXPECT_FALSE(forty.ok());
+  // Ending on a repeated table header: the page after the break is missing.
+  const size_t header = plan.find("\nTT\t", plan.find("30.\t"));
+  EXPECT_THAT(ParsePlanDocument(plan.substr(0, plan.find('\n', header + 1))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ends with a repeated table header")));
+  // Without the signature block, it is no decision (or only its appendix).
+  std::string unsigned_plan = plan;
+  unsigned_plan.erase(unsigned_plan.find("**KT."), 2);
+  EXPECT_THAT(ParsePlanDocument(unsigned_plan),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no signature block")));
   // Another encoding: the line of the first bad byte is named.
   std::string latin1 = plan;
   latin1.insert(latin1.find("Bộ Tư pháp"), "T\xe9 ");  // "é" as Latin-1 writes it.
-  EXPECT_THAT(ParsePlanDocument(latin1), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("(line ")));
+  EXPECT_THAT(ParsePlanDocument(latin1), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 5: not valid UTF-8")));
+  // A NUL or another control character inside the text, with its line.
+  std::string with_nul = plan;
+  with_nul.insert(with_nul.find("\n3.\t") + 5, std::string(1, '\0'));
+  EXPECT_THAT(ParsePlanDocument(with_nul), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("U+0000")));
+  // A cell over its field's limit names the line, the task and the field.
+  std::string long_title = plan;
+  long_title.insert(long_title.find("\n3.\t") + 5, std::string(5000, 'a'));
+  EXPECT_THAT(ParsePlanDocument(long_title),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(": task 3: title: longer than 4000")));
   EXPECT_THAT(ParsePlanDocument(std::string(9 << 20, 'x')), StatusIs(absl::StatusCode::kResourceExhausted));
 }
 

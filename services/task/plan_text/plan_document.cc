@@ -5,12 +5,14 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/proto_time.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
 #include "services/task/plan_text/time_phrase.h"
+#include "services/task/task_limits.h"
 
 namespace p06::task {
 namespace {
@@ -21,6 +23,11 @@ enum Column { kTT = 0, kTitle, kLead, kCoordinating, kTime, kProduct, kFunding, 
 using Kind = pb::ImportDiagnostic;
 
 std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+// 1-based line of byte `offset`.
+int LineOf(absl::string_view text, size_t offset) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
 
 // Drops <ul …>, </ul>, <li>, </li> (as a space: they separate items) and <i>, </i>
 // (as nothing: "(<i>đảm bảo …</i>)" is "(đảm bảo …)"), and collapses white space.
@@ -140,6 +147,7 @@ class Parser {
   void ParseTable(size_t from);
   void TableRow(int line, std::vector<std::string> cells);
   void FinishTasks();
+  absl::Status CheckComplete() const;
 
   std::vector<std::string> lines_;
   ParsedPlan out_;
@@ -147,6 +155,11 @@ class Parser {
   bool header_seen_ = false;
   bool last_row_was_sub_ = false;
   absl::flat_hash_set<std::string> section_labels_;
+  struct LastRow {
+    int line = 0;
+    int cells = 0;
+    bool header = false;
+  } last_row_;
 };
 
 absl::Status Parser::ParsePreamble() {
@@ -314,8 +327,32 @@ void Parser::TableRow(int line, std::vector<std::string> cells) {
 void Parser::ParseTable(size_t from) {
   for (size_t i = from; i < lines_.size(); ++i) {
     if (lines_[i].find('\t') == std::string::npos) continue;
-    TableRow(static_cast<int>(i + 1), absl::StrSplit(lines_[i], '\t'));
+    std::vector<std::string> cells = absl::StrSplit(lines_[i], '\t');
+    last_row_ = {.line = static_cast<int>(i + 1), .cells = static_cast<int>(cells.size()),
+                 .header = Trim(cells[kTT]) == "TT"};
+    TableRow(last_row_.line, std::move(cells));
   }
+}
+
+// A text cut short (a truncated upload, a copy of the first pages) must not pass for
+// a plan: imported as a revision it would remove every task it lacks. The decision
+// ends with its table, so its last row must be whole, and the signature block that
+// precedes the appendix must be there. (A text cut exactly between two rows still
+// looks whole: ImportPlan refuses a revision that removes tasks unless the request
+// confirms which, see remove_tasks.)
+absl::Status Parser::CheckComplete() const {
+  if (last_row_.cells < kColumns) {
+    return InvalidField("text", absl::StrCat("line ", last_row_.line, ": truncated: the table's last row has ",
+                                             last_row_.cells, " of ", kColumns, " cells"));
+  }
+  if (last_row_.header) {
+    return InvalidField("text", absl::StrCat("line ", last_row_.line,
+                                             ": truncated: the text ends with a repeated table header"));
+  }
+  if (out_.plan.signer().empty() || out_.plan.signer_title().empty()) {
+    return InvalidField("text", "truncated or not a decision: no signature block (**KT. BỘ TRƯỞNG …** and a name)");
+  }
+  return absl::OkStatus();
 }
 
 void Parser::FinishTasks() {
@@ -383,14 +420,16 @@ absl::StatusOr<ParsedPlan> Parser::Parse(absl::string_view input) {
   if (input.size() > kMaxPlanTextBytes) {
     return absl::ResourceExhaustedError(absl::StrCat("text: ", input.size(), " bytes; at most ", kMaxPlanTextBytes));
   }
-  if (!text::IsValidUtf8(input)) {
-    int line = 1;
-    size_t good = 0;
-    for (size_t i = 1; i <= input.size(); ++i) {
-      if (text::IsValidUtf8(input.substr(0, i))) good = i;
+  // One pass for what makes the text unusable, naming its line: bytes that are not
+  // UTF-8 (also a text cut in the middle of a character), or control characters.
+  if (size_t bad = text::FirstInvalidUtf8(input); bad != absl::string_view::npos) {
+    return InvalidField("text", absl::StrCat("line ", LineOf(input, bad), ": not valid UTF-8; send the plan as UTF-8"));
+  }
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (text::IsForbiddenControl(static_cast<unsigned char>(input[i]))) {
+      return InvalidField("text", absl::StrCat("line ", LineOf(input, i), ": control character U+",
+                                               absl::Hex(input[i], absl::kZeroPad4), " (only tab and line breaks)"));
     }
-    for (size_t i = 0; i < good; ++i) line += input[i] == '\n';
-    return InvalidField("text", absl::StrCat("not valid UTF-8 (line ", line, "); send the plan as UTF-8"));
   }
   absl::StatusOr<std::string> nfc = text::NormalizeNfc(input, "text");
   if (!nfc.ok()) return nfc.status();
@@ -408,7 +447,13 @@ absl::StatusOr<ParsedPlan> Parser::Parse(absl::string_view input) {
   if (out_.plan.sections().empty() || raw_.empty()) {
     return InvalidField("text", "not a plan: no task table (rows of 8 tab-separated cells under \"Phụ lục\") found");
   }
+  if (absl::Status s = CheckComplete(); !s.ok()) return s;
   FinishTasks();
+  if (absl::Status s = CheckPlanLimits(out_.plan, "text: plan."); !s.ok()) return s;
+  for (const ParsedTask& t : out_.tasks) {
+    absl::Status s = CheckTaskLimits(t.task, absl::StrCat("text: line ", t.line, ": task ", t.task.number(), ": "));
+    if (!s.ok()) return s;
+  }
   return std::move(out_);
 }
 

@@ -10,12 +10,14 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "common/grpc/status_mapping.h"
 #include "services/task/storage/pg_events.h"
 #include "services/task/storage/pg_task_store.h"
 
 namespace p06::task {
 namespace {
 
+constexpr char kPlanYear[] = "SELECT year FROM plans WHERE id = $1";
 constexpr char kTaskDefinition[] = "SELECT definition FROM tasks WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertMeasurement[] = R"sql(
 INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by)
@@ -100,6 +102,21 @@ absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_i
   return db::ProtoFromBytea<pb::Task>(tx.exec_params1(kTaskDefinition, plan_id, number)[0]);
 }
 
+// A measurement must fit its target: a percentage is 0..100, and the period measured
+// ends within a year of the plan's year (a plan of 2025 is measured from 2024 to 2026).
+absl::Status CheckMeasurementFits(pqxx::work& tx, const std::string& plan_id, const pb::Target& target,
+                                  const pb::TargetMeasurement& m) {
+  if (target.unit_of_measure() == "%" && m.value() > 100) {
+    return InvalidField("measurement.value", absl::StrCat("the target is a percentage: 0..100, not ", m.value()));
+  }
+  const int year = tx.exec_params1(kPlanYear, plan_id)[0].as<int>();
+  if (m.period_end().year() < year - 1 || m.period_end().year() > year + 1) {
+    return InvalidField("measurement.period_end", absl::StrCat("must lie in ", year - 1, "..", year + 1,
+                                                               " for a plan of ", year));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> PgTaskStore::NextReportId() {
@@ -173,6 +190,7 @@ absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
                 return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " not found; the task has ",
                                                         task.targets_size(), " targets"));
               }
+              RETURN_IF_ERROR(CheckMeasurementFits(tx, plan_id, task.targets(target - 1), measurement));
               pb::TargetMeasurement stored = measurement;
               stored.set_reporting_unit(reporter.unit);
               pqxx::row row = tx.exec_params1(kInsertMeasurement, plan_id, number, target, reporter.unit,
@@ -183,7 +201,7 @@ absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
               event.set_kind(pb::Event::KIND_TARGET_MEASURED);
               event.set_resource(stored.name());
               *event.mutable_measurement() = stored;
-              pg::AppendEvent(tx, event, request.request_id());
+              RETURN_IF_ERROR(pg::AppendEvent(tx, event, request.request_id()));
               return stored;
             });
       }));

@@ -144,7 +144,11 @@ Comparison Compare(pqxx::transaction_base& tx, const std::string& plan_id, const
       c.diff.add_added_tasks(n);
     } else {
       c.exists[n] = true;
-      if (it->second.first != t.definition_hash || it->second.second) c.diff.add_changed_tasks(n);
+      if (it->second.second) {
+        c.diff.add_added_tasks(n);  // Removed by an earlier revision: added back.
+      } else if (it->second.first != t.definition_hash) {
+        c.diff.add_changed_tasks(n);
+      }
     }
   }
   for (const auto& [n, hash_removed] : stored) {
@@ -219,6 +223,7 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
               } else {
                 const int revision = existing.empty() ? 1 : existing[0][1].as<int>() + 1;
                 Comparison cmp = Compare(tx, plan_id, draft);
+                RETURN_IF_ERROR(CheckRemovalsConfirmed(cmp.diff, request));
                 if (existing.empty()) {
                   tx.exec_params(kInsertPlan, plan_id, draft.plan.decision_number(), draft.plan.year(),
                                  draft.source_sha256, draft.source_text, pqxx::binarystring(Bytes(document)));
@@ -244,20 +249,20 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
                 plan_event.set_resource(draft.plan.name());
                 *plan_event.mutable_plan() = draft.plan;
                 plan_event.mutable_plan()->set_revision(revision);
-                pg::AppendEvent(tx, plan_event, request.request_id());
+                RETURN_IF_ERROR(pg::AppendEvent(tx, plan_event, request.request_id()));
                 for (const TaskDraft& t : draft.tasks) {
                   if (!changed.contains(t.task.number())) continue;
                   pb::Event e;
                   e.set_kind(pb::Event::KIND_TASK_CHANGED);
                   e.set_resource(t.task.name());
                   *e.mutable_task() = t.task;
-                  pg::AppendEvent(tx, e, request.request_id());
+                  RETURN_IF_ERROR(pg::AppendEvent(tx, e, request.request_id()));
                 }
                 for (int n : cmp.diff.removed_tasks()) {  // Removed: an event without a payload.
                   pb::Event e;
                   e.set_kind(pb::Event::KIND_TASK_CHANGED);
                   e.set_resource(absl::StrCat(draft.plan.name(), "/tasks/", n));
-                  pg::AppendEvent(tx, e, request.request_id());
+                  RETURN_IF_ERROR(pg::AppendEvent(tx, e, request.request_id()));
                 }
               }
               ASSIGN_OR_RETURN(*response.mutable_plan(), ReadPlan(tx, plan_id));
@@ -289,7 +294,7 @@ absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, con
       e.set_kind(pb::Event::KIND_TASK_CHANGED);
       e.set_resource(draft.task.name());
       *e.mutable_task() = draft.task;
-      pg::AppendEvent(tx, e, request.request_id());
+      RETURN_IF_ERROR(pg::AppendEvent(tx, e, request.request_id()));
       pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
                                          FormatIsoDate(today), number);
       return TaskFromRow(rows[0]);
