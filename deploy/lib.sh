@@ -42,7 +42,7 @@ p06_pg_start() {
     p06_as_pg "$bin/initdb" -D "$data/pg" -U postgres --auth=scram-sha-256 --pwfile="$data/password" \
       -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! p06_as_pg "$bin/pg_ctl" status -D "$data/pg" >/dev/null 2>&1; then
+  if ! p06_pg_running "$data"; then
     p06_as_pg "$bin/pg_ctl" start -w -t 60 -D "$data/pg" -l "$data/postgres.log" \
       -o "-p $port -k $data -c listen_addresses=127.0.0.1" >/dev/null
   fi
@@ -51,6 +51,13 @@ p06_pg_start() {
     psql -X -q "$url_base/postgres" -c "CREATE DATABASE p06" >/dev/null
   fi
   echo "$url_base/p06"
+}
+
+# Succeeds when the private cluster in $1 is running (pg_ctl status).
+p06_pg_running() {
+  local data="$1" bin
+  bin=$(p06_pg_bin)
+  p06_as_pg "$bin/pg_ctl" status -D "$data/pg" >/dev/null 2>&1
 }
 
 p06_pg_stop() {

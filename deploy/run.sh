@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole suite on this machine.
+# Sets up and runs the whole suite on this machine, and keeps it running.
 #
 #   deploy/run.sh
 #
 # Installs what is missing, builds, starts a private PostgreSQL cluster in ./data
 # (or uses P06_DATABASE_URL when set), starts every service (each applies its own
 # migrations), waits until each answers its health check, loads the 2025 plan
-# (deploy/plans/; importing the same text again changes nothing), prints the
-# endpoints, and on Ctrl-C or SIGTERM stops everything cleanly. Data is kept for the
-# next start.
+# (deploy/plans/; importing the same text again changes nothing) and prints the
+# endpoints. Data is kept for the next start.
+#
+# Each service runs under a supervisor: when it exits by itself (a crash, kill -9,
+# exit 1) it is restarted after 1 s, then 2, 4, … at most 30 s between attempts,
+# back to 1 s once it has stayed up for 60 s; each restart is reported on stderr.
+# Only Ctrl-C, SIGTERM (or a hang-up) stop the suite: the services drain, then the
+# private PostgreSQL cluster stops. The supervisor never restarts PostgreSQL (the
+# services retry their connections); it warns when the cluster is down.
 #
 # Environment: P06_DATABASE_URL, P06_DATA_DIR (default ./data), P06_PG_PORT (55432),
 # and any service flag as P06_<FLAG> (see README.md).
@@ -16,18 +22,19 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$P06_ROOT"
 
+readonly BACKOFF_FIRST=1   # seconds before the first restart; doubles on each quick exit
+readonly BACKOFF_MAX=30    # seconds, the longest wait between restarts
+readonly STABLE_AFTER=60   # seconds up after which the back-off starts again at BACKOFF_FIRST
+readonly STOP_GRACE=30     # seconds a stopping service may take (its drain deadline is 10 s) before SIGKILL
+readonly WATCH_EVERY=10    # seconds between looks at PostgreSQL
+readonly HEALTH_WAIT=60    # seconds a starting service may take to answer its health check
+
 "$P06_ROOT/deploy/install-deps.sh"
 p06_build
 
 DATA="${P06_DATA_DIR:-$P06_ROOT/data}"
 PG_PORT="${P06_PG_PORT:-55432}"
-private_pg=0
-if [[ -z "${P06_DATABASE_URL:-}" ]]; then
-  P06_DATABASE_URL=$(p06_pg_start "$DATA" "$PG_PORT")
-  private_pg=1
-fi
-export P06_DATABASE_URL
-mkdir -p "$DATA/logs"
+CTL="$P06_BUILD_DIR/services/p06ctl/p06ctl"
 
 # name  binary                                  gRPC  metrics
 SERVICES=(
@@ -36,51 +43,190 @@ SERVICES=(
 )
 export P06_DIRECTORY_TARGET="${P06_DIRECTORY_TARGET:-127.0.0.1:7101}"
 
-pids=()
+# ---------------------------------------------------------------------------
+# Supervision of one service. Runs in a background subshell per service, so the
+# variables below are that subshell's own.
+
+service_pid=""     # the running service, if any
+napper_pid=""      # the back-off sleep, if one is running
+stop_requested=0   # set by SIGTERM from stop_all
+
+# Runs service $1 (binary $2, ports $3 and $4) until SIGTERM, restarting it with
+# back-off whenever it exits by itself. Its log keeps growing in $DATA/logs/$1.log.
+supervise() {
+  local name="$1" binary="$2" grpc_port="$3" metrics_port="$4"
+  local delay=$BACKOFF_FIRST restarts=0 started status
+
+  # The handler only records the request: SIGTERM interrupts the `wait` below at
+  # once, and the loop then leaves through the EXIT trap, the one place that stops
+  # the service. Also a supervisor that fails under `set -e` takes its service along.
+  trap 'stop_requested=1' TERM HUP
+  trap 'stop_supervised "$name"' EXIT
+
+  while ((!stop_requested)); do
+    started=$SECONDS
+    # A session of its own keeps Ctrl-C away from the service: a service that
+    # drained on SIGINT by itself would look like an exit to restart. Only
+    # stop_supervised stops it. (setsid execs in place: $! is the service.)
+    setsid "$P06_BUILD_DIR/$binary" --grpc_port="$grpc_port" --metrics_port="$metrics_port" \
+      </dev/null >>"$DATA/logs/$name.log" 2>&1 &
+    service_pid=$!
+    # Checked again here: a SIGTERM before $! was known had nothing to stop.
+    if ((stop_requested)); then break; fi
+
+    # `wait` returns the service's status, or >128 early when SIGTERM arrives. Its
+    # stderr is dropped: that is where bash reports "Killed …" for a job, and the
+    # line below says it once.
+    status=0
+    wait "$service_pid" 2>/dev/null || status=$?
+    if ((stop_requested)); then break; fi
+    service_pid=""
+
+    if ((SECONDS - started >= STABLE_AFTER)); then delay=$BACKOFF_FIRST; fi
+    restarts=$((restarts + 1))
+    echo "run: $name exited (status $status); restarting in ${delay}s (restart $restarts)" >&2
+    # Sleep in the background and `wait` for it: a foreground sleep would hold
+    # SIGTERM back until it ended, up to BACKOFF_MAX seconds.
+    sleep "$delay" &
+    napper_pid=$!
+    wait "$napper_pid" || true
+    if ((stop_requested)); then break; fi
+    napper_pid=""
+    delay=$((delay * 2 > BACKOFF_MAX ? BACKOFF_MAX : delay * 2))
+  done
+}
+
+# Stops what supervise left running: the back-off sleep, and the service with
+# SIGTERM (it drains its calls), waiting for it; SIGKILL after STOP_GRACE seconds,
+# so that nothing is left behind.
+stop_supervised() {
+  local name="$1" ticks=0
+  if [[ -n "$napper_pid" ]]; then kill "$napper_pid" 2>/dev/null || true; fi
+  if [[ -z "$service_pid" ]]; then return 0; fi
+  kill -TERM "$service_pid" 2>/dev/null || true
+  # Polled rather than waited for, to bound the wait; bash reaps the child as it exits.
+  while kill -0 "$service_pid" 2>/dev/null; do
+    if ((ticks == STOP_GRACE * 10)); then
+      echo "run: $name did not stop within ${STOP_GRACE}s; killing it" >&2
+      kill -KILL "$service_pid" 2>/dev/null || true
+    fi
+    sleep 0.1
+    ticks=$((ticks + 1))
+  done
+  wait "$service_pid" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------
+# The suite as a whole (the main shell).
+
+declare -A supervised=()   # supervisor pid -> service name
+private_pg=0
+pg_down=0
+stopping=0
+
+# Polls service $1's health check on port $2 for up to HEALTH_WAIT seconds (its
+# supervisor restarts it meanwhile if it exits); on failure prints the end of its
+# log and fails. A deadline, not a count of attempts: on a busy machine each
+# p06ctl call takes a few hundred milliseconds.
+wait_healthy() {
+  local name="$1" grpc_port="$2" give_up=$((SECONDS + HEALTH_WAIT))
+  while ((SECONDS < give_up)); do
+    "$CTL" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  if ! "$CTL" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null; then
+    echo "run: $name did not become healthy; see $DATA/logs/$name.log" >&2
+    tail -n 20 "$DATA/logs/$name.log" >&2
+    return 1
+  fi
+}
+
+# Imports every plan text in deploy/plans/ into the task service.
+load_plans() {
+  local plan log
+  for plan in "$P06_ROOT"/deploy/plans/*.txt; do
+    log="$DATA/logs/import-$(basename "$plan" .txt).log"
+    if ! "$CTL" import "$plan" --target=127.0.0.1:7102 >"$log"; then
+      echo "run: importing $plan failed; see $log" >&2
+      return 1
+    fi
+    echo "run: plan loaded: $(tail -n 1 "$log")"
+  done
+}
+
+# PostgreSQL is not restarted here (that needs a look at why it died, and the
+# services retry their connections), but a dead cluster explains the errors
+# about to fill the logs: say so once, and again when it is back.
+check_database() {
+  if p06_pg_running "$DATA"; then
+    if ((pg_down)); then echo "run: PostgreSQL in $DATA/pg is running again" >&2; fi
+    pg_down=0
+  elif ((!pg_down)); then
+    echo "run: warning: PostgreSQL in $DATA/pg is not running (pg_ctl status failed);" \
+      "the services keep retrying; see $DATA/postgres.log" >&2
+    pg_down=1
+  fi
+}
+
+# Stops every service (they drain), waits for them, then the private cluster.
+# Runs once, from the signal traps or on any exit of this script.
 stop_all() {
-  trap - INT TERM EXIT
+  if ((stopping)); then return 0; fi
+  stopping=1
+  # A second Ctrl-C must not cut this short and leave PostgreSQL running; it is
+  # bounded by STOP_GRACE.
+  trap '' INT TERM HUP
   echo "run: stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ((private_pg)) && p06_pg_stop "$DATA"
+  if [[ -n "$napper_pid" ]]; then kill "$napper_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in "${!supervised[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${!supervised[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if ((private_pg)); then p06_pg_stop "$DATA"; fi
   echo "run: stopped; data kept in $DATA"
 }
-trap 'stop_all; exit 0' INT TERM
+trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
+
+if [[ -z "${P06_DATABASE_URL:-}" ]]; then
+  private_pg=1   # before starting it, so that an interrupted start is stopped too
+  P06_DATABASE_URL=$(p06_pg_start "$DATA" "$PG_PORT")
+fi
+export P06_DATABASE_URL
+mkdir -p "$DATA/logs"
 
 for entry in "${SERVICES[@]}"; do
   read -r name binary grpc_port metrics_port <<<"$entry"
   [[ -x "$P06_BUILD_DIR/$binary" ]] || continue
-  "$P06_BUILD_DIR/$binary" --grpc_port="$grpc_port" --metrics_port="$metrics_port" \
-    >>"$DATA/logs/$name.log" 2>&1 &
-  pids+=($!)
+  supervise "$name" "$binary" "$grpc_port" "$metrics_port" &
+  supervised[$!]="$name"
 done
 
 for entry in "${SERVICES[@]}"; do
   read -r name binary grpc_port metrics_port <<<"$entry"
   [[ -x "$P06_BUILD_DIR/$binary" ]] || continue
-  for _ in $(seq 1 300); do
-    "$P06_BUILD_DIR/services/p06ctl/p06ctl" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  if ! "$P06_BUILD_DIR/services/p06ctl/p06ctl" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null; then
-    echo "run: $name did not become healthy; see $DATA/logs/$name.log" >&2
-    tail -n 20 "$DATA/logs/$name.log" >&2
-    exit 1
-  fi
+  wait_healthy "$name" "$grpc_port" || exit 1
   printf 'run: %-12s gRPC 127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' "$name" "$grpc_port" "$metrics_port"
 done
 if [[ -x "$P06_BUILD_DIR/services/task/p06-task" ]]; then
-  for plan in "$P06_ROOT"/deploy/plans/*.txt; do
-    "$P06_BUILD_DIR/services/p06ctl/p06ctl" import "$plan" --target=127.0.0.1:7102 \
-      >"$DATA/logs/import-$(basename "$plan" .txt).log" || { echo "run: importing $plan failed" >&2; exit 1; }
-    echo "run: plan loaded: $(tail -n 1 "$DATA/logs/import-$(basename "$plan" .txt).log")"
-  done
+  load_plans || exit 1
 fi
-((private_pg)) && echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"
+if ((private_pg)); then
+  echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"
+fi
 echo "run: logs in $DATA/logs; press Ctrl-C to stop"
 
-# Wait until a signal arrives or a service exits on its own.
-wait -n "${pids[@]}" || true
-echo "run: a service exited unexpectedly; see $DATA/logs" >&2
-exit 1
+# Until a signal arrives: look at PostgreSQL now and then, and notice a supervisor
+# that ended (it should not: that is a bug in this script, so stop everything).
+# The sleep runs in the background so that a signal is handled at once.
+while :; do
+  sleep "$WATCH_EVERY" &
+  napper_pid=$!
+  finished=""
+  wait -n -p finished "$napper_pid" "${!supervised[@]}" || true
+  if [[ -n "$finished" && "$finished" != "$napper_pid" ]]; then
+    echo "run: the supervisor of ${supervised[$finished]} ended unexpectedly; stopping" >&2
+    exit 1
+  fi
+  napper_pid=""
+  if ((private_pg)); then check_database; fi
+done
