@@ -38,6 +38,10 @@ absl::StatusOr<absl::CivilDay> RequiredDate(const p06::type::v1::Date& date, abs
 
 }  // namespace
 
+NameKeyFn Directory::NameKey() {
+  return [index = index_.Current()](absl::string_view name) { return index->CanonicalKey(name); };
+}
+
 void Directory::RefreshIndex() {
   // The change is committed either way; the listener retries a failed rebuild.
   if (absl::Status s = index_.Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
@@ -85,7 +89,7 @@ absl::StatusOr<pb::Unit> Directory::CreateUnit(const Principal& caller, pb::Crea
   for (const char* f : {"name", "state", "state_date", "successors", "etag", "create_time", "update_time"}) {
     unit->GetReflection()->ClearField(unit, unit->GetDescriptor()->FindFieldByName(f));
   }
-  return Refreshed(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit)));
+  return Refreshed(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit), NameKey()));
 }
 
 absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb::UpdateUnitRequest& request) {
@@ -101,7 +105,7 @@ absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText));
+      UnitSearchText, NameKey()));
 }
 
 absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb::RenameUnitRequest& request) {
@@ -128,7 +132,7 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText));
+      UnitSearchText, NameKey()));
 }
 
 absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& caller, const pb::MergeUnitsRequest& request) {

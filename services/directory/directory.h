@@ -52,6 +52,8 @@ class Directory {
     return result;
   }
   void RefreshIndex();
+  // How the store compares names: as the current index resolves them.
+  NameKeyFn NameKey();
   // Fills the computed members of a group from the current index.
   pb::Group WithMembers(pb::Group group);
 

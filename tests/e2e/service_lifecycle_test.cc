@@ -27,7 +27,7 @@ grpc::Status CreateUnit(const std::shared_ptr<grpc::Channel>& channel, const std
   pb::CreateUnitRequest req;
   req.set_unit_id(id);
   req.mutable_unit()->set_code(code);
-  req.mutable_unit()->set_display_name("Văn phòng Bộ");
+  req.mutable_unit()->set_display_name("Đơn vị " + code);
   req.mutable_unit()->set_kind(pb::UNIT_KIND_OFFICE);
   req.mutable_unit()->set_in_ministry(true);
   grpc::ClientContext ctx;

@@ -177,6 +177,57 @@ TEST_F(DirectoryUnitsTest, RenameKeepsTheOldNameResolvingToTheUnit) {
   EXPECT_EQ(r.resolutions(2).match_kind(), dpb::MATCH_KIND_EXACT);
 }
 
+// A name or alias identifies one unit: a second holder would make both unresolvable,
+// and with them every plan cell that names them (33 cells of the 2025 plan name
+// Văn phòng Bộ).
+TEST_F(DirectoryUnitsTest, ANameThatIsTakenIsRefusedNamingItsHolder) {
+  dpb::Unit out;
+  for (const char* name : {"Văn phòng Bộ", "van phong bo", "VĂN PHÒNG BỘ."}) {
+    EXPECT_THAT(Call(&Stub::CreateUnit, NewUnit("vp-moi", "VPMOI", name), &out),
+                StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("units/van-phong-bo")))
+        << name;
+  }
+  EXPECT_THAT(Rename("cuc-hctp", "Cục Công nghệ thông tin", &out),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("units/cuc-cntt")));
+  dpb::CreateUnitRequest with_alias = NewUnit("vp-moi", "VPMOI", "Văn phòng mới");
+  dpb::Alias* alias = with_alias.mutable_unit()->add_aliases();
+  alias->set_text("Cục CNTT");  // An abbreviation of another unit's name.
+  alias->set_kind(dpb::ALIAS_KIND_ABBREVIATION);
+  EXPECT_THAT(Call(&Stub::CreateUnit, with_alias, &out),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("unit.aliases[0]")));
+  // A name a group answers to, or one an ended unit had (it resolves to its successor).
+  EXPECT_THAT(Call(&Stub::CreateUnit, NewUnit("nhom", "NHOM", "Các đơn vị thuộc Bộ có liên quan"), &out),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("groups/")));
+  EXPECT_THAT(Call(&Stub::CreateUnit, NewUnit("tc", "TCTHADS", "Tổng cục Thi hành án dân sự"), &out),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  dpb::ResolveUnitNamesResponse r = Resolve({"Văn phòng Bộ", "Cục Công nghệ thông tin"});
+  EXPECT_EQ(r.resolutions(0).units(0), "units/van-phong-bo");
+  EXPECT_EQ(r.resolutions(1).units(0), "units/cuc-cntt");
+  // A unit keeps its own names: renaming it back and forth is no collision.
+  ASSERT_TRUE(Rename("cuc-hctp", "Cục Hành chính tư pháp mới", &out).ok());
+  EXPECT_TRUE(Create("vp-moi", "VPMOI", "Văn phòng mới").name() == "units/vp-moi");
+}
+
+// The shipped reference data holds no such collision: every active unit can be
+// written back as it is.
+TEST_F(DirectoryUnitsTest, EveryReferenceUnitCanBeWrittenBackUnchanged) {
+  dpb::ListUnitsRequest list;
+  list.set_page_size(500);
+  list.set_active_only(true);
+  dpb::ListUnitsResponse units;
+  ASSERT_TRUE(Call(&Stub::ListUnits, list, &units).ok());
+  ASSERT_GT(units.units_size(), 50);
+  for (const dpb::Unit& u : units.units()) {
+    dpb::UpdateUnitRequest r;
+    *r.mutable_unit() = u;
+    r.mutable_update_mask()->add_paths("display_name");
+    r.mutable_update_mask()->add_paths("aliases");
+    dpb::Unit out;
+    grpc::Status s = Call(&Stub::UpdateUnit, r, &out);
+    EXPECT_TRUE(s.ok()) << u.name() << ": " << s.error_message();
+  }
+}
+
 TEST_F(DirectoryUnitsTest, MergeMakesTheOldNamesResolveToTheSuccessor) {
   Create("phong-a", "PA", "Phòng An ninh mạng");
   Create("phong-b", "PB", "Phòng Bảo mật dữ liệu");

@@ -29,6 +29,10 @@ struct UnitQuery {
   int limit = 50;
 };
 
+// The key names are compared on (NameIndex::CanonicalKey: folded, abbreviations
+// expanded), for the rule that a name identifies one active unit.
+using NameKeyFn = std::function<std::string(absl::string_view)>;
+
 // Computes a unit's new state from its current one, inside the update's transaction.
 using UnitMutation = std::function<absl::StatusOr<pb::Unit>(const pb::Unit& current)>;
 
@@ -46,17 +50,21 @@ class DirectoryStore {
   // NOT_FOUND when no unit has this id.
   virtual absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) = 0;
-  // ALREADY_EXISTS (id or code), FAILED_PRECONDITION (parent missing).
+  // ALREADY_EXISTS (id or code; or a name or alias whose key, by `name_key`, is
+  // already a name or alias of another unit or of a group),
+  // FAILED_PRECONDITION (parent missing).
   virtual absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
-                                              const std::string& search_text) = 0;
+                                              const std::string& search_text, const NameKeyFn& name_key) = 0;
   // Read-modify-write of one unit under a row lock: `mutate` sees the current unit and
   // returns the new one (etag checks belong in `mutate`). Writes every writable field,
-  // aliases and endpoints; ALREADY_EXISTS (code), FAILED_PRECONDITION (parent missing
+  // aliases and endpoints; ALREADY_EXISTS (code, or a name taken as for CreateUnit),
+  // FAILED_PRECONDITION (parent missing
   // or a parent cycle). `method` and `request` key idempotency.
   virtual absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                               const google::protobuf::Message& request, absl::string_view request_id,
                                               const UnitMutation& mutate,
-                                              const std::function<std::string(const pb::Unit&)>& search_text) = 0;
+                                              const std::function<std::string(const pb::Unit&)>& search_text,
+                                              const NameKeyFn& name_key) = 0;
   // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
   // one transaction. FAILED_PRECONDITION unless every unit is ACTIVE, every successor
   // is ACTIVE and none is among the units; ABORTED when `etag` (one unit only) is stale.

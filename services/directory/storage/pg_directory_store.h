@@ -18,11 +18,12 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) override;
   absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) override;
   absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
-                                              const std::string& search_text) override;
+                                              const std::string& search_text, const NameKeyFn& name_key) override;
   absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                       const google::protobuf::Message& request, absl::string_view request_id,
                                       const UnitMutation& mutate,
-                                      const std::function<std::string(const pb::Unit&)>& search_text) override;
+                                      const std::function<std::string(const pb::Unit&)>& search_text,
+                                              const NameKeyFn& name_key) override;
   absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                          pb::UnitState state,
                                                  absl::CivilDay date, const std::vector<std::string>& successor_ids,
