@@ -8,7 +8,14 @@
 #include <atomic>
 #include <shared_mutex>
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/stubs/logging.h>
+
+#include <mutex>
+#include <utility>
+
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc/request_id.h"
 #include "common/log/log.h"
@@ -47,14 +54,57 @@ struct MethodMetrics {
   std::string method;
   prometheus::Counter* started = nullptr;
   prometheus::Histogram* seconds = nullptr;
+  std::string request_type;  // "p06.task.v1.GetTaskRequest".
   std::array<std::atomic<prometheus::Counter*>, kNumCodes> handled{};
   std::map<std::string, std::string> labels;
 };
 
+// Method paths ("/p06.task.v1.TaskService/GetTask") of the registered services, with
+// the request type of each, and of health and reflection.
+struct KnownMethod {
+  std::string service, method, request_type;
+};
+absl::flat_hash_map<std::string, KnownMethod> KnownMethods(const std::vector<std::string>& services) {
+  absl::flat_hash_map<std::string, KnownMethod> known;
+  std::vector<std::string> names = services;
+  names.push_back("grpc.reflection.v1alpha.ServerReflection");
+  for (const std::string& name : names) {
+    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    for (int i = 0; service != nullptr && i < service->method_count(); ++i) {
+      const auto* m = service->method(i);
+      known[absl::StrCat("/", name, "/", m->name())] = {name, m->name(), m->input_type()->full_name()};
+    }
+  }
+  // gRPC's health service is not built from generated protobuf code.
+  for (const char* m : {"Check", "Watch"}) {
+    known[absl::StrCat("/grpc.health.v1.Health/", m)] = {"grpc.health.v1.Health", m,
+                                                         "grpc.health.v1.HealthCheckRequest"};
+  }
+  return known;
+}
+
+// protobuf names a string field that is not UTF-8 only in a log line, written on the
+// thread that parses, which in the sync server is the thread whose interceptor then
+// sees POST_RECV_MESSAGE. The handler below keeps that name for the interceptor, and
+// passes every other protobuf message on to the service's log.
+thread_local std::string t_unparsed_field;
+
+void ProtobufLogHandler(google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+  static const std::string kPrefix = "String field '";
+  if (size_t at = message.find(kPrefix); at != std::string::npos && message.find("UTF-8") != std::string::npos) {
+    const size_t start = at + kPrefix.size();
+    t_unparsed_field = message.substr(start, message.find('\'', start) - start);
+    return;
+  }
+  log::Write(level >= google::protobuf::LOGLEVEL_ERROR ? log::Level::kError : log::Level::kWarning, "protobuf",
+             {{"file", file}, {"line", line}, {"error", message}});
+}
+
 class Families {
  public:
-  explicit Families(prometheus::Registry& registry)
-      : started_(prometheus::BuildCounter()
+  Families(prometheus::Registry& registry, const std::vector<std::string>& services)
+      : known_(KnownMethods(services)),
+        started_(prometheus::BuildCounter()
                      .Name("grpc_server_started_total")
                      .Help("Total number of RPCs started on the server.")
                      .Register(registry)),
@@ -76,23 +126,36 @@ class Families {
       auto it = methods_.find(key);
       if (it != methods_.end()) return it->second.get();
     }
+    auto known = known_.find(key);
     std::unique_lock lock(mu_);
+    if (known == known_.end()) return Unknown(type);  // Nothing is stored per unknown path.
     auto& slot = methods_[std::string(key)];
     if (slot == nullptr) {
       slot = std::make_unique<MethodMetrics>();
-      // "/p06.directory.v1.DirectoryService/GetUnit" → service, method.
-      absl::string_view path = key;
-      if (!path.empty() && path[0] == '/') path.remove_prefix(1);
-      size_t slash = path.find('/');
-      slot->service = std::string(path.substr(0, slash));
-      slot->method = slash == absl::string_view::npos ? "" : std::string(path.substr(slash + 1));
+      slot->service = known->second.service;
+      slot->method = known->second.method;
+      slot->request_type = known->second.request_type;
       slot->labels = {{"grpc_type", TypeName(type)}, {"grpc_service", slot->service}, {"grpc_method", slot->method}};
       slot->started = &started_.Add(slot->labels);
-      slot->seconds =
-          &seconds_.Add(slot->labels, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                                              0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+      slot->seconds = &seconds_.Add(slot->labels, Buckets());
     }
     return slot.get();
+  }
+
+  // Every method path the server does not serve shares these children.
+  MethodMetrics* Unknown(ServerRpcInfo::Type type) {
+    if (unknown_ == nullptr) {
+      unknown_ = std::make_unique<MethodMetrics>();
+      unknown_->service = unknown_->method = "unknown";
+      unknown_->labels = {{"grpc_type", TypeName(type)}, {"grpc_service", "unknown"}, {"grpc_method", "unknown"}};
+      unknown_->started = &started_.Add(unknown_->labels);
+      unknown_->seconds = &seconds_.Add(unknown_->labels, Buckets());
+    }
+    return unknown_.get();
+  }
+
+  static prometheus::Histogram::BucketBoundaries Buckets() {
+    return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   }
 
   prometheus::Counter* Handled(MethodMetrics* m, int code) {
@@ -107,11 +170,13 @@ class Families {
   }
 
  private:
+  const absl::flat_hash_map<std::string, KnownMethod> known_;
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& seconds_;
   std::shared_mutex mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_;
+  std::unique_ptr<MethodMetrics> unknown_;  // Guarded by mu_ (taken exclusively).
 };
 
 class CallInterceptor final : public grpc::experimental::Interceptor {
@@ -136,8 +201,22 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
     }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // The sync server hands no message when parsing failed.
+      unparsed_request_ = methods->GetRecvMessage() == nullptr;
+      unparsed_field_ = std::exchange(t_unparsed_field, "");
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && metrics_ != nullptr) {
       grpc::Status status = methods->GetSendStatus();
+      if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+        status = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            unparsed_field_.empty()
+                ? absl::StrCat("request: not a valid ", metrics_->request_type,
+                               ": malformed protobuf, or a string field that is not UTF-8")
+                : absl::StrCat(unparsed_field_, ": not valid UTF-8 (request ", metrics_->request_type, ")"));
+        methods->ModifySendStatus(status);
+      }
       Finish(status.error_code(), status.error_message());
     }
     methods->Proceed();
@@ -181,13 +260,15 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   absl::Time start_;
   MethodMetrics* metrics_ = nullptr;
   bool finished_ = false;
+  bool unparsed_request_ = false;
+  std::string unparsed_field_;  // "p06.task.v1.ProgressReport.summary", when protobuf named it.
   std::string request_id_;
 };
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  Factory(prometheus::Registry& registry, std::atomic<int64_t>& in_flight)
-      : families_(registry), in_flight_(in_flight) {}
+  Factory(prometheus::Registry& registry, std::atomic<int64_t>& in_flight, const std::vector<std::string>& services)
+      : families_(registry, services), in_flight_(in_flight) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
     return new CallInterceptor(&families_, &in_flight_, info);
   }
@@ -200,8 +281,10 @@ class Factory final : public grpc::experimental::ServerInterceptorFactoryInterfa
 }  // namespace
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewServerInterceptorFactory(
-    prometheus::Registry& registry, std::atomic<int64_t>& in_flight) {
-  return std::make_unique<Factory>(registry, in_flight);
+    prometheus::Registry& registry, std::atomic<int64_t>& in_flight, const std::vector<std::string>& services) {
+  static std::once_flag installed;
+  std::call_once(installed, [] { google::protobuf::SetLogHandler(&ProtobufLogHandler); });
+  return std::make_unique<Factory>(registry, in_flight, services);
 }
 
 }  // namespace p06

@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(NewServerInterceptorFactory(registry, server->in_flight_));
+  interceptors.push_back(NewServerInterceptorFactory(registry, server->in_flight_, server->names_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();

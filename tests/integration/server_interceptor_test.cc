@@ -1,5 +1,6 @@
 // The common server (health, interceptor metrics, request ids) around the real
 // directory service on a real PostgreSQL, in process on a free port.
+#include <algorithm>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -15,7 +16,63 @@ namespace pb = ::p06::directory::v1;
 using ::p06::testing::StatusIs;
 using ::testing::HasSubstr;
 
-class ServerInterceptorTest : public ::p06::testing::DirectoryServerTest {};
+class ServerInterceptorTest : public ::p06::testing::DirectoryServerTest {
+ protected:
+  // A unary call with raw request bytes, as a client of another language might send.
+  grpc::Status RawUnary(const std::string& method, const std::string& bytes) {
+    grpc::GenericStub stub(channel_);
+    grpc::CompletionQueue cq;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    testing::AttachOffice(ctx);
+    grpc::Slice slice(bytes.data(), bytes.size());
+    grpc::ByteBuffer request(&slice, 1);
+    auto call = stub.PrepareUnaryCall(&ctx, method, request, &cq);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag;
+    bool ok;
+    cq.Next(&tag, &ok);
+    cq.Shutdown();
+    while (cq.Next(&tag, &ok)) {
+    }
+    return status;
+  }
+};
+
+TEST_F(ServerInterceptorTest, OnlyRegisteredMethodsGetTheirOwnLabels) {
+  const std::string before = Metrics();
+  for (int i = 0; i < 31; ++i) {
+    const std::string made_up = "/p06.directory.v1.DirectoryService/Made" + std::string(2000, 'x') + std::to_string(i);
+    EXPECT_EQ(RawUnary(made_up, "").error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  EXPECT_EQ(RawUnary("/no.such.Service/Call", "").error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  const std::string after = Metrics();
+  EXPECT_EQ(after.find("Madexx"), std::string::npos);
+  EXPECT_EQ(after.find("no.such"), std::string::npos);
+  EXPECT_NE(after.find(R"(grpc_server_started_total{grpc_method="unknown",grpc_service="unknown")"), std::string::npos)
+      << after;
+  // The unknown calls add one label set (and its code), not 32.
+  const auto lines = [](const std::string& t) { return std::count(t.begin(), t.end(), '\n'); };
+  EXPECT_LT(lines(after) - lines(before), 40) << after;
+}
+
+TEST_F(ServerInterceptorTest, ARequestThatDoesNotParseIsInvalidArgumentNamingItsType) {
+  // Field 1 (name) of GetUnitRequest, length 2, not UTF-8.
+  const std::string bad_utf8 = std::string("\x0a\x02\xc3\x28", 4);
+  EXPECT_THAT(RawUnary("/p06.directory.v1.DirectoryService/GetUnit", bad_utf8),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("p06.directory.v1.GetUnitRequest.name: not valid UTF-8")));
+  // A length that runs past the end: malformed protobuf.
+  EXPECT_THAT(RawUnary("/p06.directory.v1.DirectoryService/ResolveUnitNames", std::string("\x0a\x7f\x41", 3)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("malformed protobuf")));
+  // The same bytes, well formed, reach the handler.
+  EXPECT_THAT(RawUnary("/p06.directory.v1.DirectoryService/GetUnit", std::string("\x0a\x02\x41\x42", 4)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  EXPECT_NE(Metrics().find(R"(grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetUnit")"),
+            std::string::npos);
+}
 
 TEST_F(ServerInterceptorTest, HealthSaysServing) {
   EXPECT_TRUE(ctl::CheckHealth(channel_, "", absl::Seconds(2)).ok());
