@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "common/server/readiness.h"
 #include "common/server/server.h"
 
 namespace p06 {
@@ -70,6 +71,8 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!server.ok()) return Fail("cannot start gRPC", server.status());
   log::Info("serving", {{"grpc", absl::StrCat(config->listen_host, ":", (*server)->port())},
                         {"metrics", absl::StrCat(config->listen_host, ":", (*metrics)->port())}});
+  ReadinessWatcher readiness(db::BuildConnectionString(config->db),
+                             [&server = **server](bool serving) { server.SetServing(serving); });
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -54,6 +54,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 }
 
 void Server::SetServing(bool serving) {
+  std::lock_guard lock(mu_);
+  if (stopped_) return;
+  SetHealth(serving);
+}
+
+void Server::SetHealth(bool serving) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(serving);
   for (const std::string& name : names_) health->SetServingStatus(name, serving);
@@ -62,9 +68,12 @@ void Server::SetServing(bool serving) {
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
 
 void Server::Shutdown(absl::Duration drain) {
-  if (stopped_) return;
-  stopped_ = true;
-  SetServing(false);
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    SetHealth(false);
+  }
   const absl::Time deadline = absl::Now() + drain;
   // grpc::Server::Shutdown stops accepting at once, but then also waits for every
   // client to close its connection, which idle clients do not do until the deadline.

@@ -6,6 +6,7 @@
 #include <grpcpp/server.h>
 
 #include <atomic>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,15 +53,20 @@ class Server {
   // Calls being served right now.
   int64_t InFlight() const { return in_flight_.load(std::memory_order_acquire); }
 
+  // Readiness: SERVING or NOT_SERVING in grpc.health.v1, for the server and each
+  // service. Ignored once Shutdown has begun (it stays NOT_SERVING). Thread-safe.
+  void SetServing(bool serving);
+
  private:
   Server() = default;
-  void SetServing(bool serving);
+  void SetHealth(bool serving);
 
   std::atomic<int64_t> in_flight_{0};  // Declared before server_: outlives it.
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> names_;
   int port_ = 0;
-  bool stopped_ = false;
+  std::mutex mu_;        // Orders SetServing with Shutdown.
+  bool stopped_ = false;  // Guarded by mu_.
 };
 
 }  // namespace p06

@@ -7,6 +7,7 @@
 ABSL_FLAG(std::string, directory_target, "127.0.0.1:7101", "host:port of the directory service.");
 ABSL_FLAG(absl::Duration, event_retention, absl::ZeroDuration(),
           "How long events are kept, e.g. 8760h; 0 keeps them for ever (they are also each task's history).");
+ABSL_FLAG(int, max_event_streams, 100, "WatchEvents streams served at once; more are RESOURCE_EXHAUSTED.");
 
 int main(int argc, char** argv) {
   return p06::RunServiceMain(
@@ -14,8 +15,9 @@ int main(int argc, char** argv) {
       {.defaults = {"task", 7102, 9102},
        .migrations = TaskMigrations(),
        .make_bundle = [](p06::ServiceContext& ctx) -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
-         auto bundle = p06::task::TaskBundle::Create(ctx, absl::GetFlag(FLAGS_directory_target),
-                                                     absl::GetFlag(FLAGS_event_retention));
+         auto bundle = p06::task::TaskBundle::Create(ctx, {.directory_target = absl::GetFlag(FLAGS_directory_target),
+                                                           .event_retention = absl::GetFlag(FLAGS_event_retention),
+                                                           .max_event_streams = absl::GetFlag(FLAGS_max_event_streams)});
          if (!bundle.ok()) return bundle.status();
          return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
        }});

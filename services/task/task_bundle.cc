@@ -1,25 +1,56 @@
 #include "services/task/task_bundle.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
 #include "common/grpc/client.h"
 #include "common/grpc/status_mapping.h"
 
 namespace p06::task {
 
-TaskBundle::TaskBundle(ServiceContext& ctx, const std::string& directory_target, absl::Duration event_retention)
-    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db)),
-      units_(MakeChannel(directory_target)),
-      events_(db::BuildConnectionString(ctx.config.db)),
-      cache_(store_, events_),
-      pruner_(store_, event_retention),
-      service_(store_, cache_, units_, events_, ctx.clock),
-      grpc_(service_) {}
+namespace {
 
-absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const std::string& directory_target,
-                                                               absl::Duration event_retention) {
+// The task service's own metric families, in the service's registry.
+prometheus::Gauge& OpenStreams(prometheus::Registry& registry) {
+  return prometheus::BuildGauge()
+      .Name("task_event_streams_open")
+      .Help("WatchEvents streams being served.")
+      .Register(registry)
+      .Add({});
+}
+prometheus::Counter& RefusedStreams(prometheus::Registry& registry) {
+  return prometheus::BuildCounter()
+      .Name("task_event_streams_refused_total")
+      .Help("WatchEvents streams refused because max_event_streams were open.")
+      .Register(registry)
+      .Add({});
+}
+
+}  // namespace
+
+absl::Status TaskOptions::Validate() const {
   if (event_retention < absl::ZeroDuration()) {
     return InvalidField("event_retention", "must not be negative (0 keeps events for ever)");
   }
-  std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, directory_target, event_retention));
+  if (max_event_streams < 1 || max_event_streams > 10000) return InvalidField("max_event_streams", "must be 1..10000");
+  if (directory_target.empty()) return InvalidField("directory_target", "required: host:port of the directory");
+  return absl::OkStatus();
+}
+
+TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
+    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db)),
+      units_(MakeChannel(options.directory_target)),
+      events_(db::BuildConnectionString(ctx.config.db)),
+      cache_(store_, events_),
+      pruner_(store_, options.event_retention),
+      service_(store_, cache_, units_, events_, ctx.clock),
+      event_streams_(options.max_event_streams, OpenStreams(ctx.metrics), RefusedStreams(ctx.metrics)),
+      grpc_(service_, event_streams_) {}
+
+absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const TaskOptions& options) {
+  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  std::unique_ptr<TaskBundle> bundle(new TaskBundle(ctx, options));
   bundle->events_.Start();
   if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;
   bundle->pruner_.Start();

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "common/grpc/stream_slots.h"
 #include "common/server/run_service.h"
 #include "services/task/event_pruner.h"
 #include "services/task/storage/pg_task_store.h"
@@ -16,19 +17,27 @@ std::span<const p06::db::Migration> TaskMigrations();
 
 namespace p06::task {
 
+// The task service's own settings, beside the common ServerConfig; main.cc reads them
+// from flags (with P06_ environment overrides), the tests set them directly.
+struct TaskOptions {
+  std::string directory_target = "127.0.0.1:7101";       // host:port of the directory.
+  absl::Duration event_retention = absl::ZeroDuration();  // How long events are kept; zero: for ever.
+  int max_event_streams = 100;                            // WatchEvents streams held at once.
+
+  // INVALID_ARGUMENT naming the first bad setting.
+  absl::Status Validate() const;
+};
+
 class TaskBundle final : public ServiceBundle {
  public:
-  // `directory_target`: host:port of the directory service; `event_retention`: how
-  // long events are kept (zero: for ever). Starts following the outbox; UNAVAILABLE
-  // without a database.
-  static absl::StatusOr<std::unique_ptr<TaskBundle>> Create(ServiceContext& ctx, const std::string& directory_target,
-                                                            absl::Duration event_retention = absl::ZeroDuration());
+  // Validates `options`, starts following the outbox; UNAVAILABLE without a database.
+  static absl::StatusOr<std::unique_ptr<TaskBundle>> Create(ServiceContext& ctx, const TaskOptions& options);
   std::vector<NamedService> GrpcServices() override;
   void PrepareForShutdown() override { events_.Stop(); }
   TaskService& service() { return service_; }
 
  private:
-  TaskBundle(ServiceContext& ctx, const std::string& directory_target, absl::Duration event_retention);
+  TaskBundle(ServiceContext& ctx, const TaskOptions& options);
 
   PgTaskStore store_;
   GrpcUnitResolver units_;
@@ -36,6 +45,7 @@ class TaskBundle final : public ServiceBundle {
   TaskCache cache_;
   EventPruner pruner_;
   TaskService service_;
+  StreamSlots event_streams_;
   TaskGrpc grpc_;
 };
 

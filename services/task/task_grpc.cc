@@ -64,6 +64,8 @@ grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEven
   if (absl::StatusOr<Principal> caller = Authorize(*ctx, Access::kRead); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
+  absl::StatusOr<StreamSlots::Slot> slot = event_streams_.Take();  // Held until the stream ends.
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   return ToGrpcStatus(service_.WatchEvents(
       *request, [&](const pb::WatchEventsResponse& batch) { return writer->Write(batch); },
       [&] { return ctx->IsCancelled(); }));

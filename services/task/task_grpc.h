@@ -2,6 +2,7 @@
 // and converts its Status at the edge. RPCs not listed here answer UNIMPLEMENTED.
 #pragma once
 
+#include "common/grpc/stream_slots.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/task/task_service.h"
 
@@ -9,7 +10,8 @@ namespace p06::task {
 
 class TaskGrpc final : public pb::TaskService::Service {
  public:
-  explicit TaskGrpc(TaskService& service) : service_(service) {}
+  // `event_streams` bounds the WatchEvents streams held at once.
+  TaskGrpc(TaskService& service, StreamSlots& event_streams) : service_(service), event_streams_(event_streams) {}
 
   grpc::Status ImportPlan(grpc::ServerContext*, const pb::ImportPlanRequest*, pb::ImportPlanResponse*) override;
   grpc::Status GetPlan(grpc::ServerContext*, const pb::GetPlanRequest*, pb::Plan*) override;
@@ -29,6 +31,7 @@ class TaskGrpc final : public pb::TaskService::Service {
 
  private:
   TaskService& service_;
+  StreamSlots& event_streams_;
 };
 
 }  // namespace p06::task

@@ -78,7 +78,7 @@ int Run() {
   auto dir_server = p06::Server::Start({}, (*directory)->GrpcServices(), registry);
   if (!dir_server.ok()) return 1;
   p06::ServiceContext task_ctx{task_config, task_pool, registry, p06::SystemClock::Get()};
-  auto bundle = p06::task::TaskBundle::Create(task_ctx, "127.0.0.1:" + std::to_string((*dir_server)->port()));
+  auto bundle = p06::task::TaskBundle::Create(task_ctx, {.directory_target = "127.0.0.1:" + std::to_string((*dir_server)->port())});
   if (!bundle.ok()) return 1;
   p06::task::TaskBundle& tasks = **bundle;
   auto server = p06::Server::Start({}, tasks.GrpcServices(), registry);

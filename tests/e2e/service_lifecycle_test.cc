@@ -162,6 +162,13 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
   ASSERT_TRUE(GetUnit(channel, "e2e-unit").ok());
 
   ASSERT_OK((*cluster)->Stop());
+  // Readiness follows the database: NOT_SERVING while it is away.
+  const absl::Time stopped = absl::Now();
+  grpc::Status health;
+  while ((health = ctl::CheckHealth(channel, "", absl::Seconds(2))).ok() && absl::Now() - stopped < absl::Seconds(10)) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_THAT(health, StatusIs(absl::StatusCode::kUnavailable, ::testing::HasSubstr("NOT_SERVING")));
   for (int i = 0; i < 5; ++i) {
     absl::Time start = absl::Now();
     EXPECT_THAT(GetUnit(channel, "e2e-unit", absl::Seconds(5)), StatusIs(absl::StatusCode::kUnavailable));
@@ -178,6 +185,10 @@ TEST(DatabaseOutageTest, CallsAreUnavailableDuringTheOutageAndRecoverWithoutRest
   }
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_LT(absl::Now() - back, absl::Seconds(2));
+  while (!(health = ctl::CheckHealth(channel, "", absl::Seconds(2))).ok() && absl::Now() - back < absl::Seconds(10)) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(health.ok()) << "SERVING again once the database is back: " << health.error_message();
 }
 
 // The command-line client against the real binary: the path people use in a terminal.

@@ -135,9 +135,9 @@ TEST_F(TaskProgressTest, AnotherReplicasCacheLearnsOfTheChange) {
   ServiceContext ctx{task_config_, other_pool, task_registry_, clock_};
   const std::string directory = "127.0.0.1:" + std::to_string(server_->port());
   // (A replica with a negative retention is refused before it starts.)
-  EXPECT_THAT(task::TaskBundle::Create(ctx, directory, -absl::Hours(1)),
+  EXPECT_THAT(task::TaskBundle::Create(ctx, {.directory_target = directory, .event_retention = -absl::Hours(1)}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event_retention")));
-  auto replica = task::TaskBundle::Create(ctx, directory);
+  auto replica = task::TaskBundle::Create(ctx, {.directory_target = directory});
   ASSERT_OK(replica);
   tpb::GetTaskRequest get;
   get.set_name("plans/910-qd-btp-2025/tasks/24");
@@ -185,6 +185,48 @@ TEST_F(TaskProgressTest, ACursorBeforePrunedEventsIsOutOfRange) {
   EXPECT_FALSE(reader->Read(&batch));
   EXPECT_THAT(reader->Finish(), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("empty cursor")));
   EXPECT_EQ(pqxx::nontransaction(admin).exec1("SELECT count(*) FROM task.events")[0].as<int>(), 1);
+}
+
+// Each stream holds a server thread for as long as its client stays: past
+// max_event_streams, more are refused at once (RESOURCE_EXHAUSTED) and counted.
+TEST_F(TaskProgressTest, StreamsPastTheLimitAreRefusedAndCounted) {
+  task_options_.max_event_streams = 3;
+  StartTaskServer();
+  struct Stream {
+    grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>> reader;
+  };
+  auto open = [&]() {
+    auto s = std::make_unique<Stream>();
+    AttachOffice(s->ctx);
+    s->reader = tasks_->WatchEvents(&s->ctx, tpb::WatchEventsRequest());
+    return s;
+  };
+  std::vector<std::unique_ptr<Stream>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(open());
+    tpb::WatchEventsResponse first;
+    ASSERT_TRUE(held.back()->reader->Read(&first));  // Being served: the replay began.
+  }
+  auto refused = open();
+  tpb::WatchEventsResponse none;
+  EXPECT_FALSE(refused->reader->Read(&none));
+  EXPECT_EQ(refused->reader->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const std::string metrics = prometheus::TextSerializer().Serialize(task_registry_.Collect());
+  EXPECT_NE(metrics.find("task_event_streams_refused_total 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("task_event_streams_open 3"), std::string::npos) << metrics;
+  held.front()->ctx.TryCancel();  // One leaves: its slot is free again.
+  held.front()->reader->Finish();
+  held.erase(held.begin());
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  for (;;) {
+    auto again = open();
+    tpb::WatchEventsResponse first;
+    if (again->reader->Read(&first)) break;
+    ASSERT_LT(absl::Now(), give_up) << "the freed slot was never given back";
+    again->reader->Finish();
+  }
+  for (auto& s : held) s->ctx.TryCancel();
 }
 
 }  // namespace

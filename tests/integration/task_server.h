@@ -37,7 +37,8 @@ class TaskServerTest : public DirectoryServerTest {
     task_server_.reset();
     task_bundle_.reset();
     ServiceContext ctx{task_config_, *task_pool_, task_registry_, clock_};
-    auto bundle = task::TaskBundle::Create(ctx, "127.0.0.1:" + std::to_string(server_->port()));
+    task_options_.directory_target = "127.0.0.1:" + std::to_string(server_->port());
+    auto bundle = task::TaskBundle::Create(ctx, task_options_);
     ASSERT_OK(bundle);
     task_bundle_ = std::move(*bundle);
     auto server = Server::Start({}, task_bundle_->GrpcServices(), task_registry_);
@@ -108,6 +109,7 @@ class TaskServerTest : public DirectoryServerTest {
 
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 4, 15, 9, 0, 0), absl::FixedTimeZone(7 * 3600))};
   ServerConfig task_config_;
+  task::TaskOptions task_options_;  // Set before StartTaskServer() to change them.
   prometheus::Registry task_registry_;
   std::unique_ptr<db::Pool> task_pool_;
   std::unique_ptr<task::TaskBundle> task_bundle_;
