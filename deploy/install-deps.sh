@@ -28,7 +28,7 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [[ ! -x deploy/tools/node_modules/.bin/buf ]]; then
-  echo "install-deps: installing npm tools (buf)"
+if [[ ! -x deploy/tools/node_modules/.bin/buf || ! -d deploy/tools/node_modules/@grpc/grpc-js ]]; then
+  echo "install-deps: installing npm tools (buf, grpc-js)"
   npm ci --prefix deploy/tools --no-audit --no-fund --loglevel=error
 fi

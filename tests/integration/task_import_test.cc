@@ -1,5 +1,10 @@
 // ImportPlan and the reads, through real gRPC: a directory server and a task server
 // on one fresh database, the task service calling the directory over its channel.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <map>
 #include <thread>
 
@@ -238,6 +243,34 @@ TEST_F(TaskImportTest, BadInputIsRefusedAndWritesNothing) {
   get.set_name("plans/910-qd-btp-2025/tasks/1");
   EXPECT_THAT(T(&TaskStub::GetTask, get, &task), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(CountEvents(), 0);
+}
+
+// The directory call inherits the caller's deadline: a directory that never answers
+// holds the import no longer than the caller waits (the resolver's own timeout is 10 s).
+TEST_F(TaskImportTest, TheDirectoryCallEndsWithTheCallersDeadline) {
+  const int hole = socket(AF_INET, SOCK_STREAM, 0);  // Accepts connections, never answers.
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(hole, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(hole, 16), 0);
+  ASSERT_EQ(getsockname(hole, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  task_options_.directory_target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  StartTaskServer();
+
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  tpb::ImportPlanResponse response;
+  grpc::ClientContext ctx;
+  AttachOffice(ctx);
+  const absl::Time start = absl::Now();
+  ctx.set_deadline(absl::ToChronoTime(start + absl::Seconds(1)));
+  EXPECT_EQ(tasks_->ImportPlan(&ctx, request, &response).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  while (task_server_->InFlight() > 0 && absl::Now() - start < absl::Seconds(15)) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "the server went on waiting for the directory";
+  EXPECT_EQ(CountEvents(), 0);
+  close(hole);
 }
 
 TEST_F(TaskImportTest, DirectoryDownIsUnavailableAndWritesNothing) {

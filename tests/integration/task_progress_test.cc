@@ -127,7 +127,13 @@ TEST_F(TaskProgressTest, TargetMeasurementsAreRecordedAndChecked) {
   r.mutable_measurement()->set_value(-1);
   EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.value")));
+  r.mutable_measurement()->set_value(250);  // The target is a percentage.
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.value: the target is a percentage")));
   r.mutable_measurement()->set_value(1);
+  r.mutable_measurement()->mutable_period_end()->set_year(1900);  // Not a period of a 2025 plan.
+  EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.period_end: must lie in 2024..2026")));
   r.mutable_measurement()->clear_period_end();
   EXPECT_THAT(T(&TaskStub::RecordTargetMeasurement, r, &out, &kHctp),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measurement.period_end")));

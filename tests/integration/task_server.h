@@ -29,6 +29,7 @@ class TaskServerTest : public DirectoryServerTest {
     task_config_.db = {.url = database_url(), .schema = "task", .size = 16};
     ASSERT_OK(db::ApplyMigrations(db::BuildConnectionString(task_config_.db), "task", TaskMigrations()));
     task_pool_ = std::make_unique<db::Pool>(task_config_.db);
+    task_options_.directory_target = "127.0.0.1:" + std::to_string(server_->port());
     StartTaskServer();
   }
 
@@ -37,7 +38,6 @@ class TaskServerTest : public DirectoryServerTest {
     task_server_.reset();
     task_bundle_.reset();
     ServiceContext ctx{task_config_, *task_pool_, task_registry_, clock_};
-    task_options_.directory_target = "127.0.0.1:" + std::to_string(server_->port());
     auto bundle = task::TaskBundle::Create(ctx, task_options_);
     ASSERT_OK(bundle);
     task_bundle_ = std::move(*bundle);
