@@ -71,8 +71,12 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!server.ok()) return Fail("cannot start gRPC", server.status());
   log::Info("serving", {{"grpc", absl::StrCat(config->listen_host, ":", (*server)->port())},
                         {"metrics", absl::StrCat(config->listen_host, ":", (*metrics)->port())}});
-  ReadinessWatcher readiness(db::BuildConnectionString(config->db),
-                             [&server = **server](bool serving) { server.SetServing(serving); });
+  // When the database is back, the pool's idle connections are from before the outage:
+  // dropped, so that the first calls after it do not fail on them.
+  ReadinessWatcher readiness(db::BuildConnectionString(config->db), [&server = **server, &pool](bool serving) {
+    if (serving) pool.DropIdle();
+    server.SetServing(serving);
+  });
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -4,7 +4,7 @@
 //   p06ctl health   --target=127.0.0.1:7101 [--service=NAME] [--timeout=2s]
 //   p06ctl units    --target=127.0.0.1:7101 [--query=TEXT]
 //   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
-//   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run]
+//   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run] [--remove_tasks=48,49]
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
 //   p06ctl report   --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
 //                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
@@ -25,6 +25,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
@@ -39,6 +41,8 @@ ABSL_FLAG(std::string, service, "", "For health: the gRPC service name to check 
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
 ABSL_FLAG(std::string, query, "", "For units and tasks: text to search for.");
 ABSL_FLAG(bool, dry_run, false, "For import: parse and resolve, write nothing.");
+ABSL_FLAG(std::vector<std::string>, remove_tasks, {},
+          "For import: the task numbers a revision removes, confirmed (a dry run lists them).");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
 ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For report: the unit reporting.");
 ABSL_FLAG(std::string, task, "", "For report: the task, plans/{id}/tasks/{number}.");
@@ -132,6 +136,14 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
   p06::task::v1::ImportPlanRequest request;
   request.set_text(text.str());
   request.set_dry_run(absl::GetFlag(FLAGS_dry_run));
+  for (const std::string& n : absl::GetFlag(FLAGS_remove_tasks)) {
+    int number = 0;
+    if (!absl::SimpleAtoi(n, &number)) {
+      std::cerr << "--remove_tasks: \"" << n << "\" is not a task number\n";
+      return 2;
+    }
+    request.add_remove_tasks(number);
+  }
   std::cerr << "importing " << path << " (" << request.text().size() << " bytes)…" << std::flush;
   const absl::Time start = absl::Now();
   p06::task::v1::ImportPlanResponse response;
@@ -145,6 +157,10 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
               << ": " << d.message() << "\n";
   }
   const auto& diff = response.diff();
+  if (!diff.removed_tasks().empty()) {
+    std::cout << "removes tasks " << absl::StrJoin(diff.removed_tasks(), ",")
+              << (request.dry_run() ? " (to import, confirm with --remove_tasks=the same list)" : "") << "\n";
+  }
   std::cout << response.plan().name() << " revision " << response.plan().revision() << ": " << response.tasks_size()
             << " tasks" << (response.unchanged() ? ", unchanged" : "") << (request.dry_run() ? " (dry run)" : "")
             << "; added " << diff.added_tasks_size() << ", changed " << diff.changed_tasks_size() << ", removed "
