@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/hash.h"
-#include "common/grpc/request_id.h"
-#include "common/grpc/status_mapping.h"
+#include "common/base/invalid_field.h"
+#include "common/base/request_id_syntax.h"
 
 namespace p06::db {
 std::string RequestFingerprint(const google::protobuf::Message& request) {

@@ -10,14 +10,6 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
 }
 
-bool IsValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  for (char c : id) {
-    if (c <= ' ' || c > '~') return false;
-  }
-  return true;
-}
-
 std::string RequestIdOf(const grpc::ServerContextBase& ctx) {
   auto it = ctx.client_metadata().find(kRequestIdHeader);
   if (it == ctx.client_metadata().end()) return "";

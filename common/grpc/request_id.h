@@ -10,17 +10,15 @@
 #include <string_view>
 
 #include "absl/strings/string_view.h"
+#include "common/base/request_id_syntax.h"  // IsValidRequestId.
 
 namespace p06 {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
-inline constexpr size_t kMaxRequestIdLength = 128;
 
 // A fresh random id: 32 lower-case hex digits.
 std::string NewRequestId();
 
-// Accepts a caller's id when it is 1..128 printable ASCII characters without spaces.
-bool IsValidRequestId(absl::string_view id);
 
 // The request id of the call served in `ctx` (never empty when the interceptor runs).
 std::string RequestIdOf(const grpc::ServerContextBase& ctx);

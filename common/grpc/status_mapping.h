@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/base/invalid_field.h"  // InvalidField, for the adapters that use both.
 
 namespace p06 {
 
@@ -15,7 +16,5 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // Converts a status received from another service back to an internal status.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// Builds INVALID_ARGUMENT naming the offending field: "<field>: <problem>".
-absl::Status InvalidField(absl::string_view field, absl::string_view problem);
 
 }  // namespace p06

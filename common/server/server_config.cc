@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
-#include "common/grpc/status_mapping.h"
+#include "common/base/invalid_field.h"
 
 ABSL_FLAG(std::string, listen_host, "127.0.0.1", "Address the gRPC and metrics servers listen on.");
 ABSL_FLAG(int, grpc_port, 0, "gRPC port (0: the service's default).");

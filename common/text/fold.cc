@@ -6,7 +6,7 @@
 #include <unicode/utf8.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc/status_mapping.h"
+#include "common/base/invalid_field.h"
 
 namespace p06::text {
 namespace {

@@ -139,25 +139,6 @@ std::string DeterministicBytes(const google::protobuf::Message& m) {
 
 }  // namespace
 
-absl::Status CheckRemovalsConfirmed(const pb::PlanDiff& diff, const pb::ImportPlanRequest& request) {
-  const std::set<int> removed(diff.removed_tasks().begin(), diff.removed_tasks().end());
-  const std::set<int> confirmed(request.remove_tasks().begin(), request.remove_tasks().end());
-  for (int n : confirmed) {
-    if (!removed.contains(n)) {
-      return InvalidField("remove_tasks", absl::StrCat("task ", n, " is not removed by this revision"));
-    }
-  }
-  if (removed == confirmed) return absl::OkStatus();
-  std::vector<int> unconfirmed;
-  std::set_difference(removed.begin(), removed.end(), confirmed.begin(), confirmed.end(),
-                      std::back_inserter(unconfirmed));
-  return absl::FailedPreconditionError(absl::StrCat(
-      "remove_tasks: this revision removes ", unconfirmed.size(), " task(s) not confirmed (",
-      absl::StrJoin(unconfirmed, ", "),
-      "); if that is meant, list them in remove_tasks (a dry_run shows them in diff.removed_tasks); a text cut "
-      "short looks like this"));
-}
-
 std::string PlanIdFor(absl::string_view decision_number, int year) {
   std::string id = absl::StrReplaceAll(text::Fold(decision_number), {{" ", "-"}});
   return absl::StrCat(id.substr(0, 50), "-", year);

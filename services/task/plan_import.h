@@ -9,29 +9,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "services/task/drafts.h"
 #include "services/task/plan_text/plan_document.h"
 #include "services/task/unit_resolver.h"
 
 namespace p06::task {
-
-enum class UnitRole { kLead = 1, kCoordinating = 2 };
-
-struct TaskDraft {
-  pb::Task task;                                            // Named, with resolved lead and coordinating units.
-  std::string definition_hash;                              // Tells an unchanged task from a changed one.
-  std::string search_text;                                  // Folded title and products.
-  std::vector<std::pair<UnitRole, std::string>> units;      // Groups expanded to members too.
-  std::vector<std::pair<int, absl::CivilDay>> occurrences;  // (sub-activity or 0, due date)
-};
-
-struct PlanDraft {
-  std::string plan_id;      // "910-qd-btp-2025"
-  pb::Plan plan;            // Named; revision and times are the store's.
-  std::string source_text;  // Normalised (NFC, LF).
-  std::string source_sha256;
-  std::vector<TaskDraft> tasks;
-  std::vector<pb::ImportDiagnostic> diagnostics;
-};
 
 // INVALID_ARGUMENT / RESOURCE_EXHAUSTED for text that is no plan (see
 // ParsePlanDocument); UNAVAILABLE when the directory cannot be asked.
@@ -50,11 +32,6 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const I
 // Derives what follows from draft.task: the primary lead, occurrences of the plan
 // year, the definition hash and the search text.
 void CompleteDraft(TaskDraft& draft, int plan_year);
-
-// A revision may remove tasks only when the request names exactly those it removes
-// (remove_tasks): FAILED_PRECONDITION listing them otherwise, INVALID_ARGUMENT for a
-// listed task that is not removed.
-absl::Status CheckRemovalsConfirmed(const pb::PlanDiff& diff, const pb::ImportPlanRequest& request);
 
 // "910/QĐ-BTP", 2025 → "910-qd-btp-2025".
 std::string PlanIdFor(absl::string_view decision_number, int year);

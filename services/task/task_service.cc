@@ -11,6 +11,7 @@
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
+#include "services/task/plan_import.h"
 #include "services/task/plan_text/time_phrase.h"
 #include "services/task/task_limits.h"
 

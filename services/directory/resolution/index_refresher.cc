@@ -1,12 +1,11 @@
 #include "services/directory/resolution/index_refresher.h"
 
 #include "common/log/log.h"
-#include "services/directory/storage/pg_rows.h"
 
 namespace p06::directory {
 
 IndexRefresher::IndexRefresher(DirectoryStore& store, std::string listen_conninfo, absl::Duration check_interval)
-    : store_(store), listener_(std::move(listen_conninfo), pg::kChannel, check_interval, [this] {
+    : store_(store), listener_(std::move(listen_conninfo), store.ChangeChannel(), check_interval, [this] {
         if (absl::Status s = Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
       }) {}
 

@@ -20,7 +20,8 @@ namespace p06::directory {
 
 class IndexRefresher {
  public:
-  // `listen_conninfo` opens the listener's own connection (LISTEN holds a session).
+  // `listen_conninfo` opens the listener's own connection (LISTEN holds a session);
+  // it listens on the store's ChangeChannel().
   IndexRefresher(DirectoryStore& store, std::string listen_conninfo, absl::Duration check_interval = absl::Seconds(5));
   ~IndexRefresher();
 

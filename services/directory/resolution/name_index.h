@@ -26,17 +26,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "p06/directory/v1/directory.pb.h"
+#include "services/directory/storage/directory_snapshot.h"
 
 namespace p06::directory {
 
 namespace pb = ::p06::directory::v1;
-
-struct DirectorySnapshot {
-  int64_t revision = 0;
-  std::vector<pb::Unit> units;
-  std::vector<pb::Group> groups;                                   // members as stored (explicit groups only)
-  std::vector<std::pair<std::string, std::string>> abbreviations;  // folded abbreviation → expansion
-};
 
 inline constexpr double kFuzzyThreshold = 0.88;
 inline constexpr double kFuzzyMargin = 0.04;

@@ -15,7 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "p06/directory/v1/directory.pb.h"
-#include "services/directory/resolution/name_index.h"
+#include "services/directory/storage/directory_snapshot.h"
 
 namespace p06::directory {
 
@@ -39,6 +39,9 @@ using UnitMutation = std::function<absl::StatusOr<pb::Unit>(const pb::Unit& curr
 class DirectoryStore {
  public:
   virtual ~DirectoryStore() = default;
+
+  // The NOTIFY channel every committed change is announced on.
+  virtual std::string ChangeChannel() const = 0;
 
   // Everything the name index needs, read in one consistent snapshot.
   virtual absl::StatusOr<DirectorySnapshot> LoadSnapshot() = 0;

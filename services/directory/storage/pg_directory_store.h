@@ -11,6 +11,7 @@ class PgDirectoryStore final : public DirectoryStore {
  public:
   explicit PgDirectoryStore(db::Pool& pool) : pool_(pool) {}
 
+  std::string ChangeChannel() const override;
   absl::StatusOr<DirectorySnapshot> LoadSnapshot() override;
   absl::StatusOr<int64_t> Revision() override;
   absl::Status BackfillSearchText(const std::function<std::string(const pb::Unit&)>& search_text) override;

@@ -15,6 +15,8 @@ constexpr char kUnitsWithoutSearchText[] = " WHERE u.search_text = '' ORDER BY u
 constexpr char kSetSearchText[] = "UPDATE units SET search_text = $2 WHERE id = $1";
 }  // namespace
 
+std::string PgDirectoryStore::ChangeChannel() const { return pg::kChannel; }
+
 absl::StatusOr<DirectorySnapshot> PgDirectoryStore::LoadSnapshot() {
   // REPEATABLE READ: every table is read as of one moment.
   return db::RunInTransaction<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "services/task/event_position.h"
-#include "services/task/plan_import.h"
+#include "services/task/drafts.h"
 
 namespace p06::task {
 
