@@ -30,11 +30,18 @@ absl::Status ValidateList(absl::string_view schema, std::span<const Migration> m
   if (!IsIdentifier(schema)) {
     return absl::InvalidArgumentError(absl::StrCat("schema name \"", schema, "\" is not a lower-case identifier"));
   }
-  for (size_t i = 0; i < migrations.size(); ++i) {
-    if (migrations[i].version <= 0 || (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("migration ", migrations[i].name, ": versions must be positive and increasing"));
+  bool repeatable_seen = false;
+  int last = 0;
+  for (const Migration& m : migrations) {
+    if (m.version == kRepeatable) {
+      repeatable_seen = true;
+      continue;
     }
+    if (m.version < 0 || m.version <= last || repeatable_seen) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration ", m.name, ": versions must be positive and increasing, repeatable files last"));
+    }
+    last = m.version;
   }
   return absl::OkStatus();
 }
@@ -73,7 +80,8 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
     applied =
         tx.exec(absl::StrCat("SELECT version, name, checksum FROM ", schema, ".schema_migrations ORDER BY version"));
   }
-  const int newest_known = migrations.empty() ? 0 : migrations.back().version;
+  int newest_known = 0;
+  for (const Migration& m : migrations) newest_known = std::max(newest_known, m.version);
   int current = 0;
   for (const auto& row : applied) {
     int version = row[0].as<int>();
@@ -92,7 +100,7 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
     }
   }
   for (const Migration& m : migrations) {
-    if (m.version <= current) continue;
+    if (m.version == kRepeatable || m.version <= current) continue;
     pqxx::work tx(conn);
     tx.exec0(absl::StrCat("SET LOCAL search_path TO ", schema));
     try {
@@ -106,6 +114,17 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
     tx.commit();
     log::Info("migration applied", {{"schema", schema}, {"version", m.version}, {"name", m.name}});
   }
+  pqxx::work tx(conn);
+  tx.exec0(absl::StrCat("SET LOCAL search_path TO ", schema));
+  for (const Migration& m : migrations) {
+    if (m.version != kRepeatable) continue;
+    try {
+      tx.exec(m.sql);
+    } catch (const pqxx::sql_error& e) {
+      return absl::InternalError(absl::StrCat("schema file ", m.name, " failed: ", e.what()));
+    }
+  }
+  tx.commit();
   return absl::OkStatus();
 }
 

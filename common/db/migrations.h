@@ -12,8 +12,15 @@
 
 namespace p06::db {
 
+// Two kinds of files: numbered ones (schema/NNN_name.sql), applied once each in
+// order and never edited after; and repeatable ones (schema/functions/name.sql,
+// version kRepeatable, after every numbered one), applied at every start after the
+// numbered ones, in one transaction: SQL functions written as CREATE OR REPLACE, so
+// that changing one needs no new numbered migration.
+inline constexpr int kRepeatable = 0;
+
 struct Migration {
-  int version;       // NNN from the file name; strictly increasing.
+  int version;       // NNN from the file name, strictly increasing; kRepeatable.
   const char* name;  // The file name, recorded beside the version.
   const char* sql;
 };
@@ -24,7 +31,8 @@ struct Migration {
 //  - serialised across processes by a PostgreSQL advisory lock on the schema name, so
 //    replicas starting together apply each file once;
 //  - each pending file runs in its own transaction together with its record in
-//    <schema>.schema_migrations (version, name, checksum, applied_at);
+//    <schema>.schema_migrations (version, name, checksum, applied_at); then the
+//    repeatable files, all in one transaction;
 //  - refuses (FAILED_PRECONDITION) a database whose schema is newer than the binary, or
 //    whose applied file differs from the binary's (checksum mismatch);
 //  - INVALID_ARGUMENT for a bad schema name or an unordered list; UNAVAILABLE when the

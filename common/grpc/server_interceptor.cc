@@ -208,7 +208,13 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && metrics_ != nullptr) {
       grpc::Status status = methods->GetSendStatus();
-      if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+      if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL &&
+          info_->server_context()->IsCancelled()) {
+        // No message because the client went away before sending it (a load generator
+        // stopping mid-call): that is a cancellation, not bad input.
+        status = grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled before its request arrived");
+        methods->ModifySendStatus(status);
+      } else if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL) {
         status = grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             unparsed_field_.empty()

@@ -78,6 +78,22 @@ TEST_F(MigrationsTest, ConcurrentRunnersApplyEachFileOnce) {
   EXPECT_EQ(Count("SELECT count(*) FROM svc.schema_migrations"), 1);
 }
 
+// Repeatable files (functions/*.sql) run at every start, after the numbered ones,
+// and may change between releases without a new numbered migration.
+TEST_F(MigrationsTest, RepeatableFilesRunAtEveryStartAndMayChange) {
+  const Migration v1[] = {kV1[0], {kRepeatable, "functions/f.sql",
+                                   "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"}};
+  const Migration v2[] = {kV1[0], {kRepeatable, "functions/f.sql",
+                                   "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';"}};
+  ASSERT_OK(ApplyMigrations(database_url(), "svc", v1));
+  EXPECT_EQ(Count("SELECT svc.f()"), 1);
+  ASSERT_OK(ApplyMigrations(database_url(), "svc", v2));
+  EXPECT_EQ(Count("SELECT svc.f()"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM svc.schema_migrations"), 1);  // Not recorded as versions.
+  const Migration numbered_after[] = {v1[1], kV1[0]};
+  EXPECT_THAT(ApplyMigrations(database_url(), "svc", numbered_after), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(MigrationsTest, BadInputsAreRefused) {
   EXPECT_THAT(ApplyMigrations(database_url(), "Bad-Name", kV1), StatusIs(absl::StatusCode::kInvalidArgument));
   const Migration unordered[] = {kV2[1], kV2[0]};

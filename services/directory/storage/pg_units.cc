@@ -1,5 +1,6 @@
 // Units: reads, create, read-modify-write updates, and lifecycle ends.
 #include <algorithm>
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"
@@ -16,13 +17,13 @@
 namespace p06::directory {
 namespace {
 
-// $1 kind (0 any), $2 parent ('' any), $3 scope, $4 active only, $5 folded query ('' any),
-// $6 after code, $7 limit.
+// $1 kind (0 any), $2 parent ('' any), $3 in the ministry (NULL any), $4 active only, $5 folded query ('' any),
+// $6 after code, $7 limit, $8 UNIT_STATE_ACTIVE.
 constexpr char kWhereListFilters[] = R"sql(
 WHERE ($1 = 0 OR u.kind = $1)
   AND ($2 = '' OR u.parent_id = $2)
-  AND ($3 = 0 OR u.in_ministry = ($3 = 1))
-  AND (NOT $4 OR u.state = 1)
+  AND ($3::boolean IS NULL OR u.in_ministry = $3::boolean)
+  AND (NOT $4 OR u.state = $8)
   AND ($5 = '' OR u.search_text LIKE '%' || $5 || '%')
   AND u.code > $6
 ORDER BY u.code
@@ -147,6 +148,12 @@ absl::Status CheckNamesFree(pqxx::work& tx, const std::string& unit_id, const pb
   return absl::OkStatus();
 }
 
+// The scope filter as the in_ministry column holds it; nullopt for any.
+std::optional<bool> InMinistry(pb::ListUnitsRequest::Scope scope) {
+  if (scope == pb::ListUnitsRequest::SCOPE_UNSPECIFIED) return std::nullopt;
+  return scope == pb::ListUnitsRequest::SCOPE_MINISTRY;
+}
+
 }  // namespace
 
 absl::StatusOr<pb::Unit> PgDirectoryStore::GetUnit(absl::string_view unit_id) {
@@ -157,8 +164,9 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuer
   return db::RunSingleStatement(
       pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
         return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters),
-                                                static_cast<int>(q.kind), q.parent_id, static_cast<int>(q.scope),
-                                                q.active_only, q.folded_query, q.after_code, q.limit));
+                                                static_cast<int>(q.kind), q.parent_id, InMinistry(q.scope),
+                                                q.active_only, q.folded_query, q.after_code, q.limit,
+                                                static_cast<int>(pb::UNIT_STATE_ACTIVE)));
       });
 }
 

@@ -55,7 +55,7 @@ DELETE FROM occurrences WHERE plan_id = $1 AND number = $2 AND submission_count 
 constexpr char kSelectTasks[] = R"sql(
 SELECT t.definition, t.status, t.percent_complete, t.version, (extract(epoch FROM t.update_time) * 1000000)::bigint,
        EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
-               AND o.due_date < $2::date AND o.status NOT IN (3, 5)) AS overdue
+               AND o.due_date < $2::date AND o.status NOT IN (status_completed(), status_cancelled())) AS overdue
 FROM tasks t
 )sql";
 // $1 plan, $2 today, $3 section, $4 lead, $5 coordinating, $6 statuses ('{}' any),
@@ -64,12 +64,12 @@ constexpr char kWhereTaskFilters[] = R"sql(
 WHERE t.plan_id = $1 AND t.removed_in IS NULL
   AND ($3 = 0 OR t.section_ordinal = $3)
   AND ($4 = '' OR EXISTS (SELECT 1 FROM task_units u WHERE u.plan_id = t.plan_id AND u.number = t.number
-                          AND u.role = 1 AND u.unit = $4))
+                          AND u.role = role_lead() AND u.unit = $4))
   AND ($5 = '' OR EXISTS (SELECT 1 FROM task_units u WHERE u.plan_id = t.plan_id AND u.number = t.number
-                          AND u.role = 2 AND u.unit = $5))
+                          AND u.role = role_coordinating() AND u.unit = $5))
   AND (cardinality($6::smallint[]) = 0 OR t.status = ANY($6::smallint[]))
   AND (NOT $7 OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
-                         AND o.due_date < $2::date AND o.status NOT IN (3, 5)))
+                         AND o.due_date < $2::date AND o.status NOT IN (status_completed(), status_cancelled())))
   AND ($8 = '' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
                           AND o.due_date >= $8::date AND o.due_date <= $9::date))
   AND ($10 = '' OR t.search_text LIKE '%' || $10 || '%')
@@ -78,7 +78,7 @@ WHERE t.plan_id = $1 AND t.removed_in IS NULL
 
 constexpr char kSelectOccurrences[] = R"sql(
 SELECT o.plan_id, o.number, o.sub_activity, to_char(o.due_date, 'YYYY-MM-DD'), o.status, o.submission_count,
-       o.due_date < $2::date AND o.status NOT IN (3, 5)
+       o.due_date < $2::date AND o.status NOT IN (status_completed(), status_cancelled())
 FROM occurrences o JOIN tasks t ON t.plan_id = o.plan_id AND t.number = o.number
 WHERE o.plan_id = $1 AND t.removed_in IS NULL AND ($3 = 0 OR o.number = $3)
   AND o.due_date >= $4::date AND o.due_date <= $5::date
@@ -322,7 +322,7 @@ absl::StatusOr<TaskRecord> PgTaskStore::GetTask(const std::string& plan_id, int 
   // kSelectTasks' $2 ("today") set far back: the row's overdue flag is not used here.
   static constexpr char kEarliestOpenDue[] = R"sql(,
        (SELECT to_char(min(o.due_date), 'YYYY-MM-DD') FROM occurrences o
-        WHERE o.plan_id = t.plan_id AND o.number = t.number AND o.status NOT IN (3, 5))
+        WHERE o.plan_id = t.plan_id AND o.number = t.number AND o.status NOT IN (status_completed(), status_cancelled()))
 FROM tasks t WHERE t.plan_id = $1 AND t.number = $3)sql";
   static const std::string sql = [] {  // Built once: kSelectTasks with the column added.
     const std::string select = kSelectTasks;
