@@ -10,7 +10,8 @@ PACKAGES=(
   libabsl-dev libpqxx-dev prometheus-cpp-dev libicu-dev libssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
-  prometheus  # promtool, to check the metrics exposition
+  prometheus      # promtool, to check the metrics exposition
+  nghttp2-client  # h2load, the benchmark's load from outside the process
 )
 
 missing=()

@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# GetTask loaded from outside the process, as a user's load would be, beside a bare
+# gRPC server loaded the same way on the same machine in the same run.
+#
+#   tests/bench/h2load_bench.sh
+#
+# The in-process benchmark (task_bench.cc) puts its clients in the server's process, so
+# their work hides the server's cost. Here the real binaries run as processes and
+# h2load (nghttp2-client) loads them over TCP: the baseline is p06-bench-echo
+# (tests/bench/echo_server.cc: gRPC's default health service and nothing else, load
+# /grpc.health.v1.Health/Check), the subject is p06-task's GetTask on one task of the
+# 2025 plan (answered from the service's cache). Runs are interleaved, echo then
+# GetTask, for P06_BENCH_ROUNDS rounds, so that a change in the machine's load hits
+# both alike. DESIGN.md's target: GetTask at >= 70% of the bare server's requests/s at
+# 16 concurrent clients. Figures, not assertions: the script fails only when the
+# setup fails or a call failed, never on the ratio: exit status 0, 1 when a call
+# failed, 2 when the setup failed.
+#
+# Needs the build in $P06_BUILD_DIR (default build/): p06-directory, p06-task, p06ctl
+# and tests/bench/p06-bench-echo (or P06_ECHO_BINARY=path). Installs nghttp2-client
+# when h2load is missing (as root, or with sudo). Starts a throwaway PostgreSQL
+# cluster in a temporary directory; everything it starts is stopped, and the
+# directory removed, at exit (also on Ctrl-C).
+#
+# Environment: P06_BENCH_SECONDS (5: measured seconds per run, after 1 s of warm-up),
+# P06_BENCH_ROUNDS (3), P06_BENCH_CLIENTS (16: connections, one call in flight on
+# each), P06_BENCH_THREADS (1: h2load's threads), P06_BENCH_TASK (the task read),
+# P06_BENCH_PORT (55491: the first port tried; PostgreSQL and the services take the
+# next free ones), P06_ECHO_BINARY, P06_BUILD_DIR.
+#
+# gRPC errors: h2load sees every answered call as HTTP 200 (the gRPC status is in the
+# trailers), so they are read from the task server's own counter,
+# grpc_server_handled_total{grpc_code!="OK"} of GetTask on its metrics port, before
+# and after each run (warm-up included). The echo server has no metrics; h2load's own
+# failures (resets, non-2xx, connection errors) are counted for both.
+#
+# CPU columns: the server's CPU time per request, and the cores that h2load and
+# everything else on the machine (a build, say) used during the run, from
+# /proc/<pid>/stat, bash's `time` and /proc/stat; "niced" is the part of "other" in
+# niced processes (a nice-19 fuzzer takes only what is left over). With 2 cores,
+# "other" well above "niced" means the figures of that run are not comparable.
+set -euo pipefail
+source "$(dirname "$0")/../../deploy/lib.sh"
+cd "$P06_ROOT"
+
+SECONDS_PER_RUN="${P06_BENCH_SECONDS:-5}"
+ROUNDS="${P06_BENCH_ROUNDS:-3}"
+CLIENTS="${P06_BENCH_CLIENTS:-16}"
+THREADS="${P06_BENCH_THREADS:-1}"
+TASK="${P06_BENCH_TASK:-plans/910-qd-btp-2025/tasks/7}"
+PLAN="$P06_ROOT/deploy/plans/qd-910-btp-2025.txt"
+TARGET_PERCENT=70   # DESIGN.md
+readonly STARTUP_WAIT=60  # seconds a service may take to answer its health check
+readonly STOP_GRACE=15    # seconds a service may take to stop before SIGKILL
+
+CTL="$P06_BUILD_DIR/services/p06ctl/p06ctl"
+DIRECTORY_BIN="$P06_BUILD_DIR/services/directory/p06-directory"
+TASK_BIN="$P06_BUILD_DIR/services/task/p06-task"
+ECHO_BIN="${P06_ECHO_BINARY:-$P06_BUILD_DIR/tests/bench/p06-bench-echo}"
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 2; }
+
+for bin in "$CTL" "$DIRECTORY_BIN" "$TASK_BIN"; do
+  [[ -x "$bin" ]] || die "$bin is not built (cmake --build $P06_BUILD_DIR)"
+done
+[[ -x "$ECHO_BIN" ]] || die "$ECHO_BIN is not built: build target p06-bench-echo, or set P06_ECHO_BINARY"
+[[ "$SECONDS_PER_RUN" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ && "$CLIENTS" =~ ^[1-9][0-9]*$ ]] ||
+  die "P06_BENCH_SECONDS, P06_BENCH_ROUNDS and P06_BENCH_CLIENTS must be positive integers"
+
+if ! command -v h2load >/dev/null; then
+  say "installing nghttp2-client (h2load)"
+  sudo=(); [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  if ! "${sudo[@]}" apt-get install -y -q nghttp2-client >/dev/null; then
+    "${sudo[@]}" apt-get update -q >/dev/null && "${sudo[@]}" apt-get install -y -q nghttp2-client >/dev/null
+  fi
+  command -v h2load >/dev/null || die "h2load is still missing"
+fi
+
+# ---------------------------------------------------------------------------
+# Everything started is recorded here and stopped by cleanup, whatever the exit.
+
+WORK=$(mktemp -d /tmp/p06-h2load-bench.XXXXXX)
+chmod 755 "$WORK"   # PostgreSQL runs as the postgres user when we are root
+declare -A started=()   # pid -> name
+pg_started=0
+
+cleanup() {
+  local pid ticks
+  trap '' INT TERM HUP
+  for pid in "${!started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${!started[@]}"; do
+    ticks=0
+    while kill -0 "$pid" 2>/dev/null; do
+      if ((ticks == STOP_GRACE * 10)); then
+        say "${started[$pid]} did not stop within ${STOP_GRACE}s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+      sleep 0.1
+      ticks=$((ticks + 1))
+    done
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((pg_started)); then p06_pg_stop "$WORK/db"; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# Sets the variable named $1 to the next port on which nothing listens, from
+# P06_BENCH_PORT up, never the same one twice. (Not $(free_port): a subshell would
+# not remember what it handed out.)
+next_port=${P06_BENCH_PORT:-55491}
+free_port() {
+  while ss -Htln "sport = :$next_port" | grep -q . || (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do
+    next_port=$((next_port + 1))
+  done
+  printf -v "$1" %d "$next_port"
+  next_port=$((next_port + 1))
+}
+
+# Starts $2... in the background with its output in $WORK/$1.log; records the pid,
+# also in last_pid.
+last_pid=""
+start() {
+  local name="$1"
+  shift
+  "$@" </dev/null >"$WORK/$name.log" 2>&1 &
+  last_pid=$!
+  started[$last_pid]="$name"
+}
+
+# Waits until the gRPC server $1 on port $2 answers its health check SERVING.
+wait_healthy() {
+  local name="$1" port="$2" give_up=$((SECONDS + STARTUP_WAIT))
+  while ((SECONDS < give_up)); do
+    "$CTL" health --target="127.0.0.1:$port" --timeout=1s >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  say "$name did not become healthy on port $port; the end of its log:"
+  tail -n 20 "$WORK/$name.log" >&2
+  exit 2
+}
+
+# ---------------------------------------------------------------------------
+# Setup: PostgreSQL, the directory, the task service with the 2025 plan, the echo server.
+
+free_port PG_PORT
+pg_started=1   # before the start, so that an interrupted start is stopped too
+# p06_pg_start goes on after a failed step (errexit is off in $(...)): check the result.
+P06_DATABASE_URL=$(p06_pg_start "$WORK/db" "$PG_PORT") || true
+if [[ -z "$P06_DATABASE_URL" ]] || ! psql -X -q "$P06_DATABASE_URL" -tAc 'SELECT 1' >/dev/null; then
+  tail -n 20 "$WORK/db/postgres.log" >&2 2>/dev/null || true
+  die "PostgreSQL did not start on port $PG_PORT"
+fi
+export P06_DATABASE_URL
+say "PostgreSQL on port $PG_PORT (data in $WORK/db)"
+
+free_port DIR_PORT; free_port DIR_METRICS
+free_port TASK_PORT; free_port TASK_METRICS
+free_port ECHO_PORT
+start directory "$DIRECTORY_BIN" --grpc_port="$DIR_PORT" --metrics_port="$DIR_METRICS"
+wait_healthy directory "$DIR_PORT"
+start task "$TASK_BIN" --grpc_port="$TASK_PORT" --metrics_port="$TASK_METRICS" \
+  --directory_target="127.0.0.1:$DIR_PORT"
+TASK_PID=$last_pid
+start echo "$ECHO_BIN" --port="$ECHO_PORT"
+ECHO_PID=$last_pid
+wait_healthy task "$TASK_PORT"
+wait_healthy echo "$ECHO_PORT"
+"$CTL" import "$PLAN" --target="127.0.0.1:$TASK_PORT" >"$WORK/import.log" 2>&1 ||
+  { tail -n 20 "$WORK/import.log" >&2; die "importing $PLAN failed"; }
+say "plan loaded: $(tail -n 1 "$WORK/import.log")"
+
+# The request bodies, as gRPC frames: flag byte 0 (not compressed), the length as 4
+# bytes big-endian, then the protobuf message.
+frame() {  # $1: output file; stdin: the message
+  local msg="$WORK/msg.bin" n
+  cat >"$msg"
+  n=$(stat -c %s "$msg")
+  printf "$(printf '\\x%02x' 0 $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))" >"$1"
+  cat "$msg" >>"$1"
+}
+# GetTaskRequest{name = 1: string}: tag 0x0a, the length (one byte: under 128), the bytes.
+((${#TASK} < 128)) || die "P06_BENCH_TASK is too long for this encoder"
+{ printf '\x0a'; printf "\\x$(printf %02x "$(printf %s "$TASK" | wc -c)")"; printf %s "$TASK"; } | frame "$WORK/get_task.bin"
+# HealthCheckRequest{}: empty, so a frame of length 0.
+: | frame "$WORK/check.bin"
+
+COMMON_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
+TASK_HEADERS=(-H 'x-p06-subject: bench' -H 'x-p06-roles: viewer')
+ECHO_URL="http://127.0.0.1:$ECHO_PORT/grpc.health.v1.Health/Check"
+TASK_URL="http://127.0.0.1:$TASK_PORT/p06.task.v1.TaskService/GetTask"
+
+# Writes to $1 GetTask's calls so far by grpc_code ("CODE COUNT" lines), from the task
+# server's grpc_server_handled_total.
+handled() {
+  local page
+  page=$(curl -fsS --max-time 5 "http://127.0.0.1:$TASK_METRICS/metrics") ||
+    die "cannot read the task server's metrics on port $TASK_METRICS"
+  awk '/^grpc_server_handled_total\{/ && /grpc_method="GetTask"/ {
+         if (match($0, /grpc_code="[A-Z_]+"/)) n[substr($0, RSTART + 11, RLENGTH - 12)] += $NF
+       }
+       END { for (c in n) printf "%s %d\n", c, n[c] }' <<<"$page" >"$1"
+}
+# Prints the calls by code between snapshots $1 and $2, as "CODE=N ..." (OK first).
+handled_delta() {
+  awk 'FILENAME == ARGV[1] { before[$1] = $2; next } { d = $2 - before[$1]; if (d) n[$1] = d }
+       END { if ("OK" in n) printf "OK=%d ", n["OK"]; for (c in n) if (c != "OK") printf "%s=%d ", c, n[c]; print "" }' \
+    "$1" "$2"
+}
+# Sets the variable named $1 to the count of code $2 in a handled_delta line $3.
+code_count() {
+  local _count  # not a name a caller passes in $1
+  _count=$(tr ' ' '\n' <<<"$3" | awk -F= -v c="$2" '$1 == c { print $2 }')
+  printf -v "$1" %d "${_count:-0}"
+}
+# The calls not answered OK in a handled_delta line $1.
+not_ok() { tr ' ' '\n' <<<"$1" | awk -F= '$1 != "" && $1 != "OK" { n += $2 } END { print n + 0 }'; }
+
+# Before measuring: a few calls must reach GetTask and be answered OK, or the body,
+# the headers or the plan are wrong and every figure below would be meaningless.
+handled "$WORK/handled.0"
+h2load -n 16 -c 1 "${COMMON_HEADERS[@]}" "${TASK_HEADERS[@]}" -d "$WORK/get_task.bin" "$TASK_URL" >"$WORK/check.out" 2>&1 ||
+  { cat "$WORK/check.out" >&2; die "h2load failed against the task server"; }
+handled "$WORK/handled.1"
+delta=$(handled_delta "$WORK/handled.0" "$WORK/handled.1")
+code_count ok OK "$delta"
+if ((ok != 16 || $(not_ok "$delta") != 0)); then
+  die "16 GetTask calls through h2load were answered: ${delta:-nothing} (see the task log $WORK/task.log)"
+fi
+
+# ---------------------------------------------------------------------------
+# The runs.
+
+CLK_TCK=$(getconf CLK_TCK)
+proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }   # utime + stime
+# All CPUs' time not idle (nor waiting for I/O), then the part of it in niced processes.
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $3 }' /proc/stat; }
+# Niced time is others' only when this script (so the servers and h2load) is not niced.
+own_nice=$(ps -o ni= -p $$ | tr -d ' ')
+
+declare -a row_name=() row_rps=()
+errors_total=0
+
+# One run: $1 its label, $2 echo|task, $3 the server's pid, $4 the body, $5 the URL,
+# then more h2load arguments. Prints a line of the table; appends to row_name, row_rps.
+run() {
+  local label="$1" name="$2" pid="$3" body="$4" url="$5"
+  shift 5
+  local out="$WORK/h2load.out" log="$WORK/requests.log" t0 t1 b0 b1 n0 n1 s0 s1
+  rm -f "$log"
+  if [[ "$name" == task ]]; then handled "$WORK/handled.0"; fi
+  s0=$(proc_ticks "$pid"); read -r b0 n0 < <(cpu_ticks); t0=$(date +%s.%N)
+  local TIMEFORMAT='%U %S'
+  { time h2load -c "$CLIENTS" -m 1 -t "$THREADS" -D "$SECONDS_PER_RUN" --warm-up-time=1 \
+      "${COMMON_HEADERS[@]}" "$@" -d "$body" --log-file="$log" "$url" >"$out" 2>&1; } 2>"$WORK/time.out" ||
+    { cat "$out" >&2; die "h2load failed ($name)"; }
+  t1=$(date +%s.%N); read -r b1 n1 < <(cpu_ticks); s1=$(proc_ticks "$pid")
+  if [[ "$name" == task ]]; then handled "$WORK/handled.1"; fi
+
+  # "finished in 6.00s, 16543.20 req/s, ..." (over the measured seconds only) and
+  # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout".
+  local rps done succeeded
+  rps=$(awk '/^finished in/ { gsub(",", ""); print $4 }' "$out")
+  read -r done succeeded < <(awk '/^requests:/ { print $6, $8 }' "$out")
+  [[ -n "$rps" && -n "$done" ]] || { cat "$out" >&2; die "cannot read h2load's output ($name)"; }
+  # The log has one line per measured request: start (us since epoch), HTTP status,
+  # microseconds until the end of the response.
+  local p50 p99
+  read -r p50 p99 < <(cut -f3 "$log" | sort -n | awk '{ v[NR] = $1 }
+    END { if (NR == 0) { print "- -"; exit }
+          i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999)
+          printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }')
+
+  # When its time is up h2load resets the call in flight on each connection. The task
+  # server counts such a call CANCELLED, or INVALID_ARGUMENT when the reset came before
+  # the request's message (its interceptor takes the missing message for one that does
+  # not parse). Up to one such call per connection is the stop, not a failure; the
+  # control run at the end, which h2load does not cut short, checks that.
+  local grpc_errors=0 transport_errors=$((done - succeeded)) errors_text="n/a" delta cut=0 n
+  if [[ "$name" == task ]]; then
+    delta=$(handled_delta "$WORK/handled.0" "$WORK/handled.1")
+    code_count n CANCELLED "$delta"; cut=$n
+    code_count n INVALID_ARGUMENT "$delta"; cut=$((cut + n))
+    ((cut <= CLIENTS)) || cut=0
+    grpc_errors=$(($(not_ok "$delta") - cut))
+    errors_text="$grpc_errors"
+    ((cut == 0)) || errors_text+=" ($cut cut)"
+    echo "$label: $delta" >>"$WORK/codes.log"
+  fi
+  ((transport_errors == 0)) || errors_text+=" (+$transport_errors h2load)"
+  errors_total=$((errors_total + grpc_errors + transport_errors))
+
+  local ratio="" h2_ticks
+  if [[ "$name" != echo ]]; then
+    ratio=$(awk -v a="$rps" -v b="${row_rps[-1]}" -v t="$TARGET_PERCENT" 'BEGIN { printf "%.0f%% (>= %d%%)", 100 * a / b, t }')
+  fi
+  h2_ticks=$(awk -v tck="$CLK_TCK" '{ printf "%d", ($1 + $2) * tck }' "$WORK/time.out")
+  awk -v run="$label" -v name="$name" -v url="${url#http://127.0.0.1:*/}" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
+      -v err="$errors_text" -v ratio="$ratio" -v srv=$((s1 - s0)) -v busy=$((b1 - b0)) -v h2="$h2_ticks" \
+      -v niced="$( ((own_nice == 0)) && echo $((n1 - n0)) || echo -1)" \
+      -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v tck="$CLK_TCK" -v secs="$SECONDS_PER_RUN" 'BEGIN {
+    # The server CPU covers warm-up and measurement: spread it over the requests of both,
+    # taking the warm-up second to run at the measured rate.
+    us = srv / tck * 1e6 / (rps * (secs + 1))
+    other = (busy - srv - h2) / tck / wall; if (other < 0) other = 0
+    niced_text = niced < 0 ? "-" : sprintf("%.2f", niced / tck / wall)
+    printf "%-8s %-32s %9.0f %7s %7s %-16s %-13s %8.1f %6.2f %6.2f %6s\n", run, url, rps, p50, p99, err, ratio, us,
+      h2 / tck / wall, other, niced_text }'
+  row_name+=("$name")
+  row_rps+=("$rps")
+}
+
+echo
+echo "h2load against the real binaries: $CLIENTS clients, 1 call in flight each, $THREADS h2load thread(s)," \
+  "${SECONDS_PER_RUN}s measured per run after 1s warm-up, $ROUNDS round(s); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-8s %-32s %9s %7s %7s %-16s %-13s %8s %6s %6s %6s\n" run target "req/s" "p50 ms" "p99 ms" "gRPC errors" \
+  "vs echo" "srv us/r" "h2load" "other" "niced"
+for ((round = 1; round <= ROUNDS; round++)); do
+  run "echo-$round" echo "$ECHO_PID" "$WORK/check.bin" "$ECHO_URL"
+  run "task-$round" task "$TASK_PID" "$WORK/get_task.bin" "$TASK_URL" "${TASK_HEADERS[@]}"
+done
+
+# Control: a run of a fixed number of calls, which h2load lets finish, must have no
+# call answered other than OK at all.
+control_calls=$((CLIENTS * 200))
+handled "$WORK/handled.0"
+h2load -n "$control_calls" -c "$CLIENTS" -m 1 "${COMMON_HEADERS[@]}" "${TASK_HEADERS[@]}" -d "$WORK/get_task.bin" \
+  "$TASK_URL" >"$WORK/control.out" 2>&1 || { cat "$WORK/control.out" >&2; die "h2load failed (control)"; }
+handled "$WORK/handled.1"
+delta=$(handled_delta "$WORK/handled.0" "$WORK/handled.1")
+echo "control  $control_calls GetTask calls run to completion: $delta"
+control_errors=$(not_ok "$delta")
+errors_total=$((errors_total + control_errors))
+
+echo "(gRPC errors: GetTask calls answered other than OK, from the task server's grpc_server_handled_total;"
+echo " \"cut\": calls in flight that h2load reset when its time was up, one per connection at most, not"
+echo " counted. vs echo: GetTask's req/s over the echo run just before it, beside DESIGN.md's target."
+echo " srv us/r: the server's CPU time per call. h2load, other: the cores they used during the run; niced:"
+echo " the part of other in niced processes, which take only time nothing else wants.)"
+echo "GetTask calls by gRPC code in each run, warm-up included:"
+sed 's/^/  /' "$WORK/codes.log"
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo_rps=() task_rps=()
+for i in "${!row_name[@]}"; do
+  if [[ "${row_name[$i]}" == echo ]]; then echo_rps+=("${row_rps[$i]}"); else task_rps+=("${row_rps[$i]}"); fi
+done
+echo_median=$(median "${echo_rps[@]}")
+task_median=$(median "${task_rps[@]}")
+echo
+awk -v e="$echo_median" -v t="$task_median" -v target="$TARGET_PERCENT" 'BEGIN {
+  printf "median echo    (Health/Check) %9.0f req/s\n", e
+  printf "median GetTask                %9.0f req/s\n", t
+  printf "ratio                         %9.0f %%       target >= %d%% (DESIGN.md): %s\n", 100 * t / e, target,
+    (100 * t / e >= target) ? "reached" : "not reached"
+}'
+
+if ((errors_total > 0)); then
+  say "$errors_total calls failed during the runs (see the table)"
+  exit 1
+fi
