@@ -113,5 +113,18 @@ TEST(OccurrenceDatesTest, OneObligationPerPeriod) {
   EXPECT_TRUE(dates("Khi có thay đổi về nhân sự").empty());
 }
 
+// Found by the fuzzer: a year far from the plan's is flagged, never a date (year 0
+// was imported as a one-off with no obligation at all).
+TEST(TimePhraseTest, AYearFarFromThePlansIsNotADate) {
+  for (const char* phrase : {"Năm 0000", "năm/0000", "Tháng 3/0000", "Quý II/0000", "Trước 15/12/0000",
+                             "6 tháng đầu năm 0000", "Tháng 3/1900"}) {
+    pb::Schedule s = ParseTimePhrase(phrase, 2025);
+    EXPECT_TRUE(s.unparsed()) << phrase;
+    EXPECT_FALSE(s.has_due_date()) << phrase;
+    EXPECT_EQ(s.phrase(), phrase);
+  }
+  EXPECT_EQ(ParseTimePhrase("Năm 2030", 2025).due_date().year(), 2030);  // The plan's own horizon.
+}
+
 }  // namespace
 }  // namespace p06::task

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include "services/task/plan_text/time_phrase.h"
 
 #include <regex>
@@ -10,6 +11,10 @@
 
 namespace p06::task {
 namespace {
+
+// How far from the plan's year a phrase's year may be: 2030 in a 2025 plan ("tầm nhìn
+// đến năm 2030") is a date, 0000 is not.
+constexpr int kYearsFromPlan = 10;
 
 absl::CivilDay LastDayOfMonth(int year, int month) { return absl::CivilDay(year, month + 1, 1) - 1; }
 
@@ -116,6 +121,15 @@ pb::Schedule ParseTimePhrase(absl::string_view phrase_in, int plan_year) {
     s.set_trigger(TriggerAfter(phrase, 1));
   } else {
     s.set_unparsed(true);
+  }
+  // A year far from the plan's ("Năm 0000", "Tháng 3/1900") is a typo or no year at
+  // all: flagged and kept as written, never turned into a date (fuzzing found "năm
+  // 0000" imported as a one-off with no reporting obligation).
+  if (s.has_due_date() && std::abs(s.due_date().year() - plan_year) > kYearsFromPlan) {
+    pb::Schedule unparsed;
+    unparsed.set_phrase(s.phrase());
+    unparsed.set_unparsed(true);
+    return unparsed;
   }
   return s;
 }
