@@ -1,7 +1,6 @@
 // An injectable clock, so that deadline and overdue logic is testable without sleeping.
 #pragma once
 
-#include <mutex>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -20,33 +19,11 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
-  // A process-wide instance for production wiring; tests inject a FakeClock instead.
+  // A process-wide instance for production wiring; tests inject tests/harness/fake_clock.h instead.
   static const Clock& Get() {
     static const SystemClock kClock;
     return kClock;
   }
-};
-
-// A clock that only moves when told to.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    std::lock_guard lock(mu_);
-    return now_;
-  }
-  void Set(absl::Time t) {
-    std::lock_guard lock(mu_);
-    now_ = t;
-  }
-  void Advance(absl::Duration d) {
-    std::lock_guard lock(mu_);
-    now_ += d;
-  }
-
- private:
-  mutable std::mutex mu_;
-  absl::Time now_;
 };
 
 // Today's calendar date where the ministry works (Asia/Ho_Chi_Minh, UTC+7, no DST):

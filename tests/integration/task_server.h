@@ -8,6 +8,7 @@
 
 #include "common/grpc/principal.h"
 #include "services/task/task_bundle.h"
+#include "tests/harness/fake_clock.h"
 #include "tests/integration/directory_server.h"
 
 namespace p06::testing {
