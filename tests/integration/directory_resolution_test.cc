@@ -149,7 +149,13 @@ TEST_F(DirectoryResolutionTest, HoTichIsNeverHoTroTuPhap) {
   dpb::ResolveUnitNamesResponse r = Resolve({"Cục Hộ tịch", "Cuc Ho tich", "Cục Hộ tịch, quốc tịch"});
   for (const auto& res : r.resolutions()) {
     SCOPED_TRACE(res.input());
+    // Something is said of each name (units, or candidates to choose from): a test
+    // that nothing resolved at all would pass is no test.
+    ASSERT_TRUE(!res.units().empty() || !res.candidates().empty()) << res.ShortDebugString();
     for (const auto& u : res.units()) EXPECT_NE(u, "units/cuc-bo-tro-tu-phap");
+    if (res.units().empty()) {
+      EXPECT_NE(res.candidates(0).name(), "units/cuc-bo-tro-tu-phap");
+    }
   }
 }
 

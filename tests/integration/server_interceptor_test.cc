@@ -167,8 +167,16 @@ TEST_F(ServerInterceptorTest, ReflectionListsTheServices) {
   }
 }
 
-TEST_F(ServerInterceptorTest, ShutdownRefusesNewCallsAndReportsNotServing) {
+TEST_F(ServerInterceptorTest, ReadinessIsReportedAndShutdownRefusesNewCalls) {
+  server_->SetServing(false);  // As the readiness watcher does while the database is away.
+  EXPECT_THAT(ctl::CheckHealth(channel_, "", absl::Seconds(2)),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("NOT_SERVING")));
+  EXPECT_THAT(ctl::CheckHealth(channel_, "p06.directory.v1.DirectoryService", absl::Seconds(2)),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("NOT_SERVING")));
+  server_->SetServing(true);
+  EXPECT_TRUE(ctl::CheckHealth(channel_, "", absl::Seconds(2)).ok());
   server_->Shutdown(absl::Seconds(1));
+  server_->SetServing(true);  // Ignored once shutdown began.
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   pb::ListUnitsResponse resp;

@@ -214,13 +214,20 @@ TEST_F(TaskProgressTest, ABadReportInABatchFailsAlone) {
   hold.exec("SELECT task.lock_task_for_write('910-qd-btp-2025', 30)");
   absl::StatusOr<task::ReportAnswer> first = absl::UnknownError("not run");
   std::thread blocked([&] { first = batcher.Run(call(30, "first", 5)); });
-  absl::SleepFor(absl::Milliseconds(300));
+  // Waits on conditions, not on time: the first report blocked on the lock in
+  // PostgreSQL, then the four queued behind it in the batcher.
+  pqxx::connection observer(database_url());
+  auto lock_waiters = [&] {
+    pqxx::nontransaction tx(observer);
+    return tx.exec1("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")[0].as<int>();
+  };
+  while (lock_waiters() == 0) absl::SleepFor(absl::Milliseconds(5));
   std::vector<absl::StatusOr<task::ReportAnswer>> answers(calls.size(), absl::UnknownError("not run"));
   std::vector<std::thread> writers;
   for (size_t i = 0; i < calls.size(); ++i) {
     writers.emplace_back([&, i] { answers[i] = batcher.Run(calls[i]); });
   }
-  absl::SleepFor(absl::Milliseconds(300));
+  while (batcher.Waiting() < calls.size()) absl::SleepFor(absl::Milliseconds(5));
   hold.commit();
   blocked.join();
   for (auto& t : writers) t.join();
@@ -230,6 +237,7 @@ TEST_F(TaskProgressTest, ABadReportInABatchFailsAlone) {
     EXPECT_EQ(answers[i]->refusal, "");
   }
   EXPECT_THAT(answers[2], StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(batcher.LargestBatch(), calls.size()) << "the four were to be written as one batch";
   pqxx::connection admin(database_url());
   pqxx::nontransaction tx(admin);
   EXPECT_EQ(

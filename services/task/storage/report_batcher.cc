@@ -60,6 +60,9 @@ absl::StatusOr<ReportAnswer> ReportBatcher::Run(const ReportCall& call) {
       queue_.pop_front();
     }
     lock.unlock();
+    if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
+      largest_batch_.store(batch.size(), std::memory_order_relaxed);  // Only the writer stores.
+    }
     std::vector<const ReportCall*> calls;
     for (Waiter* w : batch) calls.push_back(w->call);
     std::vector<absl::StatusOr<ReportAnswer>> answers = Write(calls);
@@ -74,6 +77,11 @@ absl::StatusOr<ReportAnswer> ReportBatcher::Run(const ReportCall& call) {
     if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
   return *std::move(me.answer);
+}
+
+size_t ReportBatcher::Waiting() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
 }
 
 std::vector<absl::StatusOr<ReportAnswer>> ReportBatcher::Write(const std::vector<const ReportCall*>& calls) {

@@ -15,6 +15,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -47,6 +48,11 @@ class ReportBatcher {
   // Writes `call` (with whatever else is waiting); returns when it is committed.
   absl::StatusOr<ReportAnswer> Run(const ReportCall& call);
 
+  // Calls waiting for the batch being written to finish; and the largest batch
+  // written so far. What a test waits on and checks, and what metrics show.
+  size_t Waiting();
+  size_t LargestBatch() const { return largest_batch_.load(std::memory_order_relaxed); }
+
  private:
   struct Waiter {
     const ReportCall* call;
@@ -61,6 +67,7 @@ class ReportBatcher {
   std::mutex mu_;
   std::deque<Waiter*> queue_;  // Guarded by mu_.
   bool writing_ = false;       // Guarded by mu_.
+  std::atomic<size_t> largest_batch_{0};
 };
 
 }  // namespace p06::task
