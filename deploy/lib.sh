@@ -65,3 +65,15 @@ p06_pg_stop() {
   bin=$(p06_pg_bin)
   p06_as_pg "$bin/pg_ctl" stop -D "$data/pg" -m fast >/dev/null 2>&1 || true
 }
+
+# Polls the gRPC server on 127.0.0.1:$1 until its health check says SERVING, for at
+# most $2 seconds; fails if it never does. A deadline, not a count of attempts: on a
+# busy machine each p06ctl call takes a few hundred milliseconds.
+p06_wait_serving() {
+  local port="$1" give_up=$((SECONDS + $2))
+  while ((SECONDS < give_up)); do
+    "$P06_BUILD_DIR/services/p06ctl/p06ctl" health --target="127.0.0.1:$port" --timeout=1s >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -124,21 +124,14 @@ private_pg=0
 pg_down=0
 stopping=0
 
-# Polls service $1's health check on port $2 for up to HEALTH_WAIT seconds (its
-# supervisor restarts it meanwhile if it exits); on failure prints the end of its
-# log and fails. A deadline, not a count of attempts: on a busy machine each
-# p06ctl call takes a few hundred milliseconds.
+# Waits up to HEALTH_WAIT seconds for service $1 on port $2 to answer SERVING (its
+# supervisor restarts it meanwhile if it exits); else prints the end of its log.
 wait_healthy() {
-  local name="$1" grpc_port="$2" give_up=$((SECONDS + HEALTH_WAIT))
-  while ((SECONDS < give_up)); do
-    "$CTL" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  if ! "$CTL" health --target="127.0.0.1:$grpc_port" --timeout=1s >/dev/null; then
-    echo "run: $name did not become healthy; see $DATA/logs/$name.log" >&2
-    tail -n 20 "$DATA/logs/$name.log" >&2
-    return 1
-  fi
+  local name="$1" grpc_port="$2"
+  p06_wait_serving "$grpc_port" "$HEALTH_WAIT" && return 0
+  echo "run: $name did not become healthy; see $DATA/logs/$name.log" >&2
+  tail -n 20 "$DATA/logs/$name.log" >&2
+  return 1
 }
 
 # Imports every plan text in deploy/plans/ into the task service.

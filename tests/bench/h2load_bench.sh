@@ -133,11 +133,8 @@ start() {
 
 # Waits until the gRPC server $1 on port $2 answers its health check SERVING.
 wait_healthy() {
-  local name="$1" port="$2" give_up=$((SECONDS + STARTUP_WAIT))
-  while ((SECONDS < give_up)); do
-    "$CTL" health --target="127.0.0.1:$port" --timeout=1s >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
+  local name="$1" port="$2"
+  p06_wait_serving "$port" "$STARTUP_WAIT" && return 0
   say "$name did not become healthy on port $port; the end of its log:"
   tail -n 20 "$WORK/$name.log" >&2
   exit 2
