@@ -65,13 +65,6 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
                           " response bytea NOT NULL,"
                           " create_time timestamptz NOT NULL DEFAULT now(),"
                           " PRIMARY KEY (caller, request_id))"));
-    // Logs made before request ids were scoped to their caller: keyed by request_id
-    // alone. Their rows keep caller '' (no caller sends that), so they replay to nobody.
-    tx.exec0(absl::StrCat("ALTER TABLE ", schema, ".", kRequestLogTable,
-                          " ADD COLUMN IF NOT EXISTS caller text NOT NULL DEFAULT ''"));
-    tx.exec0(absl::StrCat("DO $$ BEGIN IF (SELECT i.indnatts FROM pg_index i WHERE i.indisprimary AND i.indrelid = '",
-                          schema, ".", kRequestLogTable, "'::regclass) = 1 THEN ALTER TABLE ", schema, ".",
-                          kRequestLogTable, " DROP CONSTRAINT ", kRequestLogTable, "_pkey, ADD PRIMARY KEY (caller, request_id); END IF; END $$"));
     tx.commit();
   }
   pqxx::result applied;

@@ -17,6 +17,14 @@ std::string Header(const grpc::ServerContextBase& ctx, const char* name) {
   return it == ctx.client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
+// A principal header sent twice: which one would a proxy in front have checked?
+bool Repeated(const grpc::ServerContextBase& ctx) {
+  for (const char* name : {kSubjectHeader, kUnitHeader, kRolesHeader}) {
+    if (ctx.client_metadata().count(name) > 1) return true;
+  }
+  return false;
+}
+
 bool IsKnownRole(absl::string_view role) {
   for (const char* known : {kRoleOffice, kRoleUnitReporter, kRoleViewer, kRoleAuditor, kRoleSystem}) {
     if (role == known) return true;
@@ -55,6 +63,7 @@ bool Principal::HasRole(const std::string& role) const {
 }
 
 absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx) {
+  if (Repeated(ctx)) return absl::UnauthenticatedError("x-p06-subject, x-p06-unit and x-p06-roles may come once each");
   Principal p;
   p.subject = Header(ctx, kSubjectHeader);
   if (p.subject.empty())

@@ -91,7 +91,8 @@ thread_local std::string t_unparsed_field;
 
 void ProtobufLogHandler(google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
   static const std::string kPrefix = "String field '";
-  if (size_t at = message.find(kPrefix); at != std::string::npos && message.find("UTF-8") != std::string::npos) {
+  if (size_t at = message.find(kPrefix); at != std::string::npos && message.find("UTF-8") != std::string::npos &&
+                                           message.find("when parsing") != std::string::npos) {
     const size_t start = at + kPrefix.size();
     t_unparsed_field = message.substr(start, message.find('\'', start) - start);
     return;
@@ -230,15 +231,16 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
  private:
   void AssignRequestId(std::multimap<grpc::string_ref, grpc::string_ref>* md) {
-    auto it = md->find(kRequestIdHeader);
-    if (it != md->end()) {
-      absl::string_view given(it->second.data(), it->second.size());
+    // One valid id is kept; several, or an invalid one, are replaced by a new one.
+    auto [first, last] = md->equal_range(kRequestIdHeader);
+    if (first != last && std::next(first) == last) {
+      absl::string_view given(first->second.data(), first->second.size());
       if (IsValidRequestId(given)) {
         request_id_ = std::string(given);
         return;
       }
-      md->erase(it);
     }
+    md->erase(first, last);
     // The map holds references: request_id_ lives as long as the call.
     request_id_ = NewRequestId();
     md->emplace(grpc::string_ref(kRequestIdHeader), grpc::string_ref(request_id_));

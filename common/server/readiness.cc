@@ -24,7 +24,12 @@ ReadinessWatcher::~ReadinessWatcher() {
 bool ReadinessWatcher::Reachable() {
   try {
     if (conn_ == nullptr || !conn_->is_open()) {
-      conn_ = std::make_unique<pqxx::connection>(conninfo_);  // With the pool's connect_timeout.
+      // With the pool's connect_timeout; tcp_user_timeout bounds a query to a host that
+      // stopped answering (keepalives do not while sent data is unacknowledged).
+      const bool uri = conninfo_.rfind("postgres", 0) == 0;
+      conn_ = std::make_unique<pqxx::connection>(conninfo_ + (uri ? (conninfo_.find('?') == std::string::npos ? "?" : "&")
+                                                                  : " ") +
+                                                 "tcp_user_timeout=3000");
       pqxx::nontransaction(*conn_).exec0("SET statement_timeout = 2000");
     }
     pqxx::nontransaction(*conn_).exec1("SELECT 1");

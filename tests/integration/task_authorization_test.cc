@@ -165,6 +165,10 @@ TEST_F(TaskAuthorizationTest, ReadsNeedAnIdentity) {
   // An unknown role or a malformed unit is no identity to trust.
   const Principal odd_role{.subject = "x", .unit = "units/cuc-hctp", .roles = {"admin"}};
   EXPECT_THAT(T(&TaskStub::GetTask, get, &task, &odd_role), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("admin")));
+  grpc::ClientContext twice;  // A second subject appended by a client behind a proxy.
+  AttachPrincipal(twice, kViewerCaller);
+  twice.AddMetadata(kSubjectHeader, "vanthu@vpb");
+  EXPECT_EQ(tasks_->GetTask(&twice, get, &task).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   const Principal odd_unit{.subject = "x", .unit = "../etc", .roles = {"viewer"}};
   EXPECT_THAT(T(&TaskStub::GetTask, get, &task, &odd_unit), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("x-p06-unit")));
 }

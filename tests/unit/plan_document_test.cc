@@ -236,6 +236,13 @@ TEST(PlanDocumentBadInputTest, RefusedWithTheReason) {
   long_title.insert(long_title.find("\n3.\t") + 5, std::string(5000, 'a'));
   EXPECT_THAT(ParsePlanDocument(long_title),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(": task 3: title: longer than 4000")));
+  // A unit name over its limit is refused before anyone asks the directory.
+  std::string long_unit = plan;
+  long_unit.insert(long_unit.find("\tVăn phòng Bộ\t") + 1, std::string(600, 'a'));
+  EXPECT_THAT(ParsePlanDocument(long_unit),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead_units[0].text: longer than 500")));
+  // An empty row after the table (a word processor's) is no cut.
+  EXPECT_TRUE(ParsePlanDocument(plan + "\n\t\t\t\t\t\t\t\n").ok());
   EXPECT_THAT(ParsePlanDocument(std::string(9 << 20, 'x')), StatusIs(absl::StatusCode::kResourceExhausted));
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/proto_time.h"
 #include "common/grpc/status_mapping.h"
@@ -328,8 +329,10 @@ void Parser::ParseTable(size_t from) {
   for (size_t i = from; i < lines_.size(); ++i) {
     if (lines_[i].find('\t') == std::string::npos) continue;
     std::vector<std::string> cells = absl::StrSplit(lines_[i], '\t');
-    last_row_ = {.line = static_cast<int>(i + 1), .cells = static_cast<int>(cells.size()),
-                 .header = Trim(cells[kTT]) == "TT"};
+    if (!Trim(absl::StrJoin(cells, "")).empty()) {  // An empty row (Word leaves some) is no cut.
+      last_row_ = {.line = static_cast<int>(i + 1), .cells = static_cast<int>(cells.size()),
+                   .header = Trim(cells[kTT]) == "TT"};
+    }
     TableRow(last_row_.line, std::move(cells));
   }
 }
@@ -451,8 +454,22 @@ absl::StatusOr<ParsedPlan> Parser::Parse(absl::string_view input) {
   FinishTasks();
   if (absl::Status s = CheckPlanLimits(out_.plan, "text: plan."); !s.ok()) return s;
   for (const ParsedTask& t : out_.tasks) {
-    absl::Status s = CheckTaskLimits(t.task, absl::StrCat("text: line ", t.line, ": task ", t.task.number(), ": "));
-    if (!s.ok()) return s;
+    const std::string where = absl::StrCat("text: line ", t.line, ": task ", t.task.number(), ": ");
+    if (absl::Status s = CheckTaskLimits(t.task, where); !s.ok()) return s;
+    // The unit cells are still names here (resolved by the importer): bounded before
+    // anyone asks the directory about them.
+    for (auto [texts, field] : {std::pair{&t.lead_texts, "lead_units"}, std::pair{&t.coordinating_texts,
+                                                                               "coordinating_units"}}) {
+      if (texts->size() > static_cast<size_t>(kMaxUnitRefs)) {
+        return InvalidField(absl::StrCat(where, field), absl::StrCat("at most ", kMaxUnitRefs, " units"));
+      }
+      for (size_t i = 0; i < texts->size(); ++i) {
+        if ((*texts)[i].size() > kMaxNameBytes) {
+          return InvalidField(absl::StrCat(where, field, "[", i, "].text"),
+                              absl::StrCat("longer than ", kMaxNameBytes, " bytes"));
+        }
+      }
+    }
   }
   return std::move(out_);
 }
