@@ -241,6 +241,14 @@ TEST(PlanDocumentBadInputTest, RefusedWithTheReason) {
   long_unit.insert(long_unit.find("\tVăn phòng Bộ\t") + 1, std::string(600, 'a'));
   EXPECT_THAT(ParsePlanDocument(long_unit),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead_units[0].text: longer than 500")));
+  // A decision of year 0 (found by the fuzzer), or of a day that does not exist.
+  for (const char* bad : {"05/3/0000", "31/2/2025"}) {
+    std::string dated = plan;
+    dated.replace(dated.find("05/3/2025"), 9, bad);
+    EXPECT_THAT(ParsePlanDocument(dated),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the decision's date")))
+        << bad;
+  }
   // An empty row after the table (a word processor's) is no cut.
   EXPECT_TRUE(ParsePlanDocument(plan + "\n\t\t\t\t\t\t\t\n").ok());
   EXPECT_THAT(ParsePlanDocument(std::string(9 << 20, 'x')), StatusIs(absl::StatusCode::kResourceExhausted));

@@ -1,5 +1,6 @@
 #include "services/task/plan_text/plan_document.h"
 
+#include <cstdlib>
 #include <regex>
 
 #include "absl/container/flat_hash_set.h"
@@ -18,7 +19,8 @@
 namespace p06::task {
 namespace {
 
-constexpr int kColumns = 8;  // TT, title, lead, coordinating, time, product, funding, note.
+constexpr int kColumns = 8;
+constexpr int kFirstPlanYear = 2000, kLastPlanYear = 2100;  // Đề án 06 dates from 2022.  // TT, title, lead, coordinating, time, product, funding, note.
 enum Column { kTT = 0, kTitle, kLead, kCoordinating, kTime, kProduct, kFunding, kNote };
 
 using Kind = pb::ImportDiagnostic;
@@ -171,7 +173,14 @@ absl::Status Parser::ParsePreamble() {
     std::smatch m;
     if (std::regex_search(line, m, kDecision)) {
       plan.set_decision_number(m[1].str());
-      absl::CivilDay day(std::stoi(m[4].str()), std::stoi(m[3].str()), std::stoi(m[2].str()));
+      const int y = std::stoi(m[4].str()), mo = std::stoi(m[3].str()), d = std::stoi(m[2].str());
+      absl::CivilDay day(y, mo, d);
+      // A date that does not exist (31/2), or a year no plan of this suite has
+      // (0000): refused, or every due date derived from it would be wrong.
+      if (day.year() != y || day.month() != mo || day.day() != d || y < kFirstPlanYear || y > kLastPlanYear) {
+        return InvalidField("text", absl::StrCat("the decision's date ", m[2].str(), "/", m[3].str(), "/", m[4].str(),
+                                                 " is not a date of ", kFirstPlanYear, "..", kLastPlanYear));
+      }
       *plan.mutable_decision_date() = ToProtoDate(day);
       std::string by = m[5].str();
       static const std::regex kIssuer("Bộ trưởng (Bộ .+)");
@@ -215,6 +224,10 @@ absl::Status Parser::ParsePreamble() {
   std::smatch y;
   int year = plan.decision_date().year();
   if (std::regex_search(plan.title(), y, kYear)) year = std::stoi(y[1].str());
+  if (std::abs(year - plan.decision_date().year()) > 1) {
+    return InvalidField("text", absl::StrCat("the plan's year ", year, " is far from its decision's (",
+                                             plan.decision_date().year(), ")"));
+  }
   plan.set_year(year);
   return absl::OkStatus();
 }

@@ -125,7 +125,8 @@ pb::Schedule ParseTimePhrase(absl::string_view phrase_in, int plan_year) {
   // A year far from the plan's ("Năm 0000", "Tháng 3/1900") is a typo or no year at
   // all: flagged and kept as written, never turned into a date (fuzzing found "năm
   // 0000" imported as a one-off with no reporting obligation).
-  if (s.has_due_date() && std::abs(s.due_date().year() - plan_year) > kYearsFromPlan) {
+  if (s.has_due_date() && (std::abs(s.due_date().year() - plan_year) > kYearsFromPlan ||
+                           !FromProtoDate(s.due_date(), "due_date").ok())) {
     pb::Schedule unparsed;
     unparsed.set_phrase(s.phrase());
     unparsed.set_unparsed(true);
