@@ -62,7 +62,7 @@ absl::StatusOr<pb::Group> Directory::CreateGroup(const Principal& caller, pb::Cr
   RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
   request.mutable_group()->clear_name();
   request.mutable_group()->clear_etag();
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(caller.subject, request)));
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(caller.subject, request, NameKey())));
   return WithMembers(std::move(group));
 }
 
@@ -72,7 +72,7 @@ absl::StatusOr<pb::Group> Directory::UpdateGroup(const Principal& caller, const 
   ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(caller.subject, request, updated)));
+  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(caller.subject, request, updated, NameKey())));
   return WithMembers(std::move(group));
 }
 

@@ -200,6 +200,15 @@ TEST_F(DirectoryUnitsTest, ANameThatIsTakenIsRefusedNamingItsHolder) {
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("groups/")));
   EXPECT_THAT(Call(&Stub::CreateUnit, NewUnit("tc", "TCTHADS", "Tổng cục Thi hành án dân sự"), &out),
               StatusIs(absl::StatusCode::kAlreadyExists));
+  // A group may not take a unit's name either, nor a unit's a group's alias.
+  dpb::CreateGroupRequest group;
+  group.set_group_id("nhom-vp");
+  group.mutable_group()->set_display_name("Văn phòng Bộ");
+  group.mutable_group()->set_kind(dpb::Group::KIND_EXPLICIT);
+  group.mutable_group()->add_members("units/cuc-hctp");
+  dpb::Group made;
+  EXPECT_THAT(Call(&Stub::CreateGroup, group, &made),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("group.display_name")));
   dpb::ResolveUnitNamesResponse r = Resolve({"Văn phòng Bộ", "Cục Công nghệ thông tin"});
   EXPECT_EQ(r.resolutions(0).units(0), "units/van-phong-bo");
   EXPECT_EQ(r.resolutions(1).units(0), "units/cuc-cntt");
@@ -371,6 +380,7 @@ TEST_F(DirectoryUnitsTest, GroupsExplicitAndComputed) {
   EXPECT_THAT(Call(&Stub::CreateGroup, create, &group),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("group.members")));
   create.set_group_id("bad-member");
+  create.mutable_group()->set_display_name("Nhóm có thành viên không tồn tại");  // Its own name.
   create.mutable_group()->set_kind(dpb::Group::KIND_EXPLICIT);
   create.mutable_group()->add_members("units/nowhere");
   EXPECT_THAT(Call(&Stub::CreateGroup, create, &group),

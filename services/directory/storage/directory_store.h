@@ -81,11 +81,13 @@ class DirectoryStore {
 
   virtual absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;
-  // ALREADY_EXISTS, FAILED_PRECONDITION (a member missing).
-  virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) = 0;
+  // ALREADY_EXISTS (the id, or a name taken as for CreateUnit), FAILED_PRECONDITION
+  // (a member missing).
+  virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request,
+                                               const NameKeyFn& name_key) = 0;
   // Replaces display name, aliases and members; ABORTED when `etag` is stale.
   virtual absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
-                                              const pb::Group& updated) = 0;
+                                              const pb::Group& updated, const NameKeyFn& name_key) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                 int limit) = 0;

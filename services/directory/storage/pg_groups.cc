@@ -37,6 +37,13 @@ absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Grou
   return absl::OkStatus();
 }
 
+// The names a group answers to, for pg::CheckNamesFree.
+std::vector<pg::OwnName> NamesOf(const pb::Group& g) {
+  std::vector<pg::OwnName> names = {{g.display_name(), "group.display_name"}};
+  for (int i = 0; i < g.aliases_size(); ++i) names.push_back({g.aliases(i).text(), absl::StrCat("group.aliases[", i, "]")});
+  return names;
+}
+
 }  // namespace
 
 absl::StatusOr<pb::Group> PgDirectoryStore::GetGroup(absl::string_view group_id) {
@@ -55,12 +62,14 @@ absl::StatusOr<std::vector<pb::Group>> PgDirectoryStore::ListGroups(absl::string
       });
 }
 
-absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& req) {
+absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& req,
+                                                        const NameKeyFn& name_key) {
   return db::RunInTransaction(pool_, "CreateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "CreateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       if (!tx.exec_params(kGroupExists, req.group_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("group_id: groups/", req.group_id(), " already exists"));
       }
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", req.group_id()), NamesOf(req.group()), name_key));
       tx.exec_params(kInsertGroup, req.group_id(), req.group().display_name(), static_cast<int>(req.group().kind()));
       RETURN_IF_ERROR(WriteChildren(tx, req.group_id(), req.group()));
       tx.exec0(pg::kBumpRevision);
@@ -70,7 +79,7 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
-                                                        const pb::Group& updated) {
+                                                        const pb::Group& updated, const NameKeyFn& name_key) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
@@ -79,6 +88,7 @@ absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller
         return absl::AbortedError(
             absl::StrCat("group.etag: ", req.group().name(), " changed since it was read; read it again"));
       }
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated), name_key));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteChildren(tx, id, updated));
       tx.exec0(pg::kBumpRevision);

@@ -4,6 +4,43 @@
 #include "common/grpc/proto_time.h"
 
 namespace p06::directory::pg {
+namespace {
+
+// Class 3 of pg_advisory_xact_lock(int, int): writers of names.
+constexpr char kLockNames[] = "SELECT pg_advisory_xact_lock(3, 0)";
+// Every name that resolves to something, with its holder ("units/…", "groups/…")
+// other than $1, and the holder's display name.
+constexpr char kNamesInUse[] = R"sql(
+SELECT 'units/' || u.id, u.display_name, u.display_name FROM units u WHERE 'units/' || u.id <> $1
+UNION ALL
+SELECT 'units/' || u.id, a.text, u.display_name FROM unit_aliases a JOIN units u ON u.id = a.unit_id
+WHERE 'units/' || u.id <> $1
+UNION ALL
+SELECT 'groups/' || g.id, g.display_name, g.display_name FROM unit_groups g WHERE 'groups/' || g.id <> $1
+UNION ALL
+SELECT 'groups/' || g.id, a.text, g.display_name FROM group_aliases a JOIN unit_groups g ON g.id = a.group_id
+WHERE 'groups/' || g.id <> $1
+)sql";
+
+}  // namespace
+
+absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names,
+                            const NameKeyFn& name_key) {
+  std::vector<std::pair<std::string, const OwnName*>> mine;
+  for (const OwnName& n : names) mine.emplace_back(name_key(n.text), &n);
+  tx.exec(kLockNames);
+  for (const auto& row : tx.exec_params(kNamesInUse, owner)) {
+    const std::string key = name_key(row[1].c_str());
+    for (const auto& [my_key, name] : mine) {
+      if (my_key.empty() || my_key != key) continue;
+      return absl::AlreadyExistsError(absl::StrCat(name->field, ": \"", row[1].c_str(), "\" already names ",
+                                                   row[0].c_str(), " (", row[2].c_str(),
+                                                   "); a name must identify one unit or group"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 
 // One row per unit with its aliases, successors and endpoints as arrays: a page of
 // units is one query, never one per unit.

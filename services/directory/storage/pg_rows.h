@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "p06/directory/v1/directory.pb.h"
+#include "services/directory/storage/directory_store.h"
 
 namespace p06::directory::pg {
 
@@ -33,5 +34,20 @@ extern const char kSelectUnits[];
 absl::StatusOr<pb::Group> ReadGroup(pqxx::transaction_base& tx, absl::string_view group_id, bool lock = false);
 pb::Group GroupFromRow(const pqxx::row& row);
 extern const char kSelectGroups[];
+
+// A name a writer gives its unit or group, and the field it came from.
+struct OwnName {
+  std::string text;
+  std::string field;  // "unit.aliases[2]"
+};
+
+// A name or alias must identify one unit or group: two holders make both unresolvable
+// (UNRESOLVED, never a guess), and with them every plan cell that names them.
+// ALREADY_EXISTS naming the holder when a name of `owner` ("units/x", "groups/y") has
+// the key (by `name_key`) of a name or alias of any other unit (ended ones too: their
+// names resolve to their successors) or group. Takes the lock every writer of names
+// takes, so that two of them cannot both see a name free.
+absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names,
+                            const NameKeyFn& name_key);
 
 }  // namespace p06::directory::pg

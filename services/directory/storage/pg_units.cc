@@ -31,21 +31,6 @@ LIMIT $7
 )sql";
 
 constexpr char kCodeTakenByOther[] = "SELECT id FROM units WHERE code = $1 AND id <> $2";
-// Writers that change names take this lock (class 3 of pg_advisory_xact_lock(int,
-// int)), so that two of them cannot both see a name free.
-constexpr char kLockNames[] = "SELECT pg_advisory_xact_lock(3, 0)";
-// Every name that resolves to something: the names and aliases of the units other
-// than $1 (ended ones too: their names resolve to their successors, former names
-// included) and of every group.
-constexpr char kNamesInUse[] = R"sql(
-SELECT 'units/' || u.id, u.display_name, u.display_name FROM units u WHERE u.id <> $1
-UNION ALL
-SELECT 'units/' || u.id, a.text, u.display_name FROM unit_aliases a JOIN units u ON u.id = a.unit_id WHERE u.id <> $1
-UNION ALL
-SELECT 'groups/' || g.id, g.display_name, g.display_name FROM unit_groups g
-UNION ALL
-SELECT 'groups/' || g.id, a.text, g.display_name FROM group_aliases a JOIN unit_groups g ON g.id = a.group_id
-)sql";
 constexpr char kInsertUnit[] = R"sql(
 INSERT INTO units (id, code, display_name, kind, parent_id, in_ministry, electronic_id, search_text)
 VALUES ($1, $2, $3, $4, nullif($5, ''), $6, $7, $8)
@@ -124,28 +109,16 @@ const char* StateWord(pb::UnitState state) {
   }
 }
 
-// A name or alias of `u` must not be one (by `name_key`) that already resolves to
-// another unit (an ended one resolves to its successors) or a group: two holders make
-// both unresolvable (UNRESOLVED, never a guess), and with them every plan cell that
-// names them. A unit's former names are its own history and are not compared.
-absl::Status CheckNamesFree(pqxx::work& tx, const std::string& unit_id, const pb::Unit& u,
-                            const NameKeyFn& name_key, absl::string_view field) {
-  std::vector<std::pair<std::string, std::string>> mine = {{name_key(u.display_name()), ".display_name"}};
+// The names a unit answers to, for pg::CheckNamesFree: its name and every alias but
+// its former names (its own history, which resolve as SUCCESSOR_OF).
+std::vector<pg::OwnName> NamesOf(const pb::Unit& u) {
+  std::vector<pg::OwnName> names = {{u.display_name(), "unit.display_name"}};
   for (int i = 0; i < u.aliases_size(); ++i) {
-    if (u.aliases(i).kind() == pb::ALIAS_KIND_FORMER_NAME) continue;
-    mine.emplace_back(name_key(u.aliases(i).text()), absl::StrCat(".aliases[", i, "]"));
-  }
-  tx.exec(kLockNames);
-  for (const auto& row : tx.exec_params(kNamesInUse, unit_id)) {
-    const std::string key = name_key(row[1].c_str());
-    for (const auto& [my_key, my_field] : mine) {
-      if (my_key.empty() || my_key != key) continue;
-      return absl::AlreadyExistsError(absl::StrCat(field, my_field, ": \"", row[1].c_str(), "\" already names ",
-                                                   row[0].c_str(), " (", row[2].c_str(),
-                                                   "); a name must identify one unit"));
+    if (u.aliases(i).kind() != pb::ALIAS_KIND_FORMER_NAME) {
+      names.push_back({u.aliases(i).text(), absl::StrCat("unit.aliases[", i, "]")});
     }
   }
-  return absl::OkStatus();
+  return names;
 }
 
 // The scope filter as the in_ministry column holds it; nullopt for any.
@@ -179,7 +152,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, 
         return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
       }
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), req.unit_id()));
-      RETURN_IF_ERROR(CheckNamesFree(tx, req.unit_id(), u, name_key, "unit"));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", req.unit_id()), NamesOf(u), name_key));
       RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), LastSegment(u.parent())));
       tx.exec_params(kInsertUnit, req.unit_id(), u.code(), u.display_name(), static_cast<int>(u.kind()),
                      LastSegment(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
@@ -201,7 +174,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, 
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
-      RETURN_IF_ERROR(CheckNamesFree(tx, id, u, name_key, "unit"));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", id), NamesOf(u), name_key));
       RETURN_IF_ERROR(CheckParent(tx, id, LastSegment(u.parent())));
       tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
                      u.in_ministry(), u.electronic_id(), search_text(u));
