@@ -19,8 +19,8 @@
 namespace p06::task {
 namespace {
 
-constexpr int kColumns = 8;
-constexpr int kFirstPlanYear = 2000, kLastPlanYear = 2100;  // Đề án 06 dates from 2022.  // TT, title, lead, coordinating, time, product, funding, note.
+constexpr int kColumns = 8;  // TT, title, lead, coordinating, time, product, funding, note.
+constexpr int kFirstPlanYear = 2000, kLastPlanYear = 2100;  // Đề án 06 dates from 2022.
 enum Column { kTT = 0, kTitle, kLead, kCoordinating, kTime, kProduct, kFunding, kNote };
 
 using Kind = pb::ImportDiagnostic;
