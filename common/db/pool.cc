@@ -1,3 +1,4 @@
+#include <vector>
 #include "common/db/pool.h"
 
 #include <prometheus/gauge.h>
@@ -50,7 +51,7 @@ std::string BuildConnectionString(const PoolOptions& o) {
                    // plan's estimate crossed jit_above_cost, to save microseconds.
                    " -c jit=off");
   if (!o.schema.empty()) absl::StrAppend(&server_options, " -c search_path=", o.schema);
-  const std::pair<std::string, std::string> params[] = {
+  std::vector<std::pair<std::string, std::string>> params = {
       {"connect_timeout", absl::StrCat(WholeSeconds(o.connect_timeout))},
       {"keepalives", "1"},
       {"keepalives_idle", absl::StrCat(WholeSeconds(o.keepalive_idle))},
@@ -59,6 +60,7 @@ std::string BuildConnectionString(const PoolOptions& o) {
       {"application_name", o.application_name},
       {"options", server_options},
   };
+  if (o.tcp_user_timeout > absl::ZeroDuration()) params.emplace_back("tcp_user_timeout", absl::StrCat(Millis(o.tcp_user_timeout)));
   std::string out = o.url;
   if (IsUri(o.url)) {
     char sep = absl::StrContains(o.url, '?') ? '&' : '?';

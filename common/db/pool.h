@@ -41,6 +41,9 @@ struct PoolOptions {
   absl::Duration keepalive_idle = absl::Seconds(30);
   absl::Duration keepalive_interval = absl::Seconds(10);
   int keepalive_count = 3;
+  // How long sent data may stay unacknowledged before the connection is dropped (libpq
+  // tcp_user_timeout); zero leaves the system's default, minutes long.
+  absl::Duration tcp_user_timeout = absl::ZeroDuration();
 };
 
 // The connection string a pooled connection is opened with: `options.url` plus the

@@ -8,6 +8,12 @@
 
 namespace p06 {
 
+db::PoolOptions ProbeOptions(db::PoolOptions pool) {
+  pool.statement_timeout = absl::Seconds(2);
+  pool.tcp_user_timeout = absl::Seconds(3);
+  return pool;
+}
+
 ReadinessWatcher::ReadinessWatcher(std::string conninfo, std::function<void(bool)> set_serving,
                                    absl::Duration period)
     : conninfo_(std::move(conninfo)), set_serving_(std::move(set_serving)), period_(period), thread_([this] { Run(); }) {}
@@ -24,13 +30,7 @@ ReadinessWatcher::~ReadinessWatcher() {
 bool ReadinessWatcher::Reachable() {
   try {
     if (conn_ == nullptr || !conn_->is_open()) {
-      // With the pool's connect_timeout; tcp_user_timeout bounds a query to a host that
-      // stopped answering (keepalives do not while sent data is unacknowledged).
-      const bool uri = conninfo_.rfind("postgres", 0) == 0;
-      conn_ = std::make_unique<pqxx::connection>(conninfo_ + (uri ? (conninfo_.find('?') == std::string::npos ? "?" : "&")
-                                                                  : " ") +
-                                                 "tcp_user_timeout=3000");
-      pqxx::nontransaction(*conn_).exec0("SET statement_timeout = 2000");
+      conn_ = std::make_unique<pqxx::connection>(conninfo_);
     }
     pqxx::nontransaction(*conn_).exec1("SELECT 1");
     return true;

@@ -3,7 +3,8 @@
 // elsewhere), and SERVING again once it answers. Liveness is the process itself.
 //
 // A thread of its own asks `SELECT 1` on a connection of its own every `period`
-// (not from the pool: a pool busy under load is no outage), with a short timeout.
+// (not from the pool: a pool busy under load is no outage); ProbeOptions() gives that
+// connection short timeouts.
 #pragma once
 
 #include <condition_variable>
@@ -16,8 +17,14 @@
 #include <pqxx/connection>
 
 #include "absl/time/time.h"
+#include "common/db/pool.h"
 
 namespace p06 {
+
+// `pool`'s options with the probe's short timeouts: a statement of 2 s, and 3 s for
+// sent data to be acknowledged (keepalives do not notice a host that stopped answering
+// while data is unacknowledged).
+db::PoolOptions ProbeOptions(db::PoolOptions pool);
 
 class ReadinessWatcher {
  public:

@@ -73,7 +73,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
                         {"metrics", absl::StrCat(config->listen_host, ":", (*metrics)->port())}});
   // When the database is back, the pool's idle connections are from before the outage:
   // dropped, so that the first calls after it do not fail on them.
-  ReadinessWatcher readiness(db::BuildConnectionString(config->db), [&server = **server, &pool](bool serving) {
+  ReadinessWatcher readiness(db::BuildConnectionString(ProbeOptions(config->db)), [&server = **server, &pool](bool serving) {
     if (serving) pool.DropIdle();
     server.SetServing(serving);
   });

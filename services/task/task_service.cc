@@ -106,12 +106,11 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
                    text::NormalizeNfc(t.schedule().phrase(), "task.schedule.phrase"));
   ASSIGN_OR_RETURN(*t.mutable_schedule()->mutable_trigger(),
                    text::NormalizeNfc(t.schedule().trigger(), "task.schedule.trigger"));
-  for (auto* refs : {t.mutable_lead_units(), t.mutable_coordinating_units()}) {
+  for (auto [refs, field] : {std::pair{t.mutable_lead_units(), "task.lead_units"},
+                             std::pair{t.mutable_coordinating_units(), "task.coordinating_units"}}) {
     for (int i = 0; i < refs->size(); ++i) {
       ASSIGN_OR_RETURN(*refs->Mutable(i)->mutable_text(),
-                       text::NormalizeNfc(refs->Get(i).text(), refs == t.mutable_lead_units()
-                                                                   ? absl::StrCat("task.lead_units[", i, "].text")
-                                                                   : absl::StrCat("task.coordinating_units[", i, "].text")));
+                       text::NormalizeNfc(refs->Get(i).text(), absl::StrCat(field, "[", i, "].text")));
     }
   }
   RETURN_IF_ERROR(CheckTaskLimits(t, "task."));  // Also bounds the unit refs read below.

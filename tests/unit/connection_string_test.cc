@@ -34,4 +34,11 @@ TEST(ConnectionStringTest, PasswordsAreRedacted) {
 }
 
 }  // namespace
+TEST(ConnectionStringTest, TcpUserTimeoutOnlyWhenAsked) {
+  EXPECT_EQ(BuildConnectionString({.url = "postgresql:///db"}).find("tcp_user_timeout"), std::string::npos);
+  EXPECT_NE(BuildConnectionString({.url = "host=/tmp", .tcp_user_timeout = absl::Seconds(3)})
+                .find("tcp_user_timeout='3000'"),
+            std::string::npos);
+}
+
 }  // namespace p06::db
