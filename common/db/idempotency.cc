@@ -2,7 +2,6 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/strings/str_cat.h"
 #include "common/base/hash.h"
 #include "common/base/invalid_field.h"
 #include "common/base/request_id_syntax.h"
@@ -35,34 +34,22 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
   return absl::OkStatus();
 }
 
-std::string RequestLockKey(absl::string_view caller, absl::string_view request_id) {
-  return absl::StrCat(caller, " ", request_id);
-}
-
 absl::StatusOr<std::optional<std::string>> LookupRequest(pqxx::transaction_base& tx, absl::string_view caller,
                                                          absl::string_view request_id, absl::string_view method,
                                                          const google::protobuf::Message& request) {
-  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", RequestLockKey(caller, request_id));
-  pqxx::result rows = tx.exec_params(absl::StrCat("SELECT method, fingerprint, response FROM ", kRequestLogTable,
-                                                  " WHERE caller = $1 AND request_id = $2"),
-                                     std::string(caller), std::string(request_id));
+  pqxx::result rows = tx.exec_params("SELECT outcome, response FROM request_log_lookup($1, $2, $3, $4)",
+                                     std::string(caller), std::string(request_id), std::string(method),
+                                     RequestFingerprint(request));
   if (rows.empty()) return std::nullopt;
-  const pqxx::row& row = rows[0];
-  if (row[0].as<std::string>() != method || row[1].as<std::string>() != RequestFingerprint(request)) {
-    return RequestIdReusedError();
-  }
-  pqxx::binarystring response(row[2]);
-  return response.str();
+  if (rows[0][0].as<std::string>() != kReplay) return RequestIdReusedError();
+  return pqxx::binarystring(rows[0][1]).str();
 }
 
 void RecordRequest(pqxx::transaction_base& tx, absl::string_view caller, absl::string_view request_id,
                    absl::string_view method, const google::protobuf::Message& request,
                    const google::protobuf::Message& response) {
-  std::string bytes = response.SerializeAsString();
-  tx.exec_params(absl::StrCat("INSERT INTO ", kRequestLogTable,
-                              " (caller, request_id, method, fingerprint, response) VALUES ($1, $2, $3, $4, $5)"),
-                 std::string(caller), std::string(request_id), std::string(method), RequestFingerprint(request),
-                 pqxx::binarystring(bytes));
+  tx.exec_params("SELECT request_log_record($1, $2, $3, $4, $5)", std::string(caller), std::string(request_id),
+                 std::string(method), RequestFingerprint(request), pqxx::binarystring(response.SerializeAsString()));
 }
 
 }  // namespace p06::db

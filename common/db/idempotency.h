@@ -17,7 +17,8 @@
 //
 // Concurrent requests with one id are serialised by a transaction-level advisory lock,
 // so the second waits for the first and then returns its result. The log lives in the
-// service's schema (created by ApplyMigrations). Only successful results are recorded:
+// service's schema, with the SQL functions that lock, look up and record (created by
+// ApplyMigrations from common/db/functions/request_log.sql). Only successful results are recorded:
 // a failed request may be retried with the same id.
 #pragma once
 
@@ -54,9 +55,10 @@ std::string RequestFingerprint(const google::protobuf::Message& request);
 // INVALID_ARGUMENT: the request_id was used before for a different request.
 absl::Status RequestIdReusedError();
 
-// The advisory-lock key of (caller, request_id); report_progress (task schema) uses
-// the same expression: hashtextextended(caller || ' ' || request_id, 0).
-std::string RequestLockKey(absl::string_view caller, absl::string_view request_id);
+// What request_log_lookup (common/db/functions/request_log.sql) answers for a
+// request id seen before: a retry of the same request, or another request.
+inline constexpr char kReplay[] = "replay";
+inline constexpr char kRequestIdReused[] = "request_id_reused";
 
 // INVALID_ARGUMENT unless `request_id` is 1..128 printable ASCII without spaces.
 absl::Status ValidateRequestId(absl::string_view request_id);

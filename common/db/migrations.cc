@@ -1,6 +1,7 @@
 #include "common/db/migrations.h"
 
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,10 @@
 #include "common/db/idempotency.h"
 #include "common/db/pg_errors.h"
 #include "common/log/log.h"
+
+// The SQL functions every service schema has (common/db/functions/*.sql, embedded by
+// p06_embed_sql_functions): created before the service's own, which may call them.
+std::span<const p06::db::Migration> CommonSqlFunctions();
 
 namespace p06::db {
 namespace {
@@ -109,8 +114,11 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
   }
   pqxx::work tx(conn);
   tx.exec0(absl::StrCat("SET LOCAL search_path TO ", schema));
+  std::vector<Migration> repeatable(CommonSqlFunctions().begin(), CommonSqlFunctions().end());
   for (const Migration& m : migrations) {
-    if (m.version != kRepeatable) continue;
+    if (m.version == kRepeatable) repeatable.push_back(m);
+  }
+  for (const Migration& m : repeatable) {
     try {
       tx.exec(m.sql);
     } catch (const pqxx::sql_error& e) {

@@ -39,7 +39,7 @@ absl::Status TaskOptions::Validate() const {
 }
 
 TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
-    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db)),
+    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db), ctx.clock),
       units_(MakeChannel(options.directory_target)),
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),

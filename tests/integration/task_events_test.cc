@@ -163,7 +163,7 @@ TEST_F(TaskProgressTest, ACursorBeforePrunedEventsIsOutOfRange) {
   pqxx::nontransaction(admin).exec0(
       "UPDATE task.events SET commit_time = now() - interval '400 days' WHERE request_id <> 'kept'");
   db::Pool pool(task_config_.db);
-  task::PgTaskStore store(pool, db::BuildConnectionString(task_config_.db));
+  task::PgTaskStore store(pool, db::BuildConnectionString(task_config_.db), SystemClock::Get());
   ASSERT_THAT(store.PruneEvents(absl::Hours(24 * 365)), StatusIs(absl::StatusCode::kOk));
   EXPECT_EQ(*store.PruneEvents(absl::Hours(24 * 365)), 0);  // Nothing more to prune.
 

@@ -199,10 +199,19 @@ TEST_F(TaskProgressTest, ABadReportInABatchFailsAlone) {
   task::ReportBatcher batcher(pool);
   auto call = [](int number, const std::string& request_id, int percent) {
     const std::string name = absl::StrCat("plans/910-qd-btp-2025/tasks/", number, "/progress/", 1000 + percent);
-    return task::ReportCall{.order_key = absl::StrCat("910-qd-btp-2025/", number),
-                            .args = {request_id, "fp-" + request_id, "910-qd-btp-2025", absl::StrCat(number), "", "0",
-                                     "units/cuc-hctp", "false", "tester", "2", absl::StrCat(percent),
-                                     absl::StrCat(1000 + percent), "1764000000000000", "\\x0a00", name, "\\x0a00"}};
+    return task::ReportCall{.request_id = request_id,
+                            .fingerprint = "fp-" + request_id,
+                            .plan = "910-qd-btp-2025",
+                            .number = number,
+                            .unit = "units/cuc-hctp",
+                            .subject = "tester",
+                            .status = tpb::TASK_STATUS_IN_PROGRESS,
+                            .percent = percent,
+                            .report_id = 1000 + percent,
+                            .create_micros = 1764000000000000,
+                            .report = std::string("\x0a\x00", 2),
+                            .event_resource = name,
+                            .event = std::string("\x0a\x00", 2)};
   };
   // 101% passes report_progress but not the tasks table's CHECK: a SQL error.
   const std::vector<task::ReportCall> calls = {call(24, "good-1", 10), call(37, "good-2", 20), call(24, "bad", 101),
@@ -234,7 +243,7 @@ TEST_F(TaskProgressTest, ABadReportInABatchFailsAlone) {
   EXPECT_THAT(first, StatusIs(absl::StatusCode::kOk));
   for (size_t i : {0, 1, 3}) {
     ASSERT_THAT(answers[i], StatusIs(absl::StatusCode::kOk)) << i;
-    EXPECT_EQ(answers[i]->refusal, "");
+    EXPECT_EQ(answers[i]->refusal, task::ReportRefusal::kNone);
   }
   EXPECT_THAT(answers[2], StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(batcher.LargestBatch(), calls.size()) << "the four were to be written as one batch";

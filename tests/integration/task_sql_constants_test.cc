@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "services/task/drafts.h"
+#include "services/task/storage/report_call.h"
 #include "tests/integration/task_server.h"
 
 namespace p06::testing {
@@ -18,6 +19,33 @@ TEST_F(TaskServerTest, SqlConstantsAreTheProtoEnumNumbers) {
   EXPECT_EQ(value("role_lead"), static_cast<int>(task::UnitRole::kLead));
   EXPECT_EQ(value("role_coordinating"), static_cast<int>(task::UnitRole::kCoordinating));
   EXPECT_EQ(value("event_progress_reported"), tpb::Event::KIND_PROGRESS_REPORTED);
+}
+
+// report_progress's arguments are bound by name from one table (report_call.cc): the
+// table must list the function's parameters, in its order, or a report would be
+// written with its fields in each other's places.
+TEST_F(TaskServerTest, ReportArgsAreReportProgressParameters) {
+  pqxx::connection conn(database_url());
+  pqxx::read_transaction tx(conn);
+  const pqxx::result rows = tx.exec(
+      "SELECT unnest(p.proargnames[1:p.pronargs]) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+      "WHERE n.nspname = 'task' AND p.proname = 'report_progress'");
+  std::vector<std::string> declared;
+  for (const auto& row : rows) declared.push_back(row[0].as<std::string>());
+  std::vector<std::string> bound;
+  for (const task::ReportArg& arg : task::ReportArgs()) bound.push_back(arg.name);
+  EXPECT_EQ(bound, declared);
+}
+
+// Every refusal code the SQL functions return is one the enum knows.
+TEST(ReportRefusalTest, EveryCodeOfTheSqlIsKnown) {
+  for (const char* code : {"", "replay", "not_on_task", "no_task", "not_on_task_behalf", "cancelled", "no_occurrence",
+                           "request_id_reused"}) {
+    EXPECT_NE(task::ParseReportRefusal(code), task::ReportRefusal::kUnknown) << code;
+  }
+  EXPECT_EQ(task::ParseReportRefusal("no_such_code"), task::ReportRefusal::kUnknown);
+  EXPECT_EQ(task::RefusalStatus(task::ReportRefusal::kUnknown, {.task_name = "plans/x/tasks/1"}).code(),
+            absl::StatusCode::kInternal);
 }
 
 }  // namespace

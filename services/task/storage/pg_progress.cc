@@ -2,9 +2,7 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/base/status_macros.h"
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
@@ -59,35 +57,23 @@ gone AS (DELETE FROM events e USING cut WHERE (e.xid, e.seq) <= (cut.xid, cut.se
 SELECT count(*) FROM gone
 )sql";
 
-// The status for a refusal of the report_progress / reporter_refusal SQL functions.
-absl::Status Refusal(const std::string& code, const std::string& task_name, const std::string& unit) {
-  if (code == "not_on_task") {
-    return absl::PermissionDeniedError(
-        absl::StrCat(unit, " neither leads nor coordinates ", task_name, "; it cannot report on it"));
-  }
-  if (code == "no_task") return absl::NotFoundError(absl::StrCat(task_name, " not found"));
-  if (code == "not_on_task_behalf") {
-    return absl::PermissionDeniedError(
-        absl::StrCat(unit, " neither leads nor coordinates ", task_name, "; report for one that does"));
-  }
-  if (code == "cancelled") {
-    return absl::FailedPreconditionError(absl::StrCat(task_name, " is cancelled; progress can no longer be reported"));
-  }
-  if (code == "request_id_reused") return db::RequestIdReusedError();
-  return absl::InternalError(absl::StrCat("unexpected refusal ", code));
+// reporter_refusal (schema/functions/report_progress.sql): may `reporter` report on the task?
+ReportRefusal ReporterRefusal(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
+  return ParseReportRefusal(
+      tx.exec_params1("SELECT reporter_refusal($1, $2, $3, $4)", plan_id, number, reporter.unit, reporter.on_behalf)[0]
+          .as<std::string>());
 }
 
-std::string ReporterRefusal(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
-  return tx.exec_params1("SELECT reporter_refusal($1, $2, $3, $4)", plan_id, number, reporter.unit, reporter.on_behalf)[0]
-      .as<std::string>();
+RefusalContext ContextOf(const std::string& plan_id, int number, const Reporter& reporter) {
+  return {.task_name = absl::StrCat("plans/", plan_id, "/tasks/", number), .unit = reporter.unit};
 }
 
 // May `reporter` report on the task at all? Checked before an earlier answer is
 // replayed, so that a request id cannot carry a caller past the check.
 absl::Status CheckMayReport(pqxx::work& tx, const std::string& plan_id, int number, const Reporter& reporter) {
-  const std::string refusal = ReporterRefusal(tx, plan_id, number, reporter);
-  if (refusal != "not_on_task" && refusal != "not_on_task_behalf") return absl::OkStatus();
-  return Refusal(refusal, absl::StrCat("plans/", plan_id, "/tasks/", number), reporter.unit);
+  const ReportRefusal refusal = ReporterRefusal(tx, plan_id, number, reporter);
+  if (refusal != ReportRefusal::kNotOnTask && refusal != ReportRefusal::kNotOnTaskBehalf) return absl::OkStatus();
+  return RefusalStatus(refusal, ContextOf(plan_id, number, reporter));
 }
 
 // May `reporter` report on the task now? PERMISSION_DENIED before NOT_FOUND: a
@@ -95,10 +81,8 @@ absl::Status CheckMayReport(pqxx::work& tx, const std::string& plan_id, int numb
 // a cancelled task. Takes the task's write lock first; returns its definition.
 absl::StatusOr<pb::Task> CheckReporter(pqxx::work& tx, const std::string& plan_id, int number,
                                        const Reporter& reporter) {
-  const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
   pg::LockTaskForWrite(tx, plan_id, number);
-  const std::string refusal = ReporterRefusal(tx, plan_id, number, reporter);
-  if (!refusal.empty()) return Refusal(refusal, task_name, reporter.unit);
+  RETURN_IF_ERROR(RefusalStatus(ReporterRefusal(tx, plan_id, number, reporter), ContextOf(plan_id, number, reporter)));
   return db::ProtoFromBytea<pb::Task>(tx.exec_params1(kTaskDefinition, plan_id, number)[0]);
 }
 
@@ -142,11 +126,12 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
                                                                const pb::ProgressReport& report,
                                                                const Reporter& reporter,
                                                                const pb::ReportProgressRequest& request) {
-  const std::string task_name = absl::StrCat("plans/", plan_id, "/tasks/", number);
+  RefusalContext context = ContextOf(plan_id, number, reporter);
+  context.occurrence = report.occurrence();
   ASSIGN_OR_RETURN(const int64_t id, NextReportId());
-  const int64_t create_micros = absl::ToUnixMicros(absl::Now());
+  const int64_t create_micros = absl::ToUnixMicros(clock_.Now());
   pb::ProgressReport stored = report;
-  stored.set_name(absl::StrCat(task_name, "/progress/", id));
+  stored.set_name(absl::StrCat(context.task_name, "/progress/", id));
   stored.set_reporting_unit(reporter.unit);
   stored.set_reported_by(reporter.subject);
   *stored.mutable_create_time() = MicrosToProtoTimestamp(create_micros);
@@ -155,22 +140,26 @@ absl::StatusOr<pb::ProgressReport> PgTaskStore::ReportProgress(const std::string
   event.set_resource(stored.name());
   event.set_request_id(request.request_id());
   *event.mutable_progress() = stored;
-  auto hex = [](const google::protobuf::Message& m) {
-    return absl::StrCat("\\x", absl::BytesToHexString(m.SerializeAsString()));
-  };
   const ReportCall call{
-      .order_key = absl::StrCat(plan_id, "/", number),
-      .args = {request.request_id(), db::RequestFingerprint(request), plan_id, absl::StrCat(number),
-               occurrence ? FormatIsoDate(occurrence->due) : "",
-               absl::StrCat(occurrence ? occurrence->sub_activity : 0), reporter.unit,
-               reporter.on_behalf ? "true" : "false", reporter.subject, absl::StrCat(static_cast<int>(report.status())),
-               absl::StrCat(report.percent_complete()), absl::StrCat(id), absl::StrCat(create_micros), hex(stored),
-               event.resource(), hex(event)}};
+      .request_id = request.request_id(),
+      .fingerprint = db::RequestFingerprint(request),
+      .plan = plan_id,
+      .number = number,
+      .occurrence_due = occurrence ? std::optional(occurrence->due) : std::nullopt,
+      .occurrence_sub = occurrence ? occurrence->sub_activity : 0,
+      .unit = reporter.unit,
+      .on_behalf = reporter.on_behalf,
+      .subject = reporter.subject,
+      .status = static_cast<int>(report.status()),
+      .percent = report.percent_complete(),
+      .report_id = id,
+      .create_micros = create_micros,
+      .report = stored.SerializeAsString(),
+      .event_resource = event.resource(),
+      .event = event.SerializeAsString(),
+  };
   ASSIGN_OR_RETURN(ReportAnswer answer, Notifying(batcher_.Run(call)));
-  if (answer.refusal == "no_occurrence") {
-    return absl::NotFoundError(absl::StrCat("report.occurrence: ", report.occurrence(), " not found"));
-  }
-  if (!answer.refusal.empty() && answer.refusal != "replay") return Refusal(answer.refusal, task_name, reporter.unit);
+  RETURN_IF_ERROR(RefusalStatus(answer.refusal, context));
   pb::ProgressReport posted;
   if (!posted.ParseFromString(answer.response)) return absl::InternalError("stored report unreadable");
   return posted;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/base/clock.h"
 #include "common/db/notifier.h"
 #include "common/db/pool.h"
 #include "services/task/storage/pg_events.h"
@@ -16,8 +17,9 @@ namespace p06::task {
 class PgTaskStore final : public TaskStore {
  public:
   // `notify_conninfo`: where to send the wake-up of kEventsChannel after each write.
-  PgTaskStore(db::Pool& pool, std::string notify_conninfo)
-      : pool_(pool), notifier_(std::move(notify_conninfo), pg::kEventsChannel), batcher_(pool) {}
+  // `clock` stamps progress reports (their create_time, and so their day).
+  PgTaskStore(db::Pool& pool, std::string notify_conninfo, const Clock& clock)
+      : pool_(pool), clock_(clock), notifier_(std::move(notify_conninfo), pg::kEventsChannel), batcher_(pool) {}
 
   absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
                                                   const std::string& caller, absl::CivilDay today) override;
@@ -56,6 +58,7 @@ class PgTaskStore final : public TaskStore {
   }
 
   db::Pool& pool_;
+  const Clock& clock_;
   db::Notifier notifier_;
   ReportBatcher batcher_;
   std::mutex ids_mu_;

@@ -5,39 +5,22 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/db/transaction.h"
 
 namespace p06::task {
 namespace {
 
-// How report_progress takes each argument from its text, in its order.
-// clang-format off
-constexpr std::pair<const char*, const char*> kArgs[] = {
-    {"", ""},                 // p_request_id
-    {"", ""},                 // p_fingerprint
-    {"", ""},                 // p_plan
-    {"", "::int"},            // p_number
-    {"nullif(", ", '')::date"},  // p_occurrence_due ("": the task itself)
-    {"", "::int"},            // p_occurrence_sub
-    {"", ""},                 // p_unit
-    {"", "::boolean"},        // p_on_behalf
-    {"", ""},                 // p_subject
-    {"", "::smallint"},       // p_status
-    {"", "::int"},            // p_percent
-    {"", "::bigint"},         // p_report_id
-    {"to_timestamp(", "::double precision / 1000000)"},  // p_create_time (µs)
-    {"", "::bytea"},          // p_report
-    {"", ""},                 // p_event_resource
-    {"", "::bytea"},          // p_event
-};
-// clang-format on
-
-// "SELECT i AS n, refusal, answer FROM report_progress($first, …)".
+// "SELECT i AS n, refusal, answer FROM report_progress($first, …)", each argument
+// taken from its text as ReportArgs() says.
 std::string CallSql(size_t index, size_t first_param) {
   std::string sql =
       absl::StrCat(index == 0 ? "" : " UNION ALL ", "SELECT ", index, " AS n, refusal, answer FROM report_progress(");
-  for (size_t a = 0; a < std::size(kArgs); ++a) {
-    absl::StrAppend(&sql, a == 0 ? "" : ", ", kArgs[a].first, "$", first_param + a, kArgs[a].second);
+  size_t param = first_param;
+  for (const ReportArg& arg : ReportArgs()) {
+    absl::StrAppend(&sql, param == first_param ? "" : ", ",
+                    absl::StrReplaceAll(arg.sql, {{"{}", absl::StrCat("$", param)}}));
+    ++param;
   }
   return sql + ")";
 }
@@ -88,22 +71,17 @@ std::vector<absl::StatusOr<ReportAnswer>> ReportBatcher::Write(const std::vector
   std::vector<size_t> order(calls.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return calls[a]->order_key < calls[b]->order_key; });
+                   [&](size_t a, size_t b) { return calls[a]->OrderKey() < calls[b]->OrderKey(); });
   std::vector<absl::StatusOr<ReportAnswer>> answers(calls.size(), absl::InternalError("no answer"));
   std::string sql;
   std::vector<std::string> params;
   for (size_t i = 0; i < order.size(); ++i) {
-    if (calls[order[i]]->args.size() != std::size(kArgs)) {
-      answers[order[i]] = absl::InternalError("report_progress call with the wrong number of arguments");
-      return answers;  // A bug, not data: refuse the batch rather than guess.
-    }
     absl::StrAppend(&sql, CallSql(i, params.size() + 1));
-    const std::vector<std::string>& args = calls[order[i]]->args;
-    params.insert(params.end(), args.begin(), args.end());
+    for (const ReportArg& arg : ReportArgs()) params.push_back(arg.text(*calls[order[i]]));
   }
   absl::Status written = db::RunSingleWrite(pool_, "ReportProgress", [&](pqxx::nontransaction& tx) {
     for (const auto& row : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
-      ReportAnswer answer{.refusal = row[1].as<std::string>()};
+      ReportAnswer answer{.refusal = ParseReportRefusal(row[1].as<std::string>())};
       if (!row[2].is_null()) answer.response = pqxx::binarystring(row[2]).str();
       answers[order[row[0].as<size_t>()]] = std::move(answer);
     }

@@ -25,19 +25,14 @@
 
 #include "absl/status/statusor.h"
 #include "common/db/pool.h"
+#include "services/task/storage/report_call.h"
 
 namespace p06::task {
 
-// One call of report_progress: its 16 arguments as text, in the function's order
-// (bytea as "\x…" hex).
-struct ReportCall {
-  std::string order_key;  // "plan/number": calls of a batch run in this order.
-  std::vector<std::string> args;
-};
-
-// What report_progress answered: refusal ("" when written) and the response bytes.
+// What report_progress answered: the refusal (kNone when written, kReplay for a
+// retry) and the response bytes.
 struct ReportAnswer {
-  std::string refusal;
+  ReportRefusal refusal = ReportRefusal::kNone;
   std::string response;
 };
 

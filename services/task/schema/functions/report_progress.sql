@@ -32,20 +32,17 @@ DECLARE
   earlier record;
   why text;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_subject || ' ' || p_request_id, 0));  -- db::RequestLockKey.
+  -- Who may: before any replay, and before the request log's lock is taken, as
+  -- db::Idempotent's callers do (CheckMayReport).
   why := reporter_refusal(p_plan, p_number, p_unit, p_on_behalf);
-  IF why IN ('not_on_task', 'not_on_task_behalf') THEN  -- Who may: before any replay.
+  IF why IN ('not_on_task', 'not_on_task_behalf') THEN
     RETURN QUERY SELECT why, NULL::bytea;
     RETURN;
   END IF;
-  SELECT method, fingerprint, request_log.response AS bytes INTO earlier
-  FROM request_log WHERE caller = p_subject AND request_id = p_request_id;
+  SELECT l.outcome, l.response INTO earlier
+  FROM request_log_lookup(p_subject, p_request_id, 'ReportProgress', p_fingerprint) l;  -- common/db/functions.
   IF FOUND THEN
-    IF earlier.method <> 'ReportProgress' OR earlier.fingerprint <> p_fingerprint THEN
-      RETURN QUERY SELECT 'request_id_reused', NULL::bytea;
-    ELSE
-      RETURN QUERY SELECT 'replay', earlier.bytes;
-    END IF;
+    RETURN QUERY SELECT earlier.outcome, earlier.response;
     RETURN;
   END IF;
 
@@ -73,7 +70,6 @@ BEGIN
     WHERE plan_id = p_plan AND number = p_number AND due_date = p_occurrence_due AND sub_activity = p_occurrence_sub;
   END IF;
   INSERT INTO events (kind, resource, request_id, payload) VALUES (event_progress_reported(), p_event_resource, p_request_id, p_event);
-  INSERT INTO request_log (caller, request_id, method, fingerprint, response)
-  VALUES (p_subject, p_request_id, 'ReportProgress', p_fingerprint, p_report);
+  PERFORM request_log_record(p_subject, p_request_id, 'ReportProgress', p_fingerprint, p_report);
   RETURN QUERY SELECT '', p_report;
 END $$;
