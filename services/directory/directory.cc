@@ -1,8 +1,8 @@
-// Units: reads, create, update, and the lifecycle (rename, merge, dissolve).
 #include "services/directory/directory.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/etag.h"
 #include "common/base/status_macros.h"
 #include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
@@ -20,15 +20,47 @@ const std::set<std::string> kWritableUnitFields = {"code",   "display_name", "al
                                                    "parent", "in_ministry",  "electronic_id", "notification_endpoints"};
 constexpr int kMaxMergeSources = 20;
 
-absl::Status CheckEtag(absl::string_view given, const pb::Unit& current, absl::string_view field) {
-  if (given.empty() || given == current.etag()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat(field, ": ", current.name(), " changed since it was read; read it again"));
+// The lifecycle rules, in one place: what ended (renamed, merged, dissolved) stays as
+// it ended; only an active unit changes, ends, or succeeds another.
+const char* StateWord(pb::UnitState state) {
+  switch (state) {
+    case pb::UNIT_STATE_ACTIVE:
+      return "active";
+    case pb::UNIT_STATE_RENAMED:
+      return "renamed";
+    case pb::UNIT_STATE_MERGED:
+      return "merged";
+    case pb::UNIT_STATE_DISSOLVED:
+      return "dissolved";
+    default:
+      return "no longer active";
+  }
 }
 
-absl::Status CheckActive(const pb::Unit& unit) {
-  if (unit.state() == pb::UNIT_STATE_ACTIVE) return absl::OkStatus();
+absl::Status CheckActive(const std::string& name, pb::UnitState state) {
+  if (state == pb::UNIT_STATE_ACTIVE) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat(unit.name(), " is no longer active (", pb::UnitState_Name(unit.state()), "); change its successor"));
+      absl::StrCat(name, " is already ", StateWord(state), "; change its successor instead"));
+}
+
+// For EndUnits: every unit ending is active (at the version read, when `etag` is
+// given); every successor is active. (That no unit succeeds itself is checked on the
+// request, before the store is asked.)
+EndRule MayEnd(std::string etag) {
+  return [etag = std::move(etag)](const std::vector<LockedUnit>& ending, const std::vector<LockedUnit>& successors) {
+    for (const LockedUnit& u : ending) {
+      const std::string name = absl::StrCat("units/", u.id);
+      RETURN_IF_ERROR(CheckActive(name, u.state));
+      RETURN_IF_ERROR(CheckEtag(etag, u.etag, name, "etag"));
+    }
+    for (const LockedUnit& s : successors) {
+      if (s.state != pb::UNIT_STATE_ACTIVE) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("successor units/", s.id, " is ", StateWord(s.state), "; name an active unit"));
+      }
+    }
+    return absl::OkStatus();
+  };
 }
 
 absl::StatusOr<absl::CivilDay> RequiredDate(const p06::type::v1::Date& date, absl::string_view field) {
@@ -37,15 +69,6 @@ absl::StatusOr<absl::CivilDay> RequiredDate(const p06::type::v1::Date& date, abs
 }
 
 }  // namespace
-
-NameKeyFn Directory::NameKey() {
-  return [index = index_.Current()](absl::string_view name) { return index->CanonicalKey(name); };
-}
-
-void Directory::RefreshIndex() {
-  // The change is committed either way; the listener retries a failed rebuild.
-  if (absl::Status s = index_.Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
-}
 
 absl::StatusOr<pb::Unit> Directory::GetUnit(const pb::GetUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "units/*", "name"));
@@ -89,23 +112,23 @@ absl::StatusOr<pb::Unit> Directory::CreateUnit(const Principal& caller, pb::Crea
   for (const char* f : {"name", "state", "state_date", "successors", "etag", "create_time", "update_time"}) {
     unit->GetReflection()->ClearField(unit, unit->GetDescriptor()->FindFieldByName(f));
   }
-  return Refreshed(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit), NameKey()));
+  return index_.AfterWrite(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit), index_.NameKey()));
 }
 
 absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb::UpdateUnitRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.unit().name(), "units/*", "unit.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableUnitFields));
-  return Refreshed(store_.UpdateUnit(
+  return index_.AfterWrite(store_.UpdateUnit(
       caller.subject, id, "UpdateUnit", request, request.request_id(),
       [&](const pb::Unit& current) -> absl::StatusOr<pb::Unit> {
-        RETURN_IF_ERROR(CheckEtag(request.unit().etag(), current, "unit.etag"));
-        RETURN_IF_ERROR(CheckActive(current));
+        RETURN_IF_ERROR(CheckEtag(request.unit().etag(), current.etag(), current.name(), "unit.etag"));
+        RETURN_IF_ERROR(CheckActive(current.name(), current.state()));
         pb::Unit updated = current;
         ApplyUpdateMask(request.unit(), request.update_mask(), &updated);
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText, NameKey()));
+      UnitSearchText, index_.NameKey()));
 }
 
 absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb::RenameUnitRequest& request) {
@@ -113,11 +136,11 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   std::string new_name = request.new_display_name();
   RETURN_IF_ERROR(NormalizeName(&new_name, "new_display_name"));
-  return Refreshed(store_.UpdateUnit(
+  return index_.AfterWrite(store_.UpdateUnit(
       caller.subject, id, "RenameUnit", request, request.request_id(),
       [&](const pb::Unit& current) -> absl::StatusOr<pb::Unit> {
-        RETURN_IF_ERROR(CheckEtag(request.etag(), current, "etag"));
-        RETURN_IF_ERROR(CheckActive(current));
+        RETURN_IF_ERROR(CheckEtag(request.etag(), current.etag(), current.name(), "etag"));
+        RETURN_IF_ERROR(CheckActive(current.name(), current.state()));
         if (current.display_name() == new_name && request.new_code().empty()) {
           return InvalidField("new_display_name", "is already the unit's name");
         }
@@ -132,7 +155,7 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText, NameKey()));
+      UnitSearchText, index_.NameKey()));
 }
 
 absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& caller, const pb::MergeUnitsRequest& request) {
@@ -150,7 +173,7 @@ absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& ca
   if (seen.contains(successor)) return InvalidField("successor", "is also among the sources");
   ASSIGN_OR_RETURN(absl::CivilDay date, RequiredDate(request.effective_date(), "effective_date"));
   ASSIGN_OR_RETURN(std::vector<pb::Unit> ended,
-                   Refreshed(store_.EndUnits(caller.subject, sources, pb::UNIT_STATE_MERGED, date, {successor}, "", "MergeUnits",
+                   index_.AfterWrite(store_.EndUnits(caller.subject, sources, pb::UNIT_STATE_MERGED, date, {successor}, MayEnd(""), "MergeUnits",
                                              request, request.request_id())));
   pb::MergeUnitsResponse response;
   for (pb::Unit& u : ended) *response.add_sources() = std::move(u);
@@ -169,9 +192,25 @@ absl::StatusOr<pb::Unit> Directory::DissolveUnit(const Principal& caller, const 
     successors.push_back(std::move(s));
   }
   ASSIGN_OR_RETURN(std::vector<pb::Unit> ended,
-                   Refreshed(store_.EndUnits(caller.subject, {id}, pb::UNIT_STATE_DISSOLVED, date, successors, request.etag(),
+                   index_.AfterWrite(store_.EndUnits(caller.subject, {id}, pb::UNIT_STATE_DISSOLVED, date, successors, MayEnd(request.etag()),
                                              "DissolveUnit", request, request.request_id())));
   return ended.front();
+}
+
+// Answered from this replica's in-memory index.
+absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const pb::ResolveUnitNamesRequest& request) {
+  if (request.names_size() > kMaxResolveNames) {
+    return InvalidField("names", absl::StrCat("at most ", kMaxResolveNames, " per call; split the batch"));
+  }
+  absl::CivilDay as_of = TodayInVietnam(clock_);
+  if (!IsUnset(request.as_of())) {
+    ASSIGN_OR_RETURN(as_of, FromProtoDate(request.as_of(), "as_of"));
+  }
+  std::shared_ptr<const NameIndex> index = index_.Current();
+  pb::ResolveUnitNamesResponse response;
+  response.mutable_resolutions()->Reserve(request.names_size());
+  for (const std::string& name : request.names()) *response.add_resolutions() = index->Resolve(name, as_of);
+  return response;
 }
 
 }  // namespace p06::directory

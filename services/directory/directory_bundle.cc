@@ -8,7 +8,9 @@ DirectoryBundle::DirectoryBundle(ServiceContext& ctx)
     : store_(ctx.pool),
       index_(store_, db::BuildConnectionString(ctx.config.db)),
       directory_(store_, index_, ctx.clock),
-      grpc_(directory_) {}
+      groups_(store_, index_),
+      contacts_(store_),
+      grpc_(directory_, groups_, contacts_) {}
 
 absl::StatusOr<std::unique_ptr<DirectoryBundle>> DirectoryBundle::Create(ServiceContext& ctx) {
   std::unique_ptr<DirectoryBundle> bundle(new DirectoryBundle(ctx));

@@ -30,6 +30,8 @@ class DirectoryBundle final : public ServiceBundle {
   PgDirectoryStore store_;
   IndexRefresher index_;
   Directory directory_;
+  Groups groups_;
+  Contacts contacts_;
   DirectoryGrpc grpc_;
 };
 

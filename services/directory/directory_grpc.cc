@@ -43,47 +43,47 @@ grpc::Status DirectoryGrpc::DissolveUnit(grpc::ServerContext* ctx, const pb::Dis
 }
 
 grpc::Status DirectoryGrpc::GetGroup(grpc::ServerContext* ctx, const pb::GetGroupRequest* request, pb::Group* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.GetGroup(*request); });
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return groups_.GetGroup(*request); });
 }
 
 grpc::Status DirectoryGrpc::ListGroups(grpc::ServerContext* ctx, const pb::ListGroupsRequest* request,
                                        pb::ListGroupsResponse* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ListGroups(*request); });
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return groups_.ListGroups(*request); });
 }
 
 grpc::Status DirectoryGrpc::CreateGroup(grpc::ServerContext* ctx, const pb::CreateGroupRequest* request,
                                         pb::Group* response) {
   return ServeAs(*ctx, Access::kOffice, response,
-                 [&](const Principal& caller) { return directory_.CreateGroup(caller, *request); });
+                 [&](const Principal& caller) { return groups_.CreateGroup(caller, *request); });
 }
 
 grpc::Status DirectoryGrpc::UpdateGroup(grpc::ServerContext* ctx, const pb::UpdateGroupRequest* request,
                                         pb::Group* response) {
   return ServeAs(*ctx, Access::kOffice, response,
-                 [&](const Principal& caller) { return directory_.UpdateGroup(caller, *request); });
+                 [&](const Principal& caller) { return groups_.UpdateGroup(caller, *request); });
 }
 
 grpc::Status DirectoryGrpc::ListContacts(grpc::ServerContext* ctx, const pb::ListContactsRequest* request,
                                          pb::ListContactsResponse* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return directory_.ListContacts(*request); });
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return contacts_.ListContacts(*request); });
 }
 
 grpc::Status DirectoryGrpc::CreateContact(grpc::ServerContext* ctx, const pb::CreateContactRequest* request,
                                           pb::Contact* response) {
   return ServeAs(*ctx, Access::kUnitWrite, response,
-                 [&](const Principal& caller) { return directory_.CreateContact(caller, *request); });
+                 [&](const Principal& caller) { return contacts_.CreateContact(caller, *request); });
 }
 
 grpc::Status DirectoryGrpc::UpdateContact(grpc::ServerContext* ctx, const pb::UpdateContactRequest* request,
                                           pb::Contact* response) {
   return ServeAs(*ctx, Access::kUnitWrite, response,
-                 [&](const Principal& caller) { return directory_.UpdateContact(caller, *request); });
+                 [&](const Principal& caller) { return contacts_.UpdateContact(caller, *request); });
 }
 
 grpc::Status DirectoryGrpc::DeleteContact(grpc::ServerContext* ctx, const pb::DeleteContactRequest* request,
                                           pb::DeleteContactResponse* response) {
   return ServeAs(*ctx, Access::kUnitWrite, response,
-                 [&](const Principal& caller) { return directory_.DeleteContact(caller, *request); });
+                 [&](const Principal& caller) { return contacts_.DeleteContact(caller, *request); });
 }
 
 grpc::Status DirectoryGrpc::ResolveUnitNames(grpc::ServerContext* ctx, const pb::ResolveUnitNamesRequest* request,

@@ -3,13 +3,16 @@
 #pragma once
 
 #include "p06/directory/v1/directory.grpc.pb.h"
+#include "services/directory/contacts.h"
 #include "services/directory/directory.h"
+#include "services/directory/groups.h"
 
 namespace p06::directory {
 
 class DirectoryGrpc final : public pb::DirectoryService::Service {
  public:
-  explicit DirectoryGrpc(Directory& directory) : directory_(directory) {}
+  DirectoryGrpc(Directory& directory, Groups& groups, Contacts& contacts)
+      : directory_(directory), groups_(groups), contacts_(contacts) {}
 
   grpc::Status GetUnit(grpc::ServerContext*, const pb::GetUnitRequest*, pb::Unit*) override;
   grpc::Status ListUnits(grpc::ServerContext*, const pb::ListUnitsRequest*, pb::ListUnitsResponse*) override;
@@ -32,6 +35,8 @@ class DirectoryGrpc final : public pb::DirectoryService::Service {
 
  private:
   Directory& directory_;
+  Groups& groups_;
+  Contacts& contacts_;
 };
 
 }  // namespace p06::directory

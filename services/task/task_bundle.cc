@@ -44,9 +44,10 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),
       pruner_(store_, options.event_retention),
-      service_(store_, cache_, units_, events_, ctx.clock),
+      service_(store_, cache_, units_, ctx.clock),
+      progress_(store_, cache_, events_),
       event_streams_(options.max_event_streams, OpenStreams(ctx.metrics), RefusedStreams(ctx.metrics)),
-      grpc_(service_, event_streams_) {}
+      grpc_(service_, progress_, event_streams_) {}
 
 absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const TaskOptions& options) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;

@@ -35,6 +35,7 @@ class TaskBundle final : public ServiceBundle {
   std::vector<NamedService> GrpcServices() override;
   void PrepareForShutdown() override { events_.Stop(); }
   TaskService& service() { return service_; }
+  ProgressService& progress() { return progress_; }
 
  private:
   TaskBundle(ServiceContext& ctx, const TaskOptions& options);
@@ -45,6 +46,7 @@ class TaskBundle final : public ServiceBundle {
   TaskCache cache_;
   EventPruner pruner_;
   TaskService service_;
+  ProgressService progress_;
   StreamSlots event_streams_;
   TaskGrpc grpc_;
 };

@@ -44,19 +44,19 @@ grpc::Status TaskGrpc::UpdateTask(grpc::ServerContext* ctx, const pb::UpdateTask
 grpc::Status TaskGrpc::ReportProgress(grpc::ServerContext* ctx, const pb::ReportProgressRequest* request,
                                       pb::ProgressReport* response) {
   return ServeAs(*ctx, Access::kUnitWrite, response,
-                 [&](const Principal& caller) { return service_.ReportProgress(*request, caller); });
+                 [&](const Principal& caller) { return progress_.ReportProgress(*request, caller); });
 }
 
 grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx,
                                                const pb::RecordTargetMeasurementRequest* request,
                                                pb::TargetMeasurement* response) {
   return ServeAs(*ctx, Access::kUnitWrite, response,
-                 [&](const Principal& caller) { return service_.RecordTargetMeasurement(*request, caller); });
+                 [&](const Principal& caller) { return progress_.RecordTargetMeasurement(*request, caller); });
 }
 
 grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext* ctx, const pb::ListTaskHistoryRequest* request,
                                        pb::ListTaskHistoryResponse* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListTaskHistory(*request); });
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return progress_.ListTaskHistory(*request); });
 }
 
 grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEventsRequest* request,
@@ -66,7 +66,7 @@ grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEven
   }
   absl::StatusOr<StreamSlots::Slot> slot = event_streams_.Take();  // Held until the stream ends.
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  return ToGrpcStatus(service_.WatchEvents(
+  return ToGrpcStatus(progress_.WatchEvents(
       *request, [&](const pb::WatchEventsResponse& batch) { return writer->Write(batch); },
       [&] { return ctx->IsCancelled(); }));
 }

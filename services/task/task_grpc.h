@@ -4,6 +4,7 @@
 
 #include "common/grpc/stream_slots.h"
 #include "p06/task/v1/task.grpc.pb.h"
+#include "services/task/progress_service.h"
 #include "services/task/task_service.h"
 
 namespace p06::task {
@@ -11,7 +12,8 @@ namespace p06::task {
 class TaskGrpc final : public pb::TaskService::Service {
  public:
   // `event_streams` bounds the WatchEvents streams held at once.
-  TaskGrpc(TaskService& service, StreamSlots& event_streams) : service_(service), event_streams_(event_streams) {}
+  TaskGrpc(TaskService& service, ProgressService& progress, StreamSlots& event_streams)
+      : service_(service), progress_(progress), event_streams_(event_streams) {}
 
   grpc::Status ImportPlan(grpc::ServerContext*, const pb::ImportPlanRequest*, pb::ImportPlanResponse*) override;
   grpc::Status GetPlan(grpc::ServerContext*, const pb::GetPlanRequest*, pb::Plan*) override;
@@ -31,6 +33,7 @@ class TaskGrpc final : public pb::TaskService::Service {
 
  private:
   TaskService& service_;
+  ProgressService& progress_;
   StreamSlots& event_streams_;
 };
 

@@ -1,15 +1,13 @@
-// The task service's logic, apart from the gRPC wiring: request validation, the
-// import pipeline (parse → resolve units → store), reads with pagination.
+// The task service's logic for plans and tasks, apart from the gRPC wiring: request
+// validation, the import pipeline (parse → resolve units → store), reads with
+// pagination. Progress and the event stream are ProgressService's (progress_service.h).
 //
 // Thread-safe. Codes as documented in proto/p06/task/v1/task.proto.
 #pragma once
 
-#include <functional>
-
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
-#include "services/task/event_waiter.h"
 #include "services/task/storage/task_store.h"
 #include "services/task/task_cache.h"
 #include "services/task/unit_resolver.h"
@@ -21,8 +19,8 @@ absl::StatusOr<std::pair<std::string, int>> ParseTaskName(const std::string& nam
 
 class TaskService {
  public:
-  TaskService(TaskStore& store, TaskCache& cache, UnitResolver& units, EventWaiter& events, const Clock& clock)
-      : store_(store), cache_(cache), units_(units), events_(events), clock_(clock) {}
+  TaskService(TaskStore& store, TaskCache& cache, UnitResolver& units, const Clock& clock)
+      : store_(store), cache_(cache), units_(units), clock_(clock) {}
 
   // `call` (request id, deadline) carries over to the directory's ResolveUnitNames.
   absl::StatusOr<pb::ImportPlanResponse> ImportPlan(const pb::ImportPlanRequest& request, const Principal& caller,
@@ -34,26 +32,12 @@ class TaskService {
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
   absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,
                                       const IncomingCall& call);
-  absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
-  absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const pb::RecordTargetMeasurementRequest& request,
-                                                                const Principal& caller);
-  absl::StatusOr<pb::ListTaskHistoryResponse> ListTaskHistory(const pb::ListTaskHistoryRequest& request);
-
-  // Replays the events after request.after, then follows new ones as they commit,
-  // handing each batch to `send` (false: the client is gone). Returns when `send`
-  // fails or `cancelled()` says so (CANCELLED), after the replay for replay_only (OK),
-  // or when the server drains (UNAVAILABLE: resume from the last cursor).
-  absl::Status WatchEvents(const pb::WatchEventsRequest& request,
-                           const std::function<bool(const pb::WatchEventsResponse&)>& send,
-                           const std::function<bool()>& cancelled);
-
  private:
   absl::CivilDay Today() const { return TodayInVietnam(clock_); }
 
   TaskStore& store_;
   TaskCache& cache_;
   UnitResolver& units_;
-  EventWaiter& events_;
   const Clock& clock_;
 };
 

@@ -6,7 +6,7 @@ namespace p06::directory {
 
 IndexRefresher::IndexRefresher(DirectoryStore& store, std::string listen_conninfo, absl::Duration check_interval)
     : store_(store), listener_(std::move(listen_conninfo), store.ChangeChannel(), check_interval, [this] {
-        if (absl::Status s = Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
+        RefreshOrLog();
       }) {}
 
 IndexRefresher::~IndexRefresher() = default;
@@ -20,6 +20,14 @@ absl::Status IndexRefresher::Start() {
 std::shared_ptr<const NameIndex> IndexRefresher::Current() const {
   std::lock_guard lock(mu_);
   return current_;
+}
+
+void IndexRefresher::RefreshOrLog() {
+  if (absl::Status s = Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
+}
+
+NameKeyFn IndexRefresher::NameKey() const {
+  return [index = Current()](absl::string_view name) { return index->CanonicalKey(name); };
 }
 
 absl::Status IndexRefresher::Refresh() {

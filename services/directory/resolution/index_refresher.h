@@ -35,7 +35,21 @@ class IndexRefresher {
   // that it reads its writes.
   absl::Status Refresh();
 
+  // Passes on the result of a write, refreshing first when it committed: this
+  // replica reads its own writes at once. A failed rebuild is logged, not returned
+  // (the change is committed either way; the listener retries).
+  template <typename T>
+  absl::StatusOr<T> AfterWrite(absl::StatusOr<T> result) {
+    if (result.ok()) RefreshOrLog();
+    return result;
+  }
+
+  // How the store compares names: as the current index resolves them.
+  NameKeyFn NameKey() const;
+
  private:
+  void RefreshOrLog();
+
   DirectoryStore& store_;
   mutable std::mutex mu_;
   std::shared_ptr<const NameIndex> current_;

@@ -36,6 +36,16 @@ using NameKeyFn = std::function<std::string(absl::string_view)>;
 // Computes a unit's new state from its current one, inside the update's transaction.
 using UnitMutation = std::function<absl::StatusOr<pb::Unit>(const pb::Unit& current)>;
 
+// A unit as EndUnits found it, locked: what the logic's lifecycle rule judges.
+struct LockedUnit {
+  std::string id;
+  pb::UnitState state = pb::UNIT_STATE_UNSPECIFIED;
+  std::string etag;
+};
+// Judges, inside EndUnits's transaction, whether `ending` may end with `successors`.
+using EndRule =
+    std::function<absl::Status(const std::vector<LockedUnit>& ending, const std::vector<LockedUnit>& successors)>;
+
 class DirectoryStore {
  public:
   virtual ~DirectoryStore() = default;
@@ -69,13 +79,12 @@ class DirectoryStore {
                                               const std::function<std::string(const pb::Unit&)>& search_text,
                                               const NameKeyFn& name_key) = 0;
   // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
-  // one transaction. FAILED_PRECONDITION unless every unit is ACTIVE, every successor
-  // is ACTIVE and none is among the units; ABORTED when `etag` (one unit only) is stale.
+  // one transaction, if `may_end` allows it (NOT_FOUND for a unit that does not exist).
   virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                          pb::UnitState state,
                                                          absl::CivilDay date,
                                                          const std::vector<std::string>& successor_ids,
-                                                         absl::string_view etag, absl::string_view method,
+                                                         const EndRule& may_end, absl::string_view method,
                                                          const google::protobuf::Message& request,
                                                          absl::string_view request_id) = 0;
 

@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/etag.h"
 #include "common/base/status_macros.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
@@ -40,11 +41,6 @@ absl::StatusOr<pb::Contact> ReadContact(pqxx::transaction_base& tx, absl::string
                      std::string(unit_id));
   if (rows.empty()) return absl::NotFoundError(absl::StrCat("units/", unit_id, "/contacts/", id, " not found"));
   return ContactFromRow(rows[0]);
-}
-
-absl::Status CheckEtag(const std::string& given, const pb::Contact& current) {
-  if (given.empty() || given == current.etag()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("etag: ", current.name(), " changed since it was read; read it again"));
 }
 
 }  // namespace
@@ -95,7 +91,7 @@ absl::StatusOr<pb::Contact> PgDirectoryStore::UpdateContact(absl::string_view ca
     return db::Idempotent<pb::Contact>(
         tx, caller, req.request_id(), "UpdateContact", req, [&]() -> absl::StatusOr<pb::Contact> {
           ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
-          RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current));
+          RETURN_IF_ERROR(CheckEtag(req.contact().etag(), current.etag(), current.name(), "contact.etag"));
           tx.exec_params(kUpdateContact, contact_id, std::string(unit_id), c.full_name(), c.title(), c.email(),
                          c.phone(), static_cast<int>(c.role()));
           return ReadContact(tx, unit_id, contact_id, false);
@@ -112,7 +108,7 @@ absl::Status PgDirectoryStore::DeleteContact(absl::string_view caller, const pb:
                return db::Idempotent<pb::DeleteContactResponse>(
                    tx, caller, req.request_id(), "DeleteContact", req, [&]() -> absl::StatusOr<pb::DeleteContactResponse> {
                      ASSIGN_OR_RETURN(pb::Contact current, ReadContact(tx, unit_id, contact_id, /*lock=*/true));
-                     RETURN_IF_ERROR(CheckEtag(req.etag(), current));
+                     RETURN_IF_ERROR(CheckEtag(req.etag(), current.etag(), current.name(), "etag"));
                      tx.exec_params(kDeleteContact, contact_id);
                      return pb::DeleteContactResponse();
                    });

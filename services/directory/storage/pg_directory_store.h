@@ -28,7 +28,7 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                          pb::UnitState state,
                                                  absl::CivilDay date, const std::vector<std::string>& successor_ids,
-                                                 absl::string_view etag, absl::string_view method,
+                                                 const EndRule& may_end, absl::string_view method,
                                                  const google::protobuf::Message& request,
                                                  absl::string_view request_id) override;
 

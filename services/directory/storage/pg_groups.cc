@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/etag.h"
 #include "common/base/status_macros.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
@@ -84,10 +85,7 @@ absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
-      if (!req.group().etag().empty() && req.group().etag() != current.etag()) {
-        return absl::AbortedError(
-            absl::StrCat("group.etag: ", req.group().name(), " changed since it was read; read it again"));
-      }
+      RETURN_IF_ERROR(CheckEtag(req.group().etag(), current.etag(), current.name(), "group.etag"));
       RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated), name_key));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteChildren(tx, id, updated));

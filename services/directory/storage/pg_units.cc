@@ -96,19 +96,6 @@ void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
   }
 }
 
-const char* StateWord(pb::UnitState state) {
-  switch (state) {
-    case pb::UNIT_STATE_RENAMED:
-      return "renamed";
-    case pb::UNIT_STATE_MERGED:
-      return "merged";
-    case pb::UNIT_STATE_DISSOLVED:
-      return "dissolved";
-    default:
-      return "active";
-  }
-}
-
 // The names a unit answers to, for pg::CheckNamesFree: its name and every alias but
 // its former names (its own history, which resolve as SUCCESSOR_OF).
 std::vector<pg::OwnName> NamesOf(const pb::Unit& u) {
@@ -188,7 +175,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, 
 absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                                  pb::UnitState state, absl::CivilDay date,
                                                                  const std::vector<std::string>& successor_ids,
-                                                                 absl::string_view etag, absl::string_view method,
+                                                                 const EndRule& may_end, absl::string_view method,
                                                                  const google::protobuf::Message& request,
                                                                  absl::string_view request_id) {
   // Idempotency stores one message: the ended units, as a MergeUnitsResponse.
@@ -199,31 +186,19 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(absl::string_vi
               std::vector<std::string> all = unit_ids;
               all.insert(all.end(), successor_ids.begin(), successor_ids.end());
               pqxx::result locked = tx.exec_params(kLockUnits, IdArray(all));
-              absl::flat_hash_map<std::string, std::pair<int, std::string>> found;  // id → (state, version)
-              for (const auto& row : locked) found[row[0].c_str()] = {row[1].as<int>(), row[2].c_str()};
+              absl::flat_hash_map<std::string, LockedUnit> found;
+              for (const auto& row : locked) {
+                found[row[0].c_str()] = {.id = row[0].c_str(),
+                                         .state = static_cast<pb::UnitState>(row[1].as<int>()),
+                                         .etag = row[2].c_str()};
+              }
               for (const std::string& id : all) {
                 if (!found.contains(id)) return absl::NotFoundError(absl::StrCat("units/", id, " not found"));
               }
-              for (const std::string& id : unit_ids) {
-                if (found[id].first != pb::UNIT_STATE_ACTIVE) {
-                  return absl::FailedPreconditionError(absl::StrCat(
-                      "units/", id, " is already ", StateWord(static_cast<pb::UnitState>(found[id].first))));
-                }
-                if (!etag.empty() && found[id].second != etag) {
-                  return absl::AbortedError(
-                      absl::StrCat("etag: units/", id, " changed since it was read; read it again"));
-                }
-              }
-              for (const std::string& id : successor_ids) {
-                if (std::find(unit_ids.begin(), unit_ids.end(), id) != unit_ids.end()) {
-                  return absl::FailedPreconditionError(absl::StrCat("units/", id, " cannot succeed itself"));
-                }
-                if (found[id].first != pb::UNIT_STATE_ACTIVE) {
-                  return absl::FailedPreconditionError(
-                      absl::StrCat("successor units/", id, " is ",
-                                   StateWord(static_cast<pb::UnitState>(found[id].first)), "; name an active unit"));
-                }
-              }
+              std::vector<LockedUnit> ending, successors;
+              for (const std::string& id : unit_ids) ending.push_back(found[id]);
+              for (const std::string& id : successor_ids) successors.push_back(found[id]);
+              RETURN_IF_ERROR(may_end(ending, successors));
               tx.exec_params(kEndUnits, IdArray(unit_ids), static_cast<int>(state), FormatIsoDate(date));
               for (const std::string& id : unit_ids) {
                 for (size_t i = 0; i < successor_ids.size(); ++i) {

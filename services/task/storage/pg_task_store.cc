@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/base/etag.h"
 #include "common/base/status_macros.h"
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
@@ -283,10 +284,7 @@ absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, con
           "SELECT version FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL FOR UPDATE", plan_id,
           number);
       if (current.empty()) return absl::NotFoundError(absl::StrCat(draft.task.name(), " not found"));
-      if (!etag.empty() && etag != current[0][0].c_str()) {
-        return absl::AbortedError(
-            absl::StrCat("task.etag: ", draft.task.name(), " changed since it was read; read it again"));
-      }
+      RETURN_IF_ERROR(CheckEtag(etag, current[0][0].c_str(), draft.task.name(), "task.etag"));
       tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
                      draft.definition_hash, draft.search_text);
       WriteTaskChildren(tx, plan_id, draft);

@@ -1,4 +1,5 @@
-// Groups of units, and contacts of units.
+#include "services/directory/contacts.h"
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
@@ -6,13 +7,11 @@
 #include "common/grpc/pagination.h"
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
-#include "services/directory/directory.h"
 #include "services/directory/unit_validation.h"
 
 namespace p06::directory {
 namespace {
 
-const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "members"};
 const std::set<std::string> kWritableContactFields = {"full_name", "title", "email", "phone", "role"};
 
 // "units/x/contacts/12" → ("x", 12).
@@ -32,51 +31,7 @@ absl::Status CheckMayEditContacts(const Principal& caller, const std::string& un
 
 }  // namespace
 
-pb::Group Directory::WithMembers(pb::Group group) {
-  if (group.kind() != pb::Group::KIND_EXPLICIT) {
-    group.clear_members();
-    for (const std::string& m : index_.Current()->MembersOf(group)) group.add_members(m);
-  }
-  return group;
-}
-
-absl::StatusOr<pb::Group> Directory::GetGroup(const pb::GetGroupRequest& request) {
-  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "groups/*", "name"));
-  ASSIGN_OR_RETURN(pb::Group group, store_.GetGroup(id));
-  return WithMembers(std::move(group));
-}
-
-absl::StatusOr<pb::ListGroupsResponse> Directory::ListGroups(const pb::ListGroupsRequest& request) {
-  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), "groups"));
-  ASSIGN_OR_RETURN(std::vector<pb::Group> groups, store_.ListGroups(page.after_key, page.size + 1));
-  for (pb::Group& g : groups) g = WithMembers(std::move(g));
-  pb::ListGroupsResponse response;
-  response.set_next_page_token(TakePage(
-      std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return LastSegment(g.name()); },
-      "groups"));
-  return response;
-}
-
-absl::StatusOr<pb::Group> Directory::CreateGroup(const Principal& caller, pb::CreateGroupRequest request) {
-  if (!IsValidResourceId(request.group_id())) return InvalidField("group_id", "required: 2..63 of a-z, 0-9 and -");
-  RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
-  request.mutable_group()->clear_name();
-  request.mutable_group()->clear_etag();
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.CreateGroup(caller.subject, request, NameKey())));
-  return WithMembers(std::move(group));
-}
-
-absl::StatusOr<pb::Group> Directory::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
-  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
-  RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
-  ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
-  ApplyUpdateMask(request.group(), request.update_mask(), &updated);
-  RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, Refreshed(store_.UpdateGroup(caller.subject, request, updated, NameKey())));
-  return WithMembers(std::move(group));
-}
-
-absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListContactsRequest& request) {
+absl::StatusOr<pb::ListContactsResponse> Contacts::ListContacts(const pb::ListContactsRequest& request) {
   ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent()));
   int64_t after = 0;
@@ -90,7 +45,7 @@ absl::StatusOr<pb::ListContactsResponse> Directory::ListContacts(const pb::ListC
   return response;
 }
 
-absl::StatusOr<pb::Contact> Directory::CreateContact(const Principal& caller, pb::CreateContactRequest request) {
+absl::StatusOr<pb::Contact> Contacts::CreateContact(const Principal& caller, pb::CreateContactRequest request) {
   ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
   RETURN_IF_ERROR(CheckMayEditContacts(caller, unit_id));
   RETURN_IF_ERROR(NormalizeAndValidateContact(*request.mutable_contact(), "contact"));
@@ -99,7 +54,7 @@ absl::StatusOr<pb::Contact> Directory::CreateContact(const Principal& caller, pb
   return store_.CreateContact(caller.subject, request, unit_id);
 }
 
-absl::StatusOr<pb::Contact> Directory::UpdateContact(const Principal& caller, const pb::UpdateContactRequest& request) {
+absl::StatusOr<pb::Contact> Contacts::UpdateContact(const Principal& caller, const pb::UpdateContactRequest& request) {
   ASSIGN_OR_RETURN(auto ids, ParseContactName(request.contact().name(), "contact.name"));
   RETURN_IF_ERROR(CheckMayEditContacts(caller, ids.first));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableContactFields));
@@ -109,7 +64,7 @@ absl::StatusOr<pb::Contact> Directory::UpdateContact(const Principal& caller, co
   return store_.UpdateContact(caller.subject, request, ids.first, ids.second, updated);
 }
 
-absl::StatusOr<pb::DeleteContactResponse> Directory::DeleteContact(const Principal& caller, const pb::DeleteContactRequest& request) {
+absl::StatusOr<pb::DeleteContactResponse> Contacts::DeleteContact(const Principal& caller, const pb::DeleteContactRequest& request) {
   ASSIGN_OR_RETURN(auto ids, ParseContactName(request.name(), "name"));
   RETURN_IF_ERROR(CheckMayEditContacts(caller, ids.first));
   RETURN_IF_ERROR(store_.DeleteContact(caller.subject, request, ids.first, ids.second));

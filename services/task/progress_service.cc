@@ -1,4 +1,5 @@
-// Progress reports, a task's history, and the event stream.
+#include "services/task/progress_service.h"
+
 #include <cmath>
 
 #include "absl/strings/numbers.h"
@@ -11,7 +12,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
 #include "services/task/task_limits.h"
-#include "services/task/task_service.h"
+#include "services/task/task_service.h"  // ParseTaskName.
 
 namespace p06::task {
 namespace {
@@ -84,8 +85,8 @@ absl::StatusOr<Reporter> ReporterFor(const Principal& caller, const std::string&
 
 }  // namespace
 
-absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportProgressRequest& request,
-                                                               const Principal& caller) {
+absl::StatusOr<pb::ProgressReport> ProgressService::ReportProgress(const pb::ReportProgressRequest& request,
+                                                                   const Principal& caller) {
   ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
   if (request.request_id().empty()) return InvalidField("request_id", "required: retries must not report twice");
   RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
@@ -105,7 +106,7 @@ absl::StatusOr<pb::ProgressReport> TaskService::ReportProgress(const pb::ReportP
   return posted;
 }
 
-absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(
+absl::StatusOr<pb::TargetMeasurement> ProgressService::RecordTargetMeasurement(
     const pb::RecordTargetMeasurementRequest& request, const Principal& caller) {
   const std::string& parent = request.parent();
   const size_t marker = parent.rfind("/targets/");
@@ -128,7 +129,7 @@ absl::StatusOr<pb::TargetMeasurement> TaskService::RecordTargetMeasurement(
   return store_.RecordTargetMeasurement(task.first, task.second, target, m, reporter, request);
 }
 
-absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {
+absl::StatusOr<pb::ListTaskHistoryResponse> ProgressService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {
   ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent(),
                                                       {.default_size = 100, .max_size = 1000}));
@@ -141,7 +142,7 @@ absl::StatusOr<pb::ListTaskHistoryResponse> TaskService::ListTaskHistory(const p
   return response;
 }
 
-absl::Status TaskService::WatchEvents(const pb::WatchEventsRequest& request,
+absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
                                       const std::function<bool(const pb::WatchEventsResponse&)>& send,
                                       const std::function<bool()>& cancelled) {
   ASSIGN_OR_RETURN(EventPosition cursor, ParseCursor(request.after(), "after"));

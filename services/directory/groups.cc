@@ -1,0 +1,62 @@
+#include "services/directory/groups.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/grpc/field_mask.h"
+#include "common/grpc/pagination.h"
+#include "common/grpc/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "services/directory/unit_validation.h"
+
+namespace p06::directory {
+namespace {
+
+const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "members"};
+
+}  // namespace
+
+pb::Group Groups::WithMembers(pb::Group group) {
+  if (group.kind() != pb::Group::KIND_EXPLICIT) {
+    group.clear_members();
+    for (const std::string& m : index_.Current()->MembersOf(group)) group.add_members(m);
+  }
+  return group;
+}
+
+absl::StatusOr<pb::Group> Groups::GetGroup(const pb::GetGroupRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.name(), "groups/*", "name"));
+  ASSIGN_OR_RETURN(pb::Group group, store_.GetGroup(id));
+  return WithMembers(std::move(group));
+}
+
+absl::StatusOr<pb::ListGroupsResponse> Groups::ListGroups(const pb::ListGroupsRequest& request) {
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), "groups"));
+  ASSIGN_OR_RETURN(std::vector<pb::Group> groups, store_.ListGroups(page.after_key, page.size + 1));
+  for (pb::Group& g : groups) g = WithMembers(std::move(g));
+  pb::ListGroupsResponse response;
+  response.set_next_page_token(TakePage(
+      std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return LastSegment(g.name()); },
+      "groups"));
+  return response;
+}
+
+absl::StatusOr<pb::Group> Groups::CreateGroup(const Principal& caller, pb::CreateGroupRequest request) {
+  if (!IsValidResourceId(request.group_id())) return InvalidField("group_id", "required: 2..63 of a-z, 0-9 and -");
+  RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
+  request.mutable_group()->clear_name();
+  request.mutable_group()->clear_etag();
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.CreateGroup(caller.subject, request, index_.NameKey())));
+  return WithMembers(std::move(group));
+}
+
+absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
+  RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
+  ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
+  ApplyUpdateMask(request.group(), request.update_mask(), &updated);
+  RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated, index_.NameKey())));
+  return WithMembers(std::move(group));
+}
+
+}  // namespace p06::directory

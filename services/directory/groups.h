@@ -1,0 +1,31 @@
+// Groups of units ("the provinces", "the ministry's units"): the logic of their RPCs.
+// A group's members are listed (explicit groups) or computed from the current name
+// index (every other kind). Thread-safe when the store is; codes as documented in
+// proto/p06/directory/v1/directory.proto.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "common/grpc/principal.h"
+#include "services/directory/resolution/index_refresher.h"
+#include "services/directory/storage/directory_store.h"
+
+namespace p06::directory {
+
+class Groups {
+ public:
+  Groups(DirectoryStore& store, IndexRefresher& index) : store_(store), index_(index) {}
+
+  absl::StatusOr<pb::Group> GetGroup(const pb::GetGroupRequest& request);
+  absl::StatusOr<pb::ListGroupsResponse> ListGroups(const pb::ListGroupsRequest& request);
+  absl::StatusOr<pb::Group> CreateGroup(const Principal& caller, pb::CreateGroupRequest request);
+  absl::StatusOr<pb::Group> UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request);
+
+ private:
+  // Fills the computed members of a group from the current index.
+  pb::Group WithMembers(pb::Group group);
+
+  DirectoryStore& store_;
+  IndexRefresher& index_;
+};
+
+}  // namespace p06::directory
