@@ -1,5 +1,8 @@
 #include "common/grpc/pagination.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -9,6 +12,24 @@
 namespace p06 {
 namespace {
 constexpr absl::string_view kVersion = "p1";
+}
+
+std::string QueryFingerprint(const google::protobuf::Message& list_request) {
+  std::unique_ptr<google::protobuf::Message> query(list_request.New());
+  query->CopyFrom(list_request);
+  for (const char* page_field : {"page_size", "page_token"}) {
+    if (const auto* field = query->GetDescriptor()->FindFieldByName(page_field)) {
+      query->GetReflection()->ClearField(query.get(), field);
+    }
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    query->SerializeToCodedStream(&coded);
+  }
+  return absl::StrCat(query->GetDescriptor()->full_name(), ":", bytes);
 }
 
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint) {

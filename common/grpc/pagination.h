@@ -2,6 +2,7 @@
 // came from, so a token reused with other filters is refused.
 #pragma once
 
+#include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
 
 #include <string>
@@ -23,7 +24,11 @@ struct PageLimits {
   int max_size = 500;
 };
 
-// `query_fingerprint` identifies the filters of the request (everything but the page
+// The query a List request asks, without its page fields (page_size, page_token):
+// what binds a page token to the filters it was issued for. Deterministic bytes.
+std::string QueryFingerprint(const google::protobuf::Message& list_request);
+
+// `query_fingerprint` (QueryFingerprint) identifies the filters of the request (everything but the page
 // fields). Errors: INVALID_ARGUMENT naming page_size (negative) or page_token
 // (malformed, or from another query).
 absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,

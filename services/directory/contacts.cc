@@ -33,7 +33,8 @@ absl::Status CheckMayEditContacts(const Principal& caller, const std::string& un
 
 absl::StatusOr<pb::ListContactsResponse> Contacts::ListContacts(const pb::ListContactsRequest& request) {
   ASSIGN_OR_RETURN(std::string unit_id, ParseResourceId(request.parent(), "units/*", "parent"));
-  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent()));
+  const std::string filters = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
   int64_t after = 0;
   if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after))
     return InvalidField("page_token", "malformed");
@@ -41,7 +42,7 @@ absl::StatusOr<pb::ListContactsResponse> Contacts::ListContacts(const pb::ListCo
   pb::ListContactsResponse response;
   response.set_next_page_token(TakePage(
       std::move(contacts), page, response.mutable_contacts(),
-      [](const pb::Contact& c) { return LastSegment(c.name()); }, request.parent()));
+      [](const pb::Contact& c) { return LastSegment(c.name()); }, filters));
   return response;
 }
 

@@ -89,18 +89,16 @@ absl::StatusOr<pb::ListUnitsResponse> Directory::ListUnits(const pb::ListUnitsRe
   if (!text::IsValidUtf8(request.query())) return InvalidField("query", "is not valid UTF-8");
   query.folded_query = text::Fold(request.query());
 
-  pb::ListUnitsRequest filters = request;
-  filters.clear_page_size();
-  filters.clear_page_token();
+  const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(request.page_size(), request.page_token(), filters.SerializeAsString()));
+                   ParsePageRequest(request.page_size(), request.page_token(), filters));
   query.after_code = page.after_key;
   query.limit = page.size + 1;  // One more tells whether another page exists.
   ASSIGN_OR_RETURN(std::vector<pb::Unit> units, store_.ListUnits(query));
   pb::ListUnitsResponse response;
   response.set_next_page_token(TakePage(
       std::move(units), page, response.mutable_units(), [](const pb::Unit& u) { return u.code(); },
-      filters.SerializeAsString()));
+      filters));
   return response;
 }
 
@@ -209,7 +207,11 @@ absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const p
   std::shared_ptr<const NameIndex> index = index_.Current();
   pb::ResolveUnitNamesResponse response;
   response.mutable_resolutions()->Reserve(request.names_size());
-  for (const std::string& name : request.names()) *response.add_resolutions() = index->Resolve(name, as_of);
+  for (const std::string& name : request.names()) {
+    pb::Resolution* resolution = response.add_resolutions();
+    *resolution = index->Resolve(name, as_of);
+    metrics_.CountResolution(resolution->match_kind());
+  }
   return response;
 }
 

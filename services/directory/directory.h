@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
+#include "services/directory/directory_metrics.h"
 #include "services/directory/resolution/index_refresher.h"
 #include "services/directory/storage/directory_store.h"
 
@@ -21,8 +22,8 @@ inline constexpr int kMaxResolveNames = 1000;
 
 class Directory {
  public:
-  Directory(DirectoryStore& store, IndexRefresher& index, const Clock& clock)
-      : store_(store), index_(index), clock_(clock) {}
+  Directory(DirectoryStore& store, IndexRefresher& index, const Clock& clock, DirectoryMetrics& metrics)
+      : store_(store), index_(index), clock_(clock), metrics_(metrics) {}
 
   absl::StatusOr<pb::Unit> GetUnit(const pb::GetUnitRequest& request);
   absl::StatusOr<pb::ListUnitsResponse> ListUnits(const pb::ListUnitsRequest& request);
@@ -38,6 +39,7 @@ class Directory {
   DirectoryStore& store_;
   IndexRefresher& index_;
   const Clock& clock_;
+  DirectoryMetrics& metrics_;
 };
 
 }  // namespace p06::directory

@@ -5,9 +5,10 @@
 namespace p06::directory {
 
 DirectoryBundle::DirectoryBundle(ServiceContext& ctx)
-    : store_(ctx.pool),
+    : metrics_(DirectoryMetrics::Register(ctx.metrics)),
+      store_(ctx.pool),
       index_(store_, db::BuildConnectionString(ctx.config.db)),
-      directory_(store_, index_, ctx.clock),
+      directory_(store_, index_, ctx.clock, metrics_),
       groups_(store_, index_),
       contacts_(store_),
       grpc_(directory_, groups_, contacts_) {}

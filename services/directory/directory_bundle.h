@@ -27,6 +27,7 @@ class DirectoryBundle final : public ServiceBundle {
  private:
   explicit DirectoryBundle(ServiceContext& ctx);
 
+  DirectoryMetrics metrics_;
   PgDirectoryStore store_;
   IndexRefresher index_;
   Directory directory_;

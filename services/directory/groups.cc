@@ -30,13 +30,14 @@ absl::StatusOr<pb::Group> Groups::GetGroup(const pb::GetGroupRequest& request) {
 }
 
 absl::StatusOr<pb::ListGroupsResponse> Groups::ListGroups(const pb::ListGroupsRequest& request) {
-  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), "groups"));
+  const std::string filters = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
   ASSIGN_OR_RETURN(std::vector<pb::Group> groups, store_.ListGroups(page.after_key, page.size + 1));
   for (pb::Group& g : groups) g = WithMembers(std::move(g));
   pb::ListGroupsResponse response;
   response.set_next_page_token(TakePage(
       std::move(groups), page, response.mutable_groups(), [](const pb::Group& g) { return LastSegment(g.name()); },
-      "groups"));
+      filters));
   return response;
 }
 

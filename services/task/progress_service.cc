@@ -131,14 +131,15 @@ absl::StatusOr<pb::TargetMeasurement> ProgressService::RecordTargetMeasurement(
 
 absl::StatusOr<pb::ListTaskHistoryResponse> ProgressService::ListTaskHistory(const pb::ListTaskHistoryRequest& request) {
   ASSIGN_OR_RETURN(auto task, ParseTaskName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), request.parent(),
+  const std::string filters = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters,
                                                       {.default_size = 100, .max_size = 1000}));
   ASSIGN_OR_RETURN(EventPosition after, ParseCursor(page.after_key, "page_token"));
   ASSIGN_OR_RETURN(EventBatch batch, store_.ReadEvents(after, page.size + 1, request.parent()));
   pb::ListTaskHistoryResponse response;
   response.set_next_page_token(TakePage(
       std::move(batch.events), page, response.mutable_events(), [](const pb::Event& e) { return e.cursor(); },
-      request.parent()));
+      filters));
   return response;
 }
 

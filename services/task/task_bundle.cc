@@ -1,33 +1,10 @@
 #include "services/task/task_bundle.h"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
 #include "common/grpc/client.h"
 #include "common/grpc/status_mapping.h"
 
 namespace p06::task {
 
-namespace {
-
-// The task service's own metric families, in the service's registry.
-prometheus::Gauge& OpenStreams(prometheus::Registry& registry) {
-  return prometheus::BuildGauge()
-      .Name("task_event_streams_open")
-      .Help("WatchEvents streams being served.")
-      .Register(registry)
-      .Add({});
-}
-prometheus::Counter& RefusedStreams(prometheus::Registry& registry) {
-  return prometheus::BuildCounter()
-      .Name("task_event_streams_refused_total")
-      .Help("WatchEvents streams refused because max_event_streams were open.")
-      .Register(registry)
-      .Add({});
-}
-
-}  // namespace
 
 absl::Status TaskOptions::Validate() const {
   if (event_retention < absl::ZeroDuration()) {
@@ -39,15 +16,17 @@ absl::Status TaskOptions::Validate() const {
 }
 
 TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
-    : store_(ctx.pool, db::BuildConnectionString(ctx.config.db), ctx.clock),
+    : metrics_(TaskMetrics::Register(ctx.metrics)),
+      store_(ctx.pool, db::BuildConnectionString(ctx.config.db), ctx.clock,
+             [this](size_t reports) { metrics_.report_batch_size.Observe(static_cast<double>(reports)); }),
       units_(MakeChannel(options.directory_target)),
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),
       pruner_(store_, options.event_retention),
       service_(store_, cache_, units_, ctx.clock),
       progress_(store_, cache_, events_),
-      event_streams_(options.max_event_streams, OpenStreams(ctx.metrics), RefusedStreams(ctx.metrics)),
-      grpc_(service_, progress_, event_streams_) {}
+      event_streams_(options.max_event_streams, metrics_.event_streams_open, metrics_.event_streams_refused),
+      grpc_(service_, progress_, event_streams_, metrics_.events_streamed) {}
 
 absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const TaskOptions& options) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;

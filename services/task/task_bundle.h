@@ -10,6 +10,7 @@
 #include "services/task/storage/pg_task_store.h"
 #include "services/task/task_cache.h"
 #include "services/task/task_grpc.h"
+#include "services/task/task_metrics.h"
 #include "services/task/task_service.h"
 #include "services/task/unit_resolver.h"
 
@@ -40,6 +41,7 @@ class TaskBundle final : public ServiceBundle {
  private:
   TaskBundle(ServiceContext& ctx, const TaskOptions& options);
 
+  TaskMetrics metrics_;  // First: the others report to it.
   PgTaskStore store_;
   GrpcUnitResolver units_;
   EventWaiter events_;

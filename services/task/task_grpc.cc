@@ -67,7 +67,11 @@ grpc::Status TaskGrpc::WatchEvents(grpc::ServerContext* ctx, const pb::WatchEven
   absl::StatusOr<StreamSlots::Slot> slot = event_streams_.Take();  // Held until the stream ends.
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   return ToGrpcStatus(progress_.WatchEvents(
-      *request, [&](const pb::WatchEventsResponse& batch) { return writer->Write(batch); },
+      *request, [&](const pb::WatchEventsResponse& batch) {
+        if (!writer->Write(batch)) return false;
+        events_streamed_.Increment(batch.events_size());
+        return true;
+      },
       [&] { return ctx->IsCancelled(); }));
 }
 

@@ -2,6 +2,8 @@
 // and converts its Status at the edge. RPCs not listed here answer UNIMPLEMENTED.
 #pragma once
 
+#include <prometheus/counter.h>
+
 #include "common/grpc/stream_slots.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/task/progress_service.h"
@@ -12,8 +14,10 @@ namespace p06::task {
 class TaskGrpc final : public pb::TaskService::Service {
  public:
   // `event_streams` bounds the WatchEvents streams held at once.
-  TaskGrpc(TaskService& service, ProgressService& progress, StreamSlots& event_streams)
-      : service_(service), progress_(progress), event_streams_(event_streams) {}
+  // `events_streamed` counts the events WatchEvents sends.
+  TaskGrpc(TaskService& service, ProgressService& progress, StreamSlots& event_streams,
+           prometheus::Counter& events_streamed)
+      : service_(service), progress_(progress), event_streams_(event_streams), events_streamed_(events_streamed) {}
 
   grpc::Status ImportPlan(grpc::ServerContext*, const pb::ImportPlanRequest*, pb::ImportPlanResponse*) override;
   grpc::Status GetPlan(grpc::ServerContext*, const pb::GetPlanRequest*, pb::Plan*) override;
@@ -35,6 +39,7 @@ class TaskGrpc final : public pb::TaskService::Service {
   TaskService& service_;
   ProgressService& progress_;
   StreamSlots& event_streams_;
+  prometheus::Counter& events_streamed_;
 };
 
 }  // namespace p06::task

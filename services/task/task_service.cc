@@ -163,7 +163,7 @@ absl::StatusOr<pb::Plan> TaskService::GetPlan(const pb::GetPlanRequest& request)
 }
 
 absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlansRequest& request) {
-  const std::string filters = absl::StrCat("year=", request.year());
+  const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
   ASSIGN_OR_RETURN(std::vector<pb::Plan> plans, store_.ListPlans(request.year(), page.after_key, page.size + 1));
   pb::ListPlansResponse response;
@@ -206,11 +206,9 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   q.folded_query = text::Fold(request.query());
   q.today = Today();
 
-  pb::ListTasksRequest filters = request;
-  filters.clear_page_size();
-  filters.clear_page_token();
+  const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(request.page_size(), request.page_token(), filters.SerializeAsString()));
+                   ParsePageRequest(request.page_size(), request.page_token(), filters));
   if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &q.after_number)) {
     return InvalidField("page_token", "malformed");
   }
@@ -219,7 +217,7 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   pb::ListTasksResponse response;
   response.set_next_page_token(TakePage(
       std::move(tasks), page, response.mutable_tasks(), [](const pb::Task& t) { return absl::StrCat(t.number()); },
-      filters.SerializeAsString()));
+      filters));
   return response;
 }
 
@@ -237,11 +235,9 @@ absl::StatusOr<pb::ListOccurrencesResponse> TaskService::ListOccurrences(const p
   q.due_before = before.value_or(absl::CivilDay(9999, 12, 31));
   if (q.due_after > q.due_before) return InvalidField("due_before", "is before due_after");
   q.today = Today();
-  pb::ListOccurrencesRequest filters = request;
-  filters.clear_page_size();
-  filters.clear_page_token();
+  const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page,
-                   ParsePageRequest(request.page_size(), request.page_token(), filters.SerializeAsString(),
+                   ParsePageRequest(request.page_size(), request.page_token(), filters,
                                     {.default_size = 100, .max_size = 1000}));
   q.after_key = page.after_key;
   q.limit = page.size + 1;
@@ -256,7 +252,7 @@ absl::StatusOr<pb::ListOccurrencesResponse> TaskService::ListOccurrences(const p
                         parts[3], "/", std::string(4 - std::min<size_t>(4, sub.size()), '0'), sub);
   };
   response.set_next_page_token(
-      TakePage(std::move(rows), page, response.mutable_occurrences(), sort_key, filters.SerializeAsString()));
+      TakePage(std::move(rows), page, response.mutable_occurrences(), sort_key, filters));
   return response;
 }
 

@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <future>
 #include <pqxx/pqxx>
 
@@ -46,6 +48,28 @@ grpc::Status GetUnit(const std::shared_ptr<grpc::Channel>& channel, const std::s
   testing::AttachOffice(ctx);
   pb::Unit unit;
   return pb::DirectoryService::NewStub(channel)->GetUnit(&ctx, req, &unit);
+}
+
+// The metric families a scrape shows ("# TYPE name kind" lines), sorted.
+std::vector<std::string> MetricFamilies(const std::string& exposition) {
+  std::vector<std::string> names;
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# TYPE ", 0) == 0) names.push_back(line.substr(7, line.find(' ', 7) - 7));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The checked-in list tests/golden/<service>_metrics.txt: one name a line, '#' comments.
+std::vector<std::string> GoldenFamilies(const std::string& service) {
+  std::ifstream in(std::string(P06_SOURCE_DIR "/tests/golden/") + service + "_metrics.txt");
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') names.push_back(line);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 class ServiceLifecycleTest : public ::p06::testing::PgTest {
@@ -265,6 +289,22 @@ TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
   ASSERT_OK(refused);
   EXPECT_EQ(refused->exit_code, 1);
   EXPECT_NE(refused->output.find("report.percent_complete"), std::string::npos) << refused->output;
+
+  // Each service exports exactly the metric families its list names: a renamed or
+  // dropped metric breaks dashboards and alerts, so it must be a deliberate change.
+  for (auto [service, process] : {std::pair{"directory", directory->get()}, std::pair{"task", task->get()}}) {
+    absl::StatusOr<std::string> metrics = ::p06::testing::HttpGet(process->metrics_port(), "/metrics");
+    ASSERT_OK(metrics);
+    EXPECT_EQ(MetricFamilies(*metrics), GoldenFamilies(service)) << service << "\n" << *metrics;
+  }
+  // And they count: the import resolved its unit cells, the report was one batch.
+  absl::StatusOr<std::string> directory_metrics = ::p06::testing::HttpGet((*directory)->metrics_port(), "/metrics");
+  ASSERT_OK(directory_metrics);
+  EXPECT_EQ(directory_metrics->find("directory_resolutions_total{match_kind=\"exact\"} 0"), std::string::npos);
+  EXPECT_NE(directory_metrics->find("directory_resolutions_total{match_kind=\"exact\"} "), std::string::npos);
+  absl::StatusOr<std::string> task_metrics = ::p06::testing::HttpGet((*task)->metrics_port(), "/metrics");
+  ASSERT_OK(task_metrics);
+  EXPECT_NE(task_metrics->find("task_report_batch_size_count 1\n"), std::string::npos) << *task_metrics;
 }
 
 }  // namespace

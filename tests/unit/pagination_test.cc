@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "p06/task/v1/task.pb.h"
 #include "tests/harness/status_matchers.h"
 
 namespace p06 {
@@ -19,6 +20,24 @@ TEST(PaginationTest, DefaultAndMaximumPageSize) {
 
 TEST(PaginationTest, NegativePageSizeNamesTheField) {
   EXPECT_THAT(ParsePageRequest(-1, "", "q"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+}
+
+// The fingerprint is the query: page fields do not change it, any filter does, and
+// two request types with the same bytes differ.
+TEST(PaginationTest, QueryFingerprintIsTheFiltersWithoutThePageFields) {
+  p06::task::v1::ListTasksRequest a;
+  a.set_parent("plans/p");
+  a.set_lead_unit("units/cuc-hctp");
+  p06::task::v1::ListTasksRequest paged = a;
+  paged.set_page_size(7);
+  paged.set_page_token("abc");
+  EXPECT_EQ(QueryFingerprint(a), QueryFingerprint(paged));
+  p06::task::v1::ListTasksRequest other = a;
+  other.set_overdue_only(true);
+  EXPECT_NE(QueryFingerprint(a), QueryFingerprint(other));
+  p06::task::v1::ListPlansRequest empty_plans;
+  p06::task::v1::ListTasksRequest empty_tasks;
+  EXPECT_NE(QueryFingerprint(empty_plans), QueryFingerprint(empty_tasks));
 }
 
 TEST(PaginationTest, TokenRoundTripsItsKey) {

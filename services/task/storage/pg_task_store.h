@@ -18,8 +18,13 @@ class PgTaskStore final : public TaskStore {
  public:
   // `notify_conninfo`: where to send the wake-up of kEventsChannel after each write.
   // `clock` stamps progress reports (their create_time, and so their day).
-  PgTaskStore(db::Pool& pool, std::string notify_conninfo, const Clock& clock)
-      : pool_(pool), clock_(clock), notifier_(std::move(notify_conninfo), pg::kEventsChannel), batcher_(pool) {}
+  // `batch_written` hears the size of every batch of reports committed together.
+  PgTaskStore(db::Pool& pool, std::string notify_conninfo, const Clock& clock,
+              std::function<void(size_t)> batch_written = nullptr)
+      : pool_(pool),
+        clock_(clock),
+        notifier_(std::move(notify_conninfo), pg::kEventsChannel),
+        batcher_(pool, std::move(batch_written)) {}
 
   absl::StatusOr<pb::ImportPlanResponse> SavePlan(const PlanDraft& draft, const pb::ImportPlanRequest& request,
                                                   const std::string& caller, absl::CivilDay today) override;

@@ -87,7 +87,10 @@ std::vector<absl::StatusOr<ReportAnswer>> ReportBatcher::Write(const std::vector
     }
     return absl::OkStatus();
   });
-  if (written.ok()) return answers;
+  if (written.ok()) {
+    if (batch_written_) batch_written_(calls.size());
+    return answers;
+  }
   if (calls.size() > 1 && written.code() != absl::StatusCode::kUnavailable) {
     for (size_t i = 0; i < calls.size(); ++i) answers[i] = std::move(Write({calls[i]})[0]);  // Only the bad one fails.
     return answers;

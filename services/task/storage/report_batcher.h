@@ -18,6 +18,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,7 +39,9 @@ struct ReportAnswer {
 
 class ReportBatcher {
  public:
-  explicit ReportBatcher(db::Pool& pool, size_t max_batch = 64) : pool_(pool), max_batch_(max_batch) {}
+  // `batch_written` (optional) hears the size of every batch committed (a metric).
+  explicit ReportBatcher(db::Pool& pool, std::function<void(size_t)> batch_written = nullptr, size_t max_batch = 64)
+      : pool_(pool), batch_written_(std::move(batch_written)), max_batch_(max_batch) {}
 
   // Writes `call` (with whatever else is waiting); returns when it is committed.
   absl::StatusOr<ReportAnswer> Run(const ReportCall& call);
@@ -58,6 +61,7 @@ class ReportBatcher {
   std::vector<absl::StatusOr<ReportAnswer>> Write(const std::vector<const ReportCall*>& calls);
 
   db::Pool& pool_;
+  const std::function<void(size_t)> batch_written_;
   const size_t max_batch_;
   std::mutex mu_;
   std::deque<Waiter*> queue_;  // Guarded by mu_.
