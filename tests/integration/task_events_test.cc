@@ -62,8 +62,9 @@ TEST_F(TaskProgressTest, ConcurrentWritersEveryEventOnceInOrder) {
   // And across a restart of the service.
   StartTaskServer();
   std::vector<tpb::Event> after_restart;
-  std::thread follower([&] { after_restart = Watch(live[kTotal - 2].cursor(), 2); });
-  absl::SleepFor(absl::Milliseconds(200));
+  absl::Notification following;  // The follower has replayed the last event: it is live.
+  std::thread follower([&] { after_restart = Watch(live[kTotal - 2].cursor(), 2, false, &following); });
+  following.WaitForNotification();
   ASSERT_TRUE(Post(Report(24, "after-restart"), kHctp).ok());
   follower.join();
   ASSERT_EQ(after_restart.size(), 2u);
@@ -93,7 +94,14 @@ TEST_F(TaskProgressTest, ALateCommitIsNeverSkipped) {
   tpb::ListTaskHistoryResponse h;
   ASSERT_TRUE(T(&TaskStub::ListTaskHistory, history, &h).ok());
   EXPECT_EQ(h.events_size(), 1) << "the fast report was shown ahead of an older open transaction";
-  absl::SleepFor(absl::Milliseconds(300));
+  // What every reader of the outbox sees while the slow one is open: nothing yet, and
+  // that it must read again (no sleep: this is the state the consumer is in).
+  db::Pool pool(task_config_.db);
+  task::PgTaskStore store(pool, db::BuildConnectionString(task_config_.db), SystemClock::Get());
+  absl::StatusOr<task::EventBatch> held = store.ReadEvents(*task::ParseCursor(after_import_, "after"), 10, "");
+  ASSERT_OK(held);
+  EXPECT_TRUE(held->events.empty()) << "the fast report overtook an older open transaction";
+  EXPECT_TRUE(held->held_back);
   slow_tx.commit();
   consumer.join();
   ASSERT_EQ(seen.size(), 2u);

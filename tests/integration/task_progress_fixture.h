@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "tests/integration/task_server.h"
 
 namespace p06::testing {
@@ -41,7 +42,10 @@ class TaskProgressTest : public TaskServerTest {
     return T(&TaskStub::ReportProgress, r, out ? out : &ignored, &who);
   }
   // Reads the stream from `after` until `count` events arrived (or 20 s passed).
-  std::vector<tpb::Event> Watch(const std::string& after, size_t count, bool replay_only = false) {
+  // `first_batch`, when given, is notified once the first message has been read: the
+  // stream is open and has sent what was there.
+  std::vector<tpb::Event> Watch(const std::string& after, size_t count, bool replay_only = false,
+                                absl::Notification* first_batch = nullptr) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
     AttachOffice(ctx);
@@ -53,6 +57,7 @@ class TaskProgressTest : public TaskServerTest {
     tpb::WatchEventsResponse batch;
     while (events.size() < count && reader->Read(&batch)) {
       for (const auto& e : batch.events()) events.push_back(e);
+      if (first_batch != nullptr && !first_batch->HasBeenNotified()) first_batch->Notify();
     }
     ctx.TryCancel();
     reader->Finish();
