@@ -1,0 +1,54 @@
+// A UnitResolver that answers from a table, and remembers what it was asked: the
+// importer's logic tested without the directory or the network.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "services/task/unit_resolver.h"
+
+namespace p06::testing {
+
+class FakeUnitResolver final : public task::UnitResolver {
+ public:
+  // `name` resolves (EXACT) to `unit`; every other name is UNRESOLVED.
+  void Add(const std::string& name, const std::string& unit) { units_[name] = unit; }
+  // Every name resolves: to "units/" + a slug of its position in the calls (for
+  // tests that care about the asking, not the answers).
+  void ResolveEverything() { resolve_everything_ = true; }
+
+  absl::StatusOr<std::vector<directory::v1::Resolution>> Resolve(const std::vector<std::string>& names,
+                                                                 const IncomingCall&) override {
+    std::lock_guard lock(mu_);
+    std::vector<directory::v1::Resolution> out;
+    for (const std::string& name : names) {
+      asked_.push_back(name);
+      directory::v1::Resolution r;
+      r.set_input(name);
+      auto found = units_.find(name);
+      if (found != units_.end() || resolve_everything_) {
+        r.set_match_kind(directory::v1::MATCH_KIND_EXACT);
+        r.add_units(found != units_.end() ? found->second : "units/u" + std::to_string(asked_.size()));
+      } else {
+        r.set_match_kind(directory::v1::MATCH_KIND_UNRESOLVED);
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<std::string> Asked() const {
+    std::lock_guard lock(mu_);
+    return asked_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> units_;
+  bool resolve_everything_ = false;
+  std::vector<std::string> asked_;
+};
+
+}  // namespace p06::testing

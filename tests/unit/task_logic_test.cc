@@ -1,0 +1,145 @@
+// The task service's logic on fakes (tests/fakes): what it refuses before the store
+// is asked, who it says reports, and what it asks the directory. No PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "services/task/progress_service.h"
+#include "services/task/task_service.h"
+#include "tests/fakes/fake_task_store.h"
+#include "tests/fakes/fake_unit_resolver.h"
+#include "tests/harness/callers.h"
+#include "tests/harness/fake_clock.h"
+#include "tests/harness/status_matchers.h"
+
+namespace p06::testing {
+namespace {
+
+namespace tpb = ::p06::task::v1;
+using ::testing::HasSubstr;
+
+const Principal kHctp{.subject = "cv@hctp", .unit = "units/cuc-hctp", .roles = {kRoleUnitReporter}};
+
+std::string PlanText() {
+  std::ifstream in(P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class TaskLogicTest : public ::testing::Test {
+ protected:
+  FakeTaskStore store_;
+  FakeUnitResolver units_;
+  task::EventWaiter events_{"postgresql:///never-connected"};  // Never started: no connection.
+  task::TaskCache cache_{store_, events_};
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 3, 10, 9, 0, 0), absl::UTCTimeZone())};
+  task::TaskService tasks_{store_, cache_, units_, clock_};
+  task::ProgressService progress_{store_, cache_, events_};
+
+  static tpb::ReportProgressRequest Report(int percent) {
+    tpb::ReportProgressRequest r;
+    r.set_parent("plans/910-qd-btp-2025/tasks/24");
+    r.set_request_id("r-1");
+    r.mutable_report()->set_status(tpb::TASK_STATUS_IN_PROGRESS);
+    r.mutable_report()->set_percent_complete(percent);
+    r.mutable_report()->set_summary("Đã triển khai");
+    return r;
+  }
+};
+
+// Bad input is refused naming its field, and the store never hears of it.
+TEST_F(TaskLogicTest, AReportIsValidatedBeforeTheStoreIsAsked) {
+  tpb::ReportProgressRequest no_id = Report(10);
+  no_id.clear_request_id();
+  EXPECT_THAT(progress_.ReportProgress(no_id, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  EXPECT_THAT(progress_.ReportProgress(Report(101), kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.percent_complete")));
+  tpb::ReportProgressRequest bad_parent = Report(10);
+  bad_parent.set_parent("plans/910-qd-btp-2025/tasks/x");
+  EXPECT_THAT(progress_.ReportProgress(bad_parent, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parent")));
+  tpb::ReportProgressRequest bad_occurrence = Report(10);
+  bad_occurrence.mutable_report()->set_occurrence("plans/910-qd-btp-2025/tasks/24/occurrences/2025-13-01");
+  EXPECT_THAT(progress_.ReportProgress(bad_occurrence, kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.occurrence")));
+  tpb::ReportProgressRequest control = Report(10);
+  control.mutable_report()->set_summary("a\x01b");
+  EXPECT_THAT(progress_.ReportProgress(control, kHctp), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.summary")));
+  EXPECT_TRUE(store_.reports().empty());
+}
+
+// A unit reports for itself; only the Office reports for another unit, and says so.
+TEST_F(TaskLogicTest, WhoReportsIsTheCallersUnitOrForTheOfficeTheUnitNamed) {
+  ASSERT_OK(progress_.ReportProgress(Report(10), kHctp));
+  tpb::ReportProgressRequest for_other = Report(20);
+  for_other.mutable_report()->set_reporting_unit("units/bo-cong-an");
+  EXPECT_THAT(progress_.ReportProgress(for_other, kHctp), StatusIs(absl::StatusCode::kPermissionDenied));
+  ASSERT_OK(progress_.ReportProgress(for_other, kOfficeCaller));
+  Principal no_unit{.subject = "x", .roles = {kRoleUnitReporter}};
+  EXPECT_THAT(progress_.ReportProgress(Report(30), no_unit),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.reporting_unit")));
+
+  const std::vector<FakeTaskStore::ReportCall> calls = store_.reports();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].reporter.unit, "units/cuc-hctp");
+  EXPECT_EQ(calls[0].reporter.subject, "cv@hctp");
+  EXPECT_FALSE(calls[0].reporter.on_behalf);
+  EXPECT_EQ(calls[1].reporter.unit, "units/bo-cong-an");
+  EXPECT_TRUE(calls[1].reporter.on_behalf);
+  EXPECT_EQ(calls[1].number, 24);
+}
+
+// Output-only fields a caller sends are dropped, not stored as the caller's word.
+TEST_F(TaskLogicTest, AReportsOutputFieldsAreTheStoresNotTheCallers) {
+  tpb::ReportProgressRequest forged = Report(10);
+  forged.mutable_report()->set_name("plans/910-qd-btp-2025/tasks/24/progress/1");
+  forged.mutable_report()->set_reported_by("someone-else");
+  ASSERT_OK(progress_.ReportProgress(forged, kHctp));
+  ASSERT_EQ(store_.reports().size(), 1u);
+  EXPECT_EQ(store_.reports()[0].report.name(), "");
+  EXPECT_EQ(store_.reports()[0].report.reported_by(), "");
+}
+
+// The importer asks the directory once per distinct unit cell text, and a dry run
+// saves nothing.
+TEST_F(TaskLogicTest, AnImportAsksEachUnitNameOnceAndADryRunSavesNothing) {
+  units_.ResolveEverything();
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  request.set_dry_run(true);
+  absl::StatusOr<tpb::ImportPlanResponse> preview = tasks_.ImportPlan(request, kOfficeCaller, {});
+  ASSERT_OK(preview);
+  EXPECT_EQ(preview->tasks_size(), 49);
+  EXPECT_TRUE(store_.saved().empty());
+  const std::vector<std::string> asked = units_.Asked();
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(std::set<std::string>(asked.begin(), asked.end()).size(), asked.size()) << "a name was asked twice";
+
+  request.set_dry_run(false);
+  ASSERT_OK(tasks_.ImportPlan(request, kOfficeCaller, {}));
+  ASSERT_EQ(store_.saved().size(), 1u);
+  EXPECT_EQ(store_.saved()[0].plan_id, "910-qd-btp-2025");
+  EXPECT_EQ(store_.saved()[0].tasks.size(), 49u);
+}
+
+// A plan whose units the directory does not know is imported with its cells kept as
+// text and a diagnostic on the line of each: never a silent guess.
+TEST_F(TaskLogicTest, UnresolvedUnitsAreDiagnosedOnTheirLines) {
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  request.set_dry_run(true);
+  absl::StatusOr<tpb::ImportPlanResponse> preview = tasks_.ImportPlan(request, kOfficeCaller, {});
+  ASSERT_OK(preview);
+  int unresolved = 0;
+  for (const tpb::ImportDiagnostic& d : preview->diagnostics()) {
+    if (d.kind() != tpb::ImportDiagnostic::KIND_UNRESOLVED_UNIT) continue;
+    ++unresolved;
+    EXPECT_GT(d.line(), 0) << d.message();
+  }
+  EXPECT_GT(unresolved, 40);
+}
+
+}  // namespace
+}  // namespace p06::testing
