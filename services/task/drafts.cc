@@ -6,9 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/grpc/proto_time.h"
 #include "common/grpc/status_mapping.h"
 
 namespace p06::task {
+
+std::string OccurrenceName(const std::string& task_name, absl::CivilDay due, int sub_activity) {
+  return absl::StrCat(task_name, "/occurrences/", FormatIsoDate(due), sub_activity > 0 ? absl::StrCat("-", sub_activity) : "");
+}
 
 absl::Status CheckRemovalsConfirmed(const pb::PlanDiff& diff, const pb::ImportPlanRequest& request) {
   const std::set<int> removed(diff.removed_tasks().begin(), diff.removed_tasks().end());

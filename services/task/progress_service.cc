@@ -53,6 +53,31 @@ absl::Status ValidateReport(pb::ProgressReport& r) {
   return absl::OkStatus();
 }
 
+// completion_date belongs to a COMPLETED report: not in the future, not before the
+// plan's decision (when the plan is known; an unknown plan is refused by the store, in
+// the order that tells a stranger nothing). Unset, it is the day of the report.
+absl::Status SettleCompletionDate(pb::ProgressReport& r, absl::CivilDay today, TaskStore& store,
+                                  const std::string& plan_id) {
+  if (r.status() != pb::TASK_STATUS_COMPLETED) {
+    if (!IsUnset(r.completion_date())) return InvalidField("report.completion_date", "only with status COMPLETED");
+    return absl::OkStatus();
+  }
+  if (IsUnset(r.completion_date())) {
+    *r.mutable_completion_date() = ToProtoDate(today);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(r.completion_date(), "report.completion_date"));
+  if (day > today) return InvalidField("report.completion_date", absl::StrCat(FormatIsoDate(day), " is in the future"));
+  if (absl::StatusOr<pb::Plan> plan = store.GetPlan(plan_id); plan.ok() && !IsUnset(plan->decision_date())) {
+    absl::StatusOr<absl::CivilDay> decided = FromProtoDate(plan->decision_date(), "decision_date");
+    if (decided.ok() && day < *decided) {
+      return InvalidField("report.completion_date",
+                          absl::StrCat(FormatIsoDate(day), " is before the plan's decision (", FormatIsoDate(*decided), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // "plans/p/tasks/7/occurrences/2025-06-30" or ".../2025-06-30-2" of the task `task_name`.
 absl::StatusOr<OccurrenceKey> ParseOccurrence(const std::string& name, const std::string& task_name) {
   const std::string prefix = task_name + "/occurrences/";
@@ -97,6 +122,7 @@ absl::StatusOr<pb::ProgressReport> ProgressService::ReportProgress(const pb::Rep
     ASSIGN_OR_RETURN(occurrence, ParseOccurrence(report.occurrence(), request.parent()));
   }
   ASSIGN_OR_RETURN(Reporter reporter, ReporterFor(caller, report.reporting_unit(), "report.reporting_unit"));
+  RETURN_IF_ERROR(SettleCompletionDate(report, TodayInVietnam(clock_), store_, task.first));
   report.clear_name();
   report.clear_reported_by();
   report.clear_create_time();

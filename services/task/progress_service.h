@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
+#include "common/base/clock.h"
 #include "common/grpc/principal.h"
 #include "services/task/event_waiter.h"
 #include "services/task/storage/task_store.h"
@@ -17,8 +18,9 @@ namespace p06::task {
 
 class ProgressService {
  public:
-  ProgressService(TaskStore& store, TaskCache& cache, EventWaiter& events)
-      : store_(store), cache_(cache), events_(events) {}
+  // `clock` dates reports (completion_date's default, "not in the future").
+  ProgressService(TaskStore& store, TaskCache& cache, EventWaiter& events, const Clock& clock)
+      : store_(store), cache_(cache), events_(events), clock_(clock) {}
 
   absl::StatusOr<pb::ProgressReport> ReportProgress(const pb::ReportProgressRequest& request, const Principal& caller);
   absl::StatusOr<pb::TargetMeasurement> RecordTargetMeasurement(const pb::RecordTargetMeasurementRequest& request,
@@ -37,6 +39,7 @@ class ProgressService {
   TaskStore& store_;
   TaskCache& cache_;
   EventWaiter& events_;
+  const Clock& clock_;
 };
 
 }  // namespace p06::task

@@ -24,7 +24,7 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
       cache_(store_, events_),
       pruner_(store_, options.event_retention),
       service_(store_, cache_, units_, ctx.clock),
-      progress_(store_, cache_, events_),
+      progress_(store_, cache_, events_, ctx.clock),
       event_streams_(options.max_event_streams, metrics_.event_streams_open, metrics_.event_streams_refused),
       grpc_(service_, progress_, event_streams_, metrics_.events_streamed) {}
 

@@ -24,6 +24,11 @@ class FakeTaskStore final : public task::TaskStore {
     task::Reporter reporter;
   };
 
+  // The plans GetPlan answers with.
+  void PutPlan(const std::string& plan_id, const task::pb::Plan& plan) {
+    std::lock_guard lock(mu_);
+    plans_[plan_id] = plan;
+  }
   // The tasks GetTask answers with.
   void PutTask(const task::pb::Task& task) {
     std::lock_guard lock(mu_);
@@ -68,7 +73,12 @@ class FakeTaskStore final : public task::TaskStore {
     return stored;
   }
 
-  absl::StatusOr<task::pb::Plan> GetPlan(const std::string&) override { return Unimplemented(); }
+  absl::StatusOr<task::pb::Plan> GetPlan(const std::string& plan_id) override {
+    std::lock_guard lock(mu_);
+    auto found = plans_.find(plan_id);
+    if (found == plans_.end()) return absl::NotFoundError("no such plan");
+    return found->second;
+  }
   absl::StatusOr<std::vector<task::pb::Plan>> ListPlans(int, const std::string&, int) override {
     return Unimplemented();
   }
@@ -102,6 +112,7 @@ class FakeTaskStore final : public task::TaskStore {
   }
 
   mutable std::mutex mu_;
+  std::map<std::string, task::pb::Plan> plans_;
   std::map<std::string, task::pb::Task> tasks_;
   std::vector<task::PlanDraft> saved_;
   std::vector<ReportCall> reports_;

@@ -37,7 +37,7 @@ class TaskLogicTest : public ::testing::Test {
   task::TaskCache cache_{store_, events_};
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 3, 10, 9, 0, 0), absl::UTCTimeZone())};
   task::TaskService tasks_{store_, cache_, units_, clock_};
-  task::ProgressService progress_{store_, cache_, events_};
+  task::ProgressService progress_{store_, cache_, events_, clock_};
 
   static tpb::ReportProgressRequest Report(int percent) {
     tpb::ReportProgressRequest r;
@@ -89,6 +89,40 @@ TEST_F(TaskLogicTest, WhoReportsIsTheCallersUnitOrForTheOfficeTheUnitNamed) {
   EXPECT_EQ(calls[1].reporter.unit, "units/bo-cong-an");
   EXPECT_TRUE(calls[1].reporter.on_behalf);
   EXPECT_EQ(calls[1].number, 24);
+}
+
+// A completion date belongs to a COMPLETED report, defaults to the day of the report
+// in Vietnam, and lies between the plan's decision and today.
+TEST_F(TaskLogicTest, ACompletionDateIsTheReportsDayUnlessStatedAndNeverInTheFuture) {
+  tpb::Plan plan;
+  plan.mutable_decision_date()->set_year(2025);
+  plan.mutable_decision_date()->set_month(3);
+  plan.mutable_decision_date()->set_day(1);
+  store_.PutPlan("910-qd-btp-2025", plan);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2025, 3, 10, 20, 0, 0), absl::UTCTimeZone()));  // 11/3 03:00 in Hà Nội.
+  tpb::ReportProgressRequest done = Report(100);
+  done.mutable_report()->set_status(tpb::TASK_STATUS_COMPLETED);
+  ASSERT_OK(progress_.ReportProgress(done, kHctp));
+  ASSERT_EQ(store_.reports().size(), 1u);
+  EXPECT_EQ(store_.reports()[0].report.completion_date().day(), 11);
+
+  auto with_date = [&](int y, int m, int d) {
+    tpb::ReportProgressRequest r = done;
+    r.mutable_report()->mutable_completion_date()->set_year(y);
+    r.mutable_report()->mutable_completion_date()->set_month(m);
+    r.mutable_report()->mutable_completion_date()->set_day(d);
+    return r;
+  };
+  EXPECT_THAT(progress_.ReportProgress(with_date(2025, 3, 12), kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("in the future")));
+  EXPECT_THAT(progress_.ReportProgress(with_date(2025, 2, 28), kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before the plan")));
+  ASSERT_OK(progress_.ReportProgress(with_date(2025, 3, 5), kHctp));
+  tpb::ReportProgressRequest not_done = with_date(2025, 3, 5);
+  not_done.mutable_report()->set_status(tpb::TASK_STATUS_IN_PROGRESS);
+  EXPECT_THAT(progress_.ReportProgress(not_done, kHctp),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("report.completion_date")));
+  EXPECT_EQ(store_.reports().size(), 2u);
 }
 
 // Output-only fields a caller sends are dropped, not stored as the caller's word.

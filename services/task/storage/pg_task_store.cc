@@ -124,6 +124,21 @@ void WriteTaskChildren(pqxx::work& tx, const std::string& plan_id, const TaskDra
     tx.exec_params(kInsertOccurrence, plan_id, number, sub, FormatIsoDate(due));
 }
 
+// The TASK_CHANGED event of a task added or changed: its definition and the
+// occurrences it yields (see Event.occurrences).
+pb::Event TaskChangedEvent(const TaskDraft& t) {
+  pb::Event e;
+  e.set_kind(pb::Event::KIND_TASK_CHANGED);
+  e.set_resource(t.task.name());
+  *e.mutable_task() = t.task;
+  for (const auto& [sub, due] : t.occurrences) {
+    pb::Occurrence* o = e.add_occurrences();
+    o->set_name(OccurrenceName(t.task.name(), due, sub));
+    *o->mutable_due_date() = ToProtoDate(due);
+  }
+  return e;
+}
+
 // Compares the draft with the stored tasks: added, changed, removed (and unchanged).
 struct Comparison {
   pb::PlanDiff diff;
@@ -253,11 +268,7 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
                 RETURN_IF_ERROR(pg::AppendEvent(tx, plan_event, request.request_id()));
                 for (const TaskDraft& t : draft.tasks) {
                   if (!changed.contains(t.task.number())) continue;
-                  pb::Event e;
-                  e.set_kind(pb::Event::KIND_TASK_CHANGED);
-                  e.set_resource(t.task.name());
-                  *e.mutable_task() = t.task;
-                  RETURN_IF_ERROR(pg::AppendEvent(tx, e, request.request_id()));
+                  RETURN_IF_ERROR(pg::AppendEvent(tx, TaskChangedEvent(t), request.request_id()));
                 }
                 for (int n : cmp.diff.removed_tasks()) {  // Removed: an event without a payload.
                   pb::Event e;
@@ -288,11 +299,7 @@ absl::StatusOr<pb::Task> PgTaskStore::UpdateTask(const std::string& plan_id, con
       tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
                      draft.definition_hash, draft.search_text);
       WriteTaskChildren(tx, plan_id, draft);
-      pb::Event e;
-      e.set_kind(pb::Event::KIND_TASK_CHANGED);
-      e.set_resource(draft.task.name());
-      *e.mutable_task() = draft.task;
-      RETURN_IF_ERROR(pg::AppendEvent(tx, e, request.request_id()));
+      RETURN_IF_ERROR(pg::AppendEvent(tx, TaskChangedEvent(draft), request.request_id()));
       pqxx::result rows = tx.exec_params(absl::StrCat(kSelectTasks, " WHERE t.plan_id = $1 AND t.number = $3"), plan_id,
                                          FormatIsoDate(today), number);
       return TaskFromRow(rows[0]);
@@ -370,11 +377,9 @@ absl::StatusOr<std::vector<pb::Occurrence>> PgTaskStore::ListOccurrences(const O
              tx.exec_params(kSelectOccurrences, q.plan_id, FormatIsoDate(q.today), q.task_number,
                             FormatIsoDate(q.due_after), FormatIsoDate(q.due_before), q.after_key, q.limit)) {
           pb::Occurrence o;
-          const int sub = r[2].as<int>();
-          o.set_name(absl::StrCat("plans/", r[0].c_str(), "/tasks/", r[1].c_str(), "/occurrences/", r[3].c_str(),
-                                  sub > 0 ? absl::StrCat("-", sub) : ""));
           absl::CivilDay due;
           if (ParseIsoDate(r[3].c_str(), &due)) *o.mutable_due_date() = ToProtoDate(due);
+          o.set_name(OccurrenceName(absl::StrCat("plans/", r[0].c_str(), "/tasks/", r[1].c_str()), due, r[2].as<int>()));
           o.set_status(static_cast<pb::TaskStatus>(r[4].as<int>()));
           o.set_submission_count(r[5].as<int>());
           o.set_overdue(r[6].as<bool>());
