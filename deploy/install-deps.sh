@@ -12,6 +12,8 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   prometheus      # promtool, to check the metrics exposition
   nghttp2-client  # h2load, the benchmark's load from outside the process
+  libxlsxwriter-dev  # XLSX exports of reports
+  python3-openpyxl   # the tests open those exports
 )
 
 missing=()

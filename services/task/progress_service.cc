@@ -192,6 +192,7 @@ absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
         bytes += event_bytes;
         *response.add_events() = std::move(e);
       }
+      response.set_caught_up(batch.events.size() < static_cast<size_t>(kEventBatch) && !batch.held_back);
       if (!send(response)) return absl::CancelledError("client gone");
       cursor = batch.last;
       continue;  // Maybe more than one batch behind.

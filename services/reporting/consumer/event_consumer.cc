@@ -1,0 +1,206 @@
+#include "services/reporting/consumer/event_consumer.h"
+
+#include <grpcpp/client_context.h>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc/client.h"
+#include "common/grpc/principal.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/status_mapping.h"
+#include "common/log/log.h"
+
+namespace p06::reporting {
+namespace {
+
+constexpr absl::Duration kMinBackoff = absl::Milliseconds(200);
+constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
+constexpr absl::Duration kListTimeout = absl::Seconds(30);
+
+void PrepareServiceCall(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& what) {
+  PrepareClientContext(ctx, timeout, absl::StrCat("reporting-", what));
+  AttachPrincipal(ctx, ServicePrincipal("reporting"));
+}
+
+}  // namespace
+
+EventConsumer::EventConsumer(ReportingStore& store, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
+                             ReportingMetrics& metrics)
+    : store_(store), tasks_(tpb::TaskService::NewStub(std::move(task_channel))), clock_(clock), metrics_(metrics) {}
+
+EventConsumer::~EventConsumer() { Stop(); }
+
+void EventConsumer::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void EventConsumer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    if (ctx_) ctx_->TryCancel();
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::optional<absl::Time> EventConsumer::CompleteAsOf() {
+  if (live_.load()) return clock_.Now();
+  absl::StatusOr<ConsumerState> state = store_.State();
+  if (!state.ok() || !state->caught_up_time) return std::nullopt;
+  return state->caught_up_time;
+}
+
+pb::Lag EventConsumer::Lag() {
+  pb::Lag lag;
+  absl::StatusOr<ConsumerState> state = store_.State();
+  if (!state.ok()) return lag;
+  lag.set_event_cursor(state->cursor);
+  lag.set_events_applied(state->events_applied);
+  lag.set_caught_up(live_.load());
+  if (state->last_commit_time) {
+    *lag.mutable_last_event_commit_time() = MicrosToProtoTimestamp(absl::ToUnixMicros(*state->last_commit_time));
+    if (!lag.caught_up()) lag.set_seconds_behind(absl::ToDoubleSeconds(clock_.Now() - *state->last_commit_time));
+  }
+  return lag;
+}
+
+void EventConsumer::Backoff(absl::Duration* delay) {
+  static thread_local absl::BitGen random;
+  const absl::Duration wait = *delay * absl::Uniform(random, 0.5, 1.0);  // Jitter: replicas do not retry in step.
+  *delay = std::min(*delay * 2, kMaxBackoff);
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return stopping_; });
+}
+
+void EventConsumer::Run() {
+  absl::Duration delay = kMinBackoff;
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+    absl::Status ended = Follow();
+    live_.store(false);
+    metrics_.caught_up.Set(0);
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+    metrics_.reconnects.Increment();
+    if (ended.code() == absl::StatusCode::kOutOfRange) {
+      log::Warning("event cursor behind the task service's retention; rebuilding the read model",
+                   {{"error", ended.ToString()}});
+      metrics_.rebuilds.Increment();
+      if (absl::Status rebuilt = Rebuild(); rebuilt.ok()) {
+        delay = kMinBackoff;
+        continue;  // Replay what is retained at once.
+      } else {
+        ended = rebuilt;
+      }
+    }
+    if (ended.ok()) delay = kMinBackoff;  // A stream that worked and ended (a drain): reconnect soon.
+    log::Info("event stream ended; reconnecting", {{"error", ended.ToString()}});
+    Backoff(&delay);
+  }
+}
+
+absl::Status EventConsumer::Follow() {
+  absl::StatusOr<ConsumerState> state = store_.State();
+  if (!state.ok()) return state.status();
+  std::string cursor = state->cursor;
+  auto ctx = std::make_shared<grpc::ClientContext>();
+  AttachPrincipal(*ctx, ServicePrincipal("reporting"));
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return absl::CancelledError("stopping");
+    ctx_ = ctx;
+  }
+  tpb::WatchEventsRequest request;
+  request.set_after(cursor);
+  std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>> reader = tasks_->WatchEvents(ctx.get(), request);
+  tpb::WatchEventsResponse batch;
+  absl::Status applied = absl::OkStatus();
+  while (reader->Read(&batch)) {
+    std::vector<tpb::Event> events(batch.events().begin(), batch.events().end());
+    applied = store_.Apply(cursor, events, batch.caught_up());
+    if (!applied.ok()) {
+      ctx->TryCancel();
+      break;
+    }
+    if (!events.empty()) {
+      cursor = events.back().cursor();
+      metrics_.events_applied.Increment(static_cast<double>(events.size()));
+      metrics_.lag_seconds.Set(batch.caught_up() ? 0
+                                                 : absl::ToDoubleSeconds(clock_.Now() - absl::FromUnixSeconds(
+                                                                                            events.back().commit_time().seconds())));
+    }
+    live_.store(batch.caught_up());
+    metrics_.caught_up.Set(batch.caught_up() ? 1 : 0);
+  }
+  grpc::Status finished = reader->Finish();
+  {
+    std::lock_guard lock(mu_);
+    ctx_.reset();
+  }
+  if (!applied.ok()) return applied;
+  return FromGrpcStatus(finished);
+}
+
+absl::Status EventConsumer::Rebuild() {
+  if (absl::Status reset = store_.Reset(); !reset.ok()) return reset;
+  // The current state as the List RPCs tell it, applied as synthetic events (no
+  // cursor: the stored one stays empty, so the retained events replay after).
+  std::vector<tpb::Event> events;
+  std::string plans_token;
+  do {
+    tpb::ListPlansRequest req;
+    req.set_page_token(plans_token);
+    req.set_page_size(100);
+    tpb::ListPlansResponse plans;
+    grpc::ClientContext ctx;
+    PrepareServiceCall(ctx, kListTimeout, "rebuild");
+    if (grpc::Status s = tasks_->ListPlans(&ctx, req, &plans); !s.ok()) return FromGrpcStatus(s);
+    for (const tpb::Plan& plan : plans.plans()) {
+      tpb::Event e;
+      e.set_kind(tpb::Event::KIND_PLAN_IMPORTED);
+      e.set_resource(plan.name());
+      *e.mutable_plan() = plan;
+      events.push_back(e);
+      std::string tasks_token;
+      do {
+        tpb::ListTasksRequest treq;
+        treq.set_parent(plan.name());
+        treq.set_page_size(500);
+        treq.set_page_token(tasks_token);
+        tpb::ListTasksResponse tasks;
+        grpc::ClientContext tctx;
+        PrepareServiceCall(tctx, kListTimeout, "rebuild");
+        if (grpc::Status s = tasks_->ListTasks(&tctx, treq, &tasks); !s.ok()) return FromGrpcStatus(s);
+        for (const tpb::Task& t : tasks.tasks()) {
+          tpb::Event te;
+          te.set_kind(tpb::Event::KIND_TASK_CHANGED);
+          te.set_resource(t.name());
+          *te.mutable_task() = t;
+          std::string occ_token;
+          do {
+            tpb::ListOccurrencesRequest oreq;
+            oreq.set_parent(t.name());
+            oreq.set_page_size(1000);
+            oreq.set_page_token(occ_token);
+            tpb::ListOccurrencesResponse occ;
+            grpc::ClientContext octx;
+            PrepareServiceCall(octx, kListTimeout, "rebuild");
+            if (grpc::Status s = tasks_->ListOccurrences(&octx, oreq, &occ); !s.ok()) return FromGrpcStatus(s);
+            for (const tpb::Occurrence& o : occ.occurrences()) *te.add_occurrences() = o;
+            occ_token = occ.next_page_token();
+          } while (!occ_token.empty());
+          events.push_back(std::move(te));
+        }
+        tasks_token = tasks.next_page_token();
+      } while (!tasks_token.empty());
+    }
+    plans_token = plans.next_page_token();
+  } while (!plans_token.empty());
+  return store_.Apply("", events, /*caught_up=*/false);
+}
+
+}  // namespace p06::reporting

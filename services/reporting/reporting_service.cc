@@ -1,0 +1,193 @@
+#include "services/reporting/reporting_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/invalid_field.h"
+#include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
+#include "common/grpc/pagination.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
+#include "services/reporting/counting/report_builder.h"
+#include "services/reporting/export/exporters.h"
+
+namespace p06::reporting {
+namespace {
+
+constexpr int kMaxAdHocDays = 366;
+
+absl::TimeZone Vietnam() {
+  static const absl::TimeZone kZone = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
+  }();
+  return kZone;
+}
+
+absl::CivilDay DayOf(const p06::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+absl::StatusOr<int64_t> ParseReportName(const std::string& name, absl::string_view field) {
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, "reports/#", field));
+  int64_t id = 0;
+  (void)absl::SimpleAtoi(ids[0], &id);  // Checked by the pattern.
+  return id;
+}
+
+// A report without its bulk (tasks, difficulties, targets, changes, missing reports):
+// what a listing shows. GetReport has the rest.
+pb::Report Summary(pb::Report r) {
+  r.clear_tasks();
+  r.clear_difficulties();
+  r.clear_targets();
+  r.clear_changes();
+  r.clear_missing_reports();
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<pb::ListReportPeriodsResponse> ReportingService::ListReportPeriods(
+    const pb::ListReportPeriodsRequest& request) {
+  ASSIGN_OR_RETURN(std::vector<pb::ReportPeriod> periods, regime_.Periods(request.year(), request.kind(), calendar_));
+  pb::ListReportPeriodsResponse response;
+  for (pb::ReportPeriod& p : periods) *response.add_periods() = std::move(p);
+  return response;
+}
+
+absl::StatusOr<pb::ReportPeriod> ReportingService::ResolvePeriod(const pb::ReportPeriod& asked) {
+  if (asked.kind() == pb::PERIOD_KIND_UNSPECIFIED || !pb::PeriodKind_IsValid(asked.kind())) {
+    return InvalidField("period.kind", "required: MONTHLY, QUARTERLY, SIX_MONTH, NINE_MONTH, ANNUAL or AD_HOC");
+  }
+  if (asked.kind() != pb::PERIOD_KIND_AD_HOC) return regime_.Find(asked.kind(), asked.label(), calendar_);
+  // Ad hoc and thematic reports: the window and deadline the request gives.
+  if (IsUnset(asked.window_start())) return InvalidField("period.window_start", "required for AD_HOC");
+  if (IsUnset(asked.window_end())) return InvalidField("period.window_end", "required for AD_HOC");
+  ASSIGN_OR_RETURN(absl::CivilDay start, FromProtoDate(asked.window_start(), "period.window_start"));
+  ASSIGN_OR_RETURN(absl::CivilDay end, FromProtoDate(asked.window_end(), "period.window_end"));
+  if (end < start) return InvalidField("period.window_end", "is before period.window_start");
+  if (end - start >= kMaxAdHocDays) return InvalidField("period.window_end", "the window is longer than a year");
+  pb::ReportPeriod period = asked;
+  if (period.label().empty()) period.set_label(absl::StrCat(FormatIsoDate(start), "..", FormatIsoDate(end)));
+  if (period.label().size() > 100) return InvalidField("period.label", "at most 100 bytes");
+  if (!IsUnset(asked.unit_deadline())) {
+    ASSIGN_OR_RETURN(absl::CivilDay deadline, FromProtoDate(asked.unit_deadline(), "period.unit_deadline"));
+    if (deadline <= end) return InvalidField("period.unit_deadline", "must be after period.window_end");
+  }
+  return period;
+}
+
+absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReportRequest& request,
+                                                          const Principal& caller) {
+  const absl::Time started = absl::Now();
+  ASSIGN_OR_RETURN(std::string plan_id, ParseResourceId(request.plan(), "plans/*", "plan"));
+  if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  ASSIGN_OR_RETURN(pb::ReportPeriod period, ResolvePeriod(request.period()));
+
+  // Counted as of the cut-off: the read model must hold every event of the window.
+  const absl::Time window_over = absl::FromCivil(absl::CivilSecond(DayOf(period.window_end()) + 1), Vietnam());
+  const std::optional<absl::Time> complete = consumer_.CompleteAsOf();
+  if (!complete || *complete < window_over) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the read model holds the task service's events ",
+        complete ? absl::StrCat("up to ", absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", *complete, Vietnam()))
+                 : std::string("of no complete moment yet"),
+        "; the period ", period.label(), " ends ", FormatIsoDate(DayOf(period.window_end())),
+        complete ? absl::StrCat(" (", absl::ToInt64Seconds(window_over - *complete), " s behind)") : "",
+        ": try again when it has caught up"));
+  }
+  ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
+  pb::CreateReportRequest resolved = request;
+  *resolved.mutable_period() = period;
+  absl::StatusOr<pb::Report> saved =
+      store_.SaveReport(plan_id, resolved, caller.subject, [&](const pb::Report* previous) -> absl::StatusOr<pb::Report> {
+        pb::Report report = BuildReport(loaded.model, period, previous);
+        report.set_event_cursor(loaded.state.cursor);
+        *report.mutable_lag() = consumer_.Lag();
+        return report;
+      });
+  if (saved.ok()) metrics_.report_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - started));
+  return saved;
+}
+
+absl::StatusOr<pb::Report> ReportingService::GetReport(const pb::GetReportRequest& request) {
+  ASSIGN_OR_RETURN(int64_t id, ParseReportName(request.name(), "name"));
+  return store_.GetReport(id);
+}
+
+absl::StatusOr<pb::ListReportsResponse> ReportingService::ListReports(const pb::ListReportsRequest& request) {
+  std::string plan_id;
+  if (!request.plan().empty()) {
+    ASSIGN_OR_RETURN(plan_id, ParseResourceId(request.plan(), "plans/*", "plan"));
+  }
+  const std::string filters = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(request.page_size(), request.page_token(), filters));
+  int64_t before = 0;
+  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &before)) {
+    return InvalidField("page_token", "malformed");
+  }
+  ASSIGN_OR_RETURN(std::vector<pb::Report> reports, store_.ListReports(plan_id, before, page.size + 1));
+  for (pb::Report& r : reports) r = Summary(std::move(r));
+  pb::ListReportsResponse response;
+  response.set_next_page_token(TakePage(
+      std::move(reports), page, response.mutable_reports(),
+      [](const pb::Report& r) { return LastSegment(r.name()); }, filters));
+  return response;
+}
+
+absl::StatusOr<pb::ExportReportResponse> ReportingService::ExportReport(const pb::ExportReportRequest& request) {
+  ASSIGN_OR_RETURN(int64_t id, ParseReportName(request.name(), "name"));
+  if (request.format() == pb::EXPORT_FORMAT_UNSPECIFIED || !pb::ExportFormat_IsValid(request.format())) {
+    return InvalidField("format", "required: CSV, XLSX, HTML or MARKDOWN");
+  }
+  ASSIGN_OR_RETURN(pb::Report report, store_.GetReport(id));
+  ASSIGN_OR_RETURN(Document doc, Export(report, request.format()));
+  pb::ExportReportResponse response;
+  response.set_content_type(doc.content_type);
+  response.set_file_name(doc.file_name);
+  response.set_content(std::move(doc.content));
+  return response;
+}
+
+absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashboardRequest& request) {
+  ASSIGN_OR_RETURN(std::string plan_id, ParseResourceId(request.plan(), "plans/*", "plan"));
+  absl::CivilDay as_of = TodayInVietnam(clock_);
+  if (!IsUnset(request.as_of())) {
+    ASSIGN_OR_RETURN(as_of, FromProtoDate(request.as_of(), "as_of"));
+  }
+  const int horizon = request.due_within_working_days() == 0 ? 10 : request.due_within_working_days();
+  if (horizon < 1 || horizon > 60) return InvalidField("due_within_working_days", "must be 1..60");
+  ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
+  pb::ReportPeriod live;
+  live.set_kind(pb::PERIOD_KIND_AD_HOC);
+  live.set_label(absl::StrCat("as of ", FormatIsoDate(as_of)));
+  *live.mutable_window_start() = ToProtoDate(absl::CivilDay(loaded.model.plan.year() - 1, 12, 15));
+  *live.mutable_window_end() = ToProtoDate(as_of);
+  const pb::Report report = BuildReport(loaded.model, live, nullptr);
+  ASSIGN_OR_RETURN(absl::CivilDay horizon_end, calendar_.AddWorkingDays(as_of, horizon));
+
+  pb::Dashboard dashboard;
+  *dashboard.mutable_totals() = report.totals();
+  *dashboard.mutable_units() = report.units();
+  *dashboard.mutable_sections() = report.sections();
+  std::vector<pb::CountedItem> overdue;
+  for (const pb::TaskLine& line : report.tasks()) {
+    for (const pb::CountedItem& item : line.items()) {
+      if (item.outcome() == pb::OUTCOME_OVERDUE) overdue.push_back(item);
+      if (!item.has_due_date()) continue;
+      const absl::CivilDay due = DayOf(item.due_date());
+      const bool open = item.outcome() == pb::OUTCOME_NOT_YET_DUE ||
+                        item.outcome() == pb::OUTCOME_IN_PROGRESS_WITHIN_DEADLINE;
+      if (open && due >= as_of && due <= horizon_end) dashboard.set_due_soon(dashboard.due_soon() + 1);
+    }
+  }
+  std::stable_sort(overdue.begin(), overdue.end(), [](const pb::CountedItem& a, const pb::CountedItem& b) {
+    return DayOf(a.due_date()) < DayOf(b.due_date());
+  });
+  for (size_t i = 0; i < overdue.size() && i < 10; ++i) *dashboard.add_top_overdue() = overdue[i];
+  *dashboard.mutable_lag() = consumer_.Lag();
+  return dashboard;
+}
+
+}  // namespace p06::reporting

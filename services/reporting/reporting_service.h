@@ -1,0 +1,46 @@
+// The reporting service's logic, apart from the gRPC wiring: periods from the regime,
+// reports built from the read model as of their cut-off and stored frozen, exports,
+// and dashboard aggregates.
+//
+// Thread-safe. Codes as documented in proto/p06/reporting/v1/reporting.proto.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "common/base/clock.h"
+#include "common/calendar/working_calendar.h"
+#include "common/grpc/principal.h"
+#include "services/reporting/consumer/event_consumer.h"
+#include "services/reporting/periods/regime.h"
+#include "services/reporting/reporting_metrics.h"
+#include "services/reporting/storage/reporting_store.h"
+
+namespace p06::reporting {
+
+// How far the read model must have caught up for a report: past the window's last
+// day in Hà Nội.
+class ReportingService {
+ public:
+  ReportingService(ReportingStore& store, EventConsumer& consumer, const Regime& regime,
+                   const calendar::WorkingCalendar& calendar, const Clock& clock, ReportingMetrics& metrics)
+      : store_(store), consumer_(consumer), regime_(regime), calendar_(calendar), clock_(clock), metrics_(metrics) {}
+
+  absl::StatusOr<pb::ListReportPeriodsResponse> ListReportPeriods(const pb::ListReportPeriodsRequest& request);
+  absl::StatusOr<pb::Report> CreateReport(const pb::CreateReportRequest& request, const Principal& caller);
+  absl::StatusOr<pb::Report> GetReport(const pb::GetReportRequest& request);
+  absl::StatusOr<pb::ListReportsResponse> ListReports(const pb::ListReportsRequest& request);
+  absl::StatusOr<pb::ExportReportResponse> ExportReport(const pb::ExportReportRequest& request);
+  absl::StatusOr<pb::Dashboard> GetDashboard(const pb::GetDashboardRequest& request);
+
+ private:
+  // The period a request names, complete (label, window, deadlines).
+  absl::StatusOr<pb::ReportPeriod> ResolvePeriod(const pb::ReportPeriod& asked);
+
+  ReportingStore& store_;
+  EventConsumer& consumer_;
+  const Regime& regime_;
+  const calendar::WorkingCalendar& calendar_;
+  const Clock& clock_;
+  ReportingMetrics& metrics_;
+};
+
+}  // namespace p06::reporting

@@ -1,0 +1,257 @@
+#include "services/reporting/storage/pg_reporting_store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/base/status_macros.h"
+#include "common/db/bytea.h"
+#include "common/db/idempotency.h"
+#include "common/db/transaction.h"
+#include "common/grpc/proto_time.h"
+
+namespace p06::reporting {
+namespace {
+
+constexpr char kState[] = R"sql(
+SELECT event_cursor, events_applied, (extract(epoch FROM last_commit_time) * 1000000)::bigint,
+       caught_up, (extract(epoch FROM caught_up_time) * 1000000)::bigint
+FROM consumer_state WHERE singleton
+)sql";
+constexpr char kMoveCursor[] = R"sql(
+UPDATE consumer_state
+SET event_cursor = $2, events_applied = events_applied + $3,
+    last_commit_time = coalesce(to_timestamp($4::double precision / 1000000), last_commit_time),
+    caught_up = $5, caught_up_time = CASE WHEN $5 THEN now() ELSE caught_up_time END
+WHERE singleton AND event_cursor = $1
+)sql";
+constexpr char kUpsertPlan[] = R"sql(
+INSERT INTO plans (plan_id, year, plan) VALUES ($1, $2, $3)
+ON CONFLICT (plan_id) DO UPDATE SET year = excluded.year, plan = excluded.plan
+)sql";
+constexpr char kUpsertTask[] = R"sql(
+INSERT INTO tasks (plan_id, number, removed, task) VALUES ($1, $2, false, $3)
+ON CONFLICT (plan_id, number) DO UPDATE SET removed = false, task = excluded.task
+)sql";
+constexpr char kRemoveTask[] = "UPDATE tasks SET removed = true WHERE plan_id = $1 AND number = $2";
+constexpr char kDeleteOccurrences[] = "DELETE FROM occurrences WHERE plan_id = $1 AND number = $2";
+constexpr char kInsertOccurrence[] =
+    "INSERT INTO occurrences (plan_id, number, name, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING";
+// The day of a report is its day in Hà Nội: what "reported by the cut-off" compares.
+constexpr char kInsertProgress[] = R"sql(
+INSERT INTO progress (name, plan_id, number, report_day, create_time, report)
+VALUES ($1, $2, $3, (to_timestamp($4::double precision / 1000000) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+        to_timestamp($4::double precision / 1000000), $5)
+ON CONFLICT (name) DO NOTHING
+)sql";
+constexpr char kInsertMeasurement[] = R"sql(
+INSERT INTO measurements (name, plan_id, number, target, report_day, measurement)
+VALUES ($1, $2, $3, $4, (to_timestamp($5::double precision / 1000000) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, $6)
+ON CONFLICT (name) DO NOTHING
+)sql";
+
+// "plans/{plan}/tasks/{n}[/…]" → (plan, n); n = 0 for "plans/{plan}".
+bool ParseTaskResource(const std::string& resource, std::string* plan, int* number, int* target = nullptr) {
+  std::vector<std::string> parts = absl::StrSplit(resource, '/');
+  if (parts.size() < 2 || parts[0] != "plans") return false;
+  *plan = parts[1];
+  *number = 0;
+  if (parts.size() >= 4 && (parts[2] != "tasks" || !absl::SimpleAtoi(parts[3], number))) return false;
+  if (target != nullptr && (parts.size() < 6 || parts[4] != "targets" || !absl::SimpleAtoi(parts[5], target))) {
+    return false;
+  }
+  return true;
+}
+
+int64_t MicrosOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+
+pqxx::binarystring Bytes(const google::protobuf::Message& m) { return pqxx::binarystring(m.SerializeAsString()); }
+
+// One event into the read model. Events of kinds this binary does not know, or
+// whose resource it cannot read, are skipped: the cursor still moves past them.
+void ApplyEvent(pqxx::work& tx, const tpb::Event& e) {
+  std::string plan;
+  int number = 0;
+  if (!ParseTaskResource(e.resource(), &plan, &number)) return;
+  switch (e.kind()) {
+    case tpb::Event::KIND_PLAN_IMPORTED:
+      if (e.has_plan()) tx.exec_params(kUpsertPlan, plan, e.plan().year(), Bytes(e.plan()));
+      break;
+    case tpb::Event::KIND_TASK_CHANGED:
+      if (!e.has_task()) {
+        tx.exec_params(kRemoveTask, plan, number);
+        break;
+      }
+      tx.exec_params(kUpsertTask, plan, number, Bytes(e.task()));
+      tx.exec_params(kDeleteOccurrences, plan, number);
+      for (const tpb::Occurrence& o : e.occurrences()) {
+        tx.exec_params(kInsertOccurrence, plan, number, o.name(),
+                       FormatIsoDate(absl::CivilDay(o.due_date().year(), o.due_date().month(), o.due_date().day())));
+      }
+      break;
+    case tpb::Event::KIND_PROGRESS_REPORTED:
+      if (e.has_progress()) {
+        tx.exec_params(kInsertProgress, e.progress().name(), plan, number, MicrosOf(e.progress().create_time()),
+                       Bytes(e.progress()));
+      }
+      break;
+    case tpb::Event::KIND_TARGET_MEASURED: {
+      int target = 0;
+      if (e.has_measurement() && ParseTaskResource(e.resource(), &plan, &number, &target)) {
+        tx.exec_params(kInsertMeasurement, e.measurement().name(), plan, number, target,
+                       MicrosOf(e.measurement().create_time()), Bytes(e.measurement()));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+std::optional<absl::Time> MicrosField(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return absl::FromUnixMicros(f.as<int64_t>());
+}
+
+ConsumerState StateFrom(const pqxx::row& r) {
+  return ConsumerState{.cursor = r[0].as<std::string>(),
+                       .events_applied = r[1].as<int64_t>(),
+                       .last_commit_time = MicrosField(r[2]),
+                       .caught_up = r[3].as<bool>(),
+                       .caught_up_time = MicrosField(r[4])};
+}
+
+}  // namespace
+
+absl::StatusOr<ConsumerState> PgReportingStore::State() {
+  return db::RunSingleStatement(pool_, "ConsumerState", [&](pqxx::nontransaction& tx) -> absl::StatusOr<ConsumerState> {
+    return StateFrom(tx.exec1(kState));
+  });
+}
+
+absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
+                                     bool caught_up) {
+  return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
+    for (const tpb::Event& e : events) ApplyEvent(tx, e);
+    const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
+    std::optional<int64_t> commit_us;
+    if (!events.empty()) commit_us = MicrosOf(events.back().commit_time());
+    const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, cursor,
+                                              static_cast<int64_t>(events.size()), commit_us, caught_up);
+    if (moved.affected_rows() != 1) {
+      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PgReportingStore::Reset() {
+  return db::RunInTransaction(pool_, "ResetReadModel", [&](pqxx::work& tx) -> absl::Status {
+    tx.exec0("TRUNCATE plans, tasks, occurrences, progress, measurements");
+    tx.exec0("UPDATE consumer_state SET event_cursor = '', events_applied = 0, caught_up = false");
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<LoadedPlan> PgReportingStore::LoadPlan(const std::string& plan_id) {
+  return db::RunReadOnly(pool_, "LoadPlan", [&](pqxx::read_transaction& tx) -> absl::StatusOr<LoadedPlan> {
+    tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");  // One snapshot for every read below.
+    LoadedPlan loaded;
+    loaded.state = StateFrom(tx.exec1(kState));
+    pqxx::result plan = tx.exec_params("SELECT plan FROM plans WHERE plan_id = $1", plan_id);
+    if (plan.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, " not found in the read model"));
+    PlanModel& m = loaded.model;
+    m.plan = db::ProtoFromBytea<tpb::Plan>(plan[0][0]);
+    std::map<int, size_t> index;
+    for (const auto& r : tx.exec_params(
+             "SELECT number, task FROM tasks WHERE plan_id = $1 AND NOT removed ORDER BY number", plan_id)) {
+      index[r[0].as<int>()] = m.tasks.size();
+      m.tasks.push_back({.task = db::ProtoFromBytea<tpb::Task>(r[1])});
+    }
+    for (const auto& r : tx.exec_params(
+             "SELECT number, name, due_date::text FROM occurrences WHERE plan_id = $1 ORDER BY number, due_date, name",
+             plan_id)) {
+      auto found = index.find(r[0].as<int>());
+      absl::CivilDay due;
+      if (found == index.end() || !ParseIsoDate(r[2].c_str(), &due)) continue;
+      m.tasks[found->second].occurrences.push_back({.name = r[1].as<std::string>(), .due = due});
+    }
+    for (const auto& r : tx.exec_params(
+             "SELECT number, report_day::text, report FROM progress WHERE plan_id = $1 ORDER BY number, create_time, name",
+             plan_id)) {
+      absl::CivilDay day;
+      if (!ParseIsoDate(r[1].c_str(), &day)) continue;
+      m.reports[r[0].as<int>()].push_back({.report = db::ProtoFromBytea<tpb::ProgressReport>(r[2]), .day = day});
+    }
+    for (const auto& r : tx.exec_params("SELECT number, target, report_day::text, measurement FROM measurements "
+                                        "WHERE plan_id = $1 ORDER BY number, report_day, name",
+                                        plan_id)) {
+      absl::CivilDay day;
+      if (!ParseIsoDate(r[2].c_str(), &day)) continue;
+      m.measurements[r[0].as<int>()].push_back(
+          {.measurement = db::ProtoFromBytea<tpb::TargetMeasurement>(r[3]), .target = r[1].as<int>(), .day = day});
+    }
+    return loaded;
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> PgReportingStore::PlanIds() {
+  return db::RunSingleStatement(pool_, "PlanIds", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    for (const auto& r : tx.exec("SELECT plan_id FROM plans ORDER BY plan_id")) ids.push_back(r[0].as<std::string>());
+    return ids;
+  });
+}
+
+absl::StatusOr<pb::Report> PgReportingStore::SaveReport(const std::string& plan_id,
+                                                        const pb::CreateReportRequest& request,
+                                                        const std::string& caller, const ReportFn& build) {
+  return db::RunInTransaction(pool_, "CreateReport", [&](pqxx::work& tx) -> absl::StatusOr<pb::Report> {
+    return db::Idempotent<pb::Report>(
+        tx, caller, request.request_id(), "CreateReport", request, [&]() -> absl::StatusOr<pb::Report> {
+          const pb::ReportPeriod& period = request.period();
+          const std::string window_end = FormatIsoDate(
+              absl::CivilDay(period.window_end().year(), period.window_end().month(), period.window_end().day()));
+          // The previous report of the same plan and kind: the newest whose window ends earlier.
+          pqxx::result prior = tx.exec_params(
+              "SELECT report FROM reports WHERE plan_id = $1 AND kind = $2 AND window_end < $3::date "
+              "ORDER BY window_end DESC, id DESC LIMIT 1",
+              plan_id, static_cast<int>(period.kind()), window_end);
+          std::optional<pb::Report> previous;
+          if (!prior.empty()) previous = db::ProtoFromBytea<pb::Report>(prior[0][0]);
+          ASSIGN_OR_RETURN(pb::Report report, build(previous ? &*previous : nullptr));
+          const pqxx::row row = tx.exec_params1(
+              "INSERT INTO reports (plan_id, kind, label, window_end, report) VALUES ($1, $2, $3, $4::date, '') "
+              "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint",
+              plan_id, static_cast<int>(report.period().kind()), report.period().label(), window_end);
+          report.set_name(absl::StrCat("reports/", row[0].as<int64_t>()));
+          *report.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
+          tx.exec_params("UPDATE reports SET report = $2 WHERE id = $1", row[0].as<int64_t>(), Bytes(report));
+          return report;
+        });
+  });
+}
+
+absl::StatusOr<pb::Report> PgReportingStore::GetReport(int64_t id) {
+  return db::RunSingleStatement(pool_, "GetReport", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::Report> {
+    pqxx::result r = tx.exec_params("SELECT report FROM reports WHERE id = $1", id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("reports/", id, " not found"));
+    return db::ProtoFromBytea<pb::Report>(r[0][0]);
+  });
+}
+
+absl::StatusOr<std::vector<pb::Report>> PgReportingStore::ListReports(const std::string& plan_id, int64_t before_id,
+                                                                      int limit) {
+  return db::RunSingleStatement(pool_, "ListReports", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Report>> {
+    std::vector<pb::Report> out;
+    for (const auto& r : tx.exec_params("SELECT report FROM reports WHERE ($1 = '' OR plan_id = $1) "
+                                        "AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3",
+                                        plan_id, before_id, limit)) {
+      out.push_back(db::ProtoFromBytea<pb::Report>(r[0]));
+    }
+    return out;
+  });
+}
+
+}  // namespace p06::reporting

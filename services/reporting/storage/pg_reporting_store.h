@@ -1,0 +1,29 @@
+// ReportingStore on PostgreSQL (schema "reporting", see ../schema/).
+#pragma once
+
+#include "common/db/pool.h"
+#include "services/reporting/storage/reporting_store.h"
+
+namespace p06::reporting {
+
+class PgReportingStore final : public ReportingStore {
+ public:
+  explicit PgReportingStore(db::Pool& pool) : pool_(pool) {}
+
+  absl::StatusOr<ConsumerState> State() override;
+  absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
+                     bool caught_up) override;
+  absl::Status Reset() override;
+  absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) override;
+  absl::StatusOr<std::vector<std::string>> PlanIds() override;
+  absl::StatusOr<pb::Report> SaveReport(const std::string& plan_id, const pb::CreateReportRequest& request,
+                                        const std::string& caller, const ReportFn& build) override;
+  absl::StatusOr<pb::Report> GetReport(int64_t id) override;
+  absl::StatusOr<std::vector<pb::Report>> ListReports(const std::string& plan_id, int64_t before_id,
+                                                      int limit) override;
+
+ private:
+  db::Pool& pool_;
+};
+
+}  // namespace p06::reporting
