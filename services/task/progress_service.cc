@@ -173,6 +173,7 @@ absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
                                       const std::function<bool(const pb::WatchEventsResponse&)>& send,
                                       const std::function<bool()>& cancelled) {
   ASSIGN_OR_RETURN(EventPosition cursor, ParseCursor(request.after(), "after"));
+  bool said_caught_up = false;  // A consumer at the head hears so once, even with nothing to send.
   for (;;) {
     // Read the wake-up counter before the outbox: a commit after the read moves it.
     const uint64_t seen = events_.Generation();
@@ -193,9 +194,16 @@ absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
         *response.add_events() = std::move(e);
       }
       response.set_caught_up(batch.events.size() < static_cast<size_t>(kEventBatch) && !batch.held_back);
+      said_caught_up = response.caught_up();
       if (!send(response)) return absl::CancelledError("client gone");
       cursor = batch.last;
       continue;  // Maybe more than one batch behind.
+    }
+    if (!said_caught_up && !batch.held_back) {
+      pb::WatchEventsResponse caught_up;
+      caught_up.set_caught_up(true);
+      if (!send(caught_up)) return absl::CancelledError("client gone");
+      said_caught_up = true;
     }
     if (request.replay_only() && !batch.held_back) return absl::OkStatus();
     if (!events_.WaitToReadAgain(seen, batch.held_back, cancelled)) {

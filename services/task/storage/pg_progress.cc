@@ -18,8 +18,8 @@ namespace {
 constexpr char kPlanYear[] = "SELECT year FROM plans WHERE id = $1";
 constexpr char kTaskDefinition[] = "SELECT definition FROM tasks WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertMeasurement[] = R"sql(
-INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO target_measurements (plan_id, number, target, reporting_unit, measurement, reported_by, create_time)
+VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::double precision / 1000000))
 RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint
 )sql";
 constexpr char kTakeReportIds[] = "SELECT nextval('progress_reports_ids') FROM generate_series(1, 64)";
@@ -183,7 +183,8 @@ absl::StatusOr<pb::TargetMeasurement> PgTaskStore::RecordTargetMeasurement(
               pb::TargetMeasurement stored = measurement;
               stored.set_reporting_unit(reporter.unit);
               pqxx::row row = tx.exec_params1(kInsertMeasurement, plan_id, number, target, reporter.unit,
-                                              pqxx::binarystring(stored.SerializeAsString()), reporter.subject);
+                                              pqxx::binarystring(stored.SerializeAsString()), reporter.subject,
+                                              absl::ToUnixMicros(clock_.Now()));
               stored.set_name(absl::StrCat(request.parent(), "/measurements/", row[0].as<int64_t>()));
               *stored.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
               pb::Event event;
