@@ -13,7 +13,7 @@ PACKAGES=(
   prometheus      # promtool, to check the metrics exposition
   nghttp2-client  # h2load, the benchmark's load from outside the process
   libxlsxwriter-dev  # XLSX exports of reports
-  python3-openpyxl   # the tests open those exports
+  python3-openpyxl libreoffice-calc-nogui chromium poppler-utils  # the tests open those exports
 )
 
 missing=()

@@ -91,8 +91,9 @@ std::string HtmlDocument(const pb::Report& r) {
 <style>
 @page { size: A4; margin: 20mm 15mm 20mm 30mm; }
 body { font-family: "Times New Roman", serif; font-size: 13pt; }
-.heading { display: flex; justify-content: space-between; text-align: center; }
-.heading div { width: 48%; }
+.heading { display: flex; justify-content: space-between; text-align: center; font-size: 12pt; }
+.heading > div:first-child { width: 38%; }
+.heading > div:last-child { width: 60%; white-space: nowrap; }
 .motto { font-weight: bold; text-decoration: underline; }
 .date { text-align: right; font-style: italic; margin: 6pt 0; }
 h1 { text-align: center; font-size: 14pt; margin: 12pt 0 0 0; }
