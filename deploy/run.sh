@@ -40,8 +40,10 @@ CTL="$P06_BUILD_DIR/services/p06ctl/p06ctl"
 SERVICES=(
   "directory services/directory/p06-directory 7101 9101"
   "task services/task/p06-task 7102 9102"
+  "reporting services/reporting/p06-reporting 7103 9103"
 )
 export P06_DIRECTORY_TARGET="${P06_DIRECTORY_TARGET:-127.0.0.1:7101}"
+export P06_TASK_TARGET="${P06_TASK_TARGET:-127.0.0.1:7102}"
 
 # ---------------------------------------------------------------------------
 # Supervision of one service. Runs in a background subshell per service, so the
@@ -147,6 +149,26 @@ load_plans() {
   done
 }
 
+# Creates the monthly reports of 2025 for every plan of 2025 loaded. Each has a fixed
+# request id, so a second start returns the reports the first one made. The reporting
+# service refuses (FAILED_PRECONDITION) while its read model is still catching up
+# with the plan's events: retried for up to HEALTH_WAIT seconds.
+create_reports() {
+  local month log="$DATA/logs/reports-2025.log" give_up=$((SECONDS + HEALTH_WAIT))
+  : >"$log"
+  for month in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    until "$CTL" report create --target=127.0.0.1:7103 --plan=plans/910-qd-btp-2025 --kind=MONTHLY \
+      --label="2025-$month" --request_id="run-sh-2025-$month" --subject=run.sh >>"$log" 2>&1; do
+      if ((SECONDS >= give_up)); then
+        echo "run: creating the report of 2025-$month failed; see $log" >&2
+        return 1
+      fi
+      sleep 0.5
+    done
+  done
+  echo "run: reports: the 12 monthly reports of 2025 (p06ctl report list --target=127.0.0.1:7103)"
+}
+
 # PostgreSQL is not restarted here (that needs a look at why it died, and the
 # services retry their connections), but a dead cluster explains the errors
 # about to fill the logs: say so once, and again when it is back.
@@ -202,6 +224,9 @@ for entry in "${SERVICES[@]}"; do
 done
 if [[ -x "$P06_BUILD_DIR/services/task/p06-task" ]]; then
   load_plans || exit 1
+fi
+if [[ -x "$P06_BUILD_DIR/services/reporting/p06-reporting" ]]; then
+  create_reports || exit 1
 fi
 if ((private_pg)); then
   echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"

@@ -6,9 +6,14 @@
 //   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
 //   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run] [--remove_tasks=48,49]
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
-//   p06ctl report   --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
+//   p06ctl progress --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
 //                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
-//                   [--request_id=ID]   (prints the request id to retry with)
+//                   [--request_id=ID]   (prints the request id to retry with; "report"
+//                   without a subcommand is the same, as before)
+//   p06ctl periods  --target=127.0.0.1:7103 [--year=2025] [--kind=MONTHLY]
+//   p06ctl report create --target=127.0.0.1:7103 --plan=plans/ID --kind=MONTHLY --label=2025-03
+//   p06ctl report list   --target=127.0.0.1:7103 [--plan=plans/ID]
+//   p06ctl report export --target=127.0.0.1:7103 --name=reports/N --format=xlsx -o FILE
 //
 // Every call but health carries the caller's identity as the gateway will pass it:
 // --subject (default $USER), --as_unit (default the Ministry Office) and --roles
@@ -34,7 +39,9 @@
 #include "common/server/server_config.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
+#include "services/p06ctl/call.h"
 #include "services/p06ctl/health.h"
+#include "services/p06ctl/reports.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "host:port of the service to call.");
 ABSL_FLAG(std::string, service, "", "For health: the gRPC service name to check (empty: the server).");
@@ -53,25 +60,36 @@ ABSL_FLAG(std::string, difficulties, "", "For report: difficulties (vướng m�
 ABSL_FLAG(std::string, subject, "", "Who calls (default: $USER).");
 ABSL_FLAG(std::string, as_unit, p06::kMinistryOfficeUnit, "The unit the caller acts for.");
 ABSL_FLAG(std::string, roles, p06::kRoleOffice, "The caller's roles, comma-separated.");
-ABSL_FLAG(std::string, request_id, "", "For report: retry an earlier report with its id (default: a new one).");
+ABSL_FLAG(std::string, request_id, "",
+          "For progress and report create: retry an earlier call with its id (default: a new one).");
+ABSL_FLAG(int, year, 2025, "For periods: the year.");
+ABSL_FLAG(std::string, kind, "", "For periods and report create: MONTHLY, QUARTERLY, SIX_MONTH, NINE_MONTH, ANNUAL, AD_HOC.");
+ABSL_FLAG(std::string, label, "", "For report create: the period, e.g. 2025-03, 2025-Q1, 2025-H1, 2025-9M, 2025.");
+ABSL_FLAG(std::string, window_start, "", "For report create --kind=AD_HOC: the first day, yyyy-mm-dd.");
+ABSL_FLAG(std::string, window_end, "", "For report create --kind=AD_HOC: the last day, yyyy-mm-dd.");
+ABSL_FLAG(std::string, name, "", "For report export: the report, reports/{id}.");
+ABSL_FLAG(std::string, format, "xlsx", "For report export: xlsx, csv, html or markdown.");
+ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
 
 namespace {
 
-// Deadline, request id and the caller's identity of one call.
-void Prepare(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {
-  p06::PrepareClientContext(ctx, timeout, request_id);
+// The caller and deadline of every call, from the flags.
+p06::ctl::CallOptions Options() {
   const char* user = std::getenv("USER");
-  p06::Principal caller{
-      .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
-      .unit = absl::GetFlag(FLAGS_as_unit),
-      .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty())};
-  p06::AttachPrincipal(ctx, caller);
+  return {.caller = {.subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl")
+                                                                    : absl::GetFlag(FLAGS_subject),
+                     .unit = absl::GetFlag(FLAGS_as_unit),
+                     .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty())},
+          .timeout = absl::GetFlag(FLAGS_timeout)};
 }
 
-int Fail(const grpc::Status& status) {
-  std::cerr << "error: " << status.error_code() << " " << status.error_message() << "\n";
-  return 1;
+void Prepare(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {
+  p06::ctl::CallOptions options = Options();
+  options.timeout = timeout;
+  p06::ctl::Prepare(ctx, options, request_id);
 }
+
+using p06::ctl::Fail;
 
 int ListUnits(const std::shared_ptr<grpc::Channel>& channel) {
   auto stub = p06::directory::v1::DirectoryService::NewStub(channel);
@@ -220,7 +238,8 @@ int Report(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, report");
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, progress, periods, "
+      "report create|list|export");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
@@ -247,7 +266,30 @@ int main(int argc, char** argv) {
     return ImportPlan(channel, args[2]);
   }
   if (command == "tasks") return ListTasks(channel);
-  if (command == "report") return Report(channel);
+  if (command == "progress") return Report(channel);
+  if (command == "periods") return p06::ctl::ListPeriods(channel, Options(), absl::GetFlag(FLAGS_year), absl::GetFlag(FLAGS_kind));
+  if (command == "report") {
+    const std::string sub = args.size() > 2 ? args[2] : "";
+    if (sub == "create") {
+      return p06::ctl::CreateReport(channel, Options(),
+                                    {.plan = absl::GetFlag(FLAGS_plan),
+                                     .kind = absl::GetFlag(FLAGS_kind),
+                                     .label = absl::GetFlag(FLAGS_label),
+                                     .window_start = absl::GetFlag(FLAGS_window_start),
+                                     .window_end = absl::GetFlag(FLAGS_window_end),
+                                     .request_id = absl::GetFlag(FLAGS_request_id)});
+    }
+    if (sub == "list") return p06::ctl::ListReports(channel, Options(), absl::GetFlag(FLAGS_plan));
+    if (sub == "export") {
+      return p06::ctl::ExportReport(channel, Options(), absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_format),
+                                    absl::GetFlag(FLAGS_o));
+    }
+    if (!sub.empty()) {
+      std::cerr << "report: create, list or export (or --task=… to post progress)\n";
+      return 2;
+    }
+    return Report(channel);  // Progress, as p06ctl report did before reports existed.
+  }
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";
   return 2;
