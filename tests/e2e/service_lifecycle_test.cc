@@ -14,6 +14,7 @@
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "services/p06ctl/health.h"
 #include "tests/harness/callers.h"
+#include "tests/harness/metric_families.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/status_matchers.h"
@@ -48,28 +49,6 @@ grpc::Status GetUnit(const std::shared_ptr<grpc::Channel>& channel, const std::s
   testing::AttachOffice(ctx);
   pb::Unit unit;
   return pb::DirectoryService::NewStub(channel)->GetUnit(&ctx, req, &unit);
-}
-
-// The metric families a scrape shows ("# TYPE name kind" lines), sorted.
-std::vector<std::string> MetricFamilies(const std::string& exposition) {
-  std::vector<std::string> names;
-  std::istringstream lines(exposition);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("# TYPE ", 0) == 0) names.push_back(line.substr(7, line.find(' ', 7) - 7));
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// The checked-in list tests/golden/<service>_metrics.txt: one name a line, '#' comments.
-std::vector<std::string> GoldenFamilies(const std::string& service) {
-  std::ifstream in(std::string(P06_SOURCE_DIR "/tests/golden/") + service + "_metrics.txt");
-  std::vector<std::string> names;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line[0] != '#') names.push_back(line);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 class ServiceLifecycleTest : public ::p06::testing::PgTest {
@@ -295,7 +274,7 @@ TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
   for (auto [service, process] : {std::pair{"directory", directory->get()}, std::pair{"task", task->get()}}) {
     absl::StatusOr<std::string> metrics = ::p06::testing::HttpGet(process->metrics_port(), "/metrics");
     ASSERT_OK(metrics);
-    EXPECT_EQ(MetricFamilies(*metrics), GoldenFamilies(service)) << service << "\n" << *metrics;
+    EXPECT_EQ(testing::MetricFamilies(*metrics), testing::GoldenFamilies(service)) << service << "\n" << *metrics;
   }
   // And they count: the import resolved its unit cells, the report was one batch.
   absl::StatusOr<std::string> directory_metrics = ::p06::testing::HttpGet((*directory)->metrics_port(), "/metrics");
