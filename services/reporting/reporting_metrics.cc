@@ -11,7 +11,7 @@ ReportingMetrics ReportingMetrics::Register(prometheus::Registry& registry) {
                             .Add({}),
       .lag_seconds = prometheus::BuildGauge()
                          .Name("reporting_event_lag_seconds")
-                         .Help("Seconds between the last event applied and now while behind; 0 when caught up.")
+                         .Help("Seconds since the read model last held every committed event; 0 while it does.")
                          .Register(registry)
                          .Add({}),
       .caught_up = prometheus::BuildGauge()

@@ -58,7 +58,11 @@ pb::Lag EventConsumer::Lag() {
   lag.set_caught_up(live_.load());
   if (state->last_commit_time) {
     *lag.mutable_last_event_commit_time() = MicrosToProtoTimestamp(absl::ToUnixMicros(*state->last_commit_time));
-    if (!lag.caught_up()) lag.set_seconds_behind(absl::ToDoubleSeconds(clock_.Now() - *state->last_commit_time));
+  }
+  // Behind by how long it has been since the model was last known complete: every
+  // event committed since may be missing. On the service's clock alone.
+  if (!lag.caught_up() && state->caught_up_time) {
+    lag.set_seconds_behind(absl::ToDoubleSeconds(clock_.Now() - *state->caught_up_time));
   }
   return lag;
 }
@@ -97,6 +101,7 @@ void EventConsumer::Run() {
         ended = rebuilt;
       }
     }
+    metrics_.lag_seconds.Set(Lag().seconds_behind());
     if (ended.ok()) delay = kMinBackoff;  // A stream that worked and ended (a drain): reconnect soon.
     log::Info("event stream ended; reconnecting", {{"error", ended.ToString()}});
     Backoff(&delay);
@@ -121,7 +126,7 @@ absl::Status EventConsumer::Follow() {
   absl::Status applied = absl::OkStatus();
   while (reader->Read(&batch)) {
     std::vector<tpb::Event> events(batch.events().begin(), batch.events().end());
-    applied = store_.Apply(cursor, events, batch.caught_up());
+    applied = store_.Apply(cursor, events, batch.caught_up(), clock_.Now());
     if (!applied.ok()) {
       ctx->TryCancel();
       break;
@@ -129,11 +134,9 @@ absl::Status EventConsumer::Follow() {
     if (!events.empty()) {
       cursor = events.back().cursor();
       metrics_.events_applied.Increment(static_cast<double>(events.size()));
-      metrics_.lag_seconds.Set(batch.caught_up() ? 0
-                                                 : absl::ToDoubleSeconds(clock_.Now() - absl::FromUnixSeconds(
-                                                                                            events.back().commit_time().seconds())));
     }
     live_.store(batch.caught_up());
+    metrics_.lag_seconds.Set(Lag().seconds_behind());
     metrics_.caught_up.Set(batch.caught_up() ? 1 : 0);
   }
   grpc::Status finished = reader->Finish();
@@ -200,7 +203,7 @@ absl::Status EventConsumer::Rebuild() {
     }
     plans_token = plans.next_page_token();
   } while (!plans_token.empty());
-  return store_.Apply("", events, /*caught_up=*/false);
+  return store_.Apply("", events, /*caught_up=*/false, clock_.Now());
 }
 
 }  // namespace p06::reporting

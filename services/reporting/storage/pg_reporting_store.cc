@@ -23,7 +23,8 @@ constexpr char kMoveCursor[] = R"sql(
 UPDATE consumer_state
 SET event_cursor = $2, events_applied = events_applied + $3,
     last_commit_time = coalesce(to_timestamp($4::double precision / 1000000), last_commit_time),
-    caught_up = $5, caught_up_time = CASE WHEN $5 THEN now() ELSE caught_up_time END
+    caught_up = $5, caught_up_time = CASE WHEN $5 THEN to_timestamp($6::double precision / 1000000)
+                                          ELSE caught_up_time END
 WHERE singleton AND event_cursor = $1
 )sql";
 constexpr char kUpsertPlan[] = R"sql(
@@ -131,14 +132,15 @@ absl::StatusOr<ConsumerState> PgReportingStore::State() {
 }
 
 absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
-                                     bool caught_up) {
+                                     bool caught_up, absl::Time now) {
   return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
     for (const tpb::Event& e : events) ApplyEvent(tx, e);
     const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
     std::optional<int64_t> commit_us;
     if (!events.empty()) commit_us = MicrosOf(events.back().commit_time());
     const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, cursor,
-                                              static_cast<int64_t>(events.size()), commit_us, caught_up);
+                                              static_cast<int64_t>(events.size()), commit_us, caught_up,
+                                              absl::ToUnixMicros(now));
     if (moved.affected_rows() != 1) {
       return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
     }

@@ -12,7 +12,7 @@ class PgReportingStore final : public ReportingStore {
 
   absl::StatusOr<ConsumerState> State() override;
   absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
-                     bool caught_up) override;
+                     bool caught_up, absl::Time now) override;
   absl::Status Reset() override;
   absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) override;
   absl::StatusOr<std::vector<std::string>> PlanIds() override;

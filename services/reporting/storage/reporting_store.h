@@ -42,10 +42,11 @@ class ReportingStore {
 
   virtual absl::StatusOr<ConsumerState> State() = 0;
   // Applies `events` (in stream order, all after `expected_cursor`) and moves the
-  // cursor to the last one's, in one transaction. ABORTED when the stored cursor is
+  // cursor to the last one's, in one transaction; `caught_up` (the stream said so)
+  // is recorded as of `now`, the service's clock. ABORTED when the stored cursor is
   // not `expected_cursor` (another consumer moved it): nothing is applied.
   virtual absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
-                             bool caught_up) = 0;
+                             bool caught_up, absl::Time now) = 0;
   // Empties the read model and the cursor, for a rebuild from the oldest event kept.
   virtual absl::Status Reset() = 0;
 
