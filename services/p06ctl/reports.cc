@@ -81,6 +81,7 @@ int CreateReport(const std::shared_ptr<grpc::Channel>& channel, const CallOption
     *field = ToProtoDate(day);
   }
   request.set_request_id(args.request_id.empty() ? NewRequestId() : args.request_id);
+  request.set_view(rpb::REPORT_VIEW_BASIC);  // The totals; the whole report is for export.
   std::cerr << "request_id " << request.request_id() << "\n";
   // A progress line while the service builds it: a large plan takes seconds.
   std::atomic<bool> done{false};
@@ -137,25 +138,31 @@ int ExportReport(const std::shared_ptr<grpc::Channel>& channel, const CallOption
     return 2;
   }
   request.set_format(f);
-  grpc::ClientContext ctx;
+  auto stub = rpb::ReportingService::NewStub(channel);
   CallOptions slow = options;
   slow.timeout = std::max(options.timeout, absl::Minutes(2));
-  Prepare(ctx, slow);
+  std::string content;
   rpb::ExportReportResponse response;
-  grpc::Status s = rpb::ReportingService::NewStub(channel)->ExportReport(&ctx, request, &response);
-  if (!s.ok()) return Fail(s);
+  do {  // In chunks: a response carries at most 2 MiB.
+    grpc::ClientContext ctx;
+    Prepare(ctx, slow);
+    request.set_offset(static_cast<int64_t>(content.size()));
+    grpc::Status s = stub->ExportReport(&ctx, request, &response);
+    if (!s.ok()) return Fail(s);
+    content += response.content();
+  } while (static_cast<int64_t>(content.size()) < response.total_bytes() && !response.content().empty());
   const std::string path = output.empty() ? response.file_name() : output;
   if (path == "-") {
-    std::cout << response.content();
+    std::cout << content;
     return 0;
   }
   std::ofstream out(path, std::ios::binary);
-  out << response.content();
+  out << content;
   if (!out.good()) {
     std::cerr << "error: cannot write " << path << "\n";
     return 1;
   }
-  std::cerr << "wrote " << path << " (" << response.content().size() << " bytes, " << response.content_type() << ")\n";
+  std::cerr << "wrote " << path << " (" << content.size() << " bytes, " << response.content_type() << ")\n";
   return 0;
 }
 

@@ -35,8 +35,10 @@ absl::StatusOr<int64_t> ParseReportName(const std::string& name, absl::string_vi
   return id;
 }
 
+constexpr size_t kExportChunkBytes = 2 << 20;
+
 // A report without its bulk (tasks, difficulties, targets, changes, missing reports):
-// what a listing shows. GetReport has the rest.
+// REPORT_VIEW_BASIC, and what a listing shows.
 pb::Report Summary(pb::Report r) {
   r.clear_tasks();
   r.clear_difficulties();
@@ -44,6 +46,16 @@ pb::Report Summary(pb::Report r) {
   r.clear_changes();
   r.clear_missing_reports();
   return r;
+}
+
+absl::StatusOr<pb::Report> InView(absl::StatusOr<pb::Report> report, pb::ReportView view) {
+  if (!report.ok() || view != pb::REPORT_VIEW_BASIC) return report;
+  return Summary(*std::move(report));
+}
+
+absl::Status CheckView(pb::ReportView view) {
+  if (!pb::ReportView_IsValid(view)) return InvalidField("view", "BASIC or FULL");
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -83,6 +95,7 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
   const absl::Time started = absl::Now();
   ASSIGN_OR_RETURN(std::string plan_id, ParseResourceId(request.plan(), "plans/*", "plan"));
   if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  RETURN_IF_ERROR(CheckView(request.view()));
   ASSIGN_OR_RETURN(pb::ReportPeriod period, ResolvePeriod(request.period()));
 
   // Counted as of the cut-off: the read model must hold every event of the window.
@@ -100,6 +113,7 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
   ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
   pb::CreateReportRequest resolved = request;
   *resolved.mutable_period() = period;
+  resolved.clear_view();  // How the answer is shown is not what the request id stands for.
   absl::StatusOr<pb::Report> saved =
       store_.SaveReport(plan_id, resolved, caller.subject, [&](const pb::Report* previous) -> absl::StatusOr<pb::Report> {
         pb::Report report = BuildReport(loaded.model, period, previous);
@@ -108,12 +122,13 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
         return report;
       });
   if (saved.ok()) metrics_.report_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - started));
-  return saved;
+  return InView(std::move(saved), request.view());
 }
 
 absl::StatusOr<pb::Report> ReportingService::GetReport(const pb::GetReportRequest& request) {
   ASSIGN_OR_RETURN(int64_t id, ParseReportName(request.name(), "name"));
-  return store_.GetReport(id);
+  RETURN_IF_ERROR(CheckView(request.view()));
+  return InView(store_.GetReport(id), request.view());
 }
 
 absl::StatusOr<pb::ListReportsResponse> ReportingService::ListReports(const pb::ListReportsRequest& request) {
@@ -141,13 +156,36 @@ absl::StatusOr<pb::ExportReportResponse> ReportingService::ExportReport(const pb
   if (request.format() == pb::EXPORT_FORMAT_UNSPECIFIED || !pb::ExportFormat_IsValid(request.format())) {
     return InvalidField("format", "required: CSV, XLSX, HTML or MARKDOWN");
   }
-  ASSIGN_OR_RETURN(pb::Report report, store_.GetReport(id));
-  ASSIGN_OR_RETURN(Document doc, Export(report, request.format()));
+  if (request.offset() < 0) return InvalidField("offset", "must not be negative");
+  ASSIGN_OR_RETURN(std::shared_ptr<const Document> doc, Rendered(id, request.format()));
+  if (static_cast<size_t>(request.offset()) > doc->content.size()) {
+    return InvalidField("offset", absl::StrCat("beyond the document's ", doc->content.size(), " bytes"));
+  }
   pb::ExportReportResponse response;
-  response.set_content_type(doc.content_type);
-  response.set_file_name(doc.file_name);
-  response.set_content(std::move(doc.content));
+  response.set_content_type(doc->content_type);
+  response.set_file_name(doc->file_name);
+  response.set_total_bytes(static_cast<int64_t>(doc->content.size()));
+  response.set_offset(request.offset());
+  response.set_content(doc->content.substr(request.offset(), kExportChunkBytes));
   return response;
+}
+
+absl::StatusOr<std::shared_ptr<const Document>> ReportingService::Rendered(int64_t id, pb::ExportFormat format) {
+  const std::string key = absl::StrCat(id, "/", static_cast<int>(format));
+  {
+    std::lock_guard lock(rendered_mu_);
+    for (const auto& [k, doc] : rendered_) {
+      if (k == key) return doc;
+    }
+  }
+  // A stored report never changes: its rendering can be kept while its chunks are read.
+  ASSIGN_OR_RETURN(pb::Report report, store_.GetReport(id));
+  ASSIGN_OR_RETURN(Document doc, Export(report, format));
+  auto shared = std::make_shared<const Document>(std::move(doc));
+  std::lock_guard lock(rendered_mu_);
+  rendered_.emplace_front(key, shared);
+  if (rendered_.size() > kRenderedKept) rendered_.pop_back();
+  return shared;
 }
 
 absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashboardRequest& request) {

@@ -5,11 +5,16 @@
 // Thread-safe. Codes as documented in proto/p06/reporting/v1/reporting.proto.
 #pragma once
 
+#include <deque>
+#include <memory>
+#include <mutex>
+
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"
 #include "common/calendar/working_calendar.h"
 #include "common/grpc/principal.h"
 #include "services/reporting/consumer/event_consumer.h"
+#include "services/reporting/export/exporters.h"
 #include "services/reporting/periods/regime.h"
 #include "services/reporting/reporting_metrics.h"
 #include "services/reporting/storage/reporting_store.h"
@@ -32,6 +37,10 @@ class ReportingService {
   absl::StatusOr<pb::Dashboard> GetDashboard(const pb::GetDashboardRequest& request);
 
  private:
+  static constexpr size_t kRenderedKept = 4;  // Documents kept for chunked reads.
+
+  // The document of report `id` in `format`, rendered once for all its chunks.
+  absl::StatusOr<std::shared_ptr<const Document>> Rendered(int64_t id, pb::ExportFormat format);
   // The period a request names, complete (label, window, deadlines).
   absl::StatusOr<pb::ReportPeriod> ResolvePeriod(const pb::ReportPeriod& asked);
 
@@ -41,6 +50,8 @@ class ReportingService {
   const calendar::WorkingCalendar& calendar_;
   const Clock& clock_;
   ReportingMetrics& metrics_;
+  std::mutex rendered_mu_;
+  std::deque<std::pair<std::string, std::shared_ptr<const Document>>> rendered_;  // Newest first; guarded.
 };
 
 }  // namespace p06::reporting

@@ -147,6 +147,26 @@ TEST_F(ReportingExportTest, TheCsvCarriesABomAndTheMarkdownTheSameTables) {
                     "plans/910-qd-btp-2025/tasks/24,units/cuc-hctp,2025-05-20,Chưa có hướng dẫn kết nối dữ liệu hộ "
                     "tịch với CSDLQG về dân cư,Đề nghị Bộ Công an hỗ trợ kết nối\r\n"));
   EXPECT_TRUE(Holds(csv, "\"Khó khăn, kiến nghị\"\r\n")) << "a field with a comma is quoted";
+  // Read from an offset, as a client reads a large export in chunks.
+  rpb::ExportReportRequest chunk;
+  chunk.set_name(half.name());
+  chunk.set_format(rpb::EXPORT_FORMAT_CSV);
+  chunk.set_offset(1000);
+  rpb::ExportReportResponse part;
+  ASSERT_OK(R(&ReportingStub::ExportReport, chunk, &part));
+  EXPECT_EQ(part.total_bytes(), static_cast<int64_t>(csv.size()));
+  EXPECT_EQ(part.offset(), 1000);
+  EXPECT_EQ(part.content(), csv.substr(1000, 2 << 20));
+  chunk.set_offset(static_cast<int64_t>(csv.size()) + 1);
+  EXPECT_THAT(R(&ReportingStub::ExportReport, chunk, &part), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("offset")));
+  // The basic view carries the counts, not the lines.
+  rpb::GetReportRequest get;
+  get.set_name(half.name());
+  get.set_view(rpb::REPORT_VIEW_BASIC);
+  rpb::Report basic;
+  ASSERT_OK(R(&ReportingStub::GetReport, get, &basic));
+  EXPECT_EQ(basic.totals().total(), 93);
+  EXPECT_EQ(basic.tasks_size(), 0);
   const std::string md = Export(half, rpb::EXPORT_FORMAT_MARKDOWN, "h1.md");
   EXPECT_TRUE(Holds(md, "| Toàn bộ kế hoạch | 93 | 1 | 3 | 1 | 3 | 72 | 10 | 2 | 1 |"));
   EXPECT_TRUE(Holds(md, "## Khó khăn, kiến nghị"));
