@@ -2,8 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
 #include "common/db/bytea.h"
@@ -39,18 +41,57 @@ constexpr char kRemoveTask[] = "UPDATE tasks SET removed = true WHERE plan_id = 
 constexpr char kDeleteOccurrences[] = "DELETE FROM occurrences WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertOccurrence[] =
     "INSERT INTO occurrences (plan_id, number, name, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING";
-// The day of a report is its day in Hà Nội: what "reported by the cut-off" compares.
-constexpr char kInsertProgress[] = R"sql(
-INSERT INTO progress (name, plan_id, number, report_day, create_time, report)
-VALUES ($1, $2, $3, (to_timestamp($4::double precision / 1000000) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-        to_timestamp($4::double precision / 1000000), $5)
-ON CONFLICT (name) DO NOTHING
-)sql";
-constexpr char kInsertMeasurement[] = R"sql(
-INSERT INTO measurements (name, plan_id, number, target, report_day, measurement)
-VALUES ($1, $2, $3, $4, (to_timestamp($5::double precision / 1000000) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, $6)
-ON CONFLICT (name) DO NOTHING
-)sql";
+int64_t MicrosOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+
+// Appended rows (progress, measurements) of a batch, written by one multi-row
+// INSERT each: they are most of the stream, and one statement a row would make
+// catching up a round trip per event. The day of a report is its day in Hà Nội,
+// what "reported by the cut-off" compares.
+struct AppendRows {
+  std::string progress_sql, measurement_sql;
+  std::vector<std::string> progress_params, measurement_params;
+};
+
+constexpr char kProgressInsert[] = "INSERT INTO progress (name, plan_id, number, report_day, create_time, report) VALUES ";
+constexpr char kMeasurementInsert[] =
+    "INSERT INTO measurements (name, plan_id, number, target, report_day, measurement) VALUES ";
+constexpr char kDayOf[] = "(to_timestamp($%d::double precision / 1000000) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date";
+
+std::string Hex(const google::protobuf::Message& m) { return absl::StrCat("\\x", absl::BytesToHexString(m.SerializeAsString())); }
+
+void AddProgress(AppendRows& rows, const std::string& plan, int number, const tpb::ProgressReport& report) {
+  const size_t p = rows.progress_params.size();
+  absl::StrAppend(&rows.progress_sql, p == 0 ? kProgressInsert : ", ",
+                  absl::StrFormat("($%d, $%d, $%d::int, ", p + 1, p + 2, p + 3), absl::StrFormat(kDayOf, p + 4),
+                  absl::StrFormat(", to_timestamp($%d::double precision / 1000000), $%d::bytea)", p + 4, p + 5));
+  for (std::string v : {report.name(), plan, absl::StrCat(number), absl::StrCat(MicrosOf(report.create_time())),
+                        Hex(report)}) {
+    rows.progress_params.push_back(std::move(v));
+  }
+}
+
+void AddMeasurement(AppendRows& rows, const std::string& plan, int number, int target,
+                    const tpb::TargetMeasurement& m) {
+  const size_t p = rows.measurement_params.size();
+  absl::StrAppend(&rows.measurement_sql, p == 0 ? kMeasurementInsert : ", ",
+                  absl::StrFormat("($%d, $%d, $%d::int, $%d::int, ", p + 1, p + 2, p + 3, p + 4),
+                  absl::StrFormat(kDayOf, p + 5), absl::StrFormat(", $%d::bytea)", p + 6));
+  for (std::string v : {m.name(), plan, absl::StrCat(number), absl::StrCat(target),
+                        absl::StrCat(MicrosOf(m.create_time())), Hex(m)}) {
+    rows.measurement_params.push_back(std::move(v));
+  }
+}
+
+void WriteAppended(pqxx::work& tx, const AppendRows& rows) {
+  if (!rows.progress_params.empty()) {
+    tx.exec_params(rows.progress_sql + " ON CONFLICT (name) DO NOTHING",
+                   pqxx::prepare::make_dynamic_params(rows.progress_params));
+  }
+  if (!rows.measurement_params.empty()) {
+    tx.exec_params(rows.measurement_sql + " ON CONFLICT (name) DO NOTHING",
+                   pqxx::prepare::make_dynamic_params(rows.measurement_params));
+  }
+}
 
 // "plans/{plan}/tasks/{n}[/…]" → (plan, n); n = 0 for "plans/{plan}".
 bool ParseTaskResource(const std::string& resource, std::string* plan, int* number, int* target = nullptr) {
@@ -65,13 +106,13 @@ bool ParseTaskResource(const std::string& resource, std::string* plan, int* numb
   return true;
 }
 
-int64_t MicrosOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
-
 pqxx::binarystring Bytes(const google::protobuf::Message& m) { return pqxx::binarystring(m.SerializeAsString()); }
 
-// One event into the read model. Events of kinds this binary does not know, or
-// whose resource it cannot read, are skipped: the cursor still moves past them.
-void ApplyEvent(pqxx::work& tx, const tpb::Event& e) {
+// One event into the read model (appended rows into `rows`, written after the
+// batch's other changes: nothing else reads them). Events of kinds this binary does
+// not know, or whose resource it cannot read, are skipped: the cursor still moves
+// past them.
+void ApplyEvent(pqxx::work& tx, const tpb::Event& e, AppendRows& rows) {
   std::string plan;
   int number = 0;
   if (!ParseTaskResource(e.resource(), &plan, &number)) return;
@@ -93,15 +134,13 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e) {
       break;
     case tpb::Event::KIND_PROGRESS_REPORTED:
       if (e.has_progress()) {
-        tx.exec_params(kInsertProgress, e.progress().name(), plan, number, MicrosOf(e.progress().create_time()),
-                       Bytes(e.progress()));
+        AddProgress(rows, plan, number, e.progress());
       }
       break;
     case tpb::Event::KIND_TARGET_MEASURED: {
       int target = 0;
       if (e.has_measurement() && ParseTaskResource(e.resource(), &plan, &number, &target)) {
-        tx.exec_params(kInsertMeasurement, e.measurement().name(), plan, number, target,
-                       MicrosOf(e.measurement().create_time()), Bytes(e.measurement()));
+        AddMeasurement(rows, plan, number, target, e.measurement());
       }
       break;
     }
@@ -134,7 +173,9 @@ absl::StatusOr<ConsumerState> PgReportingStore::State() {
 absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
                                      bool caught_up, absl::Time now) {
   return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
-    for (const tpb::Event& e : events) ApplyEvent(tx, e);
+    AppendRows rows;
+    for (const tpb::Event& e : events) ApplyEvent(tx, e, rows);
+    WriteAppended(tx, rows);
     const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
     std::optional<int64_t> commit_us;
     if (!events.empty()) commit_us = MicrosOf(events.back().commit_time());
