@@ -23,7 +23,7 @@ namespace {
 namespace tpb = ::p06::task::v1;
 using ::p06::testing::ServiceProcess;
 
-constexpr int kReports = 6000;
+constexpr int kReports = 20000;
 
 class ReportingLifecycleTest : public ::p06::testing::PgTest {
  protected:
@@ -96,16 +96,24 @@ TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent)
   for (auto& t : writers) t.join();
   ASSERT_EQ(failed.load(), 0);
 
-  // Killed as soon as it has applied something, while it is still catching up.
-  auto reporting = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + (*task)->target()});
+  // Killed as soon as it has applied something, while it is still catching up (not
+  // waiting for it to serve: by then it may have caught up).
+  auto reporting = ::p06::testing::Subprocess::Spawn(
+      {.argv = {P06_REPORTING_BINARY, "--database_url=" + database_url(), "--task_target=" + (*task)->target(),
+                "--grpc_port=" + std::to_string(::p06::testing::FreePort()),
+                "--metrics_port=" + std::to_string(::p06::testing::FreePort())},
+       .output_file = "/dev/null"});
   ASSERT_OK(reporting);
   int64_t applied_at_kill = 0;
-  for (int i = 0; i < 4000 && applied_at_kill == 0; ++i) {
-    applied_at_kill = Scalar(database_url(), "SELECT events_applied FROM reporting.consumer_state");
-    if (applied_at_kill == 0) absl::SleepFor(absl::Milliseconds(1));
+  for (int i = 0; i < 20000 && applied_at_kill == 0; ++i) {
+    try {
+      applied_at_kill = Scalar(database_url(), "SELECT events_applied FROM reporting.consumer_state");
+    } catch (const std::exception&) {
+      // Its schema is not there yet.
+    }
   }
-  (*reporting)->process().Signal(SIGKILL);
-  ASSERT_OK((*reporting)->process().Wait(absl::Seconds(10)).status());
+  reporting->Signal(SIGKILL);
+  ASSERT_OK(reporting->Wait(absl::Seconds(10)).status());
   const int64_t total = Scalar(database_url(), "SELECT count(*) FROM task.events");
   std::cout << "killed with " << applied_at_kill << " of " << total << " events applied\n";
 
