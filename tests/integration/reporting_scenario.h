@@ -5,19 +5,14 @@
 #include <map>
 #include <optional>
 
+#include "common/grpc/proto_time.h"
 #include "tests/integration/reporting_server.h"
 
 namespace p06::testing {
 
 inline const std::string kPlan = "plans/910-qd-btp-2025/tasks/";
 
-inline p06::type::v1::Date D(int y, int m, int d) {
-  p06::type::v1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+inline p06::type::v1::Date D(int y, int m, int d) { return ToProtoDate(absl::CivilDay(y, m, d)); }
 
 class ReportingReportTest : public ReportingServerTest {
  protected:

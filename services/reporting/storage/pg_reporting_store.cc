@@ -39,8 +39,7 @@ ON CONFLICT (plan_id, number) DO UPDATE SET removed = false, task = excluded.tas
 )sql";
 constexpr char kRemoveTask[] = "UPDATE tasks SET removed = true WHERE plan_id = $1 AND number = $2";
 constexpr char kDeleteOccurrences[] = "DELETE FROM occurrences WHERE plan_id = $1 AND number = $2";
-constexpr char kInsertOccurrence[] =
-    "INSERT INTO occurrences (plan_id, number, name, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING";
+constexpr char kInsertOccurrences[] = "INSERT INTO occurrences (plan_id, number, name, due_date) VALUES ";
 int64_t MicrosOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
 
 // Appended rows (progress, measurements) of a batch, written by one multi-row
@@ -127,9 +126,17 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, AppendRows& rows) {
       }
       tx.exec_params(kUpsertTask, plan, number, Bytes(e.task()));
       tx.exec_params(kDeleteOccurrences, plan, number);
-      for (const tpb::Occurrence& o : e.occurrences()) {
-        tx.exec_params(kInsertOccurrence, plan, number, o.name(),
-                       FormatIsoDate(absl::CivilDay(o.due_date().year(), o.due_date().month(), o.due_date().day())));
+      if (e.occurrences_size() > 0) {  // One statement for all of the task's occurrences.
+        std::string sql = kInsertOccurrences;
+        std::vector<std::string> params = {plan, absl::StrCat(number)};
+        for (const tpb::Occurrence& o : e.occurrences()) {
+          absl::StrAppend(&sql, params.size() == 2 ? "" : ", ",
+                          absl::StrFormat("($1, $2::int, $%d, $%d::date)", params.size() + 1, params.size() + 2));
+          params.push_back(o.name());
+          params.push_back(
+              FormatIsoDate(absl::CivilDay(o.due_date().year(), o.due_date().month(), o.due_date().day())));
+        }
+        tx.exec_params(sql + " ON CONFLICT DO NOTHING", pqxx::prepare::make_dynamic_params(params));
       }
       break;
     case tpb::Event::KIND_PROGRESS_REPORTED:
