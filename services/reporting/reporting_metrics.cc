@@ -14,6 +14,11 @@ ReportingMetrics ReportingMetrics::Register(prometheus::Registry& registry) {
                          .Help("Seconds since the read model last held every committed event; 0 while it does.")
                          .Register(registry)
                          .Add({}),
+      .lag_events = prometheus::BuildGauge()
+                        .Name("reporting_event_lag_events")
+                        .Help("Events the task service committed that the read model has not applied, as last counted.")
+                        .Register(registry)
+                        .Add({}),
       .caught_up = prometheus::BuildGauge()
                        .Name("reporting_event_stream_caught_up")
                        .Help("1 while the event stream is open and the read model holds every committed event.")

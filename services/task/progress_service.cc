@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/db/idempotency.h"
@@ -19,6 +20,8 @@ namespace {
 
 constexpr int kMaxEvidence = 20;
 constexpr int kEventBatch = 500;  // Rows read at once; messages are cut by bytes too.
+constexpr absl::Duration kCountBehindEvery = absl::Seconds(2);
+constexpr int64_t kCountBehindLimit = 10'000'000;
 
 absl::Status NormalizeText(std::string* text, const std::string& field, size_t max_bytes) {
   ASSIGN_OR_RETURN(*text, text::NormalizeNfc(*text, field));
@@ -174,6 +177,7 @@ absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
                                       const std::function<bool()>& cancelled) {
   ASSIGN_OR_RETURN(EventPosition cursor, ParseCursor(request.after(), "after"));
   bool said_caught_up = false;  // A consumer at the head hears so once, even with nothing to send.
+  absl::Time counted_behind = absl::InfinitePast();
   for (;;) {
     // Read the wake-up counter before the outbox: a commit after the read moves it.
     const uint64_t seen = events_.Generation();
@@ -195,6 +199,12 @@ absl::Status ProgressService::WatchEvents(const pb::WatchEventsRequest& request,
       }
       response.set_caught_up(batch.events.size() < static_cast<size_t>(kEventBatch) && !batch.held_back);
       said_caught_up = response.caught_up();
+      // Throttled on the real clock: it bounds a cost, it says nothing of the domain.
+      if (!response.caught_up() && absl::Now() - counted_behind >= kCountBehindEvery) {
+        counted_behind = absl::Now();
+        absl::StatusOr<int64_t> behind = store_.CountEventsAfter(batch.last, kCountBehindLimit);
+        if (behind.ok()) response.set_events_behind(*behind);  // A lag figure: never worth failing the stream.
+      }
       if (!send(response)) return absl::CancelledError("client gone");
       cursor = batch.last;
       continue;  // Maybe more than one batch behind.

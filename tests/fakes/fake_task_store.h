@@ -100,6 +100,7 @@ class FakeTaskStore final : public task::TaskStore {
   absl::StatusOr<task::EventBatch> ReadEvents(const task::EventPosition&, int, const std::string&) override {
     return Unimplemented();
   }
+  absl::StatusOr<int64_t> CountEventsAfter(const task::EventPosition&, int64_t) override { return Unimplemented(); }
   absl::StatusOr<int64_t> PruneEvents(absl::Duration) override { return Unimplemented(); }
 
  private:

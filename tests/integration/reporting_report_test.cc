@@ -36,6 +36,9 @@ TEST_F(ReportingReportTest, MarchJuneAndDecemberCountAsOfTheirCutOffs) {
   EXPECT_EQ(m[O(1, "2025-03-31")], rpb::OUTCOME_IN_PROGRESS_WITHIN_DEADLINE);
   EXPECT_EQ(m[kPlan + "2"], rpb::OUTCOME_AWAITING_TRIGGER);
   EXPECT_TRUE(march.difficulties().empty());
+  EXPECT_TRUE(march.lag().caught_up());
+  ASSERT_TRUE(march.lag().has_events_behind());
+  EXPECT_EQ(march.lag().events_behind(), 0);
 
   rpb::Report half;
   ASSERT_OK(Create(rpb::PERIOD_KIND_SIX_MONTH, "2025-H1", &half));

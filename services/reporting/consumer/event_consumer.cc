@@ -56,6 +56,7 @@ pb::Lag EventConsumer::Lag() {
   lag.set_event_cursor(state->cursor);
   lag.set_events_applied(state->events_applied);
   lag.set_caught_up(live_.load());
+  if (const int64_t behind = behind_.load(); behind >= 0) lag.set_events_behind(lag.caught_up() ? 0 : behind);
   if (state->last_commit_time) {
     *lag.mutable_last_event_commit_time() = MicrosToProtoTimestamp(absl::ToUnixMicros(*state->last_commit_time));
   }
@@ -136,6 +137,14 @@ absl::Status EventConsumer::Follow() {
       metrics_.events_applied.Increment(static_cast<double>(events.size()));
     }
     live_.store(batch.caught_up());
+    if (batch.caught_up()) {
+      behind_.store(0);
+    } else if (batch.has_events_behind()) {
+      behind_.store(batch.events_behind());
+    } else if (int64_t b = behind_.load(); b > 0) {
+      behind_.store(std::max<int64_t>(0, b - static_cast<int64_t>(events.size())));
+    }
+    metrics_.lag_events.Set(static_cast<double>(std::max<int64_t>(0, behind_.load())));
     metrics_.lag_seconds.Set(Lag().seconds_behind());
     metrics_.caught_up.Set(batch.caught_up() ? 1 : 0);
   }

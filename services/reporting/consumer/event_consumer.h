@@ -58,6 +58,7 @@ class EventConsumer {
   bool stopping_ = false;                    // Guarded by mu_.
   std::shared_ptr<grpc::ClientContext> ctx_;  // Of the open stream; guarded by mu_.
   std::atomic<bool> live_{false};            // Stream open and caught up.
+  std::atomic<int64_t> behind_{-1};          // Events not yet applied, as last counted; -1: unknown.
   std::thread thread_;
 };
 

@@ -223,6 +223,15 @@ absl::StatusOr<EventBatch> PgTaskStore::ReadEvents(const EventPosition& after, i
   });
 }
 
+absl::StatusOr<int64_t> PgTaskStore::CountEventsAfter(const EventPosition& after, int64_t limit) {
+  return db::RunSingleStatement(pool_, "CountEventsAfter", [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+    return tx
+        .exec_params1("SELECT count(*) FROM (SELECT 1 FROM events WHERE (xid, seq) > ($1::text::xid8, $2) LIMIT $3) e",
+                      std::to_string(after.xid), after.seq, limit)[0]
+        .as<int64_t>();
+  });
+}
+
 absl::StatusOr<int64_t> PgTaskStore::PruneEvents(absl::Duration older_than) {
   return db::RunSingleWrite(pool_, "PruneEvents", [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
     return tx.exec_params1(kPruneEvents, absl::ToInt64Seconds(older_than))[0].as<int64_t>();

@@ -47,6 +47,7 @@ class PgTaskStore final : public TaskStore {
       const Reporter& reporter, const pb::RecordTargetMeasurementRequest& request) override;
   absl::StatusOr<EventBatch> ReadEvents(const EventPosition& after, int limit,
                                         const std::string& resource_prefix) override;
+  absl::StatusOr<int64_t> CountEventsAfter(const EventPosition& after, int64_t limit) override;
   absl::StatusOr<int64_t> PruneEvents(absl::Duration older_than) override;
 
  private:

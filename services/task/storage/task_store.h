@@ -113,6 +113,8 @@ class TaskStore {
   // when `resource_prefix` is set. OUT_OF_RANGE when events after `after` were pruned.
   virtual absl::StatusOr<EventBatch> ReadEvents(const EventPosition& after, int limit,
                                                 const std::string& resource_prefix = "") = 0;
+  // How many events lie after `after`, counted up to `limit`.
+  virtual absl::StatusOr<int64_t> CountEventsAfter(const EventPosition& after, int64_t limit) = 0;
   // Deletes the events committed more than `older_than` ago; returns how many.
   virtual absl::StatusOr<int64_t> PruneEvents(absl::Duration older_than) = 0;
 };
