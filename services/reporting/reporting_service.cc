@@ -12,11 +12,16 @@
 #include "common/grpc/resource_name.h"
 #include "services/reporting/counting/report_builder.h"
 #include "services/reporting/export/exporters.h"
+#include "services/reporting/report_view.h"
 
 namespace p06::reporting {
 namespace {
 
 constexpr int kMaxAdHocDays = 366;
+constexpr size_t kMaxLabelBytes = 100;
+// Events committed just before a moment may still be on their way to the stream when
+// it says "caught up": a window counts as held only this long after it ended.
+constexpr absl::Duration kCompletenessGrace = absl::Minutes(1);
 
 absl::TimeZone Vietnam() {
   static const absl::TimeZone kZone = [] {
@@ -37,20 +42,9 @@ absl::StatusOr<int64_t> ParseReportName(const std::string& name, absl::string_vi
 
 constexpr size_t kExportChunkBytes = 2 << 20;
 
-// A report without its bulk (tasks, difficulties, targets, changes, missing reports):
-// REPORT_VIEW_BASIC, and what a listing shows.
-pb::Report Summary(pb::Report r) {
-  r.clear_tasks();
-  r.clear_difficulties();
-  r.clear_targets();
-  r.clear_changes();
-  r.clear_missing_reports();
-  return r;
-}
-
 absl::StatusOr<pb::Report> InView(absl::StatusOr<pb::Report> report, pb::ReportView view) {
   if (!report.ok() || view != pb::REPORT_VIEW_BASIC) return report;
-  return Summary(*std::move(report));
+  return BasicView(*std::move(report));
 }
 
 absl::Status CheckView(pb::ReportView view) {
@@ -72,6 +66,7 @@ absl::StatusOr<pb::ReportPeriod> ReportingService::ResolvePeriod(const pb::Repor
   if (asked.kind() == pb::PERIOD_KIND_UNSPECIFIED || !pb::PeriodKind_IsValid(asked.kind())) {
     return InvalidField("period.kind", "required: MONTHLY, QUARTERLY, SIX_MONTH, NINE_MONTH, ANNUAL or AD_HOC");
   }
+  if (asked.label().size() > kMaxLabelBytes) return InvalidField("period.label", "at most 100 bytes");
   if (asked.kind() != pb::PERIOD_KIND_AD_HOC) return regime_.Find(asked.kind(), asked.label(), calendar_);
   // Ad hoc and thematic reports: the window and deadline the request gives.
   if (IsUnset(asked.window_start())) return InvalidField("period.window_start", "required for AD_HOC");
@@ -82,7 +77,6 @@ absl::StatusOr<pb::ReportPeriod> ReportingService::ResolvePeriod(const pb::Repor
   if (end - start >= kMaxAdHocDays) return InvalidField("period.window_end", "the window is longer than a year");
   pb::ReportPeriod period = asked;
   if (period.label().empty()) period.set_label(absl::StrCat(FormatIsoDate(start), "..", FormatIsoDate(end)));
-  if (period.label().size() > 100) return InvalidField("period.label", "at most 100 bytes");
   if (!IsUnset(asked.unit_deadline())) {
     ASSIGN_OR_RETURN(absl::CivilDay deadline, FromProtoDate(asked.unit_deadline(), "period.unit_deadline"));
     if (deadline <= end) return InvalidField("period.unit_deadline", "must be after period.window_end");
@@ -99,7 +93,8 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
   ASSIGN_OR_RETURN(pb::ReportPeriod period, ResolvePeriod(request.period()));
 
   // Counted as of the cut-off: the read model must hold every event of the window.
-  const absl::Time window_over = absl::FromCivil(absl::CivilSecond(DayOf(period.window_end()) + 1), Vietnam());
+  const absl::Time window_over =
+      absl::FromCivil(absl::CivilSecond(DayOf(period.window_end()) + 1), Vietnam()) + kCompletenessGrace;
   const std::optional<absl::Time> complete = consumer_.CompleteAsOf();
   if (!complete || *complete < window_over) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -143,7 +138,6 @@ absl::StatusOr<pb::ListReportsResponse> ReportingService::ListReports(const pb::
     return InvalidField("page_token", "malformed");
   }
   ASSIGN_OR_RETURN(std::vector<pb::Report> reports, store_.ListReports(plan_id, before, page.size + 1));
-  for (pb::Report& r : reports) r = Summary(std::move(r));
   pb::ListReportsResponse response;
   response.set_next_page_token(TakePage(
       std::move(reports), page, response.mutable_reports(),
@@ -203,7 +197,9 @@ absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashbo
   *live.mutable_window_start() = ToProtoDate(absl::CivilDay(loaded.model.plan.year() - 1, 12, 15));
   *live.mutable_window_end() = ToProtoDate(as_of);
   const pb::Report report = BuildReport(loaded.model, live, nullptr);
-  ASSIGN_OR_RETURN(absl::CivilDay horizon_end, calendar_.AddWorkingDays(as_of, horizon));
+  // Past the calendar's data the horizon cannot be counted: due_soon is left out,
+  // the rest is served (never a guess at working days).
+  const absl::StatusOr<absl::CivilDay> horizon_end = calendar_.AddWorkingDays(as_of, horizon);
 
   pb::Dashboard dashboard;
   *dashboard.mutable_totals() = report.totals();
@@ -217,7 +213,9 @@ absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashbo
       const absl::CivilDay due = DayOf(item.due_date());
       const bool open = item.outcome() == pb::OUTCOME_NOT_YET_DUE ||
                         item.outcome() == pb::OUTCOME_IN_PROGRESS_WITHIN_DEADLINE;
-      if (open && due >= as_of && due <= horizon_end) dashboard.set_due_soon(dashboard.due_soon() + 1);
+      if (open && horizon_end.ok() && due >= as_of && due <= *horizon_end) {
+        dashboard.set_due_soon(dashboard.due_soon() + 1);
+      }
     }
   }
   std::stable_sort(overdue.begin(), overdue.end(), [](const pb::CountedItem& a, const pb::CountedItem& b) {

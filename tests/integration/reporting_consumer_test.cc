@@ -39,6 +39,7 @@ TEST_F(ReportingReportTest, WithTheTaskServiceDownReportsComeFromTheReadModelWit
 // A cursor older than the task service keeps (its events pruned) is answered
 // OUT_OF_RANGE: the consumer rebuilds from the List RPCs and replays what is kept.
 TEST_F(ReportingReportTest, ACursorBehindTheRetentionRebuildsTheReadModel) {
+  ASSERT_TRUE(Post(Report(26, "held-before"), kHctp).ok());
   WaitCaughtUp();
   reporting_server_.reset();
   reporting_bundle_.reset();
@@ -55,15 +56,18 @@ TEST_F(ReportingReportTest, ACursorBehindTheRetentionRebuildsTheReadModel) {
 
   StartReportingServer();
   const std::string url = database_url();
-  for (int i = 0; i < 2000 && Count(url, "SELECT count(*) FROM reporting.progress") == 0; ++i) {
+  for (int i = 0; i < 2000 && Count(url, "SELECT count(*) FROM reporting.progress WHERE number = 25") == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.tasks WHERE NOT removed"), 49);
   EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.occurrences"), Count(url, "SELECT count(*) FROM task.occurrences"));
-  // The report whose event was pruned is gone from the task service's history too;
-  // the one kept is there, once.
-  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.progress"), 1);
+  // What the model held before is kept (the task service cannot list it again); the
+  // report whose event was pruned before the model saw it is gone from the task
+  // service's history too; the one kept is there, once.
+  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.progress WHERE number = 26"), 1);
+  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.progress WHERE number = 24"), 0);
   EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.progress WHERE number = 25"), 1);
+  EXPECT_EQ(Count(url, "SELECT caught_up::int FROM reporting.consumer_state"), 1);
   rpb::Report march;
   EXPECT_OK(Create(rpb::PERIOD_KIND_MONTHLY, "2025-03", &march));
   EXPECT_EQ(march.totals().total(), 93);

@@ -158,12 +158,18 @@ absl::Status EventConsumer::Follow() {
 }
 
 absl::Status EventConsumer::Rebuild() {
-  if (absl::Status reset = store_.Reset(); !reset.ok()) return reset;
-  // The current state as the List RPCs tell it, applied as synthetic events (no
-  // cursor: the stored one stays empty, so the retained events replay after).
+  absl::StatusOr<ConsumerState> state = store_.State();
+  if (!state.ok()) return state.status();
+  // The current state as the List RPCs tell it, as synthetic events, stored in one
+  // transaction with the cursor moved back to the start (the retained events replay
+  // after it).
   std::vector<tpb::Event> events;
   std::string plans_token;
   do {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return absl::CancelledError("stopping");
+    }
     tpb::ListPlansRequest req;
     req.set_page_token(plans_token);
     req.set_page_size(100);
@@ -212,7 +218,7 @@ absl::Status EventConsumer::Rebuild() {
     }
     plans_token = plans.next_page_token();
   } while (!plans_token.empty());
-  return store_.Apply("", events, /*caught_up=*/false, clock_.Now());
+  return store_.Rebuild(state->cursor, events);
 }
 
 }  // namespace p06::reporting

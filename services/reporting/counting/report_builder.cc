@@ -249,13 +249,15 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
       Count(item.outcome(), sections[t.section_ordinal()].mutable_counts());
       if (!lead.empty()) Count(item.outcome(), unit(lead).mutable_led());
       for (const std::string& u : participants) Count(item.outcome(), unit(u).mutable_participating());
-      // An obligation due in the window that no lead unit reported on by the cut-off.
+      // An obligation due in the window, still open, that a lead unit did not report
+      // on within the window (a report of months ago does not answer this one).
       if (!item.has_due_date() || DayOf(item.due_date()) < start || DayOf(item.due_date()) > end) continue;
+      if (IsCompleted(item.outcome()) || item.outcome() == pb::OUTCOME_CANCELLED) continue;
       for (const tpb::UnitRef& l : t.lead_units()) {
         if (l.unit().empty() || l.unit().rfind("units/", 0) != 0) continue;
         bool reported = false;
         for (const ModelReport* r : ReportsFor(reports, item.occurrence(), end)) {
-          reported |= r->report.reporting_unit() == l.unit();
+          reported |= r->day >= start && r->report.reporting_unit() == l.unit();
         }
         if (reported) continue;
         pb::MissingReport* missing = report.add_missing_reports();

@@ -13,6 +13,8 @@
 //   due D < E                      → OVERDUE
 //   due D ≥ E                      → IN_PROGRESS_WITHIN_DEADLINE if started, else NOT_YET_DUE
 // ("started": any report with status IN_PROGRESS, or a percent above 0.)
+// A missing report: an item due in the window and still open that a lead unit did
+// not report on within the window.
 #pragma once
 
 #include "p06/reporting/v1/reporting.pb.h"

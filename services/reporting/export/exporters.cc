@@ -16,12 +16,23 @@
 namespace p06::reporting {
 namespace {
 
+// A file name of safe characters only: an ad hoc label is the caller's text.
 std::string BaseName(const pb::Report& r) {
-  std::string plan = r.plan().substr(r.plan().rfind('/') + 1);
-  return absl::StrCat("bao-cao-", plan, "-", r.period().label());
+  std::string name = absl::StrCat("bao-cao-", r.plan().substr(r.plan().rfind('/') + 1), "-", r.period().label());
+  for (char& c : name) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '.';
+    if (!safe) c = '-';
+  }
+  return name;
 }
 
-std::string CsvField(const std::string& s) {
+// A field as Excel reads it: quoted when it must be, and a text that starts like a
+// formula (= + - @) prefixed with ' so that it stays text (CSV injection).
+std::string CsvField(std::string s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {
+    s = "'" + s;
+  }
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
 }
@@ -44,16 +55,18 @@ std::string Csv(const pb::Report& r) {
   return out;
 }
 
+// Text as Markdown shows it and nothing more: no HTML, no table breaks, no headings.
 std::string MdField(const std::string& s) {
-  return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", "<br>"}, {"\r", ""}});
+  return absl::StrReplaceAll(
+      s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"|", "\\|"}, {"\n", "<br>"}, {"\r", ""}, {"`", "\\`"}});
 }
 
 std::string Markdown(const pb::Report& r) {
   std::string out = absl::StrCat("# Báo cáo tình hình thực hiện ", MdField(r.plan_title()), "\n\n",
-                                 "Kỳ báo cáo: ", r.period().label(), " (số liệu từ ", VietnameseDate(r.period().window_start()),
+                                 "Kỳ báo cáo: ", MdField(r.period().label()), " (số liệu từ ", VietnameseDate(r.period().window_start()),
                                  " đến ", VietnameseDate(r.period().window_end()), ")  \n",
-                                 "Kế hoạch: ", r.decision_number(), "  \n",
-                                 "Dữ liệu đến sự kiện: `", r.event_cursor(), "`", r.lag().caught_up() ? "" : " (chưa cập nhật đầy đủ)",
+                                 "Kế hoạch: ", MdField(r.decision_number()), "  \n",
+                                 "Dữ liệu đến sự kiện: ", MdField(r.event_cursor()), r.lag().caught_up() ? "" : " (chưa cập nhật đầy đủ)",
                                  "\n\n");
   for (const Table& t : ReportTables(r)) {
     absl::StrAppend(&out, "## ", t.name, "\n\n");

@@ -12,6 +12,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "services/reporting/report_view.h"
 
 namespace p06::reporting {
 namespace {
@@ -196,10 +197,19 @@ absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const s
   });
 }
 
-absl::Status PgReportingStore::Reset() {
-  return db::RunInTransaction(pool_, "ResetReadModel", [&](pqxx::work& tx) -> absl::Status {
-    tx.exec0("TRUNCATE plans, tasks, occurrences, progress, measurements");
-    tx.exec0("UPDATE consumer_state SET event_cursor = '', events_applied = 0, caught_up = false");
+absl::Status PgReportingStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
+  return db::RunInTransaction(pool_, "RebuildReadModel", [&](pqxx::work& tx) -> absl::Status {
+    const pqxx::result moved = tx.exec_params(
+        "UPDATE consumer_state SET event_cursor = '', caught_up = false, caught_up_time = NULL, "
+        "last_commit_time = NULL WHERE singleton AND event_cursor = $1",
+        expected_cursor);
+    if (moved.affected_rows() != 1) {
+      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
+    }
+    tx.exec0("TRUNCATE plans, tasks, occurrences");
+    AppendRows rows;
+    for (const tpb::Event& e : current) ApplyEvent(tx, e, rows);
+    WriteAppended(tx, rows);
     return absl::OkStatus();
   });
 }
@@ -235,7 +245,8 @@ absl::StatusOr<LoadedPlan> PgReportingStore::LoadPlan(const std::string& plan_id
       m.reports[r[0].as<int>()].push_back({.report = db::ProtoFromBytea<tpb::ProgressReport>(r[2]), .day = day});
     }
     for (const auto& r : tx.exec_params("SELECT number, target, report_day::text, measurement FROM measurements "
-                                        "WHERE plan_id = $1 ORDER BY number, report_day, name",
+                                        "WHERE plan_id = $1 ORDER BY number, report_day, "
+                                        "(regexp_replace(name, '^.*/', ''))::bigint",
                                         plan_id)) {
       absl::CivilDay day;
       if (!ParseIsoDate(r[2].c_str(), &day)) continue;
@@ -277,7 +288,8 @@ absl::StatusOr<pb::Report> PgReportingStore::SaveReport(const std::string& plan_
               plan_id, static_cast<int>(report.period().kind()), report.period().label(), window_end);
           report.set_name(absl::StrCat("reports/", row[0].as<int64_t>()));
           *report.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
-          tx.exec_params("UPDATE reports SET report = $2 WHERE id = $1", row[0].as<int64_t>(), Bytes(report));
+          tx.exec_params("UPDATE reports SET report = $2, summary = $3 WHERE id = $1", row[0].as<int64_t>(),
+                         Bytes(report), Bytes(BasicView(report)));
           return report;
         });
   });
@@ -295,10 +307,11 @@ absl::StatusOr<std::vector<pb::Report>> PgReportingStore::ListReports(const std:
                                                                       int limit) {
   return db::RunSingleStatement(pool_, "ListReports", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Report>> {
     std::vector<pb::Report> out;
-    for (const auto& r : tx.exec_params("SELECT report FROM reports WHERE ($1 = '' OR plan_id = $1) "
+    for (const auto& r : tx.exec_params("SELECT CASE WHEN length(summary) > 0 THEN summary ELSE report END "
+                                        "FROM reports WHERE ($1 = '' OR plan_id = $1) "
                                         "AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3",
                                         plan_id, before_id, limit)) {
-      out.push_back(db::ProtoFromBytea<pb::Report>(r[0]));
+      out.push_back(BasicView(db::ProtoFromBytea<pb::Report>(r[0])));
     }
     return out;
   });

@@ -47,8 +47,12 @@ class ReportingStore {
   // not `expected_cursor` (another consumer moved it): nothing is applied.
   virtual absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
                              bool caught_up, absl::Time now) = 0;
-  // Empties the read model and the cursor, for a rebuild from the oldest event kept.
-  virtual absl::Status Reset() = 0;
+  // The rebuild after OUT_OF_RANGE, in one transaction: replaces plans, tasks and
+  // occurrences with `current` (the state the List RPCs gave), keeps the progress
+  // and measurements already held (the task service cannot list them again; replaying
+  // the retained events adds the rest once), and moves the cursor from
+  // `expected_cursor` back to the start, no longer caught up. ABORTED as for Apply.
+  virtual absl::Status Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) = 0;
 
   // The plan as the read model has it; NOT_FOUND.
   virtual absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) = 0;
