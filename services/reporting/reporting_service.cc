@@ -105,7 +105,8 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
         complete ? absl::StrCat(" (", absl::ToInt64Seconds(window_over - *complete), " s behind)") : "",
         ": try again when it has caught up"));
   }
-  ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
+  ASSIGN_OR_RETURN(std::shared_ptr<const LoadedPlan> model, Model(plan_id));
+  const LoadedPlan& loaded = *model;
   pb::CreateReportRequest resolved = request;
   *resolved.mutable_period() = period;
   resolved.clear_view();  // How the answer is shown is not what the request id stands for.
@@ -164,6 +165,22 @@ absl::StatusOr<pb::ExportReportResponse> ReportingService::ExportReport(const pb
   return response;
 }
 
+absl::StatusOr<std::shared_ptr<const LoadedPlan>> ReportingService::Model(const std::string& plan_id) {
+  // The read model only changes when the cursor moves: while it stands still, the
+  // plan loaded last serves every dashboard and report of it.
+  ASSIGN_OR_RETURN(ConsumerState state, store_.State());
+  {
+    std::lock_guard lock(model_mu_);
+    if (model_ != nullptr && model_plan_ == plan_id && model_->state.cursor == state.cursor) return model_;
+  }
+  ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
+  auto shared = std::make_shared<const LoadedPlan>(std::move(loaded));
+  std::lock_guard lock(model_mu_);
+  model_plan_ = plan_id;
+  model_ = shared;
+  return shared;
+}
+
 absl::StatusOr<std::shared_ptr<const Document>> ReportingService::Rendered(int64_t id, pb::ExportFormat format) {
   const std::string key = absl::StrCat(id, "/", static_cast<int>(format));
   {
@@ -190,7 +207,8 @@ absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashbo
   }
   const int horizon = request.due_within_working_days() == 0 ? 10 : request.due_within_working_days();
   if (horizon < 1 || horizon > 60) return InvalidField("due_within_working_days", "must be 1..60");
-  ASSIGN_OR_RETURN(LoadedPlan loaded, store_.LoadPlan(plan_id));
+  ASSIGN_OR_RETURN(std::shared_ptr<const LoadedPlan> model, Model(plan_id));
+  const LoadedPlan& loaded = *model;
   pb::ReportPeriod live;
   live.set_kind(pb::PERIOD_KIND_AD_HOC);
   live.set_label(absl::StrCat("as of ", FormatIsoDate(as_of)));

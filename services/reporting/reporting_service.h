@@ -39,6 +39,8 @@ class ReportingService {
  private:
   static constexpr size_t kRenderedKept = 4;  // Documents kept for chunked reads.
 
+  // The read model of `plan_id`, loaded again only when the consumer has moved on.
+  absl::StatusOr<std::shared_ptr<const LoadedPlan>> Model(const std::string& plan_id);
   // The document of report `id` in `format`, rendered once for all its chunks.
   absl::StatusOr<std::shared_ptr<const Document>> Rendered(int64_t id, pb::ExportFormat format);
   // The period a request names, complete (label, window, deadlines).
@@ -50,6 +52,9 @@ class ReportingService {
   const calendar::WorkingCalendar& calendar_;
   const Clock& clock_;
   ReportingMetrics& metrics_;
+  std::mutex model_mu_;
+  std::string model_plan_;                    // Guarded by model_mu_.
+  std::shared_ptr<const LoadedPlan> model_;   // Guarded by model_mu_.
   std::mutex rendered_mu_;
   std::deque<std::pair<std::string, std::shared_ptr<const Document>>> rendered_;  // Newest first; guarded.
 };
