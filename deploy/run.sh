@@ -149,7 +149,7 @@ load_plans() {
   done
 }
 
-# Creates the monthly reports of 2025 for every plan of 2025 loaded. Each has a fixed
+# Creates the monthly reports of 2025 of the 2025 plan (910/QĐ-BTP). Each has a fixed
 # request id, so a second start returns the reports the first one made. The reporting
 # service refuses (FAILED_PRECONDITION) while its read model is still catching up
 # with the plan's events: retried for up to HEALTH_WAIT seconds.

@@ -26,14 +26,16 @@ class SystemClock final : public Clock {
   }
 };
 
-// Today's calendar date where the ministry works (Asia/Ho_Chi_Minh, UTC+7, no DST):
-// what due dates and "overdue" are measured against.
-inline absl::CivilDay TodayInVietnam(const Clock& clock) {
+// Where the ministry works: Asia/Ho_Chi_Minh (UTC+7, no DST, also without tzdata).
+inline absl::TimeZone VietnamTimeZone() {
   static const absl::TimeZone kVietnam = [] {
     absl::TimeZone tz;
     return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
   }();
-  return absl::ToCivilDay(clock.Now(), kVietnam);
+  return kVietnam;
 }
+
+// Today's calendar date there: what due dates and "overdue" are measured against.
+inline absl::CivilDay TodayInVietnam(const Clock& clock) { return absl::ToCivilDay(clock.Now(), VietnamTimeZone()); }
 
 }  // namespace p06

@@ -61,7 +61,8 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::Parse(absl::string_view text) {
     if (!ParseDay(range[0], &first) || !ParseDay(range.size() == 2 ? range[1] : range[0], &last)) {
       return LineError(line_number, absl::StrCat("\"", words[0], "\" is not a date or a range of dates"));
     }
-    if (last < first || last - first > 366) return LineError(line_number, "the range ends before it starts");
+    if (last < first) return LineError(line_number, "the range ends before it starts");
+    if (last - first > 366) return LineError(line_number, "the range is longer than a year");
     const bool working = words[1] == "work";
     for (absl::CivilDay day = first; day <= last; ++day) {
       if (!c.years_.contains(static_cast<int>(day.year()))) {

@@ -26,7 +26,14 @@ inline bool IsUnset(const p06::type::v1::Date& d) { return d.year() == 0 && d.mo
 std::string FormatIsoDate(absl::CivilDay day);
 bool ParseIsoDate(absl::string_view text, absl::CivilDay* day);
 
+// The day of a date already checked (stored, or produced by this suite): no
+// validation. Use FromProtoDate for a caller's date.
+inline absl::CivilDay CivilDayOf(const p06::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time t);
 google::protobuf::Timestamp MicrosToProtoTimestamp(int64_t unix_micros);
+inline int64_t ProtoTimestampToMicros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
 
 }  // namespace p06

@@ -11,9 +11,13 @@ DirectoryMetrics DirectoryMetrics::Register(prometheus::Registry& registry) {
                      .Register(registry);
   DirectoryMetrics metrics;
   for (int k = 0; k <= pb::MatchKind_MAX; ++k) {
-    std::string label = pb::MatchKind_IsValid(k) ? pb::MatchKind_Name(static_cast<pb::MatchKind>(k)) : "";
-    label = absl::AsciiStrToLower(label.substr(std::string("MATCH_KIND_").size()));
-    metrics.resolutions_.push_back(pb::MatchKind_IsValid(k) ? &family.Add({{"match_kind", label}}) : nullptr);
+    if (!pb::MatchKind_IsValid(k)) {  // A gap in the enum's numbers.
+      metrics.resolutions_.push_back(nullptr);
+      continue;
+    }
+    const std::string label =
+        absl::AsciiStrToLower(pb::MatchKind_Name(static_cast<pb::MatchKind>(k)).substr(std::string("MATCH_KIND_").size()));
+    metrics.resolutions_.push_back(&family.Add({{"match_kind", label}}));
   }
   return metrics;
 }

@@ -8,8 +8,7 @@
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
 //   p06ctl progress --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
 //                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
-//                   [--request_id=ID]   (prints the request id to retry with; "report"
-//                   without a subcommand is the same, as before)
+//                   [--request_id=ID]   (prints the request id to retry with)
 //   p06ctl periods  --target=127.0.0.1:7103 [--year=2025] [--kind=MONTHLY]
 //   p06ctl report create --target=127.0.0.1:7103 --plan=plans/ID --kind=MONTHLY --label=2025-03
 //   p06ctl report list   --target=127.0.0.1:7103 [--plan=plans/ID]
@@ -51,12 +50,12 @@ ABSL_FLAG(bool, dry_run, false, "For import: parse and resolve, write nothing.")
 ABSL_FLAG(std::vector<std::string>, remove_tasks, {},
           "For import: the task numbers a revision removes, confirmed (a dry run lists them).");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
-ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For report: the unit reporting.");
-ABSL_FLAG(std::string, task, "", "For report: the task, plans/{id}/tasks/{number}.");
-ABSL_FLAG(std::string, status, "IN_PROGRESS", "For report: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED.");
-ABSL_FLAG(int, percent, 0, "For report: percent complete, 0..100.");
-ABSL_FLAG(std::string, summary, "", "For report: what was done.");
-ABSL_FLAG(std::string, difficulties, "", "For report: difficulties (vướng mắc).");
+ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For progress: the unit reporting.");
+ABSL_FLAG(std::string, task, "", "For progress: the task, plans/{id}/tasks/{number}.");
+ABSL_FLAG(std::string, status, "IN_PROGRESS", "For progress: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED.");
+ABSL_FLAG(int, percent, 0, "For progress: percent complete, 0..100.");
+ABSL_FLAG(std::string, summary, "", "For progress: what was done.");
+ABSL_FLAG(std::string, difficulties, "", "For progress: difficulties (vướng mắc).");
 ABSL_FLAG(std::string, subject, "", "Who calls (default: $USER).");
 ABSL_FLAG(std::string, as_unit, p06::kMinistryOfficeUnit, "The unit the caller acts for.");
 ABSL_FLAG(std::string, roles, p06::kRoleOffice, "The caller's roles, comma-separated.");
@@ -212,7 +211,7 @@ int ListTasks(const std::shared_ptr<grpc::Channel>& channel) {
 
 // Posts a progress report as --subject of --unit. The request id is printed so that
 // a failed call can be retried without reporting twice.
-int Report(const std::shared_ptr<grpc::Channel>& channel) {
+int PostProgress(const std::shared_ptr<grpc::Channel>& channel) {
   p06::task::v1::ReportProgressRequest request;
   request.set_parent(absl::GetFlag(FLAGS_task));
   p06::task::v1::TaskStatus status;
@@ -266,7 +265,7 @@ int main(int argc, char** argv) {
     return ImportPlan(channel, args[2]);
   }
   if (command == "tasks") return ListTasks(channel);
-  if (command == "progress") return Report(channel);
+  if (command == "progress") return PostProgress(channel);
   if (command == "periods") return p06::ctl::ListPeriods(channel, Options(), absl::GetFlag(FLAGS_year), absl::GetFlag(FLAGS_kind));
   if (command == "report") {
     const std::string sub = args.size() > 2 ? args[2] : "";
@@ -284,11 +283,8 @@ int main(int argc, char** argv) {
       return p06::ctl::ExportReport(channel, Options(), absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_format),
                                     absl::GetFlag(FLAGS_o));
     }
-    if (!sub.empty()) {
-      std::cerr << "report: create, list or export (or --task=… to post progress)\n";
-      return 2;
-    }
-    return Report(channel);  // Progress, as p06ctl report did before reports existed.
+    std::cerr << "report: create, list or export (progress is posted with p06ctl progress)\n";
+    return 2;
   }
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";

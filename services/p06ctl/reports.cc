@@ -16,10 +16,7 @@ namespace {
 
 namespace rpb = ::p06::reporting::v1;
 
-std::string Day(const p06::type::v1::Date& d) {
-  if (IsUnset(d)) return "-";
-  return FormatIsoDate(absl::CivilDay(d.year(), d.month(), d.day()));
-}
+std::string Day(const p06::type::v1::Date& d) { return IsUnset(d) ? "-" : FormatIsoDate(CivilDayOf(d)); }
 
 bool ParseKind(const std::string& text, rpb::PeriodKind* kind) {
   return rpb::PeriodKind_Parse("PERIOD_KIND_" + absl::AsciiStrToUpper(text), kind);

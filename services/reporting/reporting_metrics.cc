@@ -4,6 +4,7 @@ namespace p06::reporting {
 
 ReportingMetrics ReportingMetrics::Register(prometheus::Registry& registry) {
   return ReportingMetrics{
+      .consumer = {
       .events_applied = prometheus::BuildCounter()
                             .Name("reporting_events_applied_total")
                             .Help("Task events applied to the read model.")
@@ -34,6 +35,7 @@ ReportingMetrics ReportingMetrics::Register(prometheus::Registry& registry) {
                       .Help("Rebuilds from the task service's List RPCs after OUT_OF_RANGE.")
                       .Register(registry)
                       .Add({}),
+      },
       .report_seconds = prometheus::BuildHistogram()
                             .Name("reporting_report_build_seconds")
                             .Help("Time to build and store one report.")

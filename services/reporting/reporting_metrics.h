@@ -8,15 +8,12 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "services/reporting/consumer/event_consumer.h"
+
 namespace p06::reporting {
 
 struct ReportingMetrics {
-  prometheus::Counter& events_applied;     // reporting_events_applied_total
-  prometheus::Gauge& lag_seconds;          // reporting_event_lag_seconds: since last caught up; 0 when it is
-  prometheus::Gauge& lag_events;           // reporting_event_lag_events: not yet applied, as last counted
-  prometheus::Gauge& caught_up;            // reporting_event_stream_caught_up: 1 or 0
-  prometheus::Counter& reconnects;         // reporting_event_stream_reconnects_total
-  prometheus::Counter& rebuilds;           // reporting_read_model_rebuilds_total
+  ConsumerMetrics consumer;                // The read model's consumer (consumer/event_consumer.h).
   prometheus::Histogram& report_seconds;   // reporting_report_build_seconds
 
   static ReportingMetrics Register(prometheus::Registry& registry);

@@ -12,7 +12,7 @@
 #include "common/grpc/resource_name.h"
 #include "services/reporting/counting/report_builder.h"
 #include "services/reporting/export/exporters.h"
-#include "services/reporting/report_view.h"
+#include "services/reporting/storage/report_view.h"
 
 namespace p06::reporting {
 namespace {
@@ -22,16 +22,6 @@ constexpr size_t kMaxLabelBytes = 100;
 // Events committed just before a moment may still be on their way to the stream when
 // it says "caught up": a window counts as held only this long after it ended.
 constexpr absl::Duration kCompletenessGrace = absl::Minutes(1);
-
-absl::TimeZone Vietnam() {
-  static const absl::TimeZone kZone = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Asia/Ho_Chi_Minh", &tz) ? tz : absl::FixedTimeZone(7 * 3600);
-  }();
-  return kZone;
-}
-
-absl::CivilDay DayOf(const p06::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 
 absl::StatusOr<int64_t> ParseReportName(const std::string& name, absl::string_view field) {
   ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, "reports/#", field));
@@ -94,14 +84,14 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
 
   // Counted as of the cut-off: the read model must hold every event of the window.
   const absl::Time window_over =
-      absl::FromCivil(absl::CivilSecond(DayOf(period.window_end()) + 1), Vietnam()) + kCompletenessGrace;
+      absl::FromCivil(absl::CivilSecond(CivilDayOf(period.window_end()) + 1), VietnamTimeZone()) + kCompletenessGrace;
   const std::optional<absl::Time> complete = consumer_.CompleteAsOf();
   if (!complete || *complete < window_over) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the read model holds the task service's events ",
-        complete ? absl::StrCat("up to ", absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", *complete, Vietnam()))
+        complete ? absl::StrCat("up to ", absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", *complete, VietnamTimeZone()))
                  : std::string("of no complete moment yet"),
-        "; the period ", period.label(), " ends ", FormatIsoDate(DayOf(period.window_end())),
+        "; the period ", period.label(), " ends ", FormatIsoDate(CivilDayOf(period.window_end())),
         complete ? absl::StrCat(" (", absl::ToInt64Seconds(window_over - *complete), " s behind)") : "",
         ": try again when it has caught up"));
   }
@@ -110,11 +100,16 @@ absl::StatusOr<pb::Report> ReportingService::CreateReport(const pb::CreateReport
   pb::CreateReportRequest resolved = request;
   *resolved.mutable_period() = period;
   resolved.clear_view();  // How the answer is shown is not what the request id stands for.
+  // Measured before the store's transaction (it reads the consumer's state on a
+  // connection of its own), and for the events the report was built from.
+  pb::Lag lag = consumer_.Lag();
+  lag.set_event_cursor(loaded.state.cursor);
+  lag.set_events_applied(loaded.state.events_applied);
   absl::StatusOr<pb::Report> saved =
       store_.SaveReport(plan_id, resolved, caller.subject, [&](const pb::Report* previous) -> absl::StatusOr<pb::Report> {
         pb::Report report = BuildReport(loaded.model, period, previous);
         report.set_event_cursor(loaded.state.cursor);
-        *report.mutable_lag() = consumer_.Lag();
+        *report.mutable_lag() = lag;
         return report;
       });
   if (saved.ok()) metrics_.report_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - started));
@@ -228,7 +223,7 @@ absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashbo
     for (const pb::CountedItem& item : line.items()) {
       if (item.outcome() == pb::OUTCOME_OVERDUE) overdue.push_back(item);
       if (!item.has_due_date()) continue;
-      const absl::CivilDay due = DayOf(item.due_date());
+      const absl::CivilDay due = CivilDayOf(item.due_date());
       const bool open = item.outcome() == pb::OUTCOME_NOT_YET_DUE ||
                         item.outcome() == pb::OUTCOME_IN_PROGRESS_WITHIN_DEADLINE;
       if (open && horizon_end.ok() && due >= as_of && due <= *horizon_end) {
@@ -237,7 +232,7 @@ absl::StatusOr<pb::Dashboard> ReportingService::GetDashboard(const pb::GetDashbo
     }
   }
   std::stable_sort(overdue.begin(), overdue.end(), [](const pb::CountedItem& a, const pb::CountedItem& b) {
-    return DayOf(a.due_date()) < DayOf(b.due_date());
+    return CivilDayOf(a.due_date()) < CivilDayOf(b.due_date());
   });
   for (size_t i = 0; i < overdue.size() && i < 10; ++i) *dashboard.add_top_overdue() = overdue[i];
   *dashboard.mutable_lag() = consumer_.Lag();

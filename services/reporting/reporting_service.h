@@ -13,7 +13,7 @@
 #include "common/base/clock.h"
 #include "common/calendar/working_calendar.h"
 #include "common/grpc/principal.h"
-#include "services/reporting/consumer/event_consumer.h"
+#include "services/reporting/consumer/read_model_status.h"
 #include "services/reporting/export/exporters.h"
 #include "services/reporting/periods/regime.h"
 #include "services/reporting/reporting_metrics.h"
@@ -21,11 +21,9 @@
 
 namespace p06::reporting {
 
-// How far the read model must have caught up for a report: past the window's last
-// day in Hà Nội.
 class ReportingService {
  public:
-  ReportingService(ReportingStore& store, EventConsumer& consumer, const Regime& regime,
+  ReportingService(ReportingStore& store, ReadModelStatus& consumer, const Regime& regime,
                    const calendar::WorkingCalendar& calendar, const Clock& clock, ReportingMetrics& metrics)
       : store_(store), consumer_(consumer), regime_(regime), calendar_(calendar), clock_(clock), metrics_(metrics) {}
 
@@ -47,7 +45,7 @@ class ReportingService {
   absl::StatusOr<pb::ReportPeriod> ResolvePeriod(const pb::ReportPeriod& asked);
 
   ReportingStore& store_;
-  EventConsumer& consumer_;
+  ReadModelStatus& consumer_;
   const Regime& regime_;
   const calendar::WorkingCalendar& calendar_;
   const Clock& clock_;

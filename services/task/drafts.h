@@ -34,12 +34,12 @@ struct PlanDraft {
   std::vector<pb::ImportDiagnostic> diagnostics;
 };
 
-// A revision may remove tasks only when the request names exactly those it removes
-// (remove_tasks): FAILED_PRECONDITION listing them otherwise, INVALID_ARGUMENT for a
-// listed task that is not removed.
 // "plans/{plan}/tasks/{n}/occurrences/{yyyy-mm-dd}", with "-{sub}" for a sub-activity's.
 std::string OccurrenceName(const std::string& task_name, absl::CivilDay due, int sub_activity);
 
+// A revision may remove tasks only when the request names exactly those it removes
+// (remove_tasks): FAILED_PRECONDITION listing them otherwise, INVALID_ARGUMENT for a
+// listed task that is not removed.
 absl::Status CheckRemovalsConfirmed(const pb::PlanDiff& diff, const pb::ImportPlanRequest& request);
 
 }  // namespace p06::task

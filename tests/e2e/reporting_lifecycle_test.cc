@@ -116,6 +116,8 @@ TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent)
   ASSERT_OK(reporting->Wait(absl::Seconds(10)).status());
   const int64_t total = Scalar(database_url(), "SELECT count(*) FROM task.events");
   std::cout << "killed with " << applied_at_kill << " of " << total << " events applied\n";
+  ASSERT_GT(applied_at_kill, 0);
+  ASSERT_LT(applied_at_kill, total) << "the kill came after the catch-up: it proves nothing";
 
   auto restarted = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + (*task)->target()});
   ASSERT_OK(restarted);

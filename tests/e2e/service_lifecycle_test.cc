@@ -256,14 +256,14 @@ TEST_F(ServiceLifecycleTest, TaskServiceImportsThePlanThroughTheDirectory) {
   EXPECT_TRUE(ctl::CheckHealth(MakeChannel((*task)->target()), "p06.task.v1.TaskService", absl::Seconds(2)).ok());
 
   auto reported = ::p06::testing::RunForOutput(
-      {.argv = {P06_CTL_BINARY, "report", "--target=" + (*task)->target(), "--task=plans/910-qd-btp-2025/tasks/25",
+      {.argv = {P06_CTL_BINARY, "progress", "--target=" + (*task)->target(), "--task=plans/910-qd-btp-2025/tasks/25",
                 "--status=IN_PROGRESS", "--percent=30", "--summary=Đã hướng dẫn 63 địa phương", "--unit=units/cuc-hctp",
                 "--subject=chuyenvien"}});
   ASSERT_OK(reported);
   EXPECT_EQ(reported->exit_code, 0) << reported->output;
   EXPECT_NE(reported->output.find("plans/910-qd-btp-2025/tasks/25/progress/"), std::string::npos) << reported->output;
   auto refused = ::p06::testing::RunForOutput(
-      {.argv = {P06_CTL_BINARY, "report", "--target=" + (*task)->target(), "--task=plans/910-qd-btp-2025/tasks/25",
+      {.argv = {P06_CTL_BINARY, "progress", "--target=" + (*task)->target(), "--task=plans/910-qd-btp-2025/tasks/25",
                 "--percent=300", "--unit=units/cuc-hctp"}});
   ASSERT_OK(refused);
   EXPECT_EQ(refused->exit_code, 1);

@@ -125,7 +125,7 @@ TEST_F(ReportingExportTest, TheHtmlPrintsToAPdfWithTheTitleCountsAndDifficulties
     if (!space || (!collapsed.empty() && collapsed.back() != ' ')) collapsed += space ? ' ' : c;
   }
   const ProcessResult flat{.output = collapsed};
-  const ProcessResult* text = &flat;
+  const ProcessResult* text = &flat;  // Read as the other tests read a process's output.
   EXPECT_TRUE(Holds(text->output, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
   EXPECT_TRUE(Holds(text->output, "Độc lập - Tự do - Hạnh phúc"));
   EXPECT_TRUE(Holds(text->output, "BÁO CÁO"));

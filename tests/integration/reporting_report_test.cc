@@ -66,6 +66,7 @@ TEST_F(ReportingReportTest, MarchJuneAndDecemberCountAsOfTheirCutOffs) {
   EXPECT_EQ(missing, (std::vector<std::string>{"units/van-phong-bo " + O(6, "2025-03-31"),
                                                "units/van-phong-bo " + O(7, "2025-04-30"),
                                                "units/van-phong-bo " + O(7, "2025-05-31")}));
+  ASSERT_EQ(half.targets_size(), 9) << "task 36's nine targets";
   for (const rpb::TargetLine& t : half.targets()) EXPECT_FALSE(t.measured()) << t.target() << ": measured in July";
 
   rpb::Report year;
@@ -108,11 +109,14 @@ TEST_F(ReportingReportTest, MarchJuneAndDecemberCountAsOfTheirCutOffs) {
   EXPECT_TRUE(t8->levels(3).measured());
   EXPECT_TRUE(t8->levels(3).met()) << "65% against 60% for communes";
   EXPECT_FALSE(t8->levels(0).measured());
-  // The Office's own line: the tasks it leads.
+  // Cục Hành chính tư pháp's line carries the difficulty it reported.
+  const rpb::UnitSummary* hctp = nullptr;
   for (const rpb::UnitSummary& u : year.units()) {
-    if (u.unit() != "units/cuc-hctp") continue;
-    EXPECT_EQ(u.difficulties_size(), 1);
+    if (u.unit() == "units/cuc-hctp") hctp = &u;
   }
+  ASSERT_NE(hctp, nullptr);
+  EXPECT_EQ(hctp->difficulties_size(), 1);
+  EXPECT_GT(hctp->led().total(), 0);
 }
 
 TEST_F(ReportingReportTest, TheNextReportOfAKindSaysWhatChanged) {

@@ -37,16 +37,5 @@ TEST_F(TaskServerTest, ReportArgsAreReportProgressParameters) {
   EXPECT_EQ(bound, declared);
 }
 
-// Every refusal code the SQL functions return is one the enum knows.
-TEST(ReportRefusalTest, EveryCodeOfTheSqlIsKnown) {
-  for (const char* code : {"", "replay", "not_on_task", "no_task", "not_on_task_behalf", "cancelled", "no_occurrence",
-                           "request_id_reused"}) {
-    EXPECT_NE(task::ParseReportRefusal(code), task::ReportRefusal::kUnknown) << code;
-  }
-  EXPECT_EQ(task::ParseReportRefusal("no_such_code"), task::ReportRefusal::kUnknown);
-  EXPECT_EQ(task::RefusalStatus(task::ReportRefusal::kUnknown, {.task_name = "plans/x/tasks/1"}).code(),
-            absl::StatusCode::kInternal);
-}
-
 }  // namespace
 }  // namespace p06::testing

@@ -87,9 +87,10 @@ TEST(RegimeTest, TheParserNamesTheBadLine) {
   EXPECT_THAT(Regime::Parse("monthly 14 1 after_previous +1wd +2wd\nmonthly 14 1 after_previous +1wd +2wd\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("twice")));
   // A fixed deadline on or before the cut-off breaks Decree 09's Art. 8(5).
-  absl::StatusOr<Regime> early = Regime::Parse("annual 14 12 12-15-previous_year 12-10 12-20\n");
-  ASSERT_OK(early);
-  EXPECT_THAT(early->Periods(2025, pb::PERIOD_KIND_ANNUAL, Vn()), StatusIs(absl::StatusCode::kInternal, HasSubstr("8(5)")));
+  EXPECT_THAT(Regime::Parse("annual 14 12 12-15-previous_year 12-10 12-20\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("8(5)")));
+  EXPECT_THAT(Regime::Parse("six_month 14 6,12 12-15-previous_year +1wd +2wd\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("one end month")));
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ void PrepareServiceCall(grpc::ClientContext& ctx, absl::Duration timeout, const 
 }  // namespace
 
 EventConsumer::EventConsumer(ReportingStore& store, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
-                             ReportingMetrics& metrics)
+                             ConsumerMetrics& metrics)
     : store_(store), tasks_(tpb::TaskService::NewStub(std::move(task_channel))), clock_(clock), metrics_(metrics) {}
 
 EventConsumer::~EventConsumer() { Stop(); }

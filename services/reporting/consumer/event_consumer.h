@@ -19,26 +19,37 @@
 
 #include "absl/time/time.h"
 #include "common/base/clock.h"
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+
 #include "p06/task/v1/task.grpc.pb.h"
-#include "services/reporting/reporting_metrics.h"
+#include "services/reporting/consumer/read_model_status.h"
 #include "services/reporting/storage/reporting_store.h"
 
 namespace p06::reporting {
 
-class EventConsumer {
+// The consumer's metrics (part of the service's ReportingMetrics).
+struct ConsumerMetrics {
+  prometheus::Counter& events_applied;  // reporting_events_applied_total
+  prometheus::Gauge& lag_seconds;       // reporting_event_lag_seconds: since last caught up; 0 when it is
+  prometheus::Gauge& lag_events;        // reporting_event_lag_events: not yet applied, as last counted
+  prometheus::Gauge& caught_up;         // reporting_event_stream_caught_up: 1 or 0
+  prometheus::Counter& reconnects;      // reporting_event_stream_reconnects_total
+  prometheus::Counter& rebuilds;        // reporting_read_model_rebuilds_total
+};
+
+class EventConsumer final : public ReadModelStatus {
  public:
   EventConsumer(ReportingStore& store, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
-                ReportingMetrics& metrics);
+                ConsumerMetrics& metrics);
   ~EventConsumer();
 
   void Start();
   void Stop();
 
-  // Up to when the read model holds every event: now while the stream is open and
-  // caught up; else when it last was (from the store). Unset: never caught up.
-  std::optional<absl::Time> CompleteAsOf();
-  // The lag as reports state it.
-  pb::Lag Lag();
+  // Now while the stream is open and caught up; else when it last was (the store's).
+  std::optional<absl::Time> CompleteAsOf() override;
+  pb::Lag Lag() override;
 
  private:
   void Run();
@@ -51,7 +62,7 @@ class EventConsumer {
   ReportingStore& store_;
   std::unique_ptr<tpb::TaskService::Stub> tasks_;
   const Clock& clock_;
-  ReportingMetrics& metrics_;
+  ConsumerMetrics& metrics_;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -11,8 +11,6 @@
 namespace p06::reporting {
 namespace {
 
-absl::CivilDay DayOf(const p06::type::v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
-
 // The reports that speak for an item, as of `cut_off`: those on it, and those on the
 // whole task. Oldest first.
 std::vector<const ModelReport*> ReportsFor(const std::vector<ModelReport>& reports, const std::string& occurrence,
@@ -43,7 +41,7 @@ pb::CountedItem Judge(const std::string& task, const ModelOccurrence* occurrence
     item.set_outcome(pb::OUTCOME_CANCELLED);
   } else if (status == tpb::TASK_STATUS_COMPLETED) {
     const absl::CivilDay done =
-        IsUnset(latest->report.completion_date()) ? latest->day : DayOf(latest->report.completion_date());
+        IsUnset(latest->report.completion_date()) ? latest->day : CivilDayOf(latest->report.completion_date());
     *item.mutable_completion_date() = ToProtoDate(done);
     item.set_outcome(occurrence == nullptr || done <= occurrence->due ? pb::OUTCOME_COMPLETED_ON_TIME
                                                                      : pb::OUTCOME_COMPLETED_LATE);
@@ -119,8 +117,8 @@ pb::TargetLine TargetLineOf(const tpb::Target& target, int index, const std::vec
     const ModelMeasurement* best = nullptr;
     for (const ModelMeasurement& m : ms) {
       if (m.target != index || m.day > cut_off || m.measurement.level() != level) continue;
-      if (best == nullptr || std::tuple(DayOf(m.measurement.period_end()), m.day) >=
-                                 std::tuple(DayOf(best->measurement.period_end()), best->day)) {
+      if (best == nullptr || std::tuple(CivilDayOf(m.measurement.period_end()), m.day) >=
+                                 std::tuple(CivilDayOf(best->measurement.period_end()), best->day)) {
         best = &m;
       }
     }
@@ -184,7 +182,7 @@ void Count(pb::Outcome outcome, pb::StatusCounts* c) {
 }
 
 pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, const pb::Report* previous) {
-  const absl::CivilDay start = DayOf(period.window_start()), end = DayOf(period.window_end());
+  const absl::CivilDay start = CivilDayOf(period.window_start()), end = CivilDayOf(period.window_end());
   pb::Report report;
   report.set_plan(model.plan.name());
   report.set_plan_title(model.plan.title());
@@ -251,7 +249,7 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
       for (const std::string& u : participants) Count(item.outcome(), unit(u).mutable_participating());
       // An obligation due in the window, still open, that a lead unit did not report
       // on within the window (a report of months ago does not answer this one).
-      if (!item.has_due_date() || DayOf(item.due_date()) < start || DayOf(item.due_date()) > end) continue;
+      if (!item.has_due_date() || CivilDayOf(item.due_date()) < start || CivilDayOf(item.due_date()) > end) continue;
       if (IsCompleted(item.outcome()) || item.outcome() == pb::OUTCOME_CANCELLED) continue;
       for (const tpb::UnitRef& l : t.lead_units()) {
         if (l.unit().empty() || l.unit().rfind("units/", 0) != 0) continue;

@@ -76,7 +76,7 @@ std::string Markdown(const pb::Report& r) {
     }
     std::vector<std::string> h;
     for (const std::string& s : t.headings) h.push_back(MdField(s));
-    absl::StrAppend(&out, "| ", absl::StrJoin(h, " | "), " |\n|", std::string(0, ' '));
+    absl::StrAppend(&out, "| ", absl::StrJoin(h, " | "), " |\n|");
     for (size_t i = 0; i < t.headings.size(); ++i) absl::StrAppend(&out, " --- |");
     absl::StrAppend(&out, "\n");
     for (const auto& row : t.rows) {

@@ -63,16 +63,11 @@ std::string Label(pb::PeriodKind kind, int year, int end_month) {
   }
 }
 
+// Parse has checked that a fixed deadline comes after the cut-off.
 absl::StatusOr<absl::CivilDay> DeadlineDay(const Deadline& d, absl::CivilDay cut_off, int year,
-                                           const calendar::WorkingCalendar& calendar, absl::string_view tier) {
+                                           const calendar::WorkingCalendar& calendar) {
   if (d.working_days > 0) return calendar.AddWorkingDays(cut_off, d.working_days);
-  const absl::CivilDay day(year, d.month, d.day);
-  if (day <= cut_off) {
-    return absl::InternalError(absl::StrCat("the regime's ", tier, " deadline ", FormatIsoDate(day),
-                                            " is not after the cut-off ", FormatIsoDate(cut_off),
-                                            " (Decree 09/2019 Art. 8(5))"));
-  }
-  return day;
+  return absl::CivilDay(year, d.month, d.day);
 }
 
 }  // namespace
@@ -110,9 +105,22 @@ absl::StatusOr<Regime> Regime::Parse(absl::string_view text) {
     } else {
       return LineError(line_number, "start must be after_previous or MM-DD-previous_year");
     }
+    if (rule.kind != pb::PERIOD_KIND_MONTHLY && rule.kind != pb::PERIOD_KIND_QUARTERLY && rule.end_months.size() != 1) {
+      return LineError(line_number, absl::StrCat(w[0], " has one period a year: one end month"));
+    }
     if (!ParseDeadline(w[4], &rule.unit)) return LineError(line_number, "unit deadline must be +Nwd (1..30) or MM-DD");
     if (!ParseDeadline(w[5], &rule.office)) {
       return LineError(line_number, "office deadline must be +Nwd (1..30) or MM-DD");
+    }
+    // Decree 09/2019 Art. 8(5): a deadline comes after its cut-off.
+    for (const Deadline* d : {&rule.unit, &rule.office}) {
+      for (int m : rule.end_months) {
+        if (d->working_days == 0 && std::pair(d->month, d->day) <= std::pair(m, rule.end_day)) {
+          return LineError(line_number, absl::StrCat("a fixed deadline ", d->month, "-", d->day,
+                                                     " is not after the cut-off of month ", m,
+                                                     " (Decree 09/2019 Art. 8(5)); use +Nwd"));
+        }
+      }
     }
     regime.rules_.push_back(std::move(rule));
   }
@@ -154,9 +162,9 @@ absl::StatusOr<std::vector<pb::ReportPeriod>> Regime::Periods(int year, pb::Peri
       p.set_label(Label(rule.kind, year, m));
       *p.mutable_window_start() = ToProtoDate(start);
       *p.mutable_window_end() = ToProtoDate(end);
-      absl::StatusOr<absl::CivilDay> unit = DeadlineDay(rule.unit, end, year, calendar, "unit");
+      absl::StatusOr<absl::CivilDay> unit = DeadlineDay(rule.unit, end, year, calendar);
       if (!unit.ok()) return unit.status();
-      absl::StatusOr<absl::CivilDay> office = DeadlineDay(rule.office, end, year, calendar, "office");
+      absl::StatusOr<absl::CivilDay> office = DeadlineDay(rule.office, end, year, calendar);
       if (!office.ok()) return office.status();
       *p.mutable_unit_deadline() = ToProtoDate(*unit);
       *p.mutable_office_deadline() = ToProtoDate(*office);

@@ -25,26 +25,27 @@ struct Deadline {
   int month = 0, day = 0;
 };
 
+// One line of the regime file.
 struct PeriodRule {
   pb::PeriodKind kind = pb::PERIOD_KIND_UNSPECIFIED;
-  int end_day = 14;
+  int end_day = 0;
   std::vector<int> end_months;
   bool start_after_previous = true;  // Else start_month/start_day of the previous year.
-  int start_month = 12, start_day = 15;
+  int start_month = 0, start_day = 0;
   Deadline unit, office;
 };
 
 class Regime {
  public:
-  // INVALID_ARGUMENT naming the line for anything malformed.
+  // INVALID_ARGUMENT naming the line for anything malformed, a yearly kind with more
+  // than one period, or a fixed deadline not after its cut-off (Art. 8(5)).
   static absl::StatusOr<Regime> Parse(absl::string_view text);
   // Decree 09/2019's windows, shipped with the binary.
   static const Regime& Default();
 
   // The periods of `year` (of `kind`, or every periodic kind when UNSPECIFIED), in
   // order of their window's end. FAILED_PRECONDITION when a working-day deadline
-  // falls in a year `calendar` has no data for; INTERNAL when a fixed deadline is not
-  // after its cut-off (a regime file that breaks Art. 8(5)).
+  // falls in a year `calendar` has no data for.
   absl::StatusOr<std::vector<pb::ReportPeriod>> Periods(int year, pb::PeriodKind kind,
                                                         const calendar::WorkingCalendar& calendar) const;
   // The period of `kind` labelled `label` ("2025-03", "2025-Q1", "2025-H1", "2025-9M",

@@ -12,7 +12,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
-#include "services/reporting/report_view.h"
+#include "services/reporting/storage/report_view.h"
 
 namespace p06::reporting {
 namespace {
@@ -41,8 +41,6 @@ ON CONFLICT (plan_id, number) DO UPDATE SET removed = false, task = excluded.tas
 constexpr char kRemoveTask[] = "UPDATE tasks SET removed = true WHERE plan_id = $1 AND number = $2";
 constexpr char kDeleteOccurrences[] = "DELETE FROM occurrences WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertOccurrences[] = "INSERT INTO occurrences (plan_id, number, name, due_date) VALUES ";
-int64_t MicrosOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
-
 // Appended rows (progress, measurements) of a batch, written by one multi-row
 // INSERT each: they are most of the stream, and one statement a row would make
 // catching up a round trip per event. The day of a report is its day in Hà Nội,
@@ -64,7 +62,7 @@ void AddProgress(AppendRows& rows, const std::string& plan, int number, const tp
   absl::StrAppend(&rows.progress_sql, p == 0 ? kProgressInsert : ", ",
                   absl::StrFormat("($%d, $%d, $%d::int, ", p + 1, p + 2, p + 3), absl::StrFormat(kDayOf, p + 4),
                   absl::StrFormat(", to_timestamp($%d::double precision / 1000000), $%d::bytea)", p + 4, p + 5));
-  for (std::string v : {report.name(), plan, absl::StrCat(number), absl::StrCat(MicrosOf(report.create_time())),
+  for (std::string v : {report.name(), plan, absl::StrCat(number), absl::StrCat(ProtoTimestampToMicros(report.create_time())),
                         Hex(report)}) {
     rows.progress_params.push_back(std::move(v));
   }
@@ -77,7 +75,7 @@ void AddMeasurement(AppendRows& rows, const std::string& plan, int number, int t
                   absl::StrFormat("($%d, $%d, $%d::int, $%d::int, ", p + 1, p + 2, p + 3, p + 4),
                   absl::StrFormat(kDayOf, p + 5), absl::StrFormat(", $%d::bytea)", p + 6));
   for (std::string v : {m.name(), plan, absl::StrCat(number), absl::StrCat(target),
-                        absl::StrCat(MicrosOf(m.create_time())), Hex(m)}) {
+                        absl::StrCat(ProtoTimestampToMicros(m.create_time())), Hex(m)}) {
     rows.measurement_params.push_back(std::move(v));
   }
 }
@@ -135,7 +133,7 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, AppendRows& rows) {
                           absl::StrFormat("($1, $2::int, $%d, $%d::date)", params.size() + 1, params.size() + 2));
           params.push_back(o.name());
           params.push_back(
-              FormatIsoDate(absl::CivilDay(o.due_date().year(), o.due_date().month(), o.due_date().day())));
+              FormatIsoDate(CivilDayOf(o.due_date())));
         }
         tx.exec_params(sql + " ON CONFLICT DO NOTHING", pqxx::prepare::make_dynamic_params(params));
       }
@@ -186,7 +184,7 @@ absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const s
     WriteAppended(tx, rows);
     const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
     std::optional<int64_t> commit_us;
-    if (!events.empty()) commit_us = MicrosOf(events.back().commit_time());
+    if (!events.empty()) commit_us = ProtoTimestampToMicros(events.back().commit_time());
     const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, cursor,
                                               static_cast<int64_t>(events.size()), commit_us, caught_up,
                                               absl::ToUnixMicros(now));
@@ -257,14 +255,6 @@ absl::StatusOr<LoadedPlan> PgReportingStore::LoadPlan(const std::string& plan_id
   });
 }
 
-absl::StatusOr<std::vector<std::string>> PgReportingStore::PlanIds() {
-  return db::RunSingleStatement(pool_, "PlanIds", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<std::string>> {
-    std::vector<std::string> ids;
-    for (const auto& r : tx.exec("SELECT plan_id FROM plans ORDER BY plan_id")) ids.push_back(r[0].as<std::string>());
-    return ids;
-  });
-}
-
 absl::StatusOr<pb::Report> PgReportingStore::SaveReport(const std::string& plan_id,
                                                         const pb::CreateReportRequest& request,
                                                         const std::string& caller, const ReportFn& build) {
@@ -272,8 +262,7 @@ absl::StatusOr<pb::Report> PgReportingStore::SaveReport(const std::string& plan_
     return db::Idempotent<pb::Report>(
         tx, caller, request.request_id(), "CreateReport", request, [&]() -> absl::StatusOr<pb::Report> {
           const pb::ReportPeriod& period = request.period();
-          const std::string window_end = FormatIsoDate(
-              absl::CivilDay(period.window_end().year(), period.window_end().month(), period.window_end().day()));
+          const std::string window_end = FormatIsoDate(CivilDayOf(period.window_end()));
           // The previous report of the same plan and kind: the newest whose window ends earlier.
           pqxx::result prior = tx.exec_params(
               "SELECT report FROM reports WHERE plan_id = $1 AND kind = $2 AND window_end < $3::date "

@@ -15,7 +15,6 @@ class PgReportingStore final : public ReportingStore {
                      bool caught_up, absl::Time now) override;
   absl::Status Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) override;
   absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) override;
-  absl::StatusOr<std::vector<std::string>> PlanIds() override;
   absl::StatusOr<pb::Report> SaveReport(const std::string& plan_id, const pb::CreateReportRequest& request,
                                         const std::string& caller, const ReportFn& build) override;
   absl::StatusOr<pb::Report> GetReport(int64_t id) override;

@@ -56,8 +56,6 @@ class ReportingStore {
 
   // The plan as the read model has it; NOT_FOUND.
   virtual absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) = 0;
-  // The plan ids the read model has.
-  virtual absl::StatusOr<std::vector<std::string>> PlanIds() = 0;
 
   // Stores the report `build` makes, in one transaction with its request log entry
   // (a retry by `caller` with the same request_id returns the first report).

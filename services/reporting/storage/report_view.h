@@ -1,4 +1,4 @@
-// REPORT_VIEW_BASIC: a report without its bulk (task lines, difficulties, targets,
+// REPORT_VIEW_BASIC (here, beside the store that keeps it): a report without its bulk (task lines, difficulties, targets,
 // changes, missing reports), the counts that fit any client for any plan. What
 // listings show, and what the store keeps beside each report for them.
 #pragma once
