@@ -2,8 +2,11 @@
 
 #include <grpcpp/client_context.h>
 
+#include <map>
+
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/proto_time.h"
@@ -17,9 +20,23 @@ constexpr absl::Duration kMinBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
 constexpr absl::Duration kListTimeout = absl::Seconds(30);
 
-void PrepareServiceCall(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& what) {
-  PrepareClientContext(ctx, timeout, absl::StrCat("reporting-", what));
-  AttachPrincipal(ctx, ServicePrincipal("reporting"));
+// Calls a List RPC of the task service page by page from `request`'s first, as the
+// reporting service, handing each page to `take`.
+template <typename Req, typename Resp, typename Take>
+absl::Status EveryPage(tpb::TaskService::Stub& stub,
+                       grpc::Status (tpb::TaskService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                       Req request, const std::function<bool()>& stopping, Take&& take) {
+  do {
+    if (stopping()) return absl::CancelledError("stopping");
+    grpc::ClientContext ctx;
+    PrepareClientContext(ctx, kListTimeout, "reporting-rebuild");
+    AttachPrincipal(ctx, ServicePrincipal("reporting"));
+    Resp page;
+    if (grpc::Status s = (stub.*method)(&ctx, request, &page); !s.ok()) return FromGrpcStatus(s);
+    RETURN_IF_ERROR(take(page));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -160,64 +177,52 @@ absl::Status EventConsumer::Follow() {
 absl::Status EventConsumer::Rebuild() {
   absl::StatusOr<ConsumerState> state = store_.State();
   if (!state.ok()) return state.status();
+  auto stopping = [this] {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  };
   // The current state as the List RPCs tell it, as synthetic events, stored in one
   // transaction with the cursor moved back to the start (the retained events replay
   // after it).
   std::vector<tpb::Event> events;
-  std::string plans_token;
-  do {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return absl::CancelledError("stopping");
-    }
-    tpb::ListPlansRequest req;
-    req.set_page_token(plans_token);
-    req.set_page_size(100);
-    tpb::ListPlansResponse plans;
-    grpc::ClientContext ctx;
-    PrepareServiceCall(ctx, kListTimeout, "rebuild");
-    if (grpc::Status s = tasks_->ListPlans(&ctx, req, &plans); !s.ok()) return FromGrpcStatus(s);
-    for (const tpb::Plan& plan : plans.plans()) {
-      tpb::Event e;
+  tpb::ListPlansRequest plans;
+  plans.set_page_size(100);
+  RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListPlans, plans, stopping,
+                            [&](const tpb::ListPlansResponse& page) -> absl::Status {
+    for (const tpb::Plan& plan : page.plans()) {
+      tpb::Event& e = events.emplace_back();
       e.set_kind(tpb::Event::KIND_PLAN_IMPORTED);
       e.set_resource(plan.name());
       *e.mutable_plan() = plan;
-      events.push_back(e);
-      std::string tasks_token;
-      do {
-        tpb::ListTasksRequest treq;
-        treq.set_parent(plan.name());
-        treq.set_page_size(500);
-        treq.set_page_token(tasks_token);
-        tpb::ListTasksResponse tasks;
-        grpc::ClientContext tctx;
-        PrepareServiceCall(tctx, kListTimeout, "rebuild");
-        if (grpc::Status s = tasks_->ListTasks(&tctx, treq, &tasks); !s.ok()) return FromGrpcStatus(s);
-        for (const tpb::Task& t : tasks.tasks()) {
-          tpb::Event te;
-          te.set_kind(tpb::Event::KIND_TASK_CHANGED);
-          te.set_resource(t.name());
-          *te.mutable_task() = t;
-          std::string occ_token;
-          do {
-            tpb::ListOccurrencesRequest oreq;
-            oreq.set_parent(t.name());
-            oreq.set_page_size(1000);
-            oreq.set_page_token(occ_token);
-            tpb::ListOccurrencesResponse occ;
-            grpc::ClientContext octx;
-            PrepareServiceCall(octx, kListTimeout, "rebuild");
-            if (grpc::Status s = tasks_->ListOccurrences(&octx, oreq, &occ); !s.ok()) return FromGrpcStatus(s);
-            for (const tpb::Occurrence& o : occ.occurrences()) *te.add_occurrences() = o;
-            occ_token = occ.next_page_token();
-          } while (!occ_token.empty());
-          events.push_back(std::move(te));
+      // The plan's occurrences in one listing, then its tasks, each with its own.
+      std::map<std::string, std::vector<tpb::Occurrence>> by_task;
+      tpb::ListOccurrencesRequest occurrences;
+      occurrences.set_parent(plan.name());
+      occurrences.set_page_size(1000);
+      RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListOccurrences, occurrences, stopping,
+                                [&](const tpb::ListOccurrencesResponse& o) {
+        for (const tpb::Occurrence& occurrence : o.occurrences()) {
+          by_task[occurrence.name().substr(0, occurrence.name().find("/occurrences/"))].push_back(occurrence);
         }
-        tasks_token = tasks.next_page_token();
-      } while (!tasks_token.empty());
+        return absl::OkStatus();
+      }));
+      tpb::ListTasksRequest tasks;
+      tasks.set_parent(plan.name());
+      tasks.set_page_size(500);
+      RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListTasks, tasks, stopping,
+                                [&](const tpb::ListTasksResponse& t) {
+        for (const tpb::Task& task : t.tasks()) {
+          tpb::Event& te = events.emplace_back();
+          te.set_kind(tpb::Event::KIND_TASK_CHANGED);
+          te.set_resource(task.name());
+          *te.mutable_task() = task;
+          for (tpb::Occurrence& o : by_task[task.name()]) *te.add_occurrences() = std::move(o);
+        }
+        return absl::OkStatus();
+      }));
     }
-    plans_token = plans.next_page_token();
-  } while (!plans_token.empty());
+    return absl::OkStatus();
+  }));
   return store_.Rebuild(state->cursor, events);
 }
 
