@@ -126,6 +126,7 @@ TEST_F(ReportingExportTest, TheHtmlPrintsToAPdfWithTheTitleCountsAndDifficulties
   }
   const ProcessResult flat{.output = collapsed};
   const ProcessResult* text = &flat;  // Read as the other tests read a process's output.
+  EXPECT_TRUE(Holds(text->output, "BỘ TƯ PHÁP")) << "the plan's issuer, upper-cased";
   EXPECT_TRUE(Holds(text->output, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
   EXPECT_TRUE(Holds(text->output, "Độc lập - Tự do - Hạnh phúc"));
   EXPECT_TRUE(Holds(text->output, "BÁO CÁO"));

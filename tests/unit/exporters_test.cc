@@ -11,6 +11,7 @@ pb::Report Hostile() {
   pb::Report r;
   r.set_name("reports/1");
   r.set_plan("plans/p");
+  r.set_issuer("Bộ <Tư> pháp");
   r.mutable_period()->set_kind(pb::PERIOD_KIND_AD_HOC);
   r.mutable_period()->set_label("../../etc/x\r\n# heading");
   pb::TaskLine* line = r.add_tasks();
@@ -33,6 +34,7 @@ TEST(ExportersTest, HtmlAndMarkdownShowTextNotMarkup) {
   ASSERT_TRUE(html.ok());
   EXPECT_EQ(html->content.find("<script>"), std::string::npos);
   EXPECT_NE(html->content.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(html->content.find("BỘ &lt;TƯ&gt; PHÁP"), std::string::npos) << "the issuer, upper-cased and escaped";
   absl::StatusOr<Document> md = Export(Hostile(), pb::EXPORT_FORMAT_MARKDOWN);
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(md->content.find("<script>"), std::string::npos);

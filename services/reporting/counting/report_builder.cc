@@ -187,6 +187,7 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
   report.set_plan(model.plan.name());
   report.set_plan_title(model.plan.title());
   report.set_decision_number(model.plan.decision_number());
+  report.set_issuer(model.plan.issuer());
   *report.mutable_period() = period;
 
   std::map<int, pb::SectionSummary> sections;

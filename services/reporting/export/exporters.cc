@@ -1,6 +1,8 @@
 #include "services/reporting/export/exporters.h"
 
 #include <unistd.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 #include <xlsxwriter.h>
 
 #include <cstdio>
@@ -90,6 +92,13 @@ std::string Markdown(const pb::Report& r) {
   return out;
 }
 
+// Upper case as a document's heading writes it, Vietnamese letters included (ICU).
+std::string Upper(const std::string& s) {
+  std::string out;
+  icu::UnicodeString::fromUTF8(s).toUpper(icu::Locale("vi")).toUTF8String(out);
+  return out;
+}
+
 std::string Html(const std::string& s) {
   return absl::StrReplaceAll(s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"\n", "<br>"}});
 }
@@ -118,7 +127,7 @@ thead { display: table-header-group; }
 .recipients { font-size: 11pt; margin-top: 18pt; }
 </style></head><body>
 <div class="heading">
-<div><div>BỘ TƯ PHÁP</div><div><b>VĂN PHÒNG BỘ</b></div><div>Số: &nbsp;&nbsp;&nbsp;&nbsp;/BC-VP</div></div>
+<div><div>)", Html(Upper(r.issuer().empty() ? "Bộ Tư pháp" : r.issuer())), R"(</div><div><b>VĂN PHÒNG BỘ</b></div><div>Số: &nbsp;&nbsp;&nbsp;&nbsp;/BC-VP</div></div>
 <div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></div><div class="motto">Độc lập - Tự do - Hạnh phúc</div></div>
 </div>
 <p class="date">Hà Nội, ngày )",

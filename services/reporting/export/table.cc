@@ -36,9 +36,19 @@ void AddCounts(std::vector<Cell>& row, const pb::StatusCounts& c) {
   }
 }
 
-const std::vector<std::string> kCountHeadings = {
-    "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện, trong hạn", "Chưa hoàn thành, quá hạn",
-    "Chưa đến hạn", "Chờ yêu cầu, sự kiện", "Vướng mắc", "Hủy bỏ"};
+// The count columns, in AddCounts' order: the total, then each outcome by its name.
+const std::vector<std::string>& CountHeadings() {
+  static const std::vector<std::string> kHeadings = [] {
+    std::vector<std::string> h = {"Tổng số"};
+    for (pb::Outcome o : {pb::OUTCOME_COMPLETED_ON_TIME, pb::OUTCOME_COMPLETED_LATE,
+                          pb::OUTCOME_IN_PROGRESS_WITHIN_DEADLINE, pb::OUTCOME_OVERDUE, pb::OUTCOME_NOT_YET_DUE,
+                          pb::OUTCOME_AWAITING_TRIGGER, pb::OUTCOME_BLOCKED, pb::OUTCOME_CANCELLED}) {
+      h.push_back(OutcomeName(o));
+    }
+    return h;
+  }();
+  return kHeadings;
+}
 
 }  // namespace
 
@@ -50,7 +60,7 @@ std::vector<Table> ReportTables(const pb::Report& r) {
   std::vector<Table> tables;
   {
     Table t{.name = "Tổng hợp", .headings = {"Phạm vi"}, .widths = {44}};
-    for (const std::string& h : kCountHeadings) {
+    for (const std::string& h : CountHeadings()) {
       t.headings.push_back(h);
       t.widths.push_back(14);
     }
@@ -89,7 +99,7 @@ std::vector<Table> ReportTables(const pb::Report& r) {
   }
   {
     Table t{.name = "Đơn vị", .headings = {"Đơn vị", "Vai trò"}, .widths = {36, 14}};
-    for (const std::string& h : kCountHeadings) {
+    for (const std::string& h : CountHeadings()) {
       t.headings.push_back(h);
       t.widths.push_back(14);
     }
