@@ -35,6 +35,11 @@ ReportingMetrics ReportingMetrics::Register(prometheus::Registry& registry) {
                       .Help("Rebuilds from the task service's List RPCs after OUT_OF_RANGE.")
                       .Register(registry)
                       .Add({}),
+      .events_skipped = prometheus::BuildCounter()
+                            .Name("reporting_events_skipped_total")
+                            .Help("Events the read model could not apply, kept in reporting.skipped_events.")
+                            .Register(registry)
+                            .Add({}),
       },
       .report_seconds = prometheus::BuildHistogram()
                             .Name("reporting_report_build_seconds")

@@ -96,5 +96,37 @@ TEST_F(ReportingReportTest, TheDashboardCountsAsOfItsDay) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("due_within_working_days")));
 }
 
+// An event whose data the read model cannot take (here a task whose occurrence is due
+// on 1/1 of the year 0, a date PostgreSQL does not have) is kept aside and passed: the
+// events after it still arrive, and what it would have changed is left as it was.
+TEST_F(ReportingReportTest, AnEventTheModelCannotTakeIsKeptAsideNotRetriedForEver) {
+  WaitCaughtUp();
+  tpb::Event poison;
+  poison.set_kind(tpb::Event::KIND_TASK_CHANGED);
+  poison.set_resource("plans/910-qd-btp-2025/tasks/24");
+  poison.mutable_task()->set_name(poison.resource());
+  poison.mutable_task()->set_number(24);
+  poison.mutable_task()->set_title("poisoned");
+  tpb::Occurrence* o = poison.add_occurrences();
+  o->set_name("plans/910-qd-btp-2025/tasks/24/occurrences/0000-01-01");
+  o->mutable_due_date()->set_year(0);
+  o->mutable_due_date()->set_month(1);
+  o->mutable_due_date()->set_day(1);
+  {
+    pqxx::connection admin(database_url());
+    pqxx::work tx(admin);
+    tx.exec_params("INSERT INTO task.events (kind, resource, request_id, payload) VALUES (2, $1, 'poison', $2)",
+                   poison.resource(), pqxx::binarystring(poison.SerializeAsString()));
+    tx.exec0("NOTIFY task_events");
+    tx.commit();
+  }
+  ASSERT_TRUE(Post(Report(25, "after-poison"), kHctp).ok());
+  WaitCaughtUp();
+  const std::string url = database_url();
+  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.progress WHERE number = 25"), 1);
+  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.skipped_events WHERE resource LIKE '%/tasks/24'"), 1);
+  EXPECT_EQ(Count(url, "SELECT count(*) FROM reporting.occurrences WHERE number = 24"), 2) << "as before";
+}
+
 }  // namespace
 }  // namespace p06::testing

@@ -39,6 +39,22 @@ absl::Status EveryPage(tpb::TaskService::Stub& stub,
   return absl::OkStatus();
 }
 
+// The database refused the data itself (a value out of range, a constraint): the same
+// batch would fail the same way for ever. Anything else (a lost connection, a
+// timeout, an internal error) is retried, never skipped: skipping loses the event's
+// effect, so only what cannot succeed is set aside.
+bool IsPoison(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 EventConsumer::EventConsumer(ReportingStore& store, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
@@ -145,6 +161,7 @@ absl::Status EventConsumer::Follow() {
   while (reader->Read(&batch)) {
     std::vector<tpb::Event> events(batch.events().begin(), batch.events().end());
     applied = store_.Apply(cursor, events, batch.caught_up(), clock_.Now());
+    if (IsPoison(applied)) applied = ApplyAroundPoison(cursor, events, batch.caught_up());
     if (!applied.ok()) {
       ctx->TryCancel();
       break;
@@ -172,6 +189,24 @@ absl::Status EventConsumer::Follow() {
   }
   if (!applied.ok()) return applied;
   return FromGrpcStatus(finished);
+}
+
+absl::Status EventConsumer::ApplyAroundPoison(const std::string& cursor, const std::vector<tpb::Event>& events,
+                                              bool caught_up) {
+  std::string at = cursor;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const bool last = i + 1 == events.size();
+    absl::Status one = store_.Apply(at, {events[i]}, last && caught_up, clock_.Now());
+    if (IsPoison(one)) {
+      log::Error("event skipped: the read model cannot apply it; it is kept in reporting.skipped_events",
+                 {{"cursor", events[i].cursor()}, {"resource", events[i].resource()}, {"error", one.ToString()}});
+      one = store_.Skip(at, events[i], one.ToString(), clock_.Now());
+      if (one.ok()) metrics_.events_skipped.Increment();
+    }
+    if (!one.ok()) return one;
+    at = events[i].cursor();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status EventConsumer::Rebuild() {

@@ -2,9 +2,10 @@
 // in the same transaction as what each batch changed (ReportingStore::Apply): a crash
 // or a restart anywhere neither loses nor double-applies an event. It starts where the
 // stored cursor is (the oldest retained event on a new schema), follows live changes,
-// reconnects by itself with jittered exponential back-off, and on OUT_OF_RANGE (its
-// cursor fell behind the task service's retention) rebuilds the read model from the
-// List RPCs and replays what is retained.
+// reconnects by itself with jittered exponential back-off. An event whose data the
+// model cannot take is kept in skipped_events and passed, not retried for ever. On
+// OUT_OF_RANGE (its cursor fell behind the task service's retention) it rebuilds the
+// read model from the List RPCs and replays what is retained.
 //
 // Thread-safe; one thread of its own between Start() and Stop().
 #pragma once
@@ -36,6 +37,7 @@ struct ConsumerMetrics {
   prometheus::Gauge& caught_up;         // reporting_event_stream_caught_up: 1 or 0
   prometheus::Counter& reconnects;      // reporting_event_stream_reconnects_total
   prometheus::Counter& rebuilds;        // reporting_read_model_rebuilds_total
+  prometheus::Counter& events_skipped;  // reporting_events_skipped_total: kept in skipped_events
 };
 
 class EventConsumer final : public ReadModelStatus {
@@ -55,6 +57,9 @@ class EventConsumer final : public ReadModelStatus {
   void Run();
   // One connection: reads until the stream ends; returns its status.
   absl::Status Follow();
+  // After a batch failed on its data: applies its events one by one from `cursor`,
+  // skipping (and keeping) the one the model cannot take.
+  absl::Status ApplyAroundPoison(const std::string& cursor, const std::vector<tpb::Event>& events, bool caught_up);
   // Rebuilds the read model from the task service's List RPCs (after OUT_OF_RANGE).
   absl::Status Rebuild();
   void Backoff(absl::Duration* delay);

@@ -195,6 +195,23 @@ absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const s
   });
 }
 
+absl::Status PgReportingStore::Skip(const std::string& expected_cursor, const tpb::Event& event,
+                                    const std::string& error, absl::Time now) {
+  return db::RunInTransaction(pool_, "SkipEvent", [&](pqxx::work& tx) -> absl::Status {
+    tx.exec_params("INSERT INTO skipped_events (event_cursor, resource, error, event, skip_time) "
+                   "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000000)) ON CONFLICT DO NOTHING",
+                   event.cursor(), event.resource(), error.substr(0, 2000), Bytes(event), absl::ToUnixMicros(now));
+    // Counted among the events passed, as applied ones are: the cursor is past it.
+    const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, event.cursor(), 1,
+                                              ProtoTimestampToMicros(event.commit_time()), false,
+                                              absl::ToUnixMicros(now));
+    if (moved.affected_rows() != 1) {
+      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::Status PgReportingStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
   return db::RunInTransaction(pool_, "RebuildReadModel", [&](pqxx::work& tx) -> absl::Status {
     const pqxx::result moved = tx.exec_params(

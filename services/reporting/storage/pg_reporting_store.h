@@ -13,6 +13,8 @@ class PgReportingStore final : public ReportingStore {
   absl::StatusOr<ConsumerState> State() override;
   absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
                      bool caught_up, absl::Time now) override;
+  absl::Status Skip(const std::string& expected_cursor, const tpb::Event& event, const std::string& error,
+                    absl::Time now) override;
   absl::Status Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) override;
   absl::StatusOr<LoadedPlan> LoadPlan(const std::string& plan_id) override;
   absl::StatusOr<pb::Report> SaveReport(const std::string& plan_id, const pb::CreateReportRequest& request,

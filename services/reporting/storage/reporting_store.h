@@ -47,6 +47,11 @@ class ReportingStore {
   // not `expected_cursor` (another consumer moved it): nothing is applied.
   virtual absl::Status Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
                              bool caught_up, absl::Time now) = 0;
+  // Moves the cursor from `expected_cursor` past `event` without applying it, keeping
+  // it and `error` in skipped_events: for an event whose data the model cannot take.
+  // ABORTED as for Apply.
+  virtual absl::Status Skip(const std::string& expected_cursor, const tpb::Event& event, const std::string& error,
+                            absl::Time now) = 0;
   // The rebuild after OUT_OF_RANGE, in one transaction: replaces plans, tasks and
   // occurrences with `current` (the state the List RPCs gave), keeps the progress
   // and measurements already held (the task service cannot list them again; replaying
