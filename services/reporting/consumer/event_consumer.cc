@@ -93,12 +93,12 @@ pb::Lag EventConsumer::Lag() {
   if (state->last_commit_time) {
     *lag.mutable_last_event_commit_time() = MicrosToProtoTimestamp(absl::ToUnixMicros(*state->last_commit_time));
   }
-  // Behind by how long it has been since the model was last known complete: every
-  // event committed since may be missing. On the service's clock alone.
-  if (!lag.caught_up() && state->caught_up_time) {
-    lag.set_seconds_behind(absl::ToDoubleSeconds(clock_.Now() - *state->caught_up_time));
-  }
+  if (!lag.caught_up()) lag.set_seconds_behind(SecondsSince(state->caught_up_time));
   return lag;
+}
+
+double EventConsumer::SecondsSince(const std::optional<absl::Time>& complete_at) const {
+  return complete_at ? absl::ToDoubleSeconds(clock_.Now() - *complete_at) : 0;
 }
 
 void EventConsumer::Backoff(absl::Duration* delay) {
@@ -146,6 +146,7 @@ absl::Status EventConsumer::Follow() {
   absl::StatusOr<ConsumerState> state = store_.State();
   if (!state.ok()) return state.status();
   std::string cursor = state->cursor;
+  std::optional<absl::Time> complete_at = state->caught_up_time;  // Kept here: no read per batch.
   auto ctx = std::make_shared<grpc::ClientContext>();
   AttachPrincipal(*ctx, ServicePrincipal("reporting"));
   {
@@ -160,7 +161,8 @@ absl::Status EventConsumer::Follow() {
   absl::Status applied = absl::OkStatus();
   while (reader->Read(&batch)) {
     std::vector<tpb::Event> events(batch.events().begin(), batch.events().end());
-    applied = store_.Apply(cursor, events, batch.caught_up(), clock_.Now());
+    const absl::Time now = clock_.Now();
+    applied = store_.Apply(cursor, events, batch.caught_up(), now);
     if (IsPoison(applied)) applied = ApplyAroundPoison(cursor, events, batch.caught_up());
     if (!applied.ok()) {
       ctx->TryCancel();
@@ -172,6 +174,7 @@ absl::Status EventConsumer::Follow() {
     }
     live_.store(batch.caught_up());
     if (batch.caught_up()) {
+      complete_at = now;
       behind_.store(0);
     } else if (batch.has_events_behind()) {
       behind_.store(batch.events_behind());
@@ -179,7 +182,7 @@ absl::Status EventConsumer::Follow() {
       behind_.store(std::max<int64_t>(0, b - static_cast<int64_t>(events.size())));
     }
     metrics_.lag_events.Set(static_cast<double>(std::max<int64_t>(0, behind_.load())));
-    metrics_.lag_seconds.Set(Lag().seconds_behind());
+    metrics_.lag_seconds.Set(batch.caught_up() ? 0 : SecondsSince(complete_at));
     metrics_.caught_up.Set(batch.caught_up() ? 1 : 0);
   }
   grpc::Status finished = reader->Finish();

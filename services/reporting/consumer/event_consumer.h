@@ -63,6 +63,9 @@ class EventConsumer final : public ReadModelStatus {
   // Rebuilds the read model from the task service's List RPCs (after OUT_OF_RANGE).
   absl::Status Rebuild();
   void Backoff(absl::Duration* delay);
+  // Behind by how long it has been since the model was last known complete (every
+  // event committed since may be missing), on the service's clock alone; 0 if never.
+  double SecondsSince(const std::optional<absl::Time>& complete_at) const;
 
   ReportingStore& store_;
   std::unique_ptr<tpb::TaskService::Stub> tasks_;
