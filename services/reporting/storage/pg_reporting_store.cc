@@ -160,6 +160,13 @@ std::optional<absl::Time> MicrosField(const pqxx::field& f) {
   return absl::FromUnixMicros(f.as<int64_t>());
 }
 
+// Every move of the cursor names the cursor it expects: one row updated, or another
+// consumer moved it first and this transaction must not commit.
+absl::Status MovedOrAborted(const pqxx::result& moved) {
+  if (moved.affected_rows() == 1) return absl::OkStatus();
+  return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
+}
+
 ConsumerState StateFrom(const pqxx::row& r) {
   return ConsumerState{.cursor = r[0].as<std::string>(),
                        .events_applied = r[1].as<int64_t>(),
@@ -185,13 +192,8 @@ absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const s
     const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
     std::optional<int64_t> commit_us;
     if (!events.empty()) commit_us = ProtoTimestampToMicros(events.back().commit_time());
-    const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, cursor,
-                                              static_cast<int64_t>(events.size()), commit_us, caught_up,
-                                              absl::ToUnixMicros(now));
-    if (moved.affected_rows() != 1) {
-      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
-    }
-    return absl::OkStatus();
+    return MovedOrAborted(tx.exec_params(kMoveCursor, expected_cursor, cursor, static_cast<int64_t>(events.size()),
+                                         commit_us, caught_up, absl::ToUnixMicros(now)));
   });
 }
 
@@ -202,25 +204,17 @@ absl::Status PgReportingStore::Skip(const std::string& expected_cursor, const tp
                    "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000000)) ON CONFLICT DO NOTHING",
                    event.cursor(), event.resource(), error.substr(0, 2000), Bytes(event), absl::ToUnixMicros(now));
     // Counted among the events passed, as applied ones are: the cursor is past it.
-    const pqxx::result moved = tx.exec_params(kMoveCursor, expected_cursor, event.cursor(), 1,
-                                              ProtoTimestampToMicros(event.commit_time()), false,
-                                              absl::ToUnixMicros(now));
-    if (moved.affected_rows() != 1) {
-      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
-    }
-    return absl::OkStatus();
+    return MovedOrAborted(tx.exec_params(kMoveCursor, expected_cursor, event.cursor(), 1,
+                                         ProtoTimestampToMicros(event.commit_time()), false, absl::ToUnixMicros(now)));
   });
 }
 
 absl::Status PgReportingStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
   return db::RunInTransaction(pool_, "RebuildReadModel", [&](pqxx::work& tx) -> absl::Status {
-    const pqxx::result moved = tx.exec_params(
+    RETURN_IF_ERROR(MovedOrAborted(tx.exec_params(
         "UPDATE consumer_state SET event_cursor = '', caught_up = false, caught_up_time = NULL, "
         "last_commit_time = NULL WHERE singleton AND event_cursor = $1",
-        expected_cursor);
-    if (moved.affected_rows() != 1) {
-      return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
-    }
+        expected_cursor)));
     tx.exec0("TRUNCATE plans, tasks, occurrences");
     AppendRows rows;
     for (const tpb::Event& e : current) ApplyEvent(tx, e, rows);
