@@ -233,17 +233,22 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
         if (!r.report.difficulties().empty()) unit(r.report.reporting_unit()).add_difficulties(r.report.difficulties());
       }
     }
+    // The reports that speak for each item, found once for its outcome and its missing reports.
+    std::vector<std::vector<const ModelReport*>> speaking;
     if (mt.occurrences.empty()) {
-      *line->add_items() = Judge(t.name(), nullptr, ReportsFor(reports, "", end), end);
+      speaking.push_back(ReportsFor(reports, "", end));
+      *line->add_items() = Judge(t.name(), nullptr, speaking.back(), end);
     }
     for (const ModelOccurrence& o : mt.occurrences) {
-      *line->add_items() = Judge(t.name(), &o, ReportsFor(reports, o.name, end), end);
+      speaking.push_back(ReportsFor(reports, o.name, end));
+      *line->add_items() = Judge(t.name(), &o, speaking.back(), end);
     }
     const std::string lead = PrimaryLead(t);
     const std::vector<std::string> participants = ParticipatingUnits(t);
     if (!lead.empty()) unit(lead).add_led_tasks(t.name());
     for (const std::string& u : participants) unit(u).add_participating_tasks(t.name());
-    for (const pb::CountedItem& item : line->items()) {
+    for (int i = 0; i < line->items_size(); ++i) {
+      const pb::CountedItem& item = line->items(i);
       Count(item.outcome(), report.mutable_totals());
       Count(item.outcome(), sections[t.section_ordinal()].mutable_counts());
       if (!lead.empty()) Count(item.outcome(), unit(lead).mutable_led());
@@ -255,7 +260,7 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
       for (const tpb::UnitRef& l : t.lead_units()) {
         if (l.unit().empty() || l.unit().rfind("units/", 0) != 0) continue;
         bool reported = false;
-        for (const ModelReport* r : ReportsFor(reports, item.occurrence(), end)) {
+        for (const ModelReport* r : speaking[i]) {
           reported |= r->day >= start && r->report.reporting_unit() == l.unit();
         }
         if (reported) continue;
