@@ -24,5 +24,6 @@ absl::StatusOr<Document> Export(const pb::Report& report, pb::ExportFormat forma
 
 // Vietnamese names of outcomes and statuses, as documents print them.
 std::string OutcomeName(pb::Outcome outcome);
+std::string StatusName(::p06::task::v1::TaskStatus status);
 
 }  // namespace p06::reporting

@@ -25,4 +25,19 @@ std::string OutcomeName(pb::Outcome outcome) {
   }
 }
 
+std::string StatusName(p06::task::v1::TaskStatus s) {
+  switch (s) {
+    case p06::task::v1::TASK_STATUS_IN_PROGRESS:
+      return "Đang thực hiện";
+    case p06::task::v1::TASK_STATUS_COMPLETED:
+      return "Hoàn thành";
+    case p06::task::v1::TASK_STATUS_BLOCKED:
+      return "Vướng mắc";
+    case p06::task::v1::TASK_STATUS_CANCELLED:
+      return "Hủy bỏ";
+    default:
+      return "Chưa triển khai";
+  }
+}
+
 }  // namespace p06::reporting

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/grpc/proto_time.h"
 #include "services/reporting/export/exporters.h"
 
 namespace p06::reporting {
@@ -11,22 +12,7 @@ Cell Text(std::string s) { return Cell{.text = std::move(s)}; }
 Cell Number(double v) { return Cell{.text = absl::StrFormat("%g", v), .is_number = true, .number = v}; }
 Cell Date(const p06::type::v1::Date& d) {
   if (d.year() == 0) return Text("");
-  return Cell{.text = absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day()), .is_date = true};
-}
-
-const char* StatusName(p06::task::v1::TaskStatus s) {
-  switch (s) {
-    case p06::task::v1::TASK_STATUS_IN_PROGRESS:
-      return "Đang thực hiện";
-    case p06::task::v1::TASK_STATUS_COMPLETED:
-      return "Hoàn thành";
-    case p06::task::v1::TASK_STATUS_BLOCKED:
-      return "Vướng mắc";
-    case p06::task::v1::TASK_STATUS_CANCELLED:
-      return "Hủy bỏ";
-    default:
-      return "Chưa triển khai";
-  }
+  return Cell{.text = FormatIsoDate(CivilDayOf(d)), .is_date = true};
 }
 
 void AddCounts(std::vector<Cell>& row, const pb::StatusCounts& c) {

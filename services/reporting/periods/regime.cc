@@ -172,8 +172,7 @@ absl::StatusOr<std::vector<pb::ReportPeriod>> Regime::Periods(int year, pb::Peri
     }
   }
   std::stable_sort(periods.begin(), periods.end(), [](const pb::ReportPeriod& a, const pb::ReportPeriod& b) {
-    return std::tuple(a.window_end().year(), a.window_end().month(), a.window_end().day()) <
-           std::tuple(b.window_end().year(), b.window_end().month(), b.window_end().day());
+    return CivilDayOf(a.window_end()) < CivilDayOf(b.window_end());
   });
   return periods;
 }
