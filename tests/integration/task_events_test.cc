@@ -241,16 +241,11 @@ TEST_F(TaskProgressTest, StreamsPastTheLimitAreRefusedAndCounted) {
 // and then that it has caught up.
 TEST_F(TaskProgressTest, AConsumerBehindIsToldHowFarAndWhenItHasCaughtUp) {
   for (int i = 0; i < 600; ++i) ASSERT_TRUE(Post(Report(24, "behind-" + std::to_string(i), i % 100), kHctp).ok());
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-  AttachOffice(ctx);
-  tpb::WatchEventsRequest request;
-  request.set_after(after_import_);
-  request.set_replay_only(true);
-  auto reader = tasks_->WatchEvents(&ctx, request);
   std::vector<tpb::WatchEventsResponse> messages;
-  for (tpb::WatchEventsResponse m; reader->Read(&m);) messages.push_back(m);
-  ASSERT_OK(reader->Finish());
+  ASSERT_OK(WatchMessages(after_import_, /*replay_only=*/true, [&](const tpb::WatchEventsResponse& m) {
+    messages.push_back(m);
+    return true;
+  }));
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].events_size(), 500);
   EXPECT_FALSE(messages[0].caught_up());

@@ -2,6 +2,7 @@
 // of several units, and helpers to post reports and to read the stream.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,18 @@ class TaskProgressTest : public TaskServerTest {
   // stream is open and has sent what was there.
   std::vector<tpb::Event> Watch(const std::string& after, size_t count, bool replay_only = false,
                                 absl::Notification* first_batch = nullptr) {
+    std::vector<tpb::Event> events;
+    WatchMessages(after, replay_only, [&](const tpb::WatchEventsResponse& batch) {
+      for (const auto& e : batch.events()) events.push_back(e);
+      if (first_batch != nullptr && !first_batch->HasBeenNotified()) first_batch->Notify();
+      return events.size() < count;
+    });
+    return events;
+  }
+  // Reads the stream from `after` message by message while `more(message)` says so
+  // (then cancels it), until it ends, or 20 s pass; returns how it ended.
+  grpc::Status WatchMessages(const std::string& after, bool replay_only,
+                             const std::function<bool(const tpb::WatchEventsResponse&)>& more) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
     AttachOffice(ctx);
@@ -53,15 +66,14 @@ class TaskProgressTest : public TaskServerTest {
     request.set_after(after);
     request.set_replay_only(replay_only);
     auto reader = tasks_->WatchEvents(&ctx, request);
-    std::vector<tpb::Event> events;
     tpb::WatchEventsResponse batch;
-    while (events.size() < count && reader->Read(&batch)) {
-      for (const auto& e : batch.events()) events.push_back(e);
-      if (first_batch != nullptr && !first_batch->HasBeenNotified()) first_batch->Notify();
+    while (reader->Read(&batch)) {
+      if (!more(batch)) {
+        ctx.TryCancel();
+        break;
+      }
     }
-    ctx.TryCancel();
-    reader->Finish();
-    return events;
+    return reader->Finish();
   }
   // The tasks' current percent, as GetTask tells it.
   int Percent(int task) { return Task(task).percent_complete(); }
