@@ -8,6 +8,9 @@
 
 namespace p06::db {
 
+// A message as a bytea parameter.
+inline pqxx::binarystring Bytes(const google::protobuf::Message& m) { return pqxx::binarystring(m.SerializeAsString()); }
+
 // Parses the message in `field` (a bytea column written with SerializeAsString).
 template <typename T>
 T ProtoFromBytea(const pqxx::field& field) {

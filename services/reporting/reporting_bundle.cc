@@ -13,8 +13,9 @@ absl::Status ReportingOptions::Validate() const {
 ReportingBundle::ReportingBundle(ServiceContext& ctx, const ReportingOptions& options)
     : metrics_(ReportingMetrics::Register(ctx.metrics)),
       store_(ctx.pool),
-      consumer_(store_, MakeChannel(options.task_target), ctx.clock, metrics_.consumer),
-      service_(store_, consumer_, Regime::Default(), calendar::WorkingCalendar::Vietnam(), ctx.clock, metrics_),
+      consumer_(store_, MakeChannel(options.task_target), ctx.clock, metrics_.consumer, "reporting"),
+      status_(consumer_),
+      service_(store_, status_, Regime::Default(), calendar::WorkingCalendar::Vietnam(), ctx.clock, metrics_),
       grpc_(service_) {}
 
 absl::StatusOr<std::unique_ptr<ReportingBundle>> ReportingBundle::Create(ServiceContext& ctx,

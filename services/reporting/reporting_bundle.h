@@ -5,7 +5,8 @@
 #include <memory>
 
 #include "common/server/run_service.h"
-#include "services/reporting/consumer/event_consumer.h"
+#include "common/events/event_consumer.h"
+#include "services/reporting/consumer/read_model_status.h"
 #include "services/reporting/reporting_grpc.h"
 #include "services/reporting/reporting_metrics.h"
 #include "services/reporting/reporting_service.h"
@@ -32,14 +33,15 @@ class ReportingBundle final : public ServiceBundle {
   std::vector<NamedService> GrpcServices() override;
   void PrepareForShutdown() override { consumer_.Stop(); }
   ReportingService& service() { return service_; }
-  EventConsumer& consumer() { return consumer_; }
+  events::EventConsumer& consumer() { return consumer_; }
 
  private:
   ReportingBundle(ServiceContext& ctx, const ReportingOptions& options);
 
   ReportingMetrics metrics_;  // First: the others report to it.
   PgReportingStore store_;
-  EventConsumer consumer_;
+  events::EventConsumer consumer_;
+  ConsumerStatus status_;
   ReportingService service_;
   ReportingGrpc grpc_;
 };

@@ -8,12 +8,12 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "services/reporting/consumer/event_consumer.h"
+#include "common/events/event_consumer.h"
 
 namespace p06::reporting {
 
 struct ReportingMetrics {
-  ConsumerMetrics consumer;                // The read model's consumer (consumer/event_consumer.h).
+  events::ConsumerMetrics consumer;        // The read model's consumer (common/events).
   prometheus::Histogram& report_seconds;   // reporting_report_build_seconds
 
   static ReportingMetrics Register(prometheus::Registry& registry);

@@ -21,7 +21,7 @@ int64_t Count(const std::string& url, const std::string& sql) {
 TEST_F(ReportingReportTest, WithTheTaskServiceDownReportsComeFromTheReadModelWithTheLagStated) {
   PlayTheYear();
   task_server_.reset();  // The stream ends; the consumer retries in the background.
-  for (int i = 0; i < 500 && reporting_bundle_->consumer().Lag().caught_up(); ++i) absl::SleepFor(absl::Milliseconds(10));
+  for (int i = 0; i < 500 && reporting_bundle_->consumer().Lag().caught_up; ++i) absl::SleepFor(absl::Milliseconds(10));
   clock_.Advance(absl::Minutes(5));
   rpb::Report half;
   ASSERT_OK(Create(rpb::PERIOD_KIND_SIX_MONTH, "2025-H1", &half));

@@ -46,8 +46,8 @@ class ReportingServerTest : public TaskProgressTest {
   void WaitCaughtUp() {
     const int64_t total = CountEvents();
     for (int i = 0; i < 2000; ++i) {
-      const rpb::Lag lag = reporting_bundle_->consumer().Lag();
-      if (lag.caught_up() && lag.events_applied() >= total) return;
+      const events::ConsumerLag lag = reporting_bundle_->consumer().Lag();
+      if (lag.caught_up && lag.events_applied >= total) return;
       absl::SleepFor(absl::Milliseconds(10));
     }
     FAIL() << "the read model did not catch up with " << total << " events";

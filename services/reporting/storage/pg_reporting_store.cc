@@ -11,25 +11,13 @@
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
+#include "common/events/consumer_tables.h"
 #include "common/grpc/proto_time.h"
 #include "services/reporting/storage/report_view.h"
 
 namespace p06::reporting {
 namespace {
 
-constexpr char kState[] = R"sql(
-SELECT event_cursor, events_applied, (extract(epoch FROM last_commit_time) * 1000000)::bigint,
-       caught_up, (extract(epoch FROM caught_up_time) * 1000000)::bigint
-FROM consumer_state WHERE singleton
-)sql";
-constexpr char kMoveCursor[] = R"sql(
-UPDATE consumer_state
-SET event_cursor = $2, events_applied = events_applied + $3,
-    last_commit_time = coalesce(to_timestamp($4::double precision / 1000000), last_commit_time),
-    caught_up = $5, caught_up_time = CASE WHEN $5 THEN to_timestamp($6::double precision / 1000000)
-                                          ELSE caught_up_time END
-WHERE singleton AND event_cursor = $1
-)sql";
 constexpr char kUpsertPlan[] = R"sql(
 INSERT INTO plans (plan_id, year, plan) VALUES ($1, $2, $3)
 ON CONFLICT (plan_id) DO UPDATE SET year = excluded.year, plan = excluded.plan
@@ -104,7 +92,6 @@ bool ParseTaskResource(const std::string& resource, std::string* plan, int* numb
   return true;
 }
 
-pqxx::binarystring Bytes(const google::protobuf::Message& m) { return pqxx::binarystring(m.SerializeAsString()); }
 
 // One event into the read model (appended rows into `rows`, written after the
 // batch's other changes: nothing else reads them). Events of kinds this binary does
@@ -116,14 +103,14 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, AppendRows& rows) {
   if (!ParseTaskResource(e.resource(), &plan, &number)) return;
   switch (e.kind()) {
     case tpb::Event::KIND_PLAN_IMPORTED:
-      if (e.has_plan()) tx.exec_params(kUpsertPlan, plan, e.plan().year(), Bytes(e.plan()));
+      if (e.has_plan()) tx.exec_params(kUpsertPlan, plan, e.plan().year(), db::Bytes(e.plan()));
       break;
     case tpb::Event::KIND_TASK_CHANGED:
       if (!e.has_task()) {
         tx.exec_params(kRemoveTask, plan, number);
         break;
       }
-      tx.exec_params(kUpsertTask, plan, number, Bytes(e.task()));
+      tx.exec_params(kUpsertTask, plan, number, db::Bytes(e.task()));
       tx.exec_params(kDeleteOccurrences, plan, number);
       if (e.occurrences_size() > 0) {  // One statement for all of the task's occurrences.
         std::string sql = kInsertOccurrences;
@@ -155,31 +142,12 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, AppendRows& rows) {
   }
 }
 
-std::optional<absl::Time> MicrosField(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return absl::FromUnixMicros(f.as<int64_t>());
-}
-
-// Every move of the cursor names the cursor it expects: one row updated, or another
-// consumer moved it first and this transaction must not commit.
-absl::Status MovedOrAborted(const pqxx::result& moved) {
-  if (moved.affected_rows() == 1) return absl::OkStatus();
-  return absl::AbortedError("the read model's cursor moved under this consumer; another one is running");
-}
-
-ConsumerState StateFrom(const pqxx::row& r) {
-  return ConsumerState{.cursor = r[0].as<std::string>(),
-                       .events_applied = r[1].as<int64_t>(),
-                       .last_commit_time = MicrosField(r[2]),
-                       .caught_up = r[3].as<bool>(),
-                       .caught_up_time = MicrosField(r[4])};
-}
 
 }  // namespace
 
 absl::StatusOr<ConsumerState> PgReportingStore::State() {
   return db::RunSingleStatement(pool_, "ConsumerState", [&](pqxx::nontransaction& tx) -> absl::StatusOr<ConsumerState> {
-    return StateFrom(tx.exec1(kState));
+    return events::ReadConsumerState(tx);
   });
 }
 
@@ -189,32 +157,20 @@ absl::Status PgReportingStore::Apply(const std::string& expected_cursor, const s
     AppendRows rows;
     for (const tpb::Event& e : events) ApplyEvent(tx, e, rows);
     WriteAppended(tx, rows);
-    const std::string cursor = events.empty() ? expected_cursor : events.back().cursor();
-    std::optional<int64_t> commit_us;
-    if (!events.empty()) commit_us = ProtoTimestampToMicros(events.back().commit_time());
-    return MovedOrAborted(tx.exec_params(kMoveCursor, expected_cursor, cursor, static_cast<int64_t>(events.size()),
-                                         commit_us, caught_up, absl::ToUnixMicros(now)));
+    return events::MoveCursor(tx, expected_cursor, events, caught_up, now);
   });
 }
 
 absl::Status PgReportingStore::Skip(const std::string& expected_cursor, const tpb::Event& event,
                                     const std::string& error, absl::Time now) {
   return db::RunInTransaction(pool_, "SkipEvent", [&](pqxx::work& tx) -> absl::Status {
-    tx.exec_params("INSERT INTO skipped_events (event_cursor, resource, error, event, skip_time) "
-                   "VALUES ($1, $2, $3, $4, to_timestamp($5::double precision / 1000000)) ON CONFLICT DO NOTHING",
-                   event.cursor(), event.resource(), error.substr(0, 2000), Bytes(event), absl::ToUnixMicros(now));
-    // Counted among the events passed, as applied ones are: the cursor is past it.
-    return MovedOrAborted(tx.exec_params(kMoveCursor, expected_cursor, event.cursor(), 1,
-                                         ProtoTimestampToMicros(event.commit_time()), false, absl::ToUnixMicros(now)));
+    return events::SkipEvent(tx, expected_cursor, event, error, now);
   });
 }
 
 absl::Status PgReportingStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
   return db::RunInTransaction(pool_, "RebuildReadModel", [&](pqxx::work& tx) -> absl::Status {
-    RETURN_IF_ERROR(MovedOrAborted(tx.exec_params(
-        "UPDATE consumer_state SET event_cursor = '', caught_up = false, caught_up_time = NULL, "
-        "last_commit_time = NULL WHERE singleton AND event_cursor = $1",
-        expected_cursor)));
+    RETURN_IF_ERROR(events::RewindCursor(tx, expected_cursor));
     tx.exec0("TRUNCATE plans, tasks, occurrences");
     AppendRows rows;
     for (const tpb::Event& e : current) ApplyEvent(tx, e, rows);
@@ -227,7 +183,7 @@ absl::StatusOr<LoadedPlan> PgReportingStore::LoadPlan(const std::string& plan_id
   return db::RunReadOnly(pool_, "LoadPlan", [&](pqxx::read_transaction& tx) -> absl::StatusOr<LoadedPlan> {
     tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");  // One snapshot for every read below.
     LoadedPlan loaded;
-    loaded.state = StateFrom(tx.exec1(kState));
+    loaded.state = events::ReadConsumerState(tx);
     pqxx::result plan = tx.exec_params("SELECT plan FROM plans WHERE plan_id = $1", plan_id);
     if (plan.empty()) return absl::NotFoundError(absl::StrCat("plans/", plan_id, " not found in the read model"));
     PlanModel& m = loaded.model;
@@ -289,7 +245,7 @@ absl::StatusOr<pb::Report> PgReportingStore::SaveReport(const std::string& plan_
           report.set_name(absl::StrCat("reports/", row[0].as<int64_t>()));
           *report.mutable_create_time() = MicrosToProtoTimestamp(row[1].as<int64_t>());
           tx.exec_params("UPDATE reports SET report = $2, summary = $3 WHERE id = $1", row[0].as<int64_t>(),
-                         Bytes(report), Bytes(BasicView(report)));
+                         db::Bytes(report), db::Bytes(BasicView(report)));
           return report;
         });
   });

@@ -1,4 +1,4 @@
-#include "services/reporting/consumer/event_consumer.h"
+#include "common/events/event_consumer.h"
 
 #include <grpcpp/client_context.h>
 
@@ -9,28 +9,27 @@
 #include "common/base/status_macros.h"
 #include "common/grpc/client.h"
 #include "common/grpc/principal.h"
-#include "common/grpc/proto_time.h"
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 
-namespace p06::reporting {
+namespace p06::events {
 namespace {
 
 constexpr absl::Duration kMinBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
 constexpr absl::Duration kListTimeout = absl::Seconds(30);
 
-// Calls a List RPC of the task service page by page from `request`'s first, as the
-// reporting service, handing each page to `take`.
+// Calls a List RPC of the task service page by page from `request`'s first, as
+// `service`, handing each page to `take`.
 template <typename Req, typename Resp, typename Take>
-absl::Status EveryPage(tpb::TaskService::Stub& stub,
+absl::Status EveryPage(tpb::TaskService::Stub& stub, const std::string& service,
                        grpc::Status (tpb::TaskService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
                        Req request, const std::function<bool()>& stopping, Take&& take) {
   do {
     if (stopping()) return absl::CancelledError("stopping");
     grpc::ClientContext ctx;
-    PrepareClientContext(ctx, kListTimeout, "reporting-rebuild");
-    AttachPrincipal(ctx, ServicePrincipal("reporting"));
+    PrepareClientContext(ctx, kListTimeout, service + "-rebuild");
+    AttachPrincipal(ctx, ServicePrincipal(service));
     Resp page;
     if (grpc::Status s = (stub.*method)(&ctx, request, &page); !s.ok()) return FromGrpcStatus(s);
     RETURN_IF_ERROR(take(page));
@@ -57,9 +56,35 @@ bool IsPoison(const absl::Status& s) {
 
 }  // namespace
 
-EventConsumer::EventConsumer(ReportingStore& store, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
-                             ConsumerMetrics& metrics)
-    : store_(store), tasks_(tpb::TaskService::NewStub(std::move(task_channel))), clock_(clock), metrics_(metrics) {}
+ConsumerMetrics ConsumerMetrics::Register(prometheus::Registry& registry, const std::string& service) {
+  auto counter = [&](const std::string& name, const std::string& help) -> prometheus::Counter& {
+    return prometheus::BuildCounter().Name(service + name).Help(help).Register(registry).Add({});
+  };
+  auto gauge = [&](const std::string& name, const std::string& help) -> prometheus::Gauge& {
+    return prometheus::BuildGauge().Name(service + name).Help(help).Register(registry).Add({});
+  };
+  return ConsumerMetrics{
+      .events_applied = counter("_events_applied_total", "Task events applied to the service's own state."),
+      .lag_seconds = gauge("_event_lag_seconds",
+                           "Seconds since the service last held every committed task event; 0 while it does."),
+      .lag_events = gauge("_event_lag_events",
+                          "Task events committed that the service has not applied, as last counted."),
+      .caught_up = gauge("_event_stream_caught_up",
+                         "1 while the event stream is open and every committed task event is applied."),
+      .reconnects = counter("_event_stream_reconnects_total",
+                            "Times the event stream was opened again after it ended or failed."),
+      .rebuilds = counter("_read_model_rebuilds_total", "Rebuilds from the task service's List RPCs after OUT_OF_RANGE."),
+      .events_skipped = counter("_events_skipped_total", "Task events the service could not apply, kept in skipped_events."),
+  };
+}
+
+EventConsumer::EventConsumer(EventSink& sink, std::shared_ptr<grpc::Channel> task_channel, const Clock& clock,
+                             ConsumerMetrics& metrics, std::string service)
+    : sink_(sink),
+      tasks_(tpb::TaskService::NewStub(std::move(task_channel))),
+      clock_(clock),
+      metrics_(metrics),
+      service_(std::move(service)) {}
 
 EventConsumer::~EventConsumer() { Stop(); }
 
@@ -77,23 +102,21 @@ void EventConsumer::Stop() {
 
 std::optional<absl::Time> EventConsumer::CompleteAsOf() {
   if (live_.load()) return clock_.Now();
-  absl::StatusOr<ConsumerState> state = store_.State();
+  absl::StatusOr<ConsumerState> state = sink_.State();
   if (!state.ok() || !state->caught_up_time) return std::nullopt;
   return state->caught_up_time;
 }
 
-pb::Lag EventConsumer::Lag() {
-  pb::Lag lag;
-  absl::StatusOr<ConsumerState> state = store_.State();
+ConsumerLag EventConsumer::Lag() {
+  ConsumerLag lag;
+  absl::StatusOr<ConsumerState> state = sink_.State();
   if (!state.ok()) return lag;
-  lag.set_event_cursor(state->cursor);
-  lag.set_events_applied(state->events_applied);
-  lag.set_caught_up(live_.load());
-  if (const int64_t behind = behind_.load(); behind >= 0) lag.set_events_behind(lag.caught_up() ? 0 : behind);
-  if (state->last_commit_time) {
-    *lag.mutable_last_event_commit_time() = MicrosToProtoTimestamp(absl::ToUnixMicros(*state->last_commit_time));
-  }
-  if (!lag.caught_up()) lag.set_seconds_behind(SecondsSince(state->caught_up_time));
+  lag.cursor = state->cursor;
+  lag.events_applied = state->events_applied;
+  lag.caught_up = live_.load();
+  if (const int64_t behind = behind_.load(); behind >= 0) lag.events_behind = lag.caught_up ? 0 : behind;
+  lag.last_commit_time = state->last_commit_time;
+  if (!lag.caught_up) lag.seconds_behind = SecondsSince(state->caught_up_time);
   return lag;
 }
 
@@ -125,7 +148,7 @@ void EventConsumer::Run() {
     }
     metrics_.reconnects.Increment();
     if (ended.code() == absl::StatusCode::kOutOfRange) {
-      log::Warning("event cursor behind the task service's retention; rebuilding the read model",
+      log::Warning("event cursor behind the task service's retention; rebuilding from the List RPCs",
                    {{"error", ended.ToString()}});
       metrics_.rebuilds.Increment();
       if (absl::Status rebuilt = Rebuild(); rebuilt.ok()) {
@@ -135,7 +158,7 @@ void EventConsumer::Run() {
         ended = rebuilt;
       }
     }
-    metrics_.lag_seconds.Set(Lag().seconds_behind());
+    metrics_.lag_seconds.Set(Lag().seconds_behind);
     if (ended.ok()) delay = kMinBackoff;  // A stream that worked and ended (a drain): reconnect soon.
     log::Info("event stream ended; reconnecting", {{"error", ended.ToString()}});
     Backoff(&delay);
@@ -143,12 +166,12 @@ void EventConsumer::Run() {
 }
 
 absl::Status EventConsumer::Follow() {
-  absl::StatusOr<ConsumerState> state = store_.State();
+  absl::StatusOr<ConsumerState> state = sink_.State();
   if (!state.ok()) return state.status();
   std::string cursor = state->cursor;
   std::optional<absl::Time> complete_at = state->caught_up_time;  // Kept here: no read per batch.
   auto ctx = std::make_shared<grpc::ClientContext>();
-  AttachPrincipal(*ctx, ServicePrincipal("reporting"));
+  AttachPrincipal(*ctx, ServicePrincipal(service_));
   {
     std::lock_guard lock(mu_);
     if (stopping_) return absl::CancelledError("stopping");
@@ -162,7 +185,7 @@ absl::Status EventConsumer::Follow() {
   while (reader->Read(&batch)) {
     std::vector<tpb::Event> events(batch.events().begin(), batch.events().end());
     const absl::Time now = clock_.Now();
-    applied = store_.Apply(cursor, events, batch.caught_up(), now);
+    applied = sink_.Apply(cursor, events, batch.caught_up(), now);
     if (IsPoison(applied)) applied = ApplyAroundPoison(cursor, events, batch.caught_up());
     if (!applied.ok()) {
       ctx->TryCancel();
@@ -199,11 +222,11 @@ absl::Status EventConsumer::ApplyAroundPoison(const std::string& cursor, const s
   std::string at = cursor;
   for (size_t i = 0; i < events.size(); ++i) {
     const bool last = i + 1 == events.size();
-    absl::Status one = store_.Apply(at, {events[i]}, last && caught_up, clock_.Now());
+    absl::Status one = sink_.Apply(at, {events[i]}, last && caught_up, clock_.Now());
     if (IsPoison(one)) {
-      log::Error("event skipped: the read model cannot apply it; it is kept in reporting.skipped_events",
+      log::Error("event skipped: it cannot be applied; it is kept in skipped_events",
                  {{"cursor", events[i].cursor()}, {"resource", events[i].resource()}, {"error", one.ToString()}});
-      one = store_.Skip(at, events[i], one.ToString(), clock_.Now());
+      one = sink_.Skip(at, events[i], one.ToString(), clock_.Now());
       if (one.ok()) metrics_.events_skipped.Increment();
     }
     if (!one.ok()) return one;
@@ -213,7 +236,7 @@ absl::Status EventConsumer::ApplyAroundPoison(const std::string& cursor, const s
 }
 
 absl::Status EventConsumer::Rebuild() {
-  absl::StatusOr<ConsumerState> state = store_.State();
+  absl::StatusOr<ConsumerState> state = sink_.State();
   if (!state.ok()) return state.status();
   auto stopping = [this] {
     std::lock_guard lock(mu_);
@@ -225,7 +248,7 @@ absl::Status EventConsumer::Rebuild() {
   std::vector<tpb::Event> events;
   tpb::ListPlansRequest plans;
   plans.set_page_size(100);
-  RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListPlans, plans, stopping,
+  RETURN_IF_ERROR(EveryPage(*tasks_, service_, &tpb::TaskService::Stub::ListPlans, plans, stopping,
                             [&](const tpb::ListPlansResponse& page) -> absl::Status {
     for (const tpb::Plan& plan : page.plans()) {
       tpb::Event& e = events.emplace_back();
@@ -237,7 +260,7 @@ absl::Status EventConsumer::Rebuild() {
       tpb::ListOccurrencesRequest occurrences;
       occurrences.set_parent(plan.name());
       occurrences.set_page_size(1000);
-      RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListOccurrences, occurrences, stopping,
+      RETURN_IF_ERROR(EveryPage(*tasks_, service_, &tpb::TaskService::Stub::ListOccurrences, occurrences, stopping,
                                 [&](const tpb::ListOccurrencesResponse& o) {
         for (const tpb::Occurrence& occurrence : o.occurrences()) {
           by_task[occurrence.name().substr(0, occurrence.name().find("/occurrences/"))].push_back(occurrence);
@@ -247,7 +270,7 @@ absl::Status EventConsumer::Rebuild() {
       tpb::ListTasksRequest tasks;
       tasks.set_parent(plan.name());
       tasks.set_page_size(500);
-      RETURN_IF_ERROR(EveryPage(*tasks_, &tpb::TaskService::Stub::ListTasks, tasks, stopping,
+      RETURN_IF_ERROR(EveryPage(*tasks_, service_, &tpb::TaskService::Stub::ListTasks, tasks, stopping,
                                 [&](const tpb::ListTasksResponse& t) {
         for (const tpb::Task& task : t.tasks()) {
           tpb::Event& te = events.emplace_back();
@@ -261,7 +284,7 @@ absl::Status EventConsumer::Rebuild() {
     }
     return absl::OkStatus();
   }));
-  return store_.Rebuild(state->cursor, events);
+  return sink_.Rebuild(state->cursor, events);
 }
 
-}  // namespace p06::reporting
+}  // namespace p06::events
