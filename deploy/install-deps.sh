@@ -14,6 +14,8 @@ PACKAGES=(
   nghttp2-client  # h2load, the benchmark's load from outside the process
   libxlsxwriter-dev  # XLSX exports of reports
   python3-openpyxl libreoffice-calc-nogui chromium poppler-utils  # the tests open those exports
+  libcurl4-openssl-dev  # webhook and SMTP deliveries
+  python3-aiosmtpd      # a real SMTP server for the notification tests and deploy/tools/smtp_sink.py
 )
 
 missing=()
@@ -31,7 +33,8 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [[ ! -x deploy/tools/node_modules/.bin/buf || ! -d deploy/tools/node_modules/@grpc/grpc-js ]]; then
-  echo "install-deps: installing npm tools (buf, grpc-js)"
+if [[ ! -x deploy/tools/node_modules/.bin/buf || ! -d deploy/tools/node_modules/@grpc/grpc-js ||
+      ! -d deploy/tools/node_modules/standardwebhooks ]]; then
+  echo "install-deps: installing npm tools (buf, grpc-js, standardwebhooks)"
   npm ci --prefix deploy/tools --no-audit --no-fund --loglevel=error
 fi

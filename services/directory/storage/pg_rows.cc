@@ -1,6 +1,7 @@
 #include "services/directory/storage/pg_rows.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/db/arrays.h"
 #include "common/grpc/proto_time.h"
 
 namespace p06::directory::pg {
@@ -55,7 +56,8 @@ SELECT u.id, u.code, u.display_name, u.kind, coalesce(u.parent_id, ''), u.in_min
              ORDER BY a.ordinal),
        ARRAY(SELECT s.successor_id FROM unit_successors s WHERE s.unit_id = u.id ORDER BY s.ordinal),
        ARRAY(SELECT e.channel FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
-       ARRAY(SELECT e.address FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal)
+       ARRAY(SELECT e.address FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
+       ARRAY(SELECT e.daily_digest::int FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal)
 FROM units u
 )sql";
 
@@ -66,22 +68,6 @@ SELECT g.id, g.display_name, g.kind, g.version,
        ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id)
 FROM unit_groups g
 )sql";
-
-std::vector<std::string> TextArray(const pqxx::field& field) {
-  std::vector<std::string> out;
-  pqxx::array_parser parser = field.as_array();
-  for (auto [juncture, value] = parser.get_next(); juncture != pqxx::array_parser::done;
-       std::tie(juncture, value) = parser.get_next()) {
-    if (juncture == pqxx::array_parser::string_value) out.push_back(value);
-  }
-  return out;
-}
-
-std::vector<int> IntArray(const pqxx::field& field) {
-  std::vector<int> out;
-  for (const std::string& s : TextArray(field)) out.push_back(std::stoi(s));
-  return out;
-}
 
 namespace {
 
@@ -109,19 +95,21 @@ pb::Unit UnitFromRow(const pqxx::row& r) {
   u.set_etag(r[9].c_str());
   *u.mutable_create_time() = MicrosToProtoTimestamp(r[10].as<int64_t>());
   *u.mutable_update_time() = MicrosToProtoTimestamp(r[11].as<int64_t>());
-  AddAliases(TextArray(r[12]), IntArray(r[13]), u.mutable_aliases());
-  std::vector<std::string> until = TextArray(r[14]);
+  AddAliases(db::TextArray(r[12]), db::IntArray(r[13]), u.mutable_aliases());
+  std::vector<std::string> until = db::TextArray(r[14]);
   for (int i = 0; i < u.aliases_size() && i < static_cast<int>(until.size()); ++i) {
     absl::CivilDay day;
     if (ParseIsoDate(until[i], &day)) *u.mutable_aliases(i)->mutable_until() = ToProtoDate(day);
   }
-  for (const std::string& s : TextArray(r[15])) u.add_successors(absl::StrCat("units/", s));
-  std::vector<int> channels = IntArray(r[16]);
-  std::vector<std::string> addresses = TextArray(r[17]);
-  for (size_t i = 0; i < channels.size() && i < addresses.size(); ++i) {
+  for (const std::string& s : db::TextArray(r[15])) u.add_successors(absl::StrCat("units/", s));
+  std::vector<int> channels = db::IntArray(r[16]);
+  std::vector<std::string> addresses = db::TextArray(r[17]);
+  std::vector<int> digest = db::IntArray(r[18]);
+  for (size_t i = 0; i < channels.size() && i < addresses.size() && i < digest.size(); ++i) {
     pb::NotificationEndpoint* e = u.add_notification_endpoints();
     e->set_channel(static_cast<pb::NotificationEndpoint::Channel>(channels[i]));
     e->set_address(addresses[i]);
+    e->set_daily_digest(digest[i] != 0);
   }
   return u;
 }
@@ -148,8 +136,8 @@ pb::Group GroupFromRow(const pqxx::row& r) {
   g.set_display_name(r[1].c_str());
   g.set_kind(static_cast<pb::Group::Kind>(r[2].as<int>()));
   g.set_etag(r[3].c_str());
-  AddAliases(TextArray(r[4]), IntArray(r[5]), g.mutable_aliases());
-  for (const std::string& m : TextArray(r[6])) g.add_members(absl::StrCat("units/", m));
+  AddAliases(db::TextArray(r[4]), db::IntArray(r[5]), g.mutable_aliases());
+  for (const std::string& m : db::TextArray(r[6])) g.add_members(absl::StrCat("units/", m));
   return g;
 }
 

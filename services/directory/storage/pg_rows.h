@@ -19,9 +19,6 @@ inline constexpr char kBumpRevision[] =
     "UPDATE directory_revision SET revision = revision + 1; NOTIFY directory_changed";
 inline constexpr char kChannel[] = "directory_changed";
 
-std::vector<std::string> TextArray(const pqxx::field& field);
-std::vector<int> IntArray(const pqxx::field& field);
-
 // Whether a unit exists: one statement every writer checks references with.
 inline constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 

@@ -52,7 +52,7 @@ constexpr char kInsertAlias[] =
     "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until) VALUES ($1, $2, $3, $4, nullif($5, '')::date)";
 constexpr char kDeleteEndpoints[] = "DELETE FROM unit_endpoints WHERE unit_id = $1";
 constexpr char kInsertEndpoint[] =
-    "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address, daily_digest) VALUES ($1, $2, $3, $4, $5)";
 constexpr char kLockUnits[] = "SELECT id, state, version FROM units WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE";
 constexpr char kEndUnits[] = R"sql(
 UPDATE units SET state = $2, state_date = $3::date, version = version + 1, update_time = now()
@@ -92,7 +92,7 @@ void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
   tx.exec_params(kDeleteEndpoints, id);
   for (int i = 0; i < u.notification_endpoints_size(); ++i) {
     const auto& e = u.notification_endpoints(i);
-    tx.exec_params(kInsertEndpoint, id, i, static_cast<int>(e.channel()), e.address());
+    tx.exec_params(kInsertEndpoint, id, i, static_cast<int>(e.channel()), e.address(), e.daily_digest());
   }
 }
 

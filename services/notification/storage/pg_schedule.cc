@@ -1,0 +1,450 @@
+// The schedule half of PgNotificationStore: occurrences from events, rules, the
+// notices planned from them, and firing the due ones.
+#include <openssl/sha.h>
+
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/etag.h"
+#include "common/base/status_macros.h"
+#include "common/db/arrays.h"
+#include "common/db/idempotency.h"
+#include "common/db/transaction.h"
+#include "common/events/consumer_tables.h"
+#include "services/notification/storage/pg_notification_store.h"
+#include "services/notification/storage/pg_sql.h"
+
+namespace p06::notification {
+namespace {
+
+using pg::Micros;
+using pg::Ts;
+using pg::Us;
+
+const std::string kRuleColumns = absl::StrCat(
+    "id, display_name, kind, working_days, channels, enabled, recipient, recipient_unit, scope_plan, scope_section, "
+    "scope_schedule_kind, scope_unit, disabled_units, version, ", Us("update_time"));
+
+pb::Rule RuleFromRow(const pqxx::row& r) {
+  pb::Rule rule;
+  rule.set_name(absl::StrCat("rules/", r[0].c_str()));
+  rule.set_display_name(r[1].c_str());
+  rule.set_kind(static_cast<pb::Rule::Kind>(r[2].as<int>()));
+  rule.set_working_days(r[3].as<int>());
+  for (int c : db::IntArray(r[4])) rule.add_channels(static_cast<pb::Channel>(c));
+  rule.set_enabled(r[5].as<bool>());
+  rule.set_recipient(static_cast<pb::Rule::Recipient>(r[6].as<int>()));
+  rule.set_recipient_unit(r[7].c_str());
+  rule.mutable_scope()->set_plan(r[8].c_str());
+  rule.mutable_scope()->set_section_ordinal(r[9].as<int>());
+  rule.mutable_scope()->set_schedule_kind(static_cast<tpb::Schedule::Kind>(r[10].as<int>()));
+  rule.mutable_scope()->set_unit(r[11].c_str());
+  for (std::string& u : db::TextArray(r[12])) rule.add_disabled_units(std::move(u));
+  rule.set_etag(absl::StrCat("v", r[13].as<int64_t>()));
+  pg::SetTimestamp(r[14], rule.mutable_update_time());
+  return rule;
+}
+
+std::vector<pb::Rule> LoadRules(pqxx::transaction_base& tx) {
+  std::vector<pb::Rule> rules;
+  for (const pqxx::row& r : tx.exec(absl::StrCat("SELECT ", kRuleColumns, " FROM rules ORDER BY id"))) {
+    rules.push_back(RuleFromRow(r));
+  }
+  return rules;
+}
+
+// The rule's columns as parameters $2..$13 (id is $1).
+std::vector<std::string> RuleParams(const pb::Rule& rule) {
+  std::vector<int> channels(rule.channels().begin(), rule.channels().end());
+  std::vector<std::string> disabled(rule.disabled_units().begin(), rule.disabled_units().end());
+  return {rule.display_name(),
+          std::to_string(rule.kind()),
+          std::to_string(rule.working_days()),
+          db::ArrayLiteral(channels),
+          rule.enabled() ? "true" : "false",
+          std::to_string(rule.recipient()),
+          rule.recipient_unit(),
+          rule.scope().plan(),
+          std::to_string(rule.scope().section_ordinal()),
+          std::to_string(rule.scope().schedule_kind()),
+          rule.scope().unit(),
+          db::ArrayLiteral(disabled)};
+}
+
+constexpr char kOccurrenceColumns[] =
+    "o.name, o.task, o.plan, o.title, o.section_ordinal, o.schedule_kind, o.lead_units, o.coordinating_units, "
+    "to_char(o.due_date, 'YYYY-MM-DD'), o.status, o.removed";
+
+OccurrenceFacts FactsFromRow(const pqxx::row& r, int at) {
+  OccurrenceFacts f;
+  f.name = r[at].c_str();
+  f.task = r[at + 1].c_str();
+  f.plan = r[at + 2].c_str();
+  f.title = r[at + 3].c_str();
+  f.section_ordinal = r[at + 4].as<int>();
+  f.schedule_kind = static_cast<tpb::Schedule::Kind>(r[at + 5].as<int>());
+  f.lead_units = db::TextArray(r[at + 6]);
+  f.coordinating_units = db::TextArray(r[at + 7]);
+  absl::ParseCivilTime(r[at + 8].c_str(), &f.due);
+  f.status = static_cast<tpb::TaskStatus>(r[at + 9].as<int>());
+  f.removed = r[at + 10].as<bool>();
+  return f;
+}
+
+std::string TaskOf(const std::string& resource) {
+  const size_t at = resource.find("/occurrences/");
+  if (at != std::string::npos) return resource.substr(0, at);
+  const size_t progress = resource.find("/progress/");
+  return progress == std::string::npos ? resource : resource.substr(0, progress);
+}
+
+constexpr char kUpsertOccurrences[] = R"sql(
+INSERT INTO occurrences (name, task, plan, title, section_ordinal, schedule_kind, lead_units, coordinating_units,
+                         due_date, status, removed)
+SELECT t.n, $2, $3, $4, $5, $6, $7::text[], $8::text[], t.d::date, t.s, false
+FROM unnest($1::text[], $9::text[], $10::int[]) AS t(n, d, s)
+ON CONFLICT (name) DO UPDATE SET
+  task = excluded.task, plan = excluded.plan, title = excluded.title, section_ordinal = excluded.section_ordinal,
+  schedule_kind = excluded.schedule_kind, lead_units = excluded.lead_units,
+  coordinating_units = excluded.coordinating_units, due_date = excluded.due_date, removed = false,
+  -- The task's events carry the status the task service derived; unset keeps what progress said.
+  status = CASE WHEN excluded.status = 0 THEN occurrences.status ELSE excluded.status END
+)sql";
+
+// Applies one event to the occurrences; adds the tasks whose notices must be planned again.
+void ApplyEvent(pqxx::work& tx, const tpb::Event& e, std::set<std::string>& touched) {
+  switch (e.kind()) {
+    case tpb::Event::KIND_TASK_CHANGED: {
+      const std::string task = e.resource();
+      touched.insert(task);
+      if (!e.has_task()) {
+        tx.exec_params("UPDATE occurrences SET removed = true WHERE task = $1", task);
+        return;
+      }
+      std::vector<OccurrenceFacts> facts = FactsOf(e.task(), e.occurrences());
+      std::vector<std::string> names, days;
+      std::vector<int> statuses;
+      for (const OccurrenceFacts& f : facts) {
+        names.push_back(f.name);
+        days.push_back(FormatIsoDate(f.due));
+        statuses.push_back(static_cast<int>(f.status));
+      }
+      tx.exec_params("UPDATE occurrences SET removed = true WHERE task = $1 AND NOT (name = ANY($2::text[]))", task,
+                     db::ArrayLiteral(names));
+      if (facts.empty()) return;
+      const OccurrenceFacts& f = facts.front();
+      tx.exec_params(kUpsertOccurrences, db::ArrayLiteral(names), f.task, f.plan, f.title, f.section_ordinal,
+                     static_cast<int>(f.schedule_kind), db::ArrayLiteral(f.lead_units),
+                     db::ArrayLiteral(f.coordinating_units), db::ArrayLiteral(days), db::ArrayLiteral(statuses));
+      return;
+    }
+    case tpb::Event::KIND_PROGRESS_REPORTED: {
+      const tpb::ProgressReport& p = e.progress();
+      const int status = static_cast<int>(p.status());
+      if (!p.occurrence().empty()) {
+        tx.exec_params("UPDATE occurrences SET status = $2 WHERE name = $1", p.occurrence(), status);
+        touched.insert(TaskOf(p.occurrence()));
+      } else if (p.status() == tpb::TASK_STATUS_COMPLETED || p.status() == tpb::TASK_STATUS_CANCELLED) {
+        // The task as a whole is done: none of its occurrences is awaited any more.
+        const std::string task = TaskOf(p.name());
+        tx.exec_params("UPDATE occurrences SET status = $2 WHERE task = $1 AND status NOT IN (3, 5)", task, status);
+        touched.insert(task);
+      }
+      return;
+    }
+    default:
+      return;  // Plans and measurements change no notice.
+  }
+}
+
+constexpr char kUpsertNotices[] = R"sql(
+INSERT INTO notices (occurrence, rule_id, kind, working_days, fire_time, state)
+SELECT t.o, t.r, t.k, t.w, to_timestamp(t.f::double precision / 1000000), 1
+FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[]) AS t(o, r, k, w, f)
+ON CONFLICT (occurrence, rule_id) DO UPDATE SET
+  kind = excluded.kind, working_days = excluded.working_days, fire_time = excluded.fire_time, state = 1
+WHERE notices.state IN (1, 3)
+)sql";
+
+}  // namespace
+
+std::string NotificationId(const std::string& rule_id, const std::string& occurrence, const std::string& unit) {
+  const std::string key = absl::StrCat(rule_id, "\n", occurrence, "\n", unit);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
+  return absl::StrCat("ntf_", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
+}
+
+int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::string>& tasks) {
+  if (tasks.empty()) return 0;
+  const std::vector<pb::Rule> rules = LoadRules(tx);
+  const std::string task_array = db::ArrayLiteral(tasks);
+  // Every pending notice of these tasks is withdrawn, then what the rules plan now is
+  // written back as pending: one pass, whatever changed (due dates, rules, status).
+  tx.exec_params("UPDATE notices SET state = 3 WHERE state = 1 AND occurrence IN "
+                 "(SELECT name FROM occurrences WHERE task = ANY($1::text[]))",
+                 task_array);
+  std::vector<std::string> occurrences, rule_ids;
+  std::vector<int> kinds, days;
+  std::vector<int64_t> fire;
+  for (const pqxx::row& r : tx.exec_params(
+           absl::StrCat("SELECT ", kOccurrenceColumns, " FROM occurrences o WHERE o.task = ANY($1::text[])"),
+           task_array)) {
+    const OccurrenceFacts facts = FactsFromRow(r, 0);
+    for (const PlannedNotice& n : PlanNotices(facts, rules, calendar_, window_).notices) {
+      occurrences.push_back(facts.name);
+      rule_ids.push_back(n.rule_id);
+      kinds.push_back(static_cast<int>(n.kind));
+      days.push_back(n.working_days);
+      fire.push_back(Micros(n.fire_time));
+    }
+  }
+  if (occurrences.empty()) return 0;
+  tx.exec_params(kUpsertNotices, db::ArrayLiteral(occurrences), db::ArrayLiteral(rule_ids), db::ArrayLiteral(kinds),
+                 db::ArrayLiteral(days), db::ArrayLiteral(fire));
+  return static_cast<int64_t>(occurrences.size());
+}
+
+absl::StatusOr<events::ConsumerState> PgNotificationStore::State() {
+  return db::RunSingleStatement(pool_, "ConsumerState",
+                                [&](pqxx::nontransaction& tx) -> absl::StatusOr<events::ConsumerState> {
+                                  return events::ReadConsumerState(tx);
+                                });
+}
+
+absl::Status PgNotificationStore::Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
+                                        bool caught_up, absl::Time now) {
+  return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
+    std::set<std::string> touched;
+    for (const tpb::Event& e : events) ApplyEvent(tx, e, touched);
+    Replan(tx, {touched.begin(), touched.end()});
+    return events::MoveCursor(tx, expected_cursor, events, caught_up, now);
+  });
+}
+
+absl::Status PgNotificationStore::Skip(const std::string& expected_cursor, const tpb::Event& event,
+                                       const std::string& error, absl::Time now) {
+  return db::RunInTransaction(pool_, "SkipEvent", [&](pqxx::work& tx) -> absl::Status {
+    return events::SkipEvent(tx, expected_cursor, event, error, now);
+  });
+}
+
+absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
+  return db::RunInTransaction(pool_, "RebuildSchedule", [&](pqxx::work& tx) -> absl::Status {
+    RETURN_IF_ERROR(events::RewindCursor(tx, expected_cursor));
+    // What the List RPCs no longer show is gone; what they show comes back with its status.
+    tx.exec0("UPDATE occurrences SET removed = true");
+    std::set<std::string> touched;
+    for (const tpb::Event& e : current) ApplyEvent(tx, e, touched);
+    std::vector<std::string> tasks;
+    for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences")) tasks.push_back(r[0].c_str());
+    Replan(tx, tasks);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> PgNotificationStore::ReplanAll() {
+  return db::RunInTransaction(pool_, "ReplanAll", [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+    std::vector<std::string> tasks;
+    for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
+      tasks.push_back(r[0].c_str());
+    }
+    return Replan(tx, tasks);
+  });
+}
+
+absl::StatusOr<std::vector<pb::Rule>> PgNotificationStore::ListRules(const std::string& after_id, int limit) {
+  return db::RunSingleStatement(pool_, "ListRules", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Rule>> {
+    std::vector<pb::Rule> rules;
+    for (const pqxx::row& r : tx.exec_params(
+             absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id > $1 ORDER BY id LIMIT $2"), after_id, limit)) {
+      rules.push_back(RuleFromRow(r));
+    }
+    return rules;
+  });
+}
+
+absl::StatusOr<pb::Rule> PgNotificationStore::GetRule(const std::string& id) {
+  return db::RunSingleStatement(pool_, "GetRule", [&](pqxx::nontransaction& tx) -> absl::StatusOr<pb::Rule> {
+    pqxx::result r = tx.exec_params(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("rules/", id, " does not exist"));
+    return RuleFromRow(r[0]);
+  });
+}
+
+absl::StatusOr<pb::Rule> PgNotificationStore::CreateRule(const pb::CreateRuleRequest& request,
+                                                         const std::string& caller, absl::Time now) {
+  return db::RunInTransaction(pool_, "CreateRule", [&](pqxx::work& tx) -> absl::StatusOr<pb::Rule> {
+    return db::Idempotent<pb::Rule>(tx, caller, request.request_id(), "CreateRule", request,
+                                    [&]() -> absl::StatusOr<pb::Rule> {
+      if (!tx.exec_params("SELECT 1 FROM rules WHERE id = $1", request.rule_id()).empty()) {
+        return absl::AlreadyExistsError(absl::StrCat("rule_id: rules/", request.rule_id(), " already exists"));
+      }
+      std::vector<std::string> p = RuleParams(request.rule());
+      tx.exec_params(absl::StrCat("INSERT INTO rules (id, display_name, kind, working_days, channels, enabled, "
+                                  "recipient, recipient_unit, scope_plan, scope_section, scope_schedule_kind, "
+                                  "scope_unit, disabled_units, update_time) VALUES ($1, $2, $3, $4, $5::smallint[], "
+                                  "$6, $7, $8, $9, $10, $11, $12, $13::text[], ", Ts(14), ")"),
+                     request.rule_id(), p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11],
+                     Micros(now));
+      std::vector<std::string> tasks;
+      for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
+        tasks.push_back(r[0].c_str());
+      }
+      Replan(tx, tasks);
+      return RuleFromRow(
+          tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), request.rule_id()));
+    });
+  });
+}
+
+absl::StatusOr<pb::Rule> PgNotificationStore::UpdateRule(const pb::UpdateRuleRequest& request,
+                                                         const std::string& caller, absl::Time now,
+                                                         const std::function<absl::Status(pb::Rule&)>& apply) {
+  const std::string id = RuleId(request.rule());
+  return db::RunInTransaction(pool_, "UpdateRule", [&](pqxx::work& tx) -> absl::StatusOr<pb::Rule> {
+    return db::Idempotent<pb::Rule>(tx, caller, request.request_id(), "UpdateRule", request,
+                                    [&]() -> absl::StatusOr<pb::Rule> {
+      pqxx::result found = tx.exec_params(
+          absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1 FOR UPDATE"), id);
+      if (found.empty()) return absl::NotFoundError(absl::StrCat("rule.name: rules/", id, " does not exist"));
+      pb::Rule rule = RuleFromRow(found[0]);
+      RETURN_IF_ERROR(CheckEtag(request.rule().etag(), rule.etag(), rule.name(), "rule.etag"));
+      RETURN_IF_ERROR(apply(rule));
+      std::vector<std::string> p = RuleParams(rule);
+      tx.exec_params(absl::StrCat("UPDATE rules SET display_name = $2, kind = $3, working_days = $4, "
+                                  "channels = $5::smallint[], enabled = $6, recipient = $7, recipient_unit = $8, "
+                                  "scope_plan = $9, scope_section = $10, scope_schedule_kind = $11, scope_unit = $12, "
+                                  "disabled_units = $13::text[], version = version + 1, update_time = ",
+                                  Ts(14), " WHERE id = $1"),
+                     id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], Micros(now));
+      std::vector<std::string> tasks;
+      for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
+        tasks.push_back(r[0].c_str());
+      }
+      Replan(tx, tasks);
+      return RuleFromRow(tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), id));
+    });
+  });
+}
+
+absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, const FireFn& fire) {
+  return db::RunInTransaction(pool_, "FireDue", [&](pqxx::work& tx) -> absl::StatusOr<int> {
+    // Whole occurrences at a time (ordered by occurrence), so that the latest-step
+    // rule sees every due notice of each.
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT n.rule_id, n.kind, n.working_days, ", Us("n.fire_time"), ", ", kOccurrenceColumns,
+                     " FROM notices n JOIN occurrences o ON o.name = n.occurrence WHERE n.state = 1 AND n.fire_time <= ",
+                     Ts(1), " ORDER BY n.occurrence, n.rule_id LIMIT $2 FOR UPDATE OF n SKIP LOCKED"),
+        Micros(now), limit);
+    if (rows.empty()) return 0;
+    std::vector<DueNotice> due;
+    due.reserve(rows.size());
+    for (const pqxx::row& r : rows) {
+      due.push_back({.rule_id = r[0].c_str(),
+                     .kind = static_cast<pb::Rule::Kind>(r[1].as<int>()),
+                     .working_days = r[2].as<int>(),
+                     .fire_time = absl::FromUnixMicros(r[3].as<int64_t>()),
+                     .occurrence = FactsFromRow(r, 4)});
+    }
+    ASSIGN_OR_RETURN(FireOutcome outcome, fire(due));
+    // Notifications, then their deliveries, each one multi-row statement.
+    std::vector<std::string> ids, units, occ, tasks, rules, dues, subjects, bodies, payloads;
+    std::vector<int> kinds, inbox;
+    std::vector<std::string> d_ids, d_addresses;
+    std::vector<int> d_channels, d_digest, d_state, d_budget;
+    std::vector<int64_t> d_due;
+    for (const NewNotification& n : outcome.notifications) {
+      ids.push_back(n.id);
+      units.push_back(n.unit);
+      occ.push_back(n.occurrence);
+      tasks.push_back(n.task);
+      rules.push_back(n.rule_id);
+      dues.push_back(FormatIsoDate(n.due));
+      subjects.push_back(n.subject);
+      bodies.push_back(n.body);
+      payloads.push_back(n.payload);
+      kinds.push_back(static_cast<int>(n.kind));
+      inbox.push_back(n.in_inbox ? 1 : 0);
+      for (const NewDelivery& d : n.deliveries) {
+        d_ids.push_back(n.id);
+        d_addresses.push_back(d.address);
+        d_channels.push_back(static_cast<int>(d.channel));
+        d_digest.push_back(d.digest ? 1 : 0);
+        d_state.push_back(d.channel == pb::CHANNEL_INBOX ? pb::Delivery::STATE_DELIVERED : pb::Delivery::STATE_PENDING);
+        d_budget.push_back(d.budget);
+        d_due.push_back(Micros(now));
+      }
+    }
+    if (!ids.empty()) {
+      tx.exec_params(absl::StrCat(
+                         "INSERT INTO notifications (id, unit, occurrence, task, rule_id, kind, due_date, subject, "
+                         "body, payload, in_inbox, create_time) "
+                         "SELECT t.i, t.u, t.o, t.t, t.r, t.k, t.d::date, t.s, t.b, t.p, t.x = 1, ", Ts(12),
+                         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], "
+                         "$7::text[], $8::text[], $9::text[], $10::text[], $11::int[]) "
+                         "AS t(i, u, o, t, r, k, d, s, b, p, x) ON CONFLICT (id) DO NOTHING"),
+                     db::ArrayLiteral(ids), db::ArrayLiteral(units), db::ArrayLiteral(occ), db::ArrayLiteral(tasks),
+                     db::ArrayLiteral(rules), db::ArrayLiteral(kinds), db::ArrayLiteral(dues),
+                     db::ArrayLiteral(subjects), db::ArrayLiteral(bodies), db::ArrayLiteral(payloads),
+                     db::ArrayLiteral(inbox), Micros(now));
+    }
+    if (!d_ids.empty()) {
+      tx.exec_params(absl::StrCat(
+                         "INSERT INTO deliveries (notification_id, channel, address, digest, state, budget, due_time, "
+                         "next_attempt_time, deliver_time) "
+                         "SELECT t.i, t.c, t.a, t.g = 1, t.s, t.b, to_timestamp(t.d::double precision / 1000000), ",
+                         Ts(8), ", CASE WHEN t.s = 2 THEN ", Ts(8), " END",
+                         " FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], "
+                         "$7::bigint[]) AS t(i, c, a, g, s, b, d) "
+                         "ON CONFLICT (notification_id, channel, address) DO NOTHING"),
+                     db::ArrayLiteral(d_ids), db::ArrayLiteral(d_channels), db::ArrayLiteral(d_addresses),
+                     db::ArrayLiteral(d_digest), db::ArrayLiteral(d_state), db::ArrayLiteral(d_budget),
+                     db::ArrayLiteral(d_due), Micros(now));
+    }
+    auto mark = [&](const std::vector<const DueNotice*>& notices, int state) {
+      if (notices.empty()) return;
+      std::vector<std::string> o, r;
+      for (const DueNotice* n : notices) {
+        o.push_back(n->occurrence.name);
+        r.push_back(n->rule_id);
+      }
+      tx.exec_params("UPDATE notices n SET state = $3 FROM unnest($1::text[], $2::text[]) AS t(o, r) "
+                     "WHERE n.occurrence = t.o AND n.rule_id = t.r",
+                     db::ArrayLiteral(o), db::ArrayLiteral(r), state);
+    };
+    mark(outcome.fired, pb::Notice::STATE_FIRED);
+    mark(outcome.superseded, pb::Notice::STATE_SUPERSEDED);
+    return static_cast<int>(due.size());
+  });
+}
+
+absl::StatusOr<std::vector<pb::Notice>> PgNotificationStore::ListNotices(const std::string& parent,
+                                                                          const std::string& after_key, int limit) {
+  return db::RunSingleStatement(pool_, "ListNotices",
+                                [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Notice>> {
+    std::vector<pb::Notice> notices;
+    // The key: zero-padded fire time, occurrence and rule, so text order is fire order.
+    for (const pqxx::row& r : tx.exec_params(
+             absl::StrCat("SELECT n.occurrence, n.rule_id, n.kind, ", Us("n.fire_time"),
+                          ", n.state, to_char(o.due_date, 'YYYY-MM-DD') FROM notices n "
+                          "JOIN occurrences o ON o.name = n.occurrence "
+                          "WHERE (o.task = $1 OR o.name = $1) AND (lpad(", Us("n.fire_time"),
+                          "::text, 20, '0') || '/' || n.occurrence || '/' || n.rule_id) > $2 "
+                          "ORDER BY n.fire_time, n.occurrence, n.rule_id LIMIT $3"),
+             parent, after_key, limit)) {
+      pb::Notice& n = notices.emplace_back();
+      n.set_occurrence(r[0].c_str());
+      n.set_rule(absl::StrCat("rules/", r[1].c_str()));
+      n.set_kind(static_cast<pb::Rule::Kind>(r[2].as<int>()));
+      pg::SetTimestamp(r[3], n.mutable_fire_time());
+      n.set_state(static_cast<pb::Notice::State>(r[4].as<int>()));
+      absl::CivilDay due;
+      if (absl::ParseCivilTime(r[5].c_str(), &due)) *n.mutable_due_date() = ToProtoDate(due);
+    }
+    return notices;
+  });
+}
+
+}  // namespace p06::notification
