@@ -4,7 +4,7 @@
 Verifies each POST as a Standard Webhooks receiver would (webhook-id,
 webhook-timestamp, webhook-signature: any "v1,<base64>" entry matching any of the
 given secrets), and records it as one JSON line:
-{"id", "timestamp", "verified", "body", "received_at"}. It can misbehave on
+{"id", "timestamp", "verified", "body", "raw", "signature", "path", "received_at"}. It can misbehave on
 purpose, so that a test can watch the service retry: answer 500 to the first N
 requests or while a file exists, or hang for 30 s on the first N.
 
@@ -117,7 +117,10 @@ class Handler(BaseHTTPRequestHandler):
             ts_value = int(timestamp)
         except ValueError:
             ts_value = timestamp
+        # "raw" and "signature" let another implementation (tests/e2e/js) check it again.
         line = {"id": msg_id, "timestamp": ts_value, "verified": verified, "body": parsed,
+                "raw": body.decode("utf-8", errors="replace"),
+                "signature": self.headers.get("webhook-signature", ""), "path": self.path,
                 "received_at": time.time()}
         if not verified:
             state.record(line)

@@ -15,6 +15,8 @@ ABSL_FLAG(std::string, webhook_allowed_hosts, "",
           "Comma-separated hosts or IPs a webhook may target although loopback or private (e.g. 127.0.0.1).");
 ABSL_FLAG(int, office_open_minutes, 7 * 60 + 30, "Delivery window opens, minutes after midnight in Hà Nội.");
 ABSL_FLAG(int, office_close_minutes, 17 * 60, "Delivery window closes, minutes after midnight in Hà Nội.");
+ABSL_FLAG(bool, office_every_day, false,
+          "Test rigs and drills only: open the delivery window on days off too (quiet hours still hold).");
 ABSL_FLAG(int, delivery_budget, 8, "Attempts per delivery before it is FAILED.");
 ABSL_FLAG(int, retry_min_backoff_ms, 30000, "First retry after about this long (doubling, with jitter).");
 ABSL_FLAG(int, delivery_senders, 8, "Sender threads.");
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
          }
          options.dispatch.window.open = absl::Minutes(absl::GetFlag(FLAGS_office_open_minutes));
          options.dispatch.window.close = absl::Minutes(absl::GetFlag(FLAGS_office_close_minutes));
+         options.dispatch.window.every_day = absl::GetFlag(FLAGS_office_every_day);
          options.dispatch.budget = absl::GetFlag(FLAGS_delivery_budget);
          options.dispatch.min_backoff = absl::Milliseconds(absl::GetFlag(FLAGS_retry_min_backoff_ms));
          options.dispatch.senders = absl::GetFlag(FLAGS_delivery_senders);

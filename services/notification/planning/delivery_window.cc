@@ -19,7 +19,10 @@ absl::Time DeliveryWindow::OpeningOf(absl::CivilDay day) const {
 
 absl::StatusOr<bool> DeliveryWindow::IsOpen(absl::Time t, const calendar::WorkingCalendar& calendar) const {
   const absl::CivilDay day = absl::ToCivilDay(t, VietnamTimeZone());
-  ASSIGN_OR_RETURN(bool working, calendar.IsWorkingDay(day));
+  bool working = true;
+  if (!every_day) {
+    ASSIGN_OR_RETURN(working, calendar.IsWorkingDay(day));
+  }
   const absl::Duration since_midnight = t - absl::FromCivil(absl::CivilSecond(day), VietnamTimeZone());
   return working && since_midnight >= open && since_midnight < close;
 }
@@ -27,9 +30,13 @@ absl::StatusOr<bool> DeliveryWindow::IsOpen(absl::Time t, const calendar::Workin
 absl::StatusOr<absl::Time> DeliveryWindow::NextOpen(absl::Time t, const calendar::WorkingCalendar& calendar) const {
   ASSIGN_OR_RETURN(bool open_now, IsOpen(t, calendar));
   if (open_now) return t;
-  absl::CivilDay day = absl::ToCivilDay(t, VietnamTimeZone());
-  ASSIGN_OR_RETURN(bool working, calendar.IsWorkingDay(day));
+  const absl::CivilDay day = absl::ToCivilDay(t, VietnamTimeZone());
+  bool working = true;
+  if (!every_day) {
+    ASSIGN_OR_RETURN(working, calendar.IsWorkingDay(day));
+  }
   if (working && t < OpeningOf(day)) return OpeningOf(day);  // Before today's window.
+  if (every_day) return OpeningOf(day + 1);
   ASSIGN_OR_RETURN(absl::CivilDay next, calendar.AddWorkingDays(day, 1));
   return OpeningOf(next);
 }

@@ -12,6 +12,8 @@ namespace p06::notification {
 struct DeliveryWindow {
   absl::Duration open = absl::Hours(7) + absl::Minutes(30);  // After midnight, Hà Nội.
   absl::Duration close = absl::Hours(17);
+  // Test rigs and drills only: every day's window opens, days off included.
+  bool every_day = false;
 
   // INVALID_ARGUMENT unless 0 <= open < close <= 24 h.
   absl::Status Validate() const;
