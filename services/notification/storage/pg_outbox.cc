@@ -107,8 +107,8 @@ absl::Status PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery,
     // Fenced by the attempt count: a worker whose lease ran out and whose delivery was
     // claimed again writes nothing.
     pqxx::result updated = tx.exec_params(
-        absl::StrCat("UPDATE deliveries SET state = $3, last_error = $4, lease_until = NULL, next_attempt_time = ",
-                     Ts(5), ", deliver_time = CASE WHEN $3 = 2 THEN ", Ts(6),
+        absl::StrCat("UPDATE deliveries SET state = $3::int, last_error = $4, lease_until = NULL, next_attempt_time = ",
+                     Ts(5), ", deliver_time = CASE WHEN $3::int = 2 THEN ", Ts(6),
                      " END WHERE id = $1 AND attempts = $2 AND state = 1"),
         delivery.id, delivery.attempts, state, outcome.error.substr(0, 1000),
         Micros(outcome.delivered || outcome.failed ? now : outcome.next_attempt_time), Micros(now));
