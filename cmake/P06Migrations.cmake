@@ -14,6 +14,8 @@ function(_p06_sql_entries body_var dir prefix repeatable)
       message(FATAL_ERROR "migration ${sql}: name must be NNN_snake_case.sql")
     endif()
     file(READ "${sql}" text)
+    # Read at configure time: an edited file must configure again, or the binary keeps the old text.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${sql}")
     string(APPEND body "    {${version}, \"${prefix}${file_name}\", R\"p06sql(${text})p06sql\"},\n")
   endforeach()
   set(${body_var} "${body}" PARENT_SCOPE)

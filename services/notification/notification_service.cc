@@ -8,7 +8,6 @@
 #include "absl/strings/str_format.h"
 #include "common/base/invalid_field.h"
 #include "common/base/status_macros.h"
-#include "common/db/idempotency.h"
 #include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
 #include "common/grpc/proto_time.h"
@@ -41,7 +40,7 @@ absl::Status CheckNoticeParent(const std::string& parent) {
 
 absl::StatusOr<std::string> NotificationIdOf(const std::string& name, const std::string& field) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(name, "notifications/*", field));
-  if (!absl::StartsWith(id, "ntf_") || id.size() != 36) return InvalidField(field, "not a notification name");
+  if (!absl::StartsWith(id, "ntf-") || id.size() != 36) return InvalidField(field, "not a notification name");
   return id;
 }
 
@@ -112,7 +111,6 @@ absl::StatusOr<pb::Rule> NotificationService::GetRule(const pb::GetRuleRequest& 
 
 absl::StatusOr<pb::Rule> NotificationService::CreateRule(const pb::CreateRuleRequest& request, const Principal& caller) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(absl::StrCat("rules/", request.rule_id()), "rules/*", "rule_id"));
-  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   RETURN_IF_ERROR(ValidateRule(request.rule()));
   pb::CreateRuleRequest clean = request;
   clean.mutable_rule()->clear_name();
@@ -123,7 +121,6 @@ absl::StatusOr<pb::Rule> NotificationService::CreateRule(const pb::CreateRuleReq
 
 absl::StatusOr<pb::Rule> NotificationService::UpdateRule(const pb::UpdateRuleRequest& request, const Principal& caller) {
   RETURN_IF_ERROR(ParseResourceId(request.rule().name(), "rules/*", "rule.name").status());
-  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   if (request.update_mask().paths().empty()) return InvalidField("update_mask", "required");
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritable));
   return store_.UpdateRule(request, caller.subject, clock_.Now(), [&](pb::Rule& stored) -> absl::Status {
@@ -211,17 +208,20 @@ absl::StatusOr<pb::ListDeliveriesResponse> NotificationService::ListDeliveries(
 
 absl::StatusOr<pb::Delivery> NotificationService::RetryDelivery(const pb::RetryDeliveryRequest& request,
                                                               const Principal& caller) {
-  ASSIGN_OR_RETURN(std::string id_text, ParseResourceId(request.name(), "deliveries/*", "name"));
+  ASSIGN_OR_RETURN(std::string id_text, ParseResourceId(request.name(), "deliveries/#", "name"));
   int64_t id = 0;
   if (!absl::SimpleAtoi(id_text, &id) || id <= 0) return InvalidField("name", "deliveries/{number}");
-  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
   return store_.RetryDelivery(request, id, caller.subject, budget_, clock_.Now());
 }
 
 absl::StatusOr<pb::WebhookSecret> NotificationService::RotateWebhookSecret(
     const pb::RotateWebhookSecretRequest& request, const Principal& caller) {
   RETURN_IF_ERROR(policy_.CheckUrlSyntax(request.url(), "url"));
-  RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  // A refused target is refused now; a name that does not resolve here may resolve
+  // where and when the sends happen (they check again).
+  if (absl::Status target = policy_.CheckUrlTarget(request.url()); absl::IsPermissionDenied(target)) {
+    return InvalidField("url", target.message());
+  }
   if (request.previous_valid_seconds() < 0 ||
       absl::Seconds(request.previous_valid_seconds()) > kMaxPreviousValid) {
     return InvalidField("previous_valid_seconds", "0..2592000 (30 days)");

@@ -103,7 +103,7 @@ class NotificationServerTest : public TaskProgressTest {
     notification_bundle_.reset();
     notification_registry_ = std::make_unique<prometheus::Registry>();
     ServiceContext ctx{notification_config_, *notification_pool_, *notification_registry_, clock_};
-    notification::NotificationOptions options;
+    notification::NotificationOptions options = notification_options_;
     options.task_target = "127.0.0.1:" + std::to_string(task_server_->port());
     options.directory_target = "127.0.0.1:" + std::to_string(server_->port());
     options.smtp.url = "smtp://127.0.0.1:" + std::to_string(smtp_->port());
@@ -187,10 +187,14 @@ class NotificationServerTest : public TaskProgressTest {
     return out.secret();
   }
 
+  std::string NotificationMetricsText() {
+    return prometheus::TextSerializer().Serialize(notification_registry_->Collect());
+  }
   std::vector<Received> Webhooks() { return ReadJsonLines(dir_ + "/webhooks.jsonl"); }
   std::vector<Received> Mails() { return ReadJsonLines(dir_ + "/mail.jsonl"); }
 
   std::string dir_;
+  notification::NotificationOptions notification_options_;  // Tests may change them before starting.
   ServerConfig notification_config_;
   std::unique_ptr<prometheus::Registry> notification_registry_;
   std::unique_ptr<db::Pool> notification_pool_;

@@ -221,7 +221,7 @@ TEST(NoticeFirer, TheIdDependsOnRuleOccurrenceAndUnitOnly) {
   EXPECT_NE(a, NotificationId("reminder-5", "plans/p/tasks/7/occurrences/2025-08-31", "units/van-phong-bo"));
   EXPECT_NE(a, NotificationId("reminder-1", "plans/p/tasks/7/occurrences/2025-08-31", "units/vu-tccb"));
   EXPECT_EQ(a.size(), 36u);
-  EXPECT_EQ(a.rfind("ntf_", 0), 0u);
+  EXPECT_EQ(a.rfind("ntf-", 0), 0u);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ namespace p06::notification {
 
 // One message to one address.
 struct OutgoingMessage {
-  std::string id;       // Stable: the receiver's de-duplication key ("ntf_…" or "dgst_…").
+  std::string id;       // Stable: the receiver's de-duplication key ("ntf-…" or "dgst-…").
   std::string address;  // The URL or e-mail address.
   std::string subject;  // UTF-8, Vietnamese.
   std::string text;     // Plain-text body (UTF-8), for e-mail.

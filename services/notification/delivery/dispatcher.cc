@@ -104,8 +104,31 @@ AttemptOutcome Dispatcher::OutcomeOf(const ClaimedDelivery& d, const SendResult&
   return out;
 }
 
+bool Dispatcher::Paused(const std::string& address, absl::Time now) {
+  std::lock_guard lock(mu_);
+  auto it = paused_.find(address);
+  return it != paused_.end() && now < it->second;
+}
+
+void Dispatcher::CountResult(const std::string& address, bool ok, absl::Time now) {
+  std::lock_guard lock(mu_);
+  if (ok) {
+    streak_.erase(address);
+    paused_.erase(address);
+  } else if (++streak_[address] >= options_.pause_after_failures) {
+    paused_[address] = now + options_.pause_for;
+  }
+}
+
 void Dispatcher::Send(const Job& job) {
   const ClaimedDelivery& first = job.deliveries.front();
+  if (const absl::Time now = clock_.Now(); Paused(first.address, now)) {
+    for (const ClaimedDelivery& d : job.deliveries) {
+      AttemptOutcome released{.released = true, .next_attempt_time = now + options_.pause_for};
+      (void)store_.RecordOutcome(d, released, now);  // If lost, the lease runs out: the same in the end.
+    }
+    return;
+  }
   OutgoingMessage message{.address = first.address};
   if (job.deliveries.size() == 1 && !first.digest) {
     message.id = first.notification_id;
@@ -124,7 +147,7 @@ void Dispatcher::Send(const Job& job) {
       payloads.push_back(d.payload);
     }
     std::sort(ids.begin(), ids.end());
-    message.id = absl::StrCat("dgst_", StableHashHex(absl::StrCat(first.address, "\n", absl::StrJoin(ids, ","))));
+    message.id = absl::StrCat("dgst-", StableHashHex(absl::StrCat(first.address, "\n", absl::StrJoin(ids, ","))));
     const MessageText digest = ComposeDigest(items, message.id);
     message.subject = digest.subject;
     message.text = digest.body;
@@ -134,6 +157,7 @@ void Dispatcher::Send(const Job& job) {
   Sender& sender = first.channel == pb::CHANNEL_WEBHOOK ? webhook_ : email_;
   const SendResult result = sender.Send(message);
   const absl::Time now = clock_.Now();
+  CountResult(first.address, result.status.ok(), now);
   for (const ClaimedDelivery& d : job.deliveries) {
     const AttemptOutcome outcome = OutcomeOf(d, result, now);
     if (absl::Status s = store_.RecordOutcome(d, outcome, now); !s.ok()) {

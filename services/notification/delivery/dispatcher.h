@@ -66,6 +66,9 @@ class Dispatcher {
   // Claims up to `limit` deliveries as jobs (digest deliveries of one address: one job).
   absl::StatusOr<std::vector<Job>> Claim(absl::Time now, int limit);
   void Send(const Job& job);
+  // Whether `address` is paused now (the job is then released, not sent).
+  bool Paused(const std::string& address, absl::Time now);
+  void CountResult(const std::string& address, bool ok, absl::Time now);
   AttemptOutcome OutcomeOf(const ClaimedDelivery& d, const SendResult& result, absl::Time now);
   void UpdateQueueMetrics(absl::Time now);
 
@@ -84,6 +87,10 @@ class Dispatcher {
   bool stopping_ = false;           // Guarded by mu_.
   std::deque<Job> queue_;           // Guarded by mu_.
   std::map<std::string, int> busy_;  // In-flight sends per address; guarded by mu_.
+  // Consecutive failures and pauses per address as this process saw them, so that a
+  // batch already claimed stops hitting an endpoint that the store has just paused.
+  std::map<std::string, int> streak_;           // Guarded by mu_.
+  std::map<std::string, absl::Time> paused_;    // Guarded by mu_.
   int in_flight_ = 0;               // Guarded by mu_.
   std::thread loop_;
   std::vector<std::thread> senders_;

@@ -134,5 +134,5 @@ CREATE TABLE webhook_secrets (
   secret text NOT NULL,
   create_time timestamptz NOT NULL,
   expire_time timestamptz,                   -- NULL: the current one.
-  PRIMARY KEY (url, create_time)
+  PRIMARY KEY (url, secret)
 );

@@ -69,6 +69,7 @@ struct ClaimedDelivery {
 struct AttemptOutcome {
   bool delivered = false;
   bool failed = false;             // Out of budget or permanent: FAILED.
+  bool released = false;           // Not sent (its endpoint is paused): the attempt is given back.
   std::string error;
   absl::Time next_attempt_time;    // When not delivered and not failed.
   int pause_after_failures = 5;    // Consecutive failures that pause the endpoint…
@@ -147,7 +148,7 @@ class NotificationStore : public events::EventSink {
                                                               int limit) = 0;
 };
 
-// "ntf_" + 32 hex digits of SHA-256 over rule, occurrence and unit: the same inputs
+// "ntf-" + 32 hex digits of SHA-256 over rule, occurrence and unit: the same inputs
 // give the same id in every process, replica and replay.
 std::string NotificationId(const std::string& rule_id, const std::string& occurrence, const std::string& unit);
 

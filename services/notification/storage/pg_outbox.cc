@@ -101,6 +101,12 @@ absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliverie
 absl::Status PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome,
                                                 absl::Time now) {
   return db::RunInTransaction(pool_, "RecordOutcome", [&](pqxx::work& tx) -> absl::Status {
+    if (outcome.released) {
+      tx.exec_params(absl::StrCat("UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, "
+                                  "next_attempt_time = ", Ts(3), " WHERE id = $1 AND attempts = $2 AND state = 1"),
+                     delivery.id, delivery.attempts, Micros(outcome.next_attempt_time));
+      return absl::OkStatus();
+    }
     const int state = outcome.delivered ? pb::Delivery::STATE_DELIVERED
                       : outcome.failed  ? pb::Delivery::STATE_FAILED
                                         : pb::Delivery::STATE_PENDING;
@@ -252,7 +258,7 @@ absl::StatusOr<std::vector<std::string>> PgNotificationStore::SecretsFor(const s
     std::vector<std::string> secrets;
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT secret FROM webhook_secrets WHERE url = $1 AND (expire_time IS NULL OR expire_time > ",
-                          Ts(2), ") ORDER BY create_time DESC"),
+                          Ts(2), ") ORDER BY expire_time IS NULL DESC, create_time DESC"),
              url, Micros(now))) {
       secrets.push_back(r[0].c_str());
     }

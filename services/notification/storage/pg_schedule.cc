@@ -173,7 +173,7 @@ std::string NotificationId(const std::string& rule_id, const std::string& occurr
   const std::string key = absl::StrCat(rule_id, "\n", occurrence, "\n", unit);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
-  return absl::StrCat("ntf_", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
+  return absl::StrCat("ntf-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
 }
 
 int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::string>& tasks) {
