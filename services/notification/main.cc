@@ -20,6 +20,10 @@ ABSL_FLAG(bool, office_every_day, false,
 ABSL_FLAG(int, delivery_budget, 8, "Attempts per delivery before it is FAILED.");
 ABSL_FLAG(int, retry_min_backoff_ms, 30000, "First retry after about this long (doubling, with jitter).");
 ABSL_FLAG(int, delivery_senders, 8, "Sender threads.");
+ABSL_FLAG(int, delivery_lease_seconds, 300,
+          "A claimed delivery is another worker's after this long (longer than any send's timeout).");
+ABSL_FLAG(int, endpoint_pause_after, 5, "Consecutive failures that pause an endpoint.");
+ABSL_FLAG(int, endpoint_pause_seconds, 300, "How long a failing endpoint is paused.");
 ABSL_FLAG(int, per_endpoint_concurrency, 4, "Sends in flight to one address at most.");
 
 int main(int argc, char** argv) {
@@ -44,6 +48,9 @@ int main(int argc, char** argv) {
          options.dispatch.budget = absl::GetFlag(FLAGS_delivery_budget);
          options.dispatch.min_backoff = absl::Milliseconds(absl::GetFlag(FLAGS_retry_min_backoff_ms));
          options.dispatch.senders = absl::GetFlag(FLAGS_delivery_senders);
+         options.dispatch.lease = absl::Seconds(absl::GetFlag(FLAGS_delivery_lease_seconds));
+         options.dispatch.pause_after_failures = absl::GetFlag(FLAGS_endpoint_pause_after);
+         options.dispatch.pause_for = absl::Seconds(absl::GetFlag(FLAGS_endpoint_pause_seconds));
          options.dispatch.per_endpoint = absl::GetFlag(FLAGS_per_endpoint_concurrency);
          auto bundle = p06::notification::NotificationBundle::Create(ctx, options);
          if (!bundle.ok()) return bundle.status();

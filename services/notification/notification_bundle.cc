@@ -16,6 +16,12 @@ absl::Status NotificationOptions::Validate() const {
   if (dispatch.senders < 1 || dispatch.senders > 256) return InvalidField("delivery_senders", "1..256");
   if (dispatch.per_endpoint < 1) return InvalidField("per_endpoint_concurrency", "at least 1");
   if (dispatch.budget < 1 || dispatch.budget > 100) return InvalidField("delivery_budget", "1..100 attempts");
+  // A lease shorter than a send's timeout (20 s) lets another worker send it again
+  // while the first still is: more repeats, never a loss. Tests use a few seconds.
+  if (dispatch.lease < absl::Seconds(5)) {
+    return InvalidField("delivery_lease_seconds", "at least 5");
+  }
+  if (dispatch.pause_after_failures < 1) return InvalidField("endpoint_pause_after", "at least 1");
   return dispatch.window.Validate();
 }
 
