@@ -41,6 +41,7 @@ SERVICES=(
   "directory services/directory/p06-directory 7101 9101"
   "task services/task/p06-task 7102 9102"
   "reporting services/reporting/p06-reporting 7103 9103"
+  "notification services/notification/p06-notification 7104 9104"
 )
 export P06_DIRECTORY_TARGET="${P06_DIRECTORY_TARGET:-127.0.0.1:7101}"
 export P06_TASK_TARGET="${P06_TASK_TARGET:-127.0.0.1:7102}"
@@ -123,6 +124,7 @@ stop_supervised() {
 
 declare -A supervised=()   # supervisor pid -> service name
 private_pg=0
+smtp_sink_pid=""
 pg_down=0
 stopping=0
 
@@ -196,6 +198,7 @@ stop_all() {
   local pid
   for pid in "${!supervised[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${!supervised[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n "$smtp_sink_pid" ]]; then kill "$smtp_sink_pid" 2>/dev/null || true; fi
   if ((private_pg)); then p06_pg_stop "$DATA"; fi
   echo "run: stopped; data kept in $DATA"
 }
@@ -208,6 +211,14 @@ if [[ -z "${P06_DATABASE_URL:-}" ]]; then
 fi
 export P06_DATABASE_URL
 mkdir -p "$DATA/logs"
+
+# A local mail sink for the notification service's e-mail (every message kept in
+# $DATA/mail.jsonl), unless a real SMTP server is configured.
+if [[ -z "${P06_SMTP_URL:-}" ]]; then
+  /usr/bin/python3 "$P06_ROOT/deploy/tools/smtp_sink.py" --port 2525 --out "$DATA/mail.jsonl" \
+    >>"$DATA/logs/smtp-sink.log" 2>&1 &
+  smtp_sink_pid=$!
+fi
 
 for entry in "${SERVICES[@]}"; do
   read -r name binary grpc_port metrics_port <<<"$entry"
@@ -227,6 +238,9 @@ if [[ -x "$P06_BUILD_DIR/services/task/p06-task" ]]; then
 fi
 if [[ -x "$P06_BUILD_DIR/services/reporting/p06-reporting" ]]; then
   create_reports || exit 1
+fi
+if [[ -n "$smtp_sink_pid" ]]; then
+  echo "run: e-mail       smtp://127.0.0.1:2525, kept in $DATA/mail.jsonl (deploy/tools/smtp_sink.py)"
 fi
 if ((private_pg)); then
   echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"

@@ -13,6 +13,12 @@
 //   p06ctl report create --target=127.0.0.1:7103 --plan=plans/ID --kind=MONTHLY --label=2025-03
 //   p06ctl report list   --target=127.0.0.1:7103 [--plan=plans/ID]
 //   p06ctl report export --target=127.0.0.1:7103 --name=reports/N --format=xlsx -o FILE
+//   p06ctl calendar   --target=127.0.0.1:7104 --start=2026-02-01 --end=2026-02-28
+//   p06ctl rules      --target=127.0.0.1:7104
+//   p06ctl inbox      --target=127.0.0.1:7104 --unit=units/ID [--unread]
+//   p06ctl deliveries --target=127.0.0.1:7104 [--state=FAILED]
+//   p06ctl retry      --target=127.0.0.1:7104 --name=deliveries/N
+//   p06ctl secret     --target=127.0.0.1:7104 --url=https://HOST/PATH   (a webhook's new signing secret)
 //
 // Every call but health carries the caller's identity as the gateway will pass it:
 // --subject (default $USER), --as_unit (default the Ministry Office) and --roles
@@ -40,6 +46,7 @@
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/call.h"
 #include "services/p06ctl/health.h"
+#include "services/p06ctl/notifications.h"
 #include "services/p06ctl/reports.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "host:port of the service to call.");
@@ -68,6 +75,11 @@ ABSL_FLAG(std::string, window_start, "", "For report create --kind=AD_HOC: the f
 ABSL_FLAG(std::string, window_end, "", "For report create --kind=AD_HOC: the last day, yyyy-mm-dd.");
 ABSL_FLAG(std::string, name, "", "For report export: the report, reports/{id}.");
 ABSL_FLAG(std::string, format, "xlsx", "For report export: xlsx, csv, html or markdown.");
+ABSL_FLAG(std::string, start, "", "For calendar: the first day, yyyy-mm-dd.");
+ABSL_FLAG(std::string, end, "", "For calendar: the last day, yyyy-mm-dd.");
+ABSL_FLAG(bool, unread, false, "For inbox: only unread notifications.");
+ABSL_FLAG(std::string, state, "", "For deliveries: PENDING, DELIVERED or FAILED (default: all).");
+ABSL_FLAG(std::string, url, "", "For secret: the webhook's URL.");
 ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
 
 namespace {
@@ -238,14 +250,15 @@ int PostProgress(const std::shared_ptr<grpc::Channel>& channel) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, progress, periods, "
-      "report create|list|export");
+      "report create|list|export, calendar, rules, inbox, deliveries, retry, secret");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
-    std::cerr << "usage: p06ctl health|units|resolve|import|tasks|report [flags]; see --help\n";
+    std::cerr << "usage: p06ctl health|units|resolve|import|tasks|progress|periods|report|calendar|rules|inbox|"
+                 "deliveries|retry|secret [flags]; see --help\n";
     return 2;
   }
   const std::string command = args[1];
@@ -285,6 +298,20 @@ int main(int argc, char** argv) {
     }
     std::cerr << "report: create, list or export (progress is posted with p06ctl progress)\n";
     return 2;
+  }
+  if (command == "calendar") {
+    return p06::ctl::ShowCalendar(channel, Options(), absl::GetFlag(FLAGS_start), absl::GetFlag(FLAGS_end));
+  }
+  if (command == "rules") return p06::ctl::ListRules(channel, Options());
+  if (command == "inbox") {
+    return p06::ctl::ListInbox(channel, Options(), absl::GetFlag(FLAGS_unit), absl::GetFlag(FLAGS_unread));
+  }
+  if (command == "deliveries") return p06::ctl::ListDeliveries(channel, Options(), absl::GetFlag(FLAGS_state));
+  if (command == "retry") {
+    return p06::ctl::RetryDelivery(channel, Options(), absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_request_id));
+  }
+  if (command == "secret") {
+    return p06::ctl::RotateSecret(channel, Options(), absl::GetFlag(FLAGS_url), absl::GetFlag(FLAGS_request_id));
   }
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";
