@@ -176,7 +176,7 @@ absl::StatusOr<pb::Notification> NotificationService::MarkRead(const pb::MarkRea
   ASSIGN_OR_RETURN(pb::Notification n, store_.GetNotification(id));
   // The addressee reads it; the Office may look but not mark another unit's mail read.
   if (caller.unit != n.unit()) {
-    return absl::PermissionDeniedError(absl::StrCat("name: addressed to ", n.unit(), ", not to the caller's unit"));
+    return absl::PermissionDeniedError("name: not addressed to the caller's unit");
   }
   return store_.MarkRead(id, clock_.Now());
 }

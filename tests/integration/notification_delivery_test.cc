@@ -90,8 +90,9 @@ TEST_F(NotificationDeliveryTest, AFailingWebhookIsRetriedAndPausedWithoutHolding
   for (const auto& [id, n] : ids) EXPECT_EQ(n, 1) << id;
 }
 
-TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemand) {
-  // A receiver that accepts and closes every connection at once.
+TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemandWhateverTheAnswersEncoding) {
+  // A receiver that answers 500 with a body in Latin-1 (not UTF-8, which the error
+  // column must take anyway), then closes the connection.
   const int listener = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -104,7 +105,12 @@ TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemand) {
   std::thread closer([&] {
     while (closing) {
       const int c = accept(listener, nullptr, nullptr);
-      if (c >= 0) close(c);
+      if (c < 0) continue;
+      char request[8192];
+      (void)!read(c, request, sizeof request);
+      const char answer[] = "HTTP/1.1 500 Loi\r\nContent-Length: 9\r\nConnection: close\r\n\r\nl\xE0 l\xF5i \xE9t";
+      (void)!write(c, answer, sizeof answer - 1);
+      close(c);
     }
   });
   const std::string hook = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/closes");
@@ -124,7 +130,7 @@ TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemand) {
   std::vector<npb::Delivery> failed = Deliveries(npb::CHANNEL_WEBHOOK, npb::Delivery::STATE_FAILED);
   ASSERT_FALSE(failed.empty());
   EXPECT_EQ(failed[0].attempts(), 3);
-  EXPECT_THAT(failed[0].last_error(), HasSubstr("webhook not delivered"));
+  EXPECT_THAT(failed[0].last_error(), HasSubstr("webhook answered 500: l\xEF\xBF\xBD l"));
   EXPECT_NE(NotificationMetricsText().find("notification_deliveries_total{channel=\"webhook\",outcome=\"failed\"}"),
             std::string::npos);
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/base/utf8.h"
 #include "gtest/gtest.h"
 #include "services/notification/channels/address_policy.h"
 #include "services/notification/channels/channel.h"
@@ -102,7 +103,7 @@ TEST(AddressPolicy, RefusesLoopbackPrivateAndMetadataTargets) {
   const AddressPolicy policy;
   for (const char* url :
        {"http://127.0.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://10.1.2.3/",
-        "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/", "http://172.16.5.4/", "http://192.168.1.1/",
+        "http://[::ffff:127.0.0.1]/", "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::]/", "http://0.0.0.0/", "http://172.16.5.4/", "http://192.168.1.1/",
         "http://100.64.0.1/", "http://224.0.0.1/", "http://255.255.255.255/", "http://[::]/", "http://[fe80::1]/",
         "http://[fd00::1]/", "http://[ff02::1]/", "http://[::ffff:169.254.169.254]/", "http://2130706433/",
         "http://localhost:8080/", "http://LOCALHOST./", "http://api.localhost/"}) {
@@ -257,3 +258,18 @@ TEST(SmtpMime, BodyLineEndsBecomeCrlf) {
 
 }  // namespace
 }  // namespace p06::notification
+
+namespace p06 {
+namespace {
+
+TEST(ValidUtf8, ReplacesWhatPostgresqlWouldRefuseAndCutsOnACharacter) {
+  EXPECT_EQ(ValidUtf8("Cục Hành chính tư pháp"), "Cục Hành chính tư pháp");
+  EXPECT_EQ(ValidUtf8("l\xE0 500"), "l\xEF\xBF\xBD 500");                  // Latin-1 "à".
+  EXPECT_EQ(ValidUtf8(absl::string_view("a\0b", 3)), "a\xEF\xBF\xBD" "b");  // NUL.
+  EXPECT_EQ(ValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");             // Overlong '/'.
+  EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // A surrogate.
+  EXPECT_EQ(ValidUtf8("ệệ", 5), "ệ");  // Three bytes each: the second does not fit.
+}
+
+}  // namespace
+}  // namespace p06

@@ -134,7 +134,34 @@ const char* RefusedIpv6(const in6_addr& address) {
     const uint32_t v4 = (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | uint32_t{b[15]};
     return RefusedIpv4(v4);
   }
+  // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address a gateway reaches.
+  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B;
+  for (int i = 4; i < 12; ++i) nat64 = nat64 && b[i] == 0;
+  if (nat64) {
+    const uint32_t v4 = (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | uint32_t{b[15]};
+    if (const char* why = RefusedIpv4(v4)) return why;
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) {
+    const uint32_t v4 = (uint32_t{b[2]} << 24) | (uint32_t{b[3]} << 16) | (uint32_t{b[4]} << 8) | uint32_t{b[5]};
+    if (const char* why = RefusedIpv4(v4)) return why;
+  }
   return nullptr;
+}
+
+// Why a socket address is refused (its text in `text`), or nullptr.
+const char* RefusedSocketAddress(const sockaddr* address, char (&text)[INET6_ADDRSTRLEN]) {
+  text[0] = '\0';
+  if (address->sa_family == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(address);
+    inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text);
+    return RefusedIpv4(ntohl(sin->sin_addr.s_addr));
+  }
+  if (address->sa_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(address);
+    inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text);
+    return RefusedIpv6(sin6->sin6_addr);
+  }
+  return "non-IP";
 }
 
 struct AddrInfoFree {
@@ -177,24 +204,26 @@ absl::Status AddressPolicy::CheckUrlTarget(absl::string_view url) const {
 
   // Every address must pass: curl may try any of them, in any order.
   for (const addrinfo* a = resolved.get(); a != nullptr; a = a->ai_next) {
-    char text[INET6_ADDRSTRLEN] = {0};
-    const char* why = nullptr;
-    if (a->ai_family == AF_INET) {
-      const auto* sin = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
-      inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text);
-      why = RefusedIpv4(ntohl(sin->sin_addr.s_addr));
-    } else if (a->ai_family == AF_INET6) {
-      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
-      inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text);
-      why = RefusedIpv6(sin6->sin6_addr);
-    } else {
-      continue;  // Not a family curl connects to.
-    }
+    if (a->ai_family != AF_INET && a->ai_family != AF_INET6) continue;  // Not a family curl connects to.
+    char text[INET6_ADDRSTRLEN];
+    const char* why = RefusedSocketAddress(a->ai_addr, text);
     if (why == nullptr || allowed_.count(text) > 0) continue;
     return absl::PermissionDeniedError(
         absl::StrCat("webhook host ", host, " resolves to ", text, ", a ", why, " address, which is refused"));
   }
   return absl::OkStatus();
+}
+
+absl::Status AddressPolicy::CheckConnectAddress(const sockaddr* address, absl::string_view url) const {
+  absl::StatusOr<UrlParts> parts = ParseUrl(url, "url");
+  if (!parts.ok()) return parts.status();
+  const std::string host = absl::AsciiStrToLower(parts->host);
+  if (allowed_.count(host) > 0 || allowed_.count(parts->host) > 0) return absl::OkStatus();
+  char text[INET6_ADDRSTRLEN];
+  const char* why = RefusedSocketAddress(address, text);
+  if (why == nullptr || allowed_.count(text) > 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("webhook host ", host, " connects to ", text, ", a ", why, " address, which is refused"));
 }
 
 absl::Status AddressPolicy::CheckEmail(absl::string_view address, absl::string_view field) {

@@ -7,6 +7,8 @@
 // every send (DNS may change).
 #pragma once
 
+#include <sys/socket.h>
+
 #include <set>
 #include <string>
 
@@ -25,6 +27,11 @@ class AddressPolicy {
   // CheckUrlSyntax, then resolves the host: PERMISSION_DENIED if any address it
   // resolves to is refused; UNAVAILABLE if it does not resolve.
   absl::Status CheckUrlTarget(absl::string_view url) const;
+  // The address a connection to `url`'s host is about to use, as curl resolved it:
+  // PERMISSION_DENIED if refused (the same kinds, and the same allow-list). Checked
+  // when the socket opens, so a name that resolves to a public address for
+  // CheckUrlTarget and to a refused one a moment later (DNS rebinding) is caught.
+  absl::Status CheckConnectAddress(const sockaddr* address, absl::string_view url) const;
   // INVALID_ARGUMENT naming `field`.
   static absl::Status CheckEmail(absl::string_view address, absl::string_view field);
 

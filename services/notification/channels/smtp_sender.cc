@@ -160,7 +160,10 @@ SendResult SmtpSender::Send(const OutgoingMessage& message) {
   curl_easy_setopt(h, CURLOPT_READDATA, &upload);
   curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime.size()));
   // STARTTLS when the server offers it; a server without TLS still gets the mail.
-  curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  // STARTTLS when offered; required when a password is sent, so that a server (or
+  // someone in between) that hides STARTTLS never receives it in the clear.
+  curl_easy_setopt(h, CURLOPT_USE_SSL,
+                   static_cast<long>(options_.username.empty() ? CURLUSESSL_TRY : CURLUSESSL_ALL));
   if (!options_.username.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());

@@ -44,6 +44,22 @@ size_t KeepPrefix(char* data, size_t size, size_t count, void* user) {
 }
 
 // The answer's prefix as one printable line: it ends up in a status message and a log.
+// CURLOPT_OPENSOCKETFUNCTION: opens the socket only to an address the policy allows.
+struct ConnectCheck {
+  const AddressPolicy* policy;
+  std::string url;
+  absl::Status refused = absl::OkStatus();
+};
+
+curl_socket_t OpenCheckedSocket(void* data, curlsocktype purpose, curl_sockaddr* address) {
+  auto* check = static_cast<ConnectCheck*>(data);
+  if (absl::Status s = check->policy->CheckConnectAddress(&address->addr, check->url); !s.ok()) {
+    check->refused = s;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 std::string Printable(std::string text) {
   for (char& c : text) {
     const auto u = static_cast<unsigned char>(c);
@@ -115,10 +131,11 @@ SendResult WebhookSender::Send(const OutgoingMessage& message) {
   char error[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
   // DNS rebinding: curl resolves the host again, so a name that CheckUrlTarget saw
-  // resolve to a public address could resolve to a refused one a moment later (a
-  // name with a very short TTL). The window is the moment between the two look-ups;
-  // accepted for now. Pinning the checked address with CURLOPT_RESOLVE, or checking
-  // the address curl connects to in CURLOPT_OPENSOCKETFUNCTION, would close it.
+  // resolve to a public address could resolve to a refused one a moment later. The
+  // address curl is about to connect to is checked again as the socket opens.
+  ConnectCheck check{.policy = &policy_, .url = message.address};
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &check);
   curl_easy_setopt(h, CURLOPT_URL, message.address.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -139,6 +156,7 @@ SendResult WebhookSender::Send(const OutgoingMessage& message) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 
   const CURLcode rc = curl_easy_perform(h);
+  if (!check.refused.ok()) return {check.refused, true};
   if (rc != CURLE_OK) {
     // The URL is not quoted: a webhook URL often carries a token in its path or query.
     return {absl::UnavailableError(absl::StrCat("webhook not delivered: ", curl_easy_strerror(rc),

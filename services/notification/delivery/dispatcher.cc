@@ -44,14 +44,27 @@ void Dispatcher::Stop() {
     if (t.joinable()) t.join();
   }
   senders_.clear();
+  // Claimed but not sent: given back, due now, so another replica (or the next
+  // start) sends them without waiting for their leases or using up an attempt.
+  std::deque<Job> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+  }
+  const absl::Time now = clock_.Now();
+  for (const Job& job : left) {
+    for (const ClaimedDelivery& d : job.deliveries) {
+      (void)store_.RecordOutcome(d, {.released = true, .next_attempt_time = now}, now);
+    }
+  }
 }
 
 absl::StatusOr<int> Dispatcher::FireOnce(absl::Time now) {
-  ASSIGN_OR_RETURN(std::vector<pb::Rule> list, store_.ListRules("", 1000));
-  std::map<std::string, pb::Rule> rules;
-  for (pb::Rule& r : list) rules.emplace(RuleId(r), std::move(r));
   size_t fired = 0, superseded = 0, created = 0;
-  absl::StatusOr<int> settled = store_.FireDue(now, options_.fire_batch, [&](const std::vector<DueNotice>& due) {
+  absl::StatusOr<int> settled = store_.FireDue(now, options_.fire_batch, [&](const std::vector<DueNotice>& due,
+                                                                             const std::vector<pb::Rule>& list) {
+    std::map<std::string, pb::Rule> rules;
+    for (const pb::Rule& r : list) rules.emplace(RuleId(r), r);
     absl::StatusOr<FireOutcome> outcome = DecideFiring(due, rules, directory_, now, {.budget = options_.budget});
     if (outcome.ok()) {
       fired = outcome->fired.size();
@@ -69,7 +82,8 @@ absl::StatusOr<int> Dispatcher::FireOnce(absl::Time now) {
 }
 
 absl::StatusOr<std::vector<Dispatcher::Job>> Dispatcher::Claim(absl::Time now, int limit) {
-  ASSIGN_OR_RETURN(std::vector<ClaimedDelivery> claimed, store_.ClaimDeliveries(now, limit, options_.lease));
+  ASSIGN_OR_RETURN(std::vector<ClaimedDelivery> claimed,
+                   store_.ClaimDeliveries(now, limit, 2 * options_.per_endpoint, options_.lease));
   std::vector<Job> jobs;
   std::map<std::pair<int, std::string>, size_t> digest_job;
   for (ClaimedDelivery& d : claimed) {
@@ -91,10 +105,7 @@ AttemptOutcome Dispatcher::OutcomeOf(const ClaimedDelivery& d, const SendResult&
     return out;
   }
   out.error = result.status.ToString();
-  if (result.permanent || d.attempts >= d.budget) {
-    out.failed = true;
-    return out;
-  }
+  out.failed = result.permanent || d.attempts >= d.budget;
   static thread_local absl::BitGen random;
   const double factor = std::pow(2.0, std::min(d.attempts - 1, 20));
   const absl::Duration backoff = std::min(options_.max_backoff, options_.min_backoff * factor);
@@ -122,6 +133,9 @@ void Dispatcher::CountResult(const std::string& address, bool ok, absl::Time now
 
 void Dispatcher::Send(const Job& job) {
   const ClaimedDelivery& first = job.deliveries.front();
+  // Waited in the queue past its lease: another worker may have claimed it since.
+  // Not sent; if nobody has, the next claim takes it (the attempt stays counted).
+  if (clock_.Now() >= first.lease_until) return;
   if (const absl::Time now = clock_.Now(); Paused(first.address, now)) {
     for (const ClaimedDelivery& d : job.deliveries) {
       AttemptOutcome released{.released = true, .next_attempt_time = now + options_.pause_for};
@@ -158,8 +172,13 @@ void Dispatcher::Send(const Job& job) {
   const SendResult result = sender.Send(message);
   const absl::Time now = clock_.Now();
   CountResult(first.address, result.status.ok(), now);
+  // One message: one retry time for all it carried (a digest keeps its set, and so
+  // its id), one success or failure for its endpoint.
+  const AttemptOutcome base = OutcomeOf(first, result, now);
   for (const ClaimedDelivery& d : job.deliveries) {
-    const AttemptOutcome outcome = OutcomeOf(d, result, now);
+    AttemptOutcome outcome = base;
+    outcome.failed = !base.delivered && (result.permanent || d.attempts >= d.budget);
+    outcome.count_endpoint = &d == &first;
     if (absl::Status s = store_.RecordOutcome(d, outcome, now); !s.ok()) {
       // The lease runs out and the delivery is tried again: at least once holds.
       log::Warning("delivery outcome not recorded", {{"delivery", std::to_string(d.id)}, {"error", s.ToString()}});
@@ -250,7 +269,8 @@ void Dispatcher::Loop() {
     if (stopping_) return;
     // Busy: go round at once while there is room; idle: poll every tick.
     const absl::Duration wait = busy ? absl::Milliseconds(5) : options_.tick;
-    wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return stopping_; });
+    // A sender that finishes wakes this loop early (there is room to claim again).
+    wake_.wait_for(lock, absl::ToChronoNanoseconds(wait));
     if (stopping_) return;
   }
 }

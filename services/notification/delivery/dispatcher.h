@@ -30,7 +30,7 @@ namespace p06::notification {
 
 struct DispatcherOptions {
   absl::Duration tick = absl::Seconds(1);  // Between polls when idle (wall time).
-  int fire_batch = 500;
+  int fire_batch = 200;  // Occurrences per firing transaction.
   int senders = 8;
   int per_endpoint = 4;
   absl::Duration lease = absl::Minutes(5);  // Longer than any send's timeout.

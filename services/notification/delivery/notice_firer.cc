@@ -13,6 +13,23 @@
 namespace p06::notification {
 namespace {
 
+// A directory failure that may pass (try the batch again later); anything else is
+// about one unit or group (skipped, logged) and must not hold up every other notice.
+bool Transient(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kCancelled:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The units a rule's notice goes to, groups expanded, in a stable order.
 absl::StatusOr<std::vector<std::string>> TargetUnits(const pb::Rule& rule, const OccurrenceFacts& o,
                                                      RecipientDirectory& directory) {
@@ -37,8 +54,12 @@ absl::StatusOr<std::vector<std::string>> TargetUnits(const pb::Rule& rule, const
   for (const std::string& ref : refs) {
     if (absl::StartsWith(ref, "groups/")) {
       absl::StatusOr<std::vector<std::string>> members = directory.Members(ref);
-      if (absl::IsNotFound(members.status())) continue;
-      if (!members.ok()) return members.status();
+      if (!members.ok() && Transient(members.status())) return members.status();
+      if (!members.ok()) {
+        log::Warning("notice for a group the directory cannot give; skipped",
+                     {{"group", ref}, {"occurrence", o.name}, {"error", members.status().ToString()}});
+        continue;
+      }
       for (const std::string& m : *members) add(m);
     } else {
       add(ref);
@@ -110,14 +131,24 @@ absl::StatusOr<FireOutcome> DecideFiring(const std::vector<DueNotice>& due, cons
     auto rule = rules.find(n->rule_id);
     if (rule == rules.end()) continue;  // Removed since it was planned: fired into nothing.
     ASSIGN_OR_RETURN(std::vector<std::string> units, TargetUnits(rule->second, n->occurrence, directory));
-    for (const std::string& unit_name : units) {
+    std::set<std::string> seen(units.begin(), units.end());
+    for (size_t i = 0; i < units.size(); ++i) {
+      const std::string unit_name = units[i];
       absl::StatusOr<UnitRecipient> unit = directory.Unit(unit_name);
-      if (absl::IsNotFound(unit.status())) {
-        log::Warning("notice for a unit the directory does not know; skipped",
-                     {{"unit", unit_name}, {"occurrence", n->occurrence.name}});
+      if (!unit.ok() && Transient(unit.status())) return unit.status();
+      if (!unit.ok()) {
+        log::Warning("notice for a unit the directory cannot give; skipped",
+                     {{"unit", unit_name}, {"occurrence", n->occurrence.name}, {"error", unit.status().ToString()}});
         continue;
       }
-      if (!unit.ok()) return unit.status();
+      if (!unit->active) {
+        // A merged or renamed unit's work passed to its successors: they are told.
+        const auto& off = rule->second.disabled_units();
+        for (const std::string& s : unit->successors) {
+          if (std::find(off.begin(), off.end(), s) == off.end() && seen.insert(s).second) units.push_back(s);
+        }
+        continue;
+      }
       NewNotification note;
       note.id = NotificationId(n->rule_id, n->occurrence.name, unit_name);
       note.unit = unit_name;

@@ -38,6 +38,7 @@ absl::StatusOr<UnitRecipient> DirectoryRecipients::Unit(const std::string& name)
     out.name = unit.name();
     out.display_name = unit.display_name();
     out.active = unit.state() == dpb::UNIT_STATE_ACTIVE;
+    out.successors.assign(unit.successors().begin(), unit.successors().end());
     out.endpoints.assign(unit.notification_endpoints().begin(), unit.notification_endpoints().end());
   }
   dpb::ListContactsRequest contacts;

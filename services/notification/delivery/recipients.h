@@ -24,6 +24,7 @@ struct UnitRecipient {
   std::string name;  // "units/{id}"
   std::string display_name;
   bool active = true;
+  std::vector<std::string> successors;  // Of a merged, renamed or dissolved unit.
   std::vector<dpb::NotificationEndpoint> endpoints;
   std::vector<dpb::Contact> contacts;
 };

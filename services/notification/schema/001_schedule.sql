@@ -101,7 +101,9 @@ CREATE INDEX notifications_inbox ON notifications (unit, create_time DESC, id) W
 
 -- The outbox: one row per (notification, channel, address). Workers claim due rows
 -- with FOR UPDATE SKIP LOCKED and a lease; attempts is counted at the claim, so a
--- worker killed mid-send still uses up an attempt (bounded repeats).
+-- worker killed mid-send still uses up an attempt (bounded repeats). Each claim has
+-- a token of its own: only the worker holding the current one records an outcome.
+CREATE SEQUENCE delivery_claims;
 CREATE TABLE deliveries (
   id bigserial PRIMARY KEY,
   notification_id text NOT NULL REFERENCES notifications (id),
@@ -115,6 +117,7 @@ CREATE TABLE deliveries (
   due_time timestamptz NOT NULL,
   next_attempt_time timestamptz NOT NULL,
   lease_until timestamptz,
+  claim_token bigint,
   deliver_time timestamptz,
   UNIQUE (notification_id, channel, address)
 );

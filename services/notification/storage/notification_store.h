@@ -50,11 +50,15 @@ struct FireOutcome {
   std::vector<const DueNotice*> fired, superseded;
   std::vector<NewNotification> notifications;
 };
-using FireFn = std::function<absl::StatusOr<FireOutcome>(const std::vector<DueNotice>& due)>;
+// `rules` are read in the same transaction as the notices they fire.
+using FireFn = std::function<absl::StatusOr<FireOutcome>(const std::vector<DueNotice>& due,
+                                                         const std::vector<pb::Rule>& rules)>;
 
 // A delivery claimed by a worker, leased until it records the outcome.
 struct ClaimedDelivery {
   int64_t id = 0;
+  int64_t claim_token = 0;  // Fences the outcome: a later claim of the same row has another.
+  absl::Time lease_until;   // Not to be sent after this: another worker may have it by then.
   std::string notification_id;
   pb::Channel channel = pb::CHANNEL_UNSPECIFIED;
   std::string address;
@@ -70,6 +74,7 @@ struct AttemptOutcome {
   bool delivered = false;
   bool failed = false;             // Out of budget or permanent: FAILED.
   bool released = false;           // Not sent (its endpoint is paused): the attempt is given back.
+  bool count_endpoint = true;      // Counts for or against its endpoint (once per message sent).
   std::string error;
   absl::Time next_attempt_time;    // When not delivered and not failed.
   int pause_after_failures = 5;    // Consecutive failures that pause the endpoint…
@@ -100,14 +105,17 @@ class NotificationStore : public events::EventSink {
                                               absl::Time now,
                                               const std::function<absl::Status(pb::Rule&)>& apply) = 0;
 
-  // Claims up to `limit` pending notices due at `now` (FOR UPDATE SKIP LOCKED: replicas
-  // share the work), with every other due notice of the same occurrences, and stores
-  // what `fire` decides, in one transaction. Returns how many notices it settled.
+  // Claims the due notices of up to `limit` occurrences (the occurrences' rows locked
+  // FOR UPDATE SKIP LOCKED: replicas share the work, and each sees all due notices of
+  // the occurrences it has), and stores what `fire` decides, in one transaction.
+  // Returns how many notices it settled.
   virtual absl::StatusOr<int> FireDue(absl::Time now, int limit, const FireFn& fire) = 0;
 
-  // Claims up to `limit` due deliveries whose endpoint is not paused, counting the
-  // attempt and leasing them until now + lease.
-  virtual absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit,
+  // Claims up to `limit` due deliveries whose endpoint is not paused, at most
+  // `per_address` of one address (a digest's all), counting the attempt and leasing
+  // them until now + lease. Deliveries whose attempts ran out without an outcome
+  // (their workers died) become FAILED here.
+  virtual absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit, int per_address,
                                                                         absl::Duration lease) = 0;
   // Records how the attempt went, unless the delivery was claimed again since (its
   // lease ran out): then nothing is written. Updates the endpoint's failure count.

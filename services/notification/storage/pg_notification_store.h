@@ -31,7 +31,7 @@ class PgNotificationStore final : public NotificationStore {
                                       const std::function<absl::Status(pb::Rule&)>& apply) override;
 
   absl::StatusOr<int> FireDue(absl::Time now, int limit, const FireFn& fire) override;
-  absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit,
+  absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit, int per_address,
                                                                 absl::Duration lease) override;
   absl::Status RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome, absl::Time now) override;
   absl::StatusOr<QueueStats> Queue(absl::Time now) override;

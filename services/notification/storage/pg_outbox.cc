@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/base/status_macros.h"
+#include "common/base/utf8.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "services/notification/storage/pg_notification_store.h"
@@ -15,20 +16,38 @@ using pg::Micros;
 using pg::Ts;
 using pg::Us;
 
-// Due, not leased (or the lease ran out: its worker died), endpoint not paused. The
+// Due, not leased (or the lease ran out: its worker died), attempts left, endpoint
+// not paused; at most $4 of one address (a digest's rows all), so that one slow
+// receiver cannot take every sender; fairness is decided among the first $5 due. The
 // attempt is counted here, before the send, so a worker killed mid-send still uses
 // one up: repeats stay bounded by the budget.
 const std::string kClaim = absl::StrCat(R"sql(
-WITH picked AS (
-  SELECT d.id FROM deliveries d
-  WHERE d.state = 1 AND d.next_attempt_time <= )sql", Ts(1), R"sql(
-    AND (d.lease_until IS NULL OR d.lease_until <= )sql", Ts(1), R"sql()
-    AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.address = d.address AND e.paused_until > )sql", Ts(1), R"sql()
+WITH due AS (
+  SELECT d.id, d.digest, row_number() OVER (PARTITION BY d.address ORDER BY d.next_attempt_time, d.id) AS rank
+  FROM (SELECT id, address, digest, next_attempt_time FROM deliveries
+        WHERE state = 1 AND next_attempt_time <= )sql", Ts(1), R"sql( AND attempts < budget
+          AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
+          AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.address = deliveries.address
+                          AND e.paused_until > )sql", Ts(1), R"sql()
+        ORDER BY next_attempt_time, id LIMIT $5) d
+), picked AS (
+  SELECT d.id FROM deliveries d JOIN due ON due.id = d.id
+  WHERE due.rank <= $4 OR due.digest
   ORDER BY d.next_attempt_time, d.id LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
-UPDATE deliveries d SET attempts = d.attempts + 1, lease_until = )sql", Ts(1), R"sql( + make_interval(secs => $3)
+UPDATE deliveries d SET attempts = d.attempts + 1, lease_until = )sql", Ts(1), R"sql( + make_interval(secs => $3),
+  claim_token = nextval('delivery_claims')
 FROM picked p, notifications n WHERE d.id = p.id AND n.id = d.notification_id
 RETURNING d.id, d.notification_id, d.channel, d.address, d.digest, d.attempts, d.budget, )sql", Us("d.due_time"),
-                                        R"sql(, n.subject, n.body, n.payload
+                                        R"sql(, n.subject, n.body, n.payload, d.claim_token, )sql",
+                                        Us("d.lease_until"), R"sql(
+)sql");
+
+// Attempts all used, the last one's outcome never recorded (its worker died each
+// time, or could not write): given up, for an operator to see and retry.
+const std::string kGiveUp = absl::StrCat(R"sql(
+UPDATE deliveries SET state = 3, lease_until = NULL,
+  last_error = 'out of attempts; the outcome of the last one was never recorded'
+WHERE state = 1 AND attempts >= budget AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
 )sql");
 
 const std::string kDeliveryColumns = absl::StrCat(
@@ -78,10 +97,13 @@ const std::string kInboxKey = absl::StrCat("(lpad(", Us("create_time"), "::text,
 }  // namespace
 
 absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliveries(absl::Time now, int limit,
+                                                                                   int per_address,
                                                                                    absl::Duration lease) {
   return db::RunInTransaction(pool_, "ClaimDeliveries", [&](pqxx::work& tx) -> absl::StatusOr<std::vector<ClaimedDelivery>> {
+    tx.exec_params(kGiveUp, Micros(now));
     std::vector<ClaimedDelivery> claimed;
-    for (const pqxx::row& r : tx.exec_params(kClaim, Micros(now), limit, absl::ToDoubleSeconds(lease))) {
+    for (const pqxx::row& r :
+         tx.exec_params(kClaim, Micros(now), limit, absl::ToDoubleSeconds(lease), per_address, limit * 20)) {
       claimed.push_back({.id = r[0].as<int64_t>(),
                          .notification_id = r[1].c_str(),
                          .channel = static_cast<pb::Channel>(r[2].as<int>()),
@@ -93,6 +115,8 @@ absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliverie
                          .subject = r[8].c_str(),
                          .body = r[9].c_str(),
                          .payload = r[10].c_str()});
+      claimed.back().claim_token = r[11].as<int64_t>();
+      claimed.back().lease_until = absl::FromUnixMicros(r[12].as<int64_t>());
     }
     return claimed;
   });
@@ -103,22 +127,24 @@ absl::Status PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery,
   return db::RunInTransaction(pool_, "RecordOutcome", [&](pqxx::work& tx) -> absl::Status {
     if (outcome.released) {
       tx.exec_params(absl::StrCat("UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, "
-                                  "next_attempt_time = ", Ts(3), " WHERE id = $1 AND attempts = $2 AND state = 1"),
-                     delivery.id, delivery.attempts, Micros(outcome.next_attempt_time));
+                                  "claim_token = NULL, next_attempt_time = ", Ts(3),
+                                  " WHERE id = $1 AND claim_token = $2 AND state = 1"),
+                     delivery.id, delivery.claim_token, Micros(outcome.next_attempt_time));
       return absl::OkStatus();
     }
     const int state = outcome.delivered ? pb::Delivery::STATE_DELIVERED
                       : outcome.failed  ? pb::Delivery::STATE_FAILED
                                         : pb::Delivery::STATE_PENDING;
-    // Fenced by the attempt count: a worker whose lease ran out and whose delivery was
-    // claimed again writes nothing.
+    // Fenced by the claim's token: a worker whose lease ran out and whose delivery was
+    // claimed again writes nothing. The error may quote a receiver's answer in any
+    // encoding: made valid UTF-8, or PostgreSQL would refuse the whole outcome.
     pqxx::result updated = tx.exec_params(
-        absl::StrCat("UPDATE deliveries SET state = $3::int, last_error = $4, lease_until = NULL, next_attempt_time = ",
-                     Ts(5), ", deliver_time = CASE WHEN $3::int = 2 THEN ", Ts(6),
-                     " END WHERE id = $1 AND attempts = $2 AND state = 1"),
-        delivery.id, delivery.attempts, state, outcome.error.substr(0, 1000),
+        absl::StrCat("UPDATE deliveries SET state = $3::int, last_error = $4, lease_until = NULL, claim_token = NULL, "
+                     "next_attempt_time = ", Ts(5), ", deliver_time = CASE WHEN $3::int = 2 THEN ", Ts(6),
+                     " END WHERE id = $1 AND claim_token = $2 AND state = 1"),
+        delivery.id, delivery.claim_token, state, ValidUtf8(outcome.error, 1000),
         Micros(outcome.delivered || outcome.failed ? now : outcome.next_attempt_time), Micros(now));
-    if (updated.affected_rows() == 0) return absl::OkStatus();
+    if (updated.affected_rows() == 0 || !outcome.count_endpoint) return absl::OkStatus();
     if (outcome.delivered) {
       tx.exec_params("UPDATE endpoints SET consecutive_failures = 0, paused_until = NULL "
                      "WHERE address = $1 AND consecutive_failures > 0",
@@ -175,7 +201,9 @@ absl::StatusOr<pb::Delivery> PgNotificationStore::RetryDelivery(const pb::RetryD
       if (current.state() == pb::Delivery::STATE_DELIVERED) {
         return absl::FailedPreconditionError(absl::StrCat("deliveries/", id, " was delivered already"));
       }
-      tx.exec_params(absl::StrCat("UPDATE deliveries SET state = 1, budget = attempts + $2, lease_until = NULL, "
+      // A lease held stays: a worker sending it now records its outcome, and the
+      // next attempt waits for that, never runs beside it.
+      tx.exec_params(absl::StrCat("UPDATE deliveries SET state = 1, budget = attempts + $2, "
                                   "next_attempt_time = ", Ts(3), " WHERE id = $1"),
                      id, fresh_budget, Micros(now));
       tx.exec_params("UPDATE endpoints SET consecutive_failures = 0, paused_until = NULL WHERE address = $1",

@@ -331,14 +331,21 @@ absl::StatusOr<pb::Rule> PgNotificationStore::UpdateRule(const pb::UpdateRuleReq
 
 absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, const FireFn& fire) {
   return db::RunInTransaction(pool_, "FireDue", [&](pqxx::work& tx) -> absl::StatusOr<int> {
-    // Whole occurrences at a time (ordered by occurrence), so that the latest-step
-    // rule sees every due notice of each.
+    // Whole occurrences at a time: their rows are what replicas divide between them,
+    // so that the latest-step rule sees every due notice of each.
+    pqxx::result occurrences = tx.exec_params(
+        absl::StrCat("SELECT o.name FROM occurrences o WHERE o.name IN (SELECT n.occurrence FROM notices n "
+                     "WHERE n.state = 1 AND n.fire_time <= ", Ts(1), ") ORDER BY o.name LIMIT $2 "
+                     "FOR UPDATE OF o SKIP LOCKED"),
+        Micros(now), limit);
+    if (occurrences.empty()) return 0;
+    std::vector<std::string> names;
+    for (const pqxx::row& r : occurrences) names.push_back(r[0].c_str());
     pqxx::result rows = tx.exec_params(
         absl::StrCat("SELECT n.rule_id, n.kind, n.working_days, ", Us("n.fire_time"), ", ", kOccurrenceColumns,
                      " FROM notices n JOIN occurrences o ON o.name = n.occurrence WHERE n.state = 1 AND n.fire_time <= ",
-                     Ts(1), " ORDER BY n.occurrence, n.rule_id LIMIT $2 FOR UPDATE OF n SKIP LOCKED"),
-        Micros(now), limit);
-    if (rows.empty()) return 0;
+                     Ts(1), " AND n.occurrence = ANY($2::text[]) FOR UPDATE OF n"),
+        Micros(now), db::ArrayLiteral(names));
     std::vector<DueNotice> due;
     due.reserve(rows.size());
     for (const pqxx::row& r : rows) {
@@ -348,7 +355,10 @@ absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, cons
                      .fire_time = absl::FromUnixMicros(r[3].as<int64_t>()),
                      .occurrence = FactsFromRow(r, 4)});
     }
-    ASSIGN_OR_RETURN(FireOutcome outcome, fire(due));
+    // Read after the notices' locks are held: a rule change plans notices again in
+    // its own transaction, which waits for these rows, so these rules are the ones
+    // the notices were last planned with or newer, never older.
+    ASSIGN_OR_RETURN(FireOutcome outcome, fire(due, LoadRules(tx)));
     // Notifications, then their deliveries, each one multi-row statement.
     std::vector<std::string> ids, units, occ, tasks, rules, dues, subjects, bodies, payloads;
     std::vector<int> kinds, inbox;
