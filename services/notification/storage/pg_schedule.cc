@@ -2,6 +2,7 @@
 // notices planned from them, and firing the due ones.
 #include <openssl/sha.h>
 
+#include <map>
 #include <set>
 
 #include "absl/strings/escaping.h"
@@ -99,11 +100,15 @@ std::string TaskOf(const std::string& resource) {
   return progress == std::string::npos ? resource : resource.substr(0, progress);
 }
 
+// The occurrences of many tasks in one statement: the tasks' fields once each (their
+// unit lists as array literals), the occurrences joined to them by position.
 constexpr char kUpsertOccurrences[] = R"sql(
 INSERT INTO occurrences (name, task, plan, title, section_ordinal, schedule_kind, lead_units, coordinating_units,
                          due_date, status, removed)
-SELECT t.n, $2, $3, $4, $5, $6, $7::text[], $8::text[], t.d::date, t.s, false
-FROM unnest($1::text[], $9::text[], $10::int[]) AS t(n, d, s)
+SELECT o.n, t.task, t.plan, t.title, t.sec, t.kind, t.lead::text[], t.coord::text[], o.d::date, o.s, false
+FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[])
+       WITH ORDINALITY AS t(task, plan, title, sec, kind, lead, coord, i)
+JOIN unnest($8::text[], $9::text[], $10::int[], $11::bigint[]) AS o(n, d, s, ti) ON o.ti = t.i
 ON CONFLICT (name) DO UPDATE SET
   task = excluded.task, plan = excluded.plan, title = excluded.title, section_ordinal = excluded.section_ordinal,
   schedule_kind = excluded.schedule_kind, lead_units = excluded.lead_units,
@@ -112,31 +117,74 @@ ON CONFLICT (name) DO UPDATE SET
   status = CASE WHEN excluded.status = 0 THEN occurrences.status ELSE excluded.status END
 )sql";
 
-// Applies one event to the occurrences; adds the tasks whose notices must be planned again.
-void ApplyEvent(pqxx::work& tx, const tpb::Event& e, std::set<std::string>& touched) {
-  switch (e.kind()) {
-    case tpb::Event::KIND_TASK_CHANGED: {
-      const std::string task = e.resource();
-      touched.insert(task);
-      if (!e.has_task()) {
-        tx.exec_params("UPDATE occurrences SET removed = true WHERE task = $1", task);
-        return;
-      }
-      std::vector<OccurrenceFacts> facts = FactsOf(e.task(), e.occurrences());
-      std::vector<std::string> names, days;
-      std::vector<int> statuses;
+// Tasks as TASK_CHANGED events left them, written together (the last event of each
+// task in a run of them); flushed before any other event, which may depend on them.
+class TaskWrites {
+ public:
+  explicit TaskWrites(pqxx::work& tx) : tx_(tx) {}
+  void Add(const tpb::Event& e) {
+    auto [it, inserted] = index_.try_emplace(e.resource(), events_.size());
+    if (inserted) {
+      events_.push_back(&e);
+    } else {
+      events_[it->second] = &e;
+    }
+  }
+  void Flush() {
+    if (events_.empty()) return;
+    std::vector<std::string> tasks, plans, titles, leads, coords, names, days, all_names;
+    std::vector<int> sections, kinds, statuses;
+    std::vector<int64_t> owner;
+    for (const tpb::Event* e : events_) {
+      std::vector<OccurrenceFacts> facts = FactsOf(e->task(), e->occurrences());
+      tasks.push_back(e->resource());
+      plans.push_back(e->resource().substr(0, e->resource().find("/tasks/")));
+      titles.push_back(e->task().title());
+      sections.push_back(e->task().section_ordinal());
+      kinds.push_back(static_cast<int>(e->task().schedule().kind()));
+      leads.push_back(db::ArrayLiteral(facts.empty() ? std::vector<std::string>{} : facts.front().lead_units));
+      coords.push_back(
+          db::ArrayLiteral(facts.empty() ? std::vector<std::string>{} : facts.front().coordinating_units));
       for (const OccurrenceFacts& f : facts) {
         names.push_back(f.name);
         days.push_back(FormatIsoDate(f.due));
         statuses.push_back(static_cast<int>(f.status));
+        owner.push_back(static_cast<int64_t>(tasks.size()));  // WITH ORDINALITY counts from 1.
       }
-      tx.exec_params("UPDATE occurrences SET removed = true WHERE task = $1 AND NOT (name = ANY($2::text[]))", task,
-                     db::ArrayLiteral(names));
-      if (facts.empty()) return;
-      const OccurrenceFacts& f = facts.front();
-      tx.exec_params(kUpsertOccurrences, db::ArrayLiteral(names), f.task, f.plan, f.title, f.section_ordinal,
-                     static_cast<int>(f.schedule_kind), db::ArrayLiteral(f.lead_units),
-                     db::ArrayLiteral(f.coordinating_units), db::ArrayLiteral(days), db::ArrayLiteral(statuses));
+    }
+    // What a task no longer lists is gone (its notices are withdrawn by Replan).
+    // (NOT IN a subquery: hashed, where "<> ALL(array)" compares every name with every one.)
+    tx_.exec_params("UPDATE occurrences SET removed = true WHERE task = ANY($1::text[]) "
+                    "AND NOT removed AND name NOT IN (SELECT unnest($2::text[]))",
+                    db::ArrayLiteral(tasks), db::ArrayLiteral(names));
+    if (!names.empty()) {
+      tx_.exec_params(kUpsertOccurrences, db::ArrayLiteral(tasks), db::ArrayLiteral(plans), db::ArrayLiteral(titles),
+                      db::ArrayLiteral(sections), db::ArrayLiteral(kinds), db::ArrayLiteral(leads),
+                      db::ArrayLiteral(coords), db::ArrayLiteral(names), db::ArrayLiteral(days),
+                      db::ArrayLiteral(statuses), db::ArrayLiteral(owner));
+    }
+    events_.clear();
+    index_.clear();
+  }
+
+ private:
+  pqxx::work& tx_;
+  std::vector<const tpb::Event*> events_;
+  std::map<std::string, size_t> index_;
+};
+
+// Applies one event to the occurrences; adds the tasks whose notices must be planned again.
+void ApplyEvent(pqxx::work& tx, const tpb::Event& e, TaskWrites& writes, std::set<std::string>& touched) {
+  if (e.kind() != tpb::Event::KIND_TASK_CHANGED) writes.Flush();  // Progress speaks of the tasks before it.
+  switch (e.kind()) {
+    case tpb::Event::KIND_TASK_CHANGED: {
+      touched.insert(e.resource());
+      if (e.has_task()) {
+        writes.Add(e);
+        return;
+      }
+      writes.Flush();
+      tx.exec_params("UPDATE occurrences SET removed = true WHERE task = $1", e.resource());
       return;
     }
     case tpb::Event::KIND_PROGRESS_REPORTED: {
@@ -217,7 +265,9 @@ absl::Status PgNotificationStore::Apply(const std::string& expected_cursor, cons
                                         bool caught_up, absl::Time now) {
   return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
     std::set<std::string> touched;
-    for (const tpb::Event& e : events) ApplyEvent(tx, e, touched);
+    TaskWrites writes(tx);
+    for (const tpb::Event& e : events) ApplyEvent(tx, e, writes, touched);
+    writes.Flush();
     Replan(tx, {touched.begin(), touched.end()});
     return events::MoveCursor(tx, expected_cursor, events, caught_up, now);
   });
@@ -236,7 +286,9 @@ absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, co
     // What the List RPCs no longer show is gone; what they show comes back with its status.
     tx.exec0("UPDATE occurrences SET removed = true");
     std::set<std::string> touched;
-    for (const tpb::Event& e : current) ApplyEvent(tx, e, touched);
+    TaskWrites writes(tx);
+    for (const tpb::Event& e : current) ApplyEvent(tx, e, writes, touched);
+    writes.Flush();
     std::vector<std::string> tasks;
     for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences")) tasks.push_back(r[0].c_str());
     Replan(tx, tasks);
