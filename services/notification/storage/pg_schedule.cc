@@ -230,9 +230,9 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
   const std::string task_array = db::ArrayLiteral(tasks);
   // Every pending notice of these tasks is withdrawn, then what the rules plan now is
   // written back as pending: one pass, whatever changed (due dates, rules, status).
-  tx.exec_params("UPDATE notices SET state = 3 WHERE state = 1 AND occurrence IN "
-                 "(SELECT name FROM occurrences WHERE task = ANY($1::text[]))",
-                 task_array);
+  // The withdrawal names the occurrences, so it walks the notices' primary key
+  // instead of every pending notice.
+  std::vector<std::string> names;
   std::vector<std::string> occurrences, rule_ids;
   std::vector<int> kinds, days;
   std::vector<int64_t> fire;
@@ -240,6 +240,7 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
            absl::StrCat("SELECT ", kOccurrenceColumns, " FROM occurrences o WHERE o.task = ANY($1::text[])"),
            task_array)) {
     const OccurrenceFacts facts = FactsFromRow(r, 0);
+    names.push_back(facts.name);
     for (const PlannedNotice& n : PlanNotices(facts, rules, calendar_, window_).notices) {
       occurrences.push_back(facts.name);
       rule_ids.push_back(n.rule_id);
@@ -247,6 +248,10 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
       days.push_back(n.working_days);
       fire.push_back(Micros(n.fire_time));
     }
+  }
+  if (!names.empty()) {
+    tx.exec_params("UPDATE notices SET state = 3 WHERE occurrence = ANY($1::text[]) AND state = 1",
+                   db::ArrayLiteral(names));
   }
   if (occurrences.empty()) return 0;
   tx.exec_params(kUpsertNotices, db::ArrayLiteral(occurrences), db::ArrayLiteral(rule_ids), db::ArrayLiteral(kinds),
