@@ -192,6 +192,18 @@ TEST_F(NotificationLifecycleTest, AKillNineDuringABurstLosesNothingAndRepeatsLit
   EXPECT_EQ(verified->exit_code, 0) << verified->output;
   std::cout << verified->output;
 
+  // The operator's view through p06ctl: nothing failed, the calendar of Tết 2026.
+  auto failed = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "deliveries", "--target=" + (*restarted)->target(),
+                                                       "--state=FAILED"}});
+  ASSERT_OK(failed);
+  EXPECT_EQ(failed->exit_code, 0) << failed->output;
+  EXPECT_EQ(failed->output, "");
+  auto calendar = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "calendar", "--target=" + (*restarted)->target(),
+                                                         "--start=2026-02-01", "--end=2026-02-28"}});
+  ASSERT_OK(calendar);
+  EXPECT_NE(calendar->output.find("15 working days"), std::string::npos) << calendar->output;
+  EXPECT_NE(calendar->output.find("day off\t2026-02-16"), std::string::npos) << calendar->output;
+
   absl::StatusOr<std::string> metrics = ::p06::testing::HttpGet((*restarted)->metrics_port(), "/metrics");
   ASSERT_OK(metrics);
   EXPECT_EQ(testing::MetricFamilies(*metrics), testing::GoldenFamilies("notification")) << *metrics;

@@ -219,6 +219,62 @@ TEST_F(NotificationDeliveryTest, SignaturesVerifyWithEitherSecretDuringARotation
   }
 }
 
+TEST_F(NotificationDeliveryTest, AnEndpointThatPrefersADigestGetsOneMessageForAllThatFires) {
+  SetEndpoints("units/lanh-dao-bo", {{dpb::NotificationEndpoint::CHANNEL_EMAIL, "lanhdao@moj.gov.vn"}},
+               /*digest=*/true);
+  StartNotificationServer();
+  WaitCaughtUp();
+  Drain();
+  const std::vector<npb::Delivery> mails = Deliveries(npb::CHANNEL_EMAIL);
+  ASSERT_GT(mails.size(), 1u);
+  for (const npb::Delivery& m : mails) {
+    EXPECT_TRUE(m.digest());
+    EXPECT_EQ(m.state(), npb::Delivery::STATE_DELIVERED) << m.last_error();
+  }
+  const std::vector<Received> got = Mails();
+  ASSERT_EQ(got.size(), 1u) << "one digest, not one mail per item";
+  EXPECT_THAT(Str(got[0], "subject"), HasSubstr(absl::StrCat(mails.size(), " nội dung")));
+  EXPECT_THAT(Str(got[0], "message_id"), HasSubstr("<dgst-"));
+  // Each item is listed in it, by its subject.
+  const std::string body = Str(got[0], "body");
+  for (size_t i = 1; i <= mails.size(); ++i) EXPECT_THAT(body, HasSubstr(absl::StrCat("\n", i, ". [Đề án 06] ")));
+}
+
+TEST_F(NotificationDeliveryTest, AHangingReceiverHoldsUpOnlyItsOwnDeliveries) {
+  // A webhook that accepts connections and never answers.
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 128), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string hook = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/hangs");
+  SetEndpoints("units/lanh-dao-bo", {{dpb::NotificationEndpoint::CHANNEL_EMAIL, "lanhdao@moj.gov.vn"},
+                                     {dpb::NotificationEndpoint::CHANNEL_WEBHOOK, hook}});
+  notification_options_.start_dispatcher = true;  // Its real sender threads, on the test's clock.
+  notification_options_.dispatch.tick = absl::Milliseconds(20);
+  StartNotificationServer();
+  RotateSecret(hook, "s1");
+  WaitCaughtUp();
+  // Every e-mail arrives while the webhook's sends hang (at most 4 of the 8 senders).
+  const absl::Time give_up = absl::Now() + absl::Seconds(8);
+  size_t mails = 0;
+  while (absl::Now() < give_up) {
+    mails = Deliveries(npb::CHANNEL_EMAIL, npb::Delivery::STATE_DELIVERED).size();
+    if (mails > 0 && mails == Deliveries(npb::CHANNEL_EMAIL).size()) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_GT(mails, 0u);
+  EXPECT_EQ(mails, Deliveries(npb::CHANNEL_EMAIL).size());
+  EXPECT_EQ(static_cast<int>(mails), Lines("mail.jsonl"));
+  EXPECT_TRUE(Deliveries(npb::CHANNEL_WEBHOOK, npb::Delivery::STATE_DELIVERED).empty());
+  notification_server_.reset();
+  notification_bundle_.reset();  // Stops the senders (the hanging sends time out).
+  close(listener);
+}
+
 TEST_F(NotificationDeliveryTest, RulesRefuseBadInputNamingTheField) {
   StartNotificationServer();
   auto create = [&](const std::function<void(npb::CreateRuleRequest&)>& edit, const Principal* who = &kOffice) {

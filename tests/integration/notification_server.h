@@ -108,8 +108,6 @@ class NotificationServerTest : public TaskProgressTest {
     options.directory_target = "127.0.0.1:" + std::to_string(server_->port());
     options.smtp.url = "smtp://127.0.0.1:" + std::to_string(smtp_->port());
     options.webhook_allowed_hosts = {"127.0.0.1"};
-    options.dispatch.min_backoff = absl::Minutes(1);
-    options.start_dispatcher = false;
     auto bundle = notification::NotificationBundle::Create(ctx, options);
     ASSERT_OK(bundle);
     notification_bundle_ = std::move(*bundle);
@@ -151,15 +149,18 @@ class NotificationServerTest : public TaskProgressTest {
     return (notifications_.get()->*method)(&ctx, request, response);
   }
 
-  // Gives `unit` endpoints and contacts in the directory.
-  void SetEndpoints(const std::string& unit, const std::vector<std::pair<dpb::NotificationEndpoint::Channel,
-                                                                         std::string>>& endpoints) {
+  // Gives `unit` endpoints and contacts in the directory (`digest`: every endpoint
+  // prefers a daily digest).
+  void SetEndpoints(const std::string& unit,
+                    const std::vector<std::pair<dpb::NotificationEndpoint::Channel, std::string>>& endpoints,
+                    bool digest = false) {
     dpb::UpdateUnitRequest request;
     request.mutable_unit()->set_name(unit);
     for (const auto& [channel, address] : endpoints) {
       dpb::NotificationEndpoint* e = request.mutable_unit()->add_notification_endpoints();
       e->set_channel(channel);
       e->set_address(address);
+      e->set_daily_digest(digest);
     }
     request.mutable_update_mask()->add_paths("notification_endpoints");
     dpb::Unit out;
@@ -194,7 +195,10 @@ class NotificationServerTest : public TaskProgressTest {
   std::vector<Received> Mails() { return ReadJsonLines(dir_ + "/mail.jsonl"); }
 
   std::string dir_;
-  notification::NotificationOptions notification_options_;  // Tests may change them before starting.
+  // Tests may change them before starting. By default the dispatcher is not
+  // started (tests call Drain() on their clock) and the first retry waits a minute.
+  notification::NotificationOptions notification_options_{
+      .dispatch = {.min_backoff = absl::Minutes(1)}, .start_dispatcher = false};
   ServerConfig notification_config_;
   std::unique_ptr<prometheus::Registry> notification_registry_;
   std::unique_ptr<db::Pool> notification_pool_;

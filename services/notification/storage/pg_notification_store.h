@@ -56,6 +56,8 @@ class PgNotificationStore final : public NotificationStore {
  private:
   // Plans the occurrences of `tasks` again, in `tx`; returns the notices written.
   int64_t Replan(pqxx::work& tx, const std::vector<std::string>& tasks);
+  // Replan of every task with an open occurrence (a rule changed, or at start).
+  int64_t ReplanEveryTask(pqxx::work& tx);
 
   db::Pool& pool_;
   const calendar::WorkingCalendar& calendar_;

@@ -206,6 +206,9 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, TaskWrites& writes, std::se
   }
 }
 
+// Held by every planner (re-entrant within a transaction).
+constexpr char kReplanLock[] = "SELECT pg_advisory_xact_lock(hashtextextended('notification replan', 0))";
+
 constexpr char kUpsertNotices[] = R"sql(
 INSERT INTO notices (occurrence, rule_id, kind, working_days, fire_time, state)
 SELECT t.o, t.r, t.k, t.w, to_timestamp(t.f::double precision / 1000000), 1
@@ -224,8 +227,22 @@ std::string NotificationId(const std::string& rule_id, const std::string& occurr
   return absl::StrCat("ntf-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
 }
 
+int64_t PgNotificationStore::ReplanEveryTask(pqxx::work& tx) {
+  tx.exec(kReplanLock);  // Before the list: a batch committed meanwhile is in it.
+  std::vector<std::string> tasks;
+  for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
+    tasks.push_back(r[0].c_str());
+  }
+  return Replan(tx, tasks);
+}
+
 int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::string>& tasks) {
   if (tasks.empty()) return 0;
+  // One planner at a time: a rule change and a batch of events, each planning what
+  // it can see, would otherwise miss each other's rows (the batch planning with the
+  // old rules, the rule change not yet seeing the batch's occurrences). Waiting here,
+  // the second sees what the first committed (each statement reads anew).
+  tx.exec(kReplanLock);
   const std::vector<pb::Rule> rules = LoadRules(tx);
   const std::string task_array = db::ArrayLiteral(tasks);
   // Every pending notice of these tasks is withdrawn, then what the rules plan now is
@@ -294,7 +311,8 @@ absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, co
     TaskWrites writes(tx);
     for (const tpb::Event& e : current) ApplyEvent(tx, e, writes, touched);
     writes.Flush();
-    std::vector<std::string> tasks;
+    tx.exec(kReplanLock);
+    std::vector<std::string> tasks;  // Removed ones too: their pending notices are withdrawn.
     for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences")) tasks.push_back(r[0].c_str());
     Replan(tx, tasks);
     return absl::OkStatus();
@@ -302,13 +320,8 @@ absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, co
 }
 
 absl::StatusOr<int64_t> PgNotificationStore::ReplanAll() {
-  return db::RunInTransaction(pool_, "ReplanAll", [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
-    std::vector<std::string> tasks;
-    for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
-      tasks.push_back(r[0].c_str());
-    }
-    return Replan(tx, tasks);
-  });
+  return db::RunInTransaction(pool_, "ReplanAll",
+                              [&](pqxx::work& tx) -> absl::StatusOr<int64_t> { return ReplanEveryTask(tx); });
 }
 
 absl::StatusOr<std::vector<pb::Rule>> PgNotificationStore::ListRules(const std::string& after_id, int limit) {
@@ -345,11 +358,7 @@ absl::StatusOr<pb::Rule> PgNotificationStore::CreateRule(const pb::CreateRuleReq
                                   "$6, $7, $8, $9, $10, $11, $12, $13::text[], ", Ts(14), ")"),
                      request.rule_id(), p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11],
                      Micros(now));
-      std::vector<std::string> tasks;
-      for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
-        tasks.push_back(r[0].c_str());
-      }
-      Replan(tx, tasks);
+      ReplanEveryTask(tx);
       return RuleFromRow(
           tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), request.rule_id()));
     });
@@ -376,11 +385,7 @@ absl::StatusOr<pb::Rule> PgNotificationStore::UpdateRule(const pb::UpdateRuleReq
                                   "disabled_units = $13::text[], version = version + 1, update_time = ",
                                   Ts(14), " WHERE id = $1"),
                      id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], Micros(now));
-      std::vector<std::string> tasks;
-      for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences WHERE NOT removed")) {
-        tasks.push_back(r[0].c_str());
-      }
-      Replan(tx, tasks);
+      ReplanEveryTask(tx);
       return RuleFromRow(tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), id));
     });
   });
