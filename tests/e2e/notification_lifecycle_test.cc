@@ -17,6 +17,7 @@
 #include "common/grpc/client.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/notification/v1/notification.grpc.pb.h"
+#include "tests/e2e/core_processes.h"
 #include "tests/harness/callers.h"
 #include "tests/harness/metric_families.h"
 #include "tests/harness/pg_test.h"
@@ -77,14 +78,10 @@ class NotificationLifecycleTest : public ::p06::testing::PgTest {
 };
 
 TEST_F(NotificationLifecycleTest, AKillNineDuringABurstLosesNothingAndRepeatsLittle) {
-  auto directory = ServiceProcess::Start(P06_DIRECTORY_BINARY, database_url());
-  ASSERT_OK(directory);
-  auto task = ServiceProcess::Start(P06_TASK_BINARY, database_url(), {"--directory_target=" + (*directory)->target()});
-  ASSERT_OK(task);
-  auto imported = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(),
-                                                         P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt"}});
-  ASSERT_OK(imported);
-  ASSERT_EQ(imported->exit_code, 0) << imported->output;
+  absl::StatusOr<testing::CoreProcesses> core = testing::StartCoreWithPlan(database_url());
+  ASSERT_OK(core);
+  ServiceProcess* directory = core->directory.get();
+  ServiceProcess* task = core->task.get();
 
   // Today every occurrence of the 2025 plan is long past: each escalates to the
   // ministry's leadership at once, by webhook and by e-mail.
@@ -92,7 +89,7 @@ TEST_F(NotificationLifecycleTest, AKillNineDuringABurstLosesNothingAndRepeatsLit
   const int smtp_port = ::p06::testing::FreePort();
   const std::string hook = absl::StrCat("http://127.0.0.1:", hook_port, "/ldb");
   {
-    auto stub = dpb::DirectoryService::NewStub((*directory)->channel());
+    auto stub = dpb::DirectoryService::NewStub(directory->channel());
     dpb::UpdateUnitRequest request;
     request.mutable_unit()->set_name("units/lanh-dao-bo");
     auto* mail = request.mutable_unit()->add_notification_endpoints();
@@ -115,7 +112,7 @@ TEST_F(NotificationLifecycleTest, AKillNineDuringABurstLosesNothingAndRepeatsLit
                    dir_ + "/smtp.log");
   ASSERT_TRUE(smtp);
   const std::vector<std::string> flags = {
-      "--directory_target=" + (*directory)->target(), "--task_target=" + (*task)->target(),
+      "--directory_target=" + directory->target(), "--task_target=" + task->target(),
       absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_port), "--webhook_allowed_hosts=127.0.0.1",
       // Any day, any hour: the test runs when it runs. Short leases, back-off and pauses.
       "--office_every_day", "--office_open_minutes=0", "--office_close_minutes=1440", "--delivery_lease_seconds=5",

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
 #include "p06/task/v1/task.grpc.pb.h"
+#include "tests/e2e/core_processes.h"
 #include "tests/harness/callers.h"
 #include "tests/harness/metric_families.h"
 #include "tests/harness/pg_test.h"
@@ -63,21 +64,16 @@ class ReportingLifecycleTest : public ::p06::testing::PgTest {
 };
 
 TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent) {
-  auto directory = ServiceProcess::Start(P06_DIRECTORY_BINARY, database_url());
-  ASSERT_OK(directory);
-  auto task = ServiceProcess::Start(P06_TASK_BINARY, database_url(), {"--directory_target=" + (*directory)->target()});
-  ASSERT_OK(task);
-  auto imported = ::p06::testing::RunForOutput({.argv = {P06_CTL_BINARY, "import", "--target=" + (*task)->target(),
-                                                         P06_SOURCE_DIR "/deploy/plans/qd-910-btp-2025.txt"}});
-  ASSERT_OK(imported);
-  ASSERT_EQ(imported->exit_code, 0) << imported->output;
+  absl::StatusOr<testing::CoreProcesses> core = testing::StartCoreWithPlan(database_url());
+  ASSERT_OK(core);
+  ServiceProcess* task = core->task.get();
 
   // Thousands of events, from eight writers at once.
   std::atomic<int> failed{0};
   std::vector<std::thread> writers;
   for (int w = 0; w < 8; ++w) {
     writers.emplace_back([&, w] {
-      auto stub = tpb::TaskService::NewStub(MakeChannel((*task)->target()));
+      auto stub = tpb::TaskService::NewStub(MakeChannel(task->target()));
       for (int i = w; i < kReports; i += 8) {
         tpb::ReportProgressRequest r;
         r.set_parent(absl::StrCat("plans/910-qd-btp-2025/tasks/", i % 2 ? 24 : 25));
@@ -99,7 +95,7 @@ TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent)
   // Killed as soon as it has applied something, while it is still catching up (not
   // waiting for it to serve: by then it may have caught up).
   auto reporting = ::p06::testing::Subprocess::Spawn(
-      {.argv = {P06_REPORTING_BINARY, "--database_url=" + database_url(), "--task_target=" + (*task)->target(),
+      {.argv = {P06_REPORTING_BINARY, "--database_url=" + database_url(), "--task_target=" + task->target(),
                 "--grpc_port=" + std::to_string(::p06::testing::FreePort()),
                 "--metrics_port=" + std::to_string(::p06::testing::FreePort())},
        .output_file = "/dev/null"});
@@ -119,7 +115,7 @@ TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent)
   ASSERT_GT(applied_at_kill, 0);
   ASSERT_LT(applied_at_kill, total) << "the kill came after the catch-up: it proves nothing";
 
-  auto restarted = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + (*task)->target()});
+  auto restarted = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + task->target()});
   ASSERT_OK(restarted);
   ASSERT_TRUE(CaughtUp(database_url(), absl::Seconds(60)));
   EXPECT_EQ(Scalar(database_url(), "SELECT count(*) FROM reporting.progress"), kReports);
@@ -131,7 +127,7 @@ TEST_F(ReportingLifecycleTest, AKillNineMidCatchUpNeitherLosesNorDoublesAnEvent)
   absl::StatusOr<std::string> created = cluster().CreateDatabase();
   ASSERT_OK(created);
   const std::string replica_url = *created;
-  auto replica = ServiceProcess::Start(P06_REPORTING_BINARY, replica_url, {"--task_target=" + (*task)->target()});
+  auto replica = ServiceProcess::Start(P06_REPORTING_BINARY, replica_url, {"--task_target=" + task->target()});
   ASSERT_OK(replica);
   ASSERT_TRUE(CaughtUp(replica_url, absl::Seconds(60)));
   EXPECT_EQ(Scalar(replica_url, "SELECT count(*) FROM reporting.progress"), kReports);

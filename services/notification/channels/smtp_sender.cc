@@ -1,6 +1,5 @@
 #include "services/notification/channels/smtp_sender.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -17,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "services/notification/channels/curl_easy.h"
 
 namespace p06::notification {
 namespace {
@@ -26,21 +26,9 @@ namespace {
 // leaves no padding inside the text.
 constexpr size_t kWordBytes = 39;
 constexpr size_t kBodyLineChars = 76;
-constexpr absl::Duration kMaxConnectTimeout = absl::Seconds(5);
 
-void InitCurl() {
-  static const CURLcode kInit = curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)kInit;
-}
 
-struct CurlCleanup {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 
-long Millis(absl::Duration d) { return static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(d))); }
 
 bool HasControlChar(absl::string_view text) {
   for (char c : text) {
@@ -139,11 +127,11 @@ SendResult SmtpSender::Send(const OutgoingMessage& message) {
   if (message.id.empty() || HasControlChar(message.id)) {
     return {absl::InvalidArgumentError("e-mail message id must be non-empty, without control characters"), true};
   }
-  InitCurl();
+  curl::Init();
   const std::string mime = ComposeMime(options_, message, clock_.Now());
-  std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
+  std::unique_ptr<CURL, curl::EasyCleanup> curl(curl_easy_init());
   if (curl == nullptr) return {absl::UnavailableError("cannot start a libcurl handle")};
-  std::unique_ptr<curl_slist, SlistFree> recipients(
+  std::unique_ptr<curl_slist, curl::SlistFree> recipients(
       curl_slist_append(nullptr, absl::StrCat("<", message.address, ">").c_str()));
   if (recipients == nullptr) return {absl::UnavailableError("cannot build the recipient list")};
   const std::string from = absl::StrCat("<", options_.from, ">");
@@ -169,8 +157,8 @@ SendResult SmtpSender::Send(const OutgoingMessage& message) {
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
   }
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(std::min(options_.timeout, kMaxConnectTimeout)));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, curl::Millis(std::min(options_.timeout, curl::kMaxConnectTimeout)));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, curl::Millis(options_.timeout));
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 
   const CURLcode rc = curl_easy_perform(h);

@@ -1,6 +1,5 @@
 #include "services/notification/channels/webhook_sender.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -10,29 +9,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/notification/channels/curl_easy.h"
 #include "services/notification/channels/webhook_signature.h"
 
 namespace p06::notification {
 namespace {
 
 constexpr size_t kAnswerPrefixBytes = 200;
-constexpr absl::Duration kMaxConnectTimeout = absl::Seconds(5);
 
-// Once per process, before the first handle; thread-safe as a function-local static.
-void InitCurl() {
-  static const CURLcode kInit = curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)kInit;
-}
 
-struct CurlCleanup {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 
-// Whole milliseconds, at least 1: libcurl reads 0 as "no timeout".
-long Millis(absl::Duration d) { return static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(d))); }
 
 // Keeps the first bytes of the answer for the error message and reads (and drops)
 // the rest, so the connection ends cleanly.
@@ -91,7 +77,7 @@ bool HasControlChar(absl::string_view text) {
 WebhookSender::WebhookSender(const AddressPolicy& policy, SecretsFor secrets, const Clock& clock,
                              absl::Duration timeout)
     : policy_(policy), secrets_(std::move(secrets)), clock_(clock), timeout_(timeout) {
-  InitCurl();
+  curl::Init();
 }
 
 SendResult WebhookSender::Send(const OutgoingMessage& message) {
@@ -110,7 +96,7 @@ SendResult WebhookSender::Send(const OutgoingMessage& message) {
   absl::StatusOr<std::string> signature = SignatureHeader(*secrets, message.id, timestamp, message.json);
   if (!signature.ok()) return {signature.status()};
 
-  std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
+  std::unique_ptr<CURL, curl::EasyCleanup> curl(curl_easy_init());
   if (curl == nullptr) return {absl::UnavailableError("cannot start a libcurl handle")};
   curl_slist* raw_headers = nullptr;
   for (const std::string& line :
@@ -125,7 +111,7 @@ SendResult WebhookSender::Send(const OutgoingMessage& message) {
     }
     raw_headers = appended;
   }
-  std::unique_ptr<curl_slist, SlistFree> headers(raw_headers);
+  std::unique_ptr<curl_slist, curl::SlistFree> headers(raw_headers);
 
   std::string answer;
   char error[CURL_ERROR_SIZE] = {0};
@@ -144,8 +130,8 @@ SendResult WebhookSender::Send(const OutgoingMessage& message) {
   // policy did not check.
   curl_easy_setopt(h, CURLOPT_PROXY, "");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(std::min(timeout_, kMaxConnectTimeout)));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(timeout_));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, curl::Millis(std::min(timeout_, curl::kMaxConnectTimeout)));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, curl::Millis(timeout_));
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   // The size first, so that libcurl never measures the body with strlen.
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(message.json.size()));
