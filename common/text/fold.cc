@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/base/invalid_field.h"
 
 namespace p06::text {
@@ -109,6 +110,12 @@ std::string Fold(absl::string_view s) {
     }
   }
   return out;
+}
+
+std::vector<std::string> FoldedWords(absl::string_view query) {
+  std::vector<std::string> words;
+  for (absl::string_view w : absl::StrSplit(Fold(query), ' ', absl::SkipEmpty())) words.emplace_back(w);
+  return words;
 }
 
 }  // namespace p06::text

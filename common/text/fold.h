@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -31,5 +32,10 @@ absl::StatusOr<std::string> NormalizeNfc(absl::string_view s, absl::string_view 
 // "đ"/"Đ", which have no decomposition, become "d"), punctuation and symbols turned
 // into spaces, runs of white space collapsed, trimmed. Invalid UTF-8 folds to "".
 std::string Fold(absl::string_view s);
+
+// The words of a search as typed, each folded: what a query matches word by word
+// (every word, in any order), so that "dinh danh dien tu" finds "định danh và xác
+// thực điện tử".
+std::vector<std::string> FoldedWords(absl::string_view query);
 
 }  // namespace p06::text

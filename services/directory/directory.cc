@@ -87,7 +87,7 @@ absl::StatusOr<pb::ListUnitsResponse> Directory::ListUnits(const pb::ListUnitsRe
   query.active_only = request.active_only();
   if (request.query().size() > kMaxNameBytes) return InvalidField("query", "longer than 300 bytes");
   if (!text::IsValidUtf8(request.query())) return InvalidField("query", "is not valid UTF-8");
-  query.folded_query = text::Fold(request.query());
+  query.folded_words = text::FoldedWords(request.query());
 
   const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page,

@@ -203,7 +203,7 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   if (request.query().size() > 300 || !text::IsValidUtf8(request.query())) {
     return InvalidField("query", "at most 300 bytes of UTF-8");
   }
-  q.folded_query = text::Fold(request.query());
+  q.folded_words = text::FoldedWords(request.query());
   q.today = Today();
 
   const std::string filters = QueryFingerprint(request);

@@ -91,6 +91,13 @@ TEST_F(DirectoryUnitsTest, ListFilters) {
   for (const auto& u : r.units()) names.insert(u.name());
   EXPECT_TRUE(names.contains("units/van-phong-bo"));
   EXPECT_TRUE(names.contains("units/van-phong-chinh-phu"));
+  // Every word, in any order: "chinh phu van phong" is the Government Office only.
+  request.set_query("chinh phu   VĂN phòng");
+  ASSERT_TRUE(Call(&Stub::ListUnits, request, &r).ok());
+  names.clear();
+  for (const auto& u : r.units()) names.insert(u.name());
+  EXPECT_TRUE(names.contains("units/van-phong-chinh-phu"));
+  EXPECT_FALSE(names.contains("units/van-phong-bo"));
 
   request.Clear();
   request.set_page_size(500);

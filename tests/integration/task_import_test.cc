@@ -129,6 +129,16 @@ TEST_F(TaskImportTest, ListTasksFilters) {
   text.set_query("HO TICH");
   std::vector<int> ho_tich = Numbers(text);
   EXPECT_TRUE(std::find(ho_tich.begin(), ho_tich.end(), 45) != ho_tich.end());
+  // Every word typed, in any order, without diacritics: 27 and 36 speak of "định danh
+  // và xác thực điện tử", "định danh, xác thực điện tử".
+  text.set_query("dinh danh dien tu");
+  std::vector<int> eid = Numbers(text);
+  EXPECT_TRUE(std::find(eid.begin(), eid.end(), 27) != eid.end());
+  EXPECT_TRUE(std::find(eid.begin(), eid.end(), 36) != eid.end());
+  text.set_query("Điện tử,  ĐỊNH DANH");
+  EXPECT_EQ(Numbers(text), eid);
+  text.set_query("dinh danh dien tu khong-co-tu-nay");
+  EXPECT_TRUE(Numbers(text).empty());
 
   tpb::ListTasksRequest march;  // The clock says 15/04/2025: task 1 (due 31/3) is overdue.
   march.set_overdue_only(true);

@@ -24,7 +24,7 @@ struct UnitQuery {
   std::string parent_id;  // Direct children of this unit only.
   pb::ListUnitsRequest::Scope scope = pb::ListUnitsRequest::SCOPE_UNSPECIFIED;
   bool active_only = false;
-  std::string folded_query;  // Substring of the folded names (text::Fold).
+  std::vector<std::string> folded_words;  // Each a substring of the folded names (text::FoldedWords).
   std::string after_code;    // Keyset pagination: codes greater than this.
   int limit = 50;
 };

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
+#include "common/db/arrays.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
@@ -24,7 +25,7 @@ WHERE ($1 = 0 OR u.kind = $1)
   AND ($2 = '' OR u.parent_id = $2)
   AND ($3::boolean IS NULL OR u.in_ministry = $3::boolean)
   AND (NOT $4 OR u.state = $8)
-  AND ($5 = '' OR u.search_text LIKE '%' || $5 || '%')
+  AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) w WHERE strpos(u.search_text, w) = 0)
   AND u.code > $6
 ORDER BY u.code
 LIMIT $7
@@ -125,7 +126,7 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuer
       pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
         return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters),
                                                 static_cast<int>(q.kind), q.parent_id, InMinistry(q.scope),
-                                                q.active_only, q.folded_query, q.after_code, q.limit,
+                                                q.active_only, db::ArrayLiteral(q.folded_words), q.after_code, q.limit,
                                                 static_cast<int>(pb::UNIT_STATE_ACTIVE)));
       });
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/base/etag.h"
 #include "common/base/status_macros.h"
+#include "common/db/arrays.h"
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
@@ -60,7 +61,8 @@ SELECT t.definition, t.status, t.percent_complete, t.version, (extract(epoch FRO
 FROM tasks t
 )sql";
 // $1 plan, $2 today, $3 section, $4 lead, $5 coordinating, $6 statuses ('{}' any),
-// $7 overdue only, $8 due after ('' any), $9 due before, $10 folded query, $11 after number, $12 limit.
+// $7 overdue only, $8 due after ('' any), $9 due before, $10 folded words (each must appear), $11 after number,
+// $12 limit.
 constexpr char kWhereTaskFilters[] = R"sql(
 WHERE t.plan_id = $1 AND t.removed_in IS NULL
   AND ($3 = 0 OR t.section_ordinal = $3)
@@ -73,7 +75,7 @@ WHERE t.plan_id = $1 AND t.removed_in IS NULL
                          AND o.due_date < $2::date AND o.status NOT IN (status_completed(), status_cancelled())))
   AND ($8 = '' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
                           AND o.due_date >= $8::date AND o.due_date <= $9::date))
-  AND ($10 = '' OR t.search_text LIKE '%' || $10 || '%')
+  AND NOT EXISTS (SELECT 1 FROM unnest($10::text[]) w WHERE strpos(t.search_text, w) = 0)
   AND t.number > $11
 )sql";
 
@@ -362,7 +364,7 @@ absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q)
                  absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"), q.plan_id,
                  FormatIsoDate(q.today), q.section_ordinal, q.lead_unit, q.coordinating_unit, statuses, q.overdue_only,
                  q.due_after ? FormatIsoDate(*q.due_after) : "",
-                 q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", q.folded_query, q.after_number, q.limit)) {
+                 q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", db::ArrayLiteral(q.folded_words), q.after_number, q.limit)) {
           tasks.push_back(TaskFromRow(row));
         }
         return tasks;

@@ -21,7 +21,7 @@ struct TaskQuery {
   std::vector<int> statuses;  // Empty: any.
   bool overdue_only = false;
   std::optional<absl::CivilDay> due_after, due_before;
-  std::string folded_query;
+  std::vector<std::string> folded_words;  // Every one must appear (any order); empty: any task.
   int after_number = 0;  // Keyset pagination.
   int limit = 50;
   absl::CivilDay today;  // For "overdue", from the service's clock.
