@@ -1,6 +1,5 @@
 // The notification service binary. See README.md for flags and ports.
 #include "absl/flags/flag.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/server/run_service.h"
 #include "services/notification/notification_bundle.h"

@@ -81,9 +81,10 @@ absl::StatusOr<int> Dispatcher::FireOnce(absl::Time now) {
   return settled;
 }
 
-absl::StatusOr<std::vector<Dispatcher::Job>> Dispatcher::Claim(absl::Time now, int limit) {
+absl::StatusOr<std::vector<Dispatcher::Job>> Dispatcher::Claim(absl::Time now, int limit,
+                                                              const std::vector<std::string>& saturated) {
   ASSIGN_OR_RETURN(std::vector<ClaimedDelivery> claimed,
-                   store_.ClaimDeliveries(now, limit, 2 * options_.per_endpoint, options_.lease));
+                   store_.ClaimDeliveries(now, limit, 2 * options_.per_endpoint, saturated, options_.lease));
   std::vector<Job> jobs;
   std::map<std::pair<int, std::string>, size_t> digest_job;
   for (ClaimedDelivery& d : claimed) {
@@ -105,7 +106,7 @@ AttemptOutcome Dispatcher::OutcomeOf(const ClaimedDelivery& d, const SendResult&
     return out;
   }
   out.error = result.status.ToString();
-  out.failed = result.permanent || d.attempts >= d.budget;
+  out.failed = result.permanent;  // Out of budget: the store judges, on the row's current budget.
   static thread_local absl::BitGen random;
   const double factor = std::pow(2.0, std::min(d.attempts - 1, 20));
   const absl::Duration backoff = std::min(options_.max_backoff, options_.min_backoff * factor);
@@ -177,18 +178,20 @@ void Dispatcher::Send(const Job& job) {
   const AttemptOutcome base = OutcomeOf(first, result, now);
   for (const ClaimedDelivery& d : job.deliveries) {
     AttemptOutcome outcome = base;
-    outcome.failed = !base.delivered && (result.permanent || d.attempts >= d.budget);
     outcome.count_endpoint = &d == &first;
-    if (absl::Status s = store_.RecordOutcome(d, outcome, now); !s.ok()) {
+    absl::StatusOr<pb::Delivery::State> state = store_.RecordOutcome(d, outcome, now);
+    if (!state.ok()) {
       // The lease runs out and the delivery is tried again: at least once holds.
-      log::Warning("delivery outcome not recorded", {{"delivery", std::to_string(d.id)}, {"error", s.ToString()}});
+      log::Warning("delivery outcome not recorded",
+                   {{"delivery", std::to_string(d.id)}, {"error", state.status().ToString()}});
       continue;
     }
-    const char* label = outcome.delivered ? "delivered" : outcome.failed ? "failed" : "retry";
-    metrics_.Delivery(d.channel, label).Increment();
-    if (outcome.delivered) metrics_.delivery_latency.Observe(std::max(0.0, absl::ToDoubleSeconds(now - d.due_time)));
-    if (!outcome.delivered && !outcome.failed) metrics_.retries.Increment();
-    if (outcome.failed) {
+    if (*state == pb::Delivery::STATE_UNSPECIFIED) continue;  // Fenced out: claimed again since.
+    const bool delivered = *state == pb::Delivery::STATE_DELIVERED, failed = *state == pb::Delivery::STATE_FAILED;
+    metrics_.Delivery(d.channel, delivered ? "delivered" : failed ? "failed" : "retry").Increment();
+    if (delivered) metrics_.delivery_latency.Observe(std::max(0.0, absl::ToDoubleSeconds(now - d.due_time)));
+    if (!delivered && !failed) metrics_.retries.Increment();
+    if (failed) {
       log::Warning("delivery failed for good", {{"delivery", std::to_string(d.id)}, {"address", d.address},
                                                 {"error", outcome.error}});
     }
@@ -243,13 +246,25 @@ void Dispatcher::Loop() {
       absl::StatusOr<int> fired = FireOnce(now);
       if (!fired.ok()) log::Warning("firing due notices failed; trying again", {{"error", fired.status().ToString()}});
       busy = fired.ok() && *fired > 0;
-      int room;
+      // Room for more, counting only addresses below their share (queued and in flight
+      // at most twice their concurrency): one slow receiver's backlog neither grows
+      // without bound here nor keeps the others waiting.
+      int room = options_.senders * 4;
+      std::vector<std::string> saturated;
       {
         std::lock_guard lock(mu_);
-        room = options_.senders * 4 - static_cast<int>(queue_.size()) - in_flight_;
+        std::map<std::string, int> load = busy_;
+        for (const Job& j : queue_) ++load[j.deliveries.front().address];
+        for (const auto& [address, n] : load) {
+          if (n >= 2 * options_.per_endpoint) {
+            saturated.push_back(address);
+          } else {
+            room -= n;
+          }
+        }
       }
       if (room > 0) {
-        absl::StatusOr<std::vector<Job>> jobs = Claim(now, room);
+        absl::StatusOr<std::vector<Job>> jobs = Claim(now, room, saturated);
         if (!jobs.ok()) log::Warning("claiming deliveries failed", {{"error", jobs.status().ToString()}});
         if (jobs.ok() && !jobs->empty()) {
           busy = true;
@@ -281,7 +296,7 @@ absl::Status Dispatcher::Drain() {
     ASSIGN_OR_RETURN(bool open, options_.window.IsOpen(now, calendar_));
     if (!open) return absl::OkStatus();
     ASSIGN_OR_RETURN(int fired, FireOnce(now));
-    ASSIGN_OR_RETURN(std::vector<Job> jobs, Claim(now, 100));
+    ASSIGN_OR_RETURN(std::vector<Job> jobs, Claim(now, 100, {}));
     for (const Job& j : jobs) Send(j);
     if (fired == 0 && jobs.empty()) return absl::OkStatus();
   }

@@ -63,8 +63,9 @@ class Dispatcher {
   void Loop();
   void SenderLoop();
   absl::StatusOr<int> FireOnce(absl::Time now);
-  // Claims up to `limit` deliveries as jobs (digest deliveries of one address: one job).
-  absl::StatusOr<std::vector<Job>> Claim(absl::Time now, int limit);
+  // Claims up to `limit` deliveries as jobs (digest deliveries of one address: one
+  // job), none to the `saturated` addresses.
+  absl::StatusOr<std::vector<Job>> Claim(absl::Time now, int limit, const std::vector<std::string>& saturated);
   void Send(const Job& job);
   // Whether `address` is paused now (the job is then released, not sent).
   bool Paused(const std::string& address, absl::Time now);

@@ -13,10 +13,16 @@
 namespace p06::notification {
 namespace {
 
-// A directory failure that may pass (try the batch again later); anything else is
-// about one unit or group (skipped, logged) and must not hold up every other notice.
+// A directory failure that may pass (try the batch again later): the directory down
+// or failing, or refusing this service (a credential being rotated). Only an answer
+// about the unit or group itself (NOT_FOUND, INVALID_ARGUMENT) skips it, logged, so
+// that one bad name does not hold up every other notice.
 bool Transient(const absl::Status& s) {
   switch (s.code()) {
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kResourceExhausted:

@@ -72,7 +72,7 @@ struct ClaimedDelivery {
 // How one attempt ended, as the worker decided.
 struct AttemptOutcome {
   bool delivered = false;
-  bool failed = false;             // Out of budget or permanent: FAILED.
+  bool failed = false;             // Cannot succeed (a refused address): FAILED now, whatever the budget.
   bool released = false;           // Not sent (its endpoint is paused): the attempt is given back.
   bool count_endpoint = true;      // Counts for or against its endpoint (once per message sent).
   std::string error;
@@ -112,15 +112,18 @@ class NotificationStore : public events::EventSink {
   virtual absl::StatusOr<int> FireDue(absl::Time now, int limit, const FireFn& fire) = 0;
 
   // Claims up to `limit` due deliveries whose endpoint is not paused, at most
-  // `per_address` of one address (a digest's all), counting the attempt and leasing
+  // `per_address` of one address (a digest's all) and none of `saturated` (addresses
+  // with their share already queued in this process), counting the attempt and leasing
   // them until now + lease. Deliveries whose attempts ran out without an outcome
   // (their workers died) become FAILED here.
   virtual absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit, int per_address,
+                                                                        const std::vector<std::string>& saturated,
                                                                         absl::Duration lease) = 0;
   // Records how the attempt went, unless the delivery was claimed again since (its
   // lease ran out): then nothing is written. Updates the endpoint's failure count.
-  virtual absl::Status RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome,
-                                     absl::Time now) = 0;
+  // Returns the state written (UNSPECIFIED when fenced out).
+  virtual absl::StatusOr<pb::Delivery::State> RecordOutcome(const ClaimedDelivery& delivery,
+                                                            const AttemptOutcome& outcome, absl::Time now) = 0;
   // Pending deliveries and the due time of the oldest, for the metrics.
   struct QueueStats {
     int64_t pending = 0;

@@ -32,8 +32,10 @@ class PgNotificationStore final : public NotificationStore {
 
   absl::StatusOr<int> FireDue(absl::Time now, int limit, const FireFn& fire) override;
   absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDeliveries(absl::Time now, int limit, int per_address,
+                                                                const std::vector<std::string>& saturated,
                                                                 absl::Duration lease) override;
-  absl::Status RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome, absl::Time now) override;
+  absl::StatusOr<pb::Delivery::State> RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome,
+                                                    absl::Time now) override;
   absl::StatusOr<QueueStats> Queue(absl::Time now) override;
   absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter, int64_t before_id,
                                                            int limit) override;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "common/base/status_macros.h"
 #include "common/base/utf8.h"
+#include "common/db/arrays.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "services/notification/storage/pg_notification_store.h"
@@ -17,8 +18,9 @@ using pg::Ts;
 using pg::Us;
 
 // Due, not leased (or the lease ran out: its worker died), attempts left, endpoint
-// not paused; at most $4 of one address (a digest's rows all), so that one slow
-// receiver cannot take every sender; fairness is decided among the first $5 due. The
+// not paused, not among the addresses $6 that already have their share queued; at
+// most $4 of one address (a digest's rows all), so that one slow receiver cannot take
+// every sender; fairness is decided among the first $5 due. The
 // attempt is counted here, before the send, so a worker killed mid-send still uses
 // one up: repeats stay bounded by the budget.
 const std::string kClaim = absl::StrCat(R"sql(
@@ -26,13 +28,18 @@ WITH due AS (
   SELECT d.id, d.digest, row_number() OVER (PARTITION BY d.address ORDER BY d.next_attempt_time, d.id) AS rank
   FROM (SELECT id, address, digest, next_attempt_time FROM deliveries
         WHERE state = 1 AND next_attempt_time <= )sql", Ts(1), R"sql( AND attempts < budget
+          AND NOT (address = ANY($6::text[]))
           AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
           AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.address = deliveries.address
                           AND e.paused_until > )sql", Ts(1), R"sql()
         ORDER BY next_attempt_time, id LIMIT $5) d
 ), picked AS (
   SELECT d.id FROM deliveries d JOIN due ON due.id = d.id
-  WHERE due.rank <= $4 OR due.digest
+  WHERE (due.rank <= $4 OR due.digest)
+    -- Again on the row itself: a row another claim just took is re-read under its
+    -- lock, and must then no longer qualify.
+    AND d.state = 1 AND d.attempts < d.budget AND (d.lease_until IS NULL OR d.lease_until <= )sql", Ts(1), R"sql()
+    AND NOT (d.address = ANY($6::text[]))
   ORDER BY d.next_attempt_time, d.id LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
 UPDATE deliveries d SET attempts = d.attempts + 1, lease_until = )sql", Ts(1), R"sql( + make_interval(secs => $3),
   claim_token = nextval('delivery_claims')
@@ -96,14 +103,14 @@ const std::string kInboxKey = absl::StrCat("(lpad(", Us("create_time"), "::text,
 
 }  // namespace
 
-absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliveries(absl::Time now, int limit,
-                                                                                   int per_address,
-                                                                                   absl::Duration lease) {
+absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliveries(
+    absl::Time now, int limit, int per_address, const std::vector<std::string>& saturated, absl::Duration lease) {
   return db::RunInTransaction(pool_, "ClaimDeliveries", [&](pqxx::work& tx) -> absl::StatusOr<std::vector<ClaimedDelivery>> {
     tx.exec_params(kGiveUp, Micros(now));
     std::vector<ClaimedDelivery> claimed;
     for (const pqxx::row& r :
-         tx.exec_params(kClaim, Micros(now), limit, absl::ToDoubleSeconds(lease), per_address, limit * 20)) {
+         tx.exec_params(kClaim, Micros(now), limit, absl::ToDoubleSeconds(lease), per_address, limit * 20,
+                        db::ArrayLiteral(saturated))) {
       claimed.push_back({.id = r[0].as<int64_t>(),
                          .notification_id = r[1].c_str(),
                          .channel = static_cast<pb::Channel>(r[2].as<int>()),
@@ -122,29 +129,32 @@ absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::ClaimDeliverie
   });
 }
 
-absl::Status PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery, const AttemptOutcome& outcome,
-                                                absl::Time now) {
-  return db::RunInTransaction(pool_, "RecordOutcome", [&](pqxx::work& tx) -> absl::Status {
+absl::StatusOr<pb::Delivery::State> PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery,
+                                                                       const AttemptOutcome& outcome, absl::Time now) {
+  return db::RunInTransaction(pool_, "RecordOutcome", [&](pqxx::work& tx) -> absl::StatusOr<pb::Delivery::State> {
     if (outcome.released) {
       tx.exec_params(absl::StrCat("UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, "
                                   "claim_token = NULL, next_attempt_time = ", Ts(3),
                                   " WHERE id = $1 AND claim_token = $2 AND state = 1"),
                      delivery.id, delivery.claim_token, Micros(outcome.next_attempt_time));
-      return absl::OkStatus();
+      return pb::Delivery::STATE_PENDING;
     }
-    const int state = outcome.delivered ? pb::Delivery::STATE_DELIVERED
-                      : outcome.failed  ? pb::Delivery::STATE_FAILED
-                                        : pb::Delivery::STATE_PENDING;
     // Fenced by the claim's token: a worker whose lease ran out and whose delivery was
-    // claimed again writes nothing. The error may quote a receiver's answer in any
-    // encoding: made valid UTF-8, or PostgreSQL would refuse the whole outcome.
+    // claimed again writes nothing. Out of budget is judged on the row's budget, which
+    // RetryDelivery may have raised while the send was on its way. The error may quote
+    // a receiver's answer in any encoding: made valid UTF-8, or PostgreSQL would
+    // refuse the whole outcome.
     pqxx::result updated = tx.exec_params(
-        absl::StrCat("UPDATE deliveries SET state = $3::int, last_error = $4, lease_until = NULL, claim_token = NULL, "
-                     "next_attempt_time = ", Ts(5), ", deliver_time = CASE WHEN $3::int = 2 THEN ", Ts(6),
-                     " END WHERE id = $1 AND claim_token = $2 AND state = 1"),
-        delivery.id, delivery.claim_token, state, ValidUtf8(outcome.error, 1000),
-        Micros(outcome.delivered || outcome.failed ? now : outcome.next_attempt_time), Micros(now));
-    if (updated.affected_rows() == 0 || !outcome.count_endpoint) return absl::OkStatus();
+        absl::StrCat("UPDATE deliveries SET state = CASE WHEN $3 THEN 2 WHEN $7 OR attempts >= budget THEN 3 ELSE 1 END, "
+                     "last_error = $4, lease_until = NULL, claim_token = NULL, "
+                     "next_attempt_time = CASE WHEN $3 OR $7 OR attempts >= budget THEN ", Ts(6), " ELSE ", Ts(5),
+                     " END, deliver_time = CASE WHEN $3 THEN ", Ts(6), " END "
+                     "WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state"),
+        delivery.id, delivery.claim_token, outcome.delivered, ValidUtf8(outcome.error, 1000),
+        Micros(outcome.next_attempt_time), Micros(now), outcome.failed);
+    if (updated.empty()) return pb::Delivery::STATE_UNSPECIFIED;
+    const auto state = static_cast<pb::Delivery::State>(updated[0][0].as<int>());
+    if (!outcome.count_endpoint) return state;
     if (outcome.delivered) {
       tx.exec_params("UPDATE endpoints SET consecutive_failures = 0, paused_until = NULL "
                      "WHERE address = $1 AND consecutive_failures > 0",
@@ -157,7 +167,7 @@ absl::Status PgNotificationStore::RecordOutcome(const ClaimedDelivery& delivery,
                                   " ELSE endpoints.paused_until END"),
                      delivery.address, outcome.pause_after_failures, Micros(now + outcome.pause_for));
     }
-    return absl::OkStatus();
+    return state;
   });
 }
 

@@ -254,7 +254,10 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
   std::vector<int> kinds, days;
   std::vector<int64_t> fire;
   for (const pqxx::row& r : tx.exec_params(
-           absl::StrCat("SELECT ", kOccurrenceColumns, " FROM occurrences o WHERE o.task = ANY($1::text[])"),
+           // Locked (in name order) before their notices, as FireDue locks them: so the
+           // two never wait for each other's notices in opposite orders.
+           absl::StrCat("SELECT ", kOccurrenceColumns,
+                        " FROM occurrences o WHERE o.task = ANY($1::text[]) ORDER BY o.name FOR UPDATE OF o"),
            task_array)) {
     const OccurrenceFacts facts = FactsFromRow(r, 0);
     names.push_back(facts.name);
@@ -286,6 +289,9 @@ absl::StatusOr<events::ConsumerState> PgNotificationStore::State() {
 absl::Status PgNotificationStore::Apply(const std::string& expected_cursor, const std::vector<tpb::Event>& events,
                                         bool caught_up, absl::Time now) {
   return db::RunInTransaction(pool_, "ApplyEvents", [&](pqxx::work& tx) -> absl::Status {
+    // The planner's lock first, before any occurrence row: a rule change holds it and
+    // then locks occurrences, so taking them the other way round would deadlock.
+    tx.exec(kReplanLock);
     std::set<std::string> touched;
     TaskWrites writes(tx);
     for (const tpb::Event& e : events) ApplyEvent(tx, e, writes, touched);
@@ -304,6 +310,7 @@ absl::Status PgNotificationStore::Skip(const std::string& expected_cursor, const
 
 absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, const std::vector<tpb::Event>& current) {
   return db::RunInTransaction(pool_, "RebuildSchedule", [&](pqxx::work& tx) -> absl::Status {
+    tx.exec(kReplanLock);  // As in Apply: before any occurrence row.
     RETURN_IF_ERROR(events::RewindCursor(tx, expected_cursor));
     // What the List RPCs no longer show is gone; what they show comes back with its status.
     tx.exec0("UPDATE occurrences SET removed = true");
@@ -311,7 +318,6 @@ absl::Status PgNotificationStore::Rebuild(const std::string& expected_cursor, co
     TaskWrites writes(tx);
     for (const tpb::Event& e : current) ApplyEvent(tx, e, writes, touched);
     writes.Flush();
-    tx.exec(kReplanLock);
     std::vector<std::string> tasks;  // Removed ones too: their pending notices are withdrawn.
     for (const pqxx::row& r : tx.exec("SELECT DISTINCT task FROM occurrences")) tasks.push_back(r[0].c_str());
     Replan(tx, tasks);
