@@ -13,6 +13,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/events/consumer_tables.h"
+#include "common/log/log.h"
 #include "services/notification/storage/pg_notification_store.h"
 #include "services/notification/storage/pg_sql.h"
 
@@ -250,6 +251,8 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
   // The withdrawal names the occurrences, so it walks the notices' primary key
   // instead of every pending notice.
   std::vector<std::string> names;
+  int unplannable = 0;  // Occurrences with a notice in a year without calendar data.
+  std::string first_unplannable;
   std::vector<std::string> occurrences, rule_ids;
   std::vector<int> kinds, days;
   std::vector<int64_t> fire;
@@ -261,7 +264,9 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
            task_array)) {
     const OccurrenceFacts facts = FactsFromRow(r, 0);
     names.push_back(facts.name);
-    for (const PlannedNotice& n : PlanNotices(facts, rules, calendar_, window_).notices) {
+    const Plan plan = PlanNotices(facts, rules, calendar_, window_);
+    if (!plan.unplannable.empty() && unplannable++ == 0) first_unplannable = facts.name + ": " + plan.unplannable[0];
+    for (const PlannedNotice& n : plan.notices) {
       occurrences.push_back(facts.name);
       rule_ids.push_back(n.rule_id);
       kinds.push_back(static_cast<int>(n.kind));
@@ -272,6 +277,10 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
   if (!names.empty()) {
     tx.exec_params("UPDATE notices SET state = 3 WHERE occurrence = ANY($1::text[]) AND state = 1",
                    db::ArrayLiteral(names));
+  }
+  if (unplannable > 0) {
+    log::Warning("notices left unplanned: no calendar data for the year they fall in",
+                 {{"occurrences", std::to_string(unplannable)}, {"first", first_unplannable}});
   }
   if (occurrences.empty()) return 0;
   tx.exec_params(kUpsertNotices, db::ArrayLiteral(occurrences), db::ArrayLiteral(rule_ids), db::ArrayLiteral(kinds),
