@@ -72,6 +72,8 @@ void Server::Shutdown(absl::Duration drain) {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     stopped_ = true;
+    // Never started (the port was taken: Start is returning that error): nothing to stop.
+    if (server_ == nullptr) return;
     SetHealth(false);
   }
   const absl::Time deadline = absl::Now() + drain;

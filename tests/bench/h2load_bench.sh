@@ -25,8 +25,9 @@
 # Environment: P06_BENCH_SECONDS (5: measured seconds per run, after 1 s of warm-up),
 # P06_BENCH_ROUNDS (3), P06_BENCH_CLIENTS (16: connections, one call in flight on
 # each), P06_BENCH_THREADS (1: h2load's threads), P06_BENCH_TASK (the task read),
-# P06_BENCH_PORT (55491: the first port tried; PostgreSQL and the services take the
-# next free ones), P06_ECHO_BINARY, P06_BUILD_DIR.
+# P06_BENCH_PORT (21491: the first port tried; PostgreSQL and the services take the
+# next free ones; below Linux's ephemeral range, 32768–60999, so that no outgoing
+# connection takes a port between its choice and its bind), P06_ECHO_BINARY, P06_BUILD_DIR.
 #
 # gRPC errors: h2load sees every answered call as HTTP 200 (the gRPC status is in the
 # trailers), so they are read from the task server's own counter,
@@ -111,7 +112,7 @@ trap 'exit 143' TERM HUP
 # Sets the variable named $1 to the next port on which nothing listens, from
 # P06_BENCH_PORT up, never the same one twice. (Not $(free_port): a subshell would
 # not remember what it handed out.)
-next_port=${P06_BENCH_PORT:-55491}
+next_port=${P06_BENCH_PORT:-21491}
 free_port() {
   while ss -Htln "sport = :$next_port" | grep -q . || (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do
     next_port=$((next_port + 1))

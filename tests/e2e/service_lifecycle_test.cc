@@ -1,7 +1,9 @@
 // The directory binary as operators run it: a real process, real signals, a real
 // PostgreSQL that goes away and comes back.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -154,6 +156,28 @@ TEST_F(ServiceLifecycleTest, InvalidConfigurationExitsOneNamingTheSetting) {
   ASSERT_OK(result);
   EXPECT_EQ(result->exit_code, 1);
   EXPECT_NE(result->output.find("db_pool_size"), std::string::npos) << result->output;
+}
+
+TEST_F(ServiceLifecycleTest, ATakenPortExitsOneSayingSoInsteadOfCrashing) {
+  // Held as an outgoing connection or another program would hold it: without
+  // SO_REUSEPORT (gRPC sets it, so a second copy of a service would share the port).
+  const int holder = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(holder, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len);
+  auto result = ::p06::testing::RunForOutput(
+      {.argv = {P06_DIRECTORY_BINARY, "--database_url=" + database_url(),
+                "--grpc_port=" + std::to_string(ntohs(addr.sin_port)),
+                "--metrics_port=" + std::to_string(::p06::testing::FreePort())}},
+      absl::Seconds(30));
+  close(holder);
+  ASSERT_OK(result);
+  EXPECT_EQ(result->exit_code, 1) << "128 + 11 would be the crash this once was";
+  EXPECT_NE(result->output.find("cannot listen on"), std::string::npos) << result->output;
 }
 
 // PostgreSQL stops and starts again under a running service: calls fail fast with

@@ -17,6 +17,20 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// A TCP socket listening on 127.0.0.1 on a free port, for receivers that misbehave
+// below HTTP; returns its descriptor and sets `port`.
+int LoopbackListener(int* port) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener, 128) != 0) return -1;
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  *port = ntohs(addr.sin_port);
+  return listener;
+}
+
 class NotificationDeliveryTest : public NotificationServerTest {
  protected:
   // The leadership gets a webhook and an e-mail: at 9:00 on 15/4/2025, when the plan
@@ -93,14 +107,9 @@ TEST_F(NotificationDeliveryTest, AFailingWebhookIsRetriedAndPausedWithoutHolding
 TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemandWhateverTheAnswersEncoding) {
   // A receiver that answers 500 with a body in Latin-1 (not UTF-8, which the error
   // column must take anyway), then closes the connection.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 64), 0);
-  socklen_t len = sizeof addr;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  const int listener = LoopbackListener(&port);
+  ASSERT_GE(listener, 0);
   std::atomic<bool> closing{true};
   std::thread closer([&] {
     while (closing) {
@@ -113,7 +122,7 @@ TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemandWha
       close(c);
     }
   });
-  const std::string hook = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/closes");
+  const std::string hook = absl::StrCat("http://127.0.0.1:", port, "/closes");
   notification_options_.dispatch.budget = 3;
   SetUpLeadership(hook);
   RotateSecret(hook, "s1");
@@ -135,8 +144,8 @@ TEST_F(NotificationDeliveryTest, OutOfBudgetIsFailedCountedAndRetriedOnDemandWha
             std::string::npos);
 
   // An operator fixes the receiver and retries: a fresh budget, due now.
-  const int port = FreePort();
-  StartWebhookReceiver(port, {});
+  const int fixed_port = FreePort();
+  StartWebhookReceiver(fixed_port, {});
   npb::RetryDeliveryRequest retry;
   retry.set_name(failed[0].name());
   retry.set_request_id("retry-1");
@@ -242,15 +251,10 @@ TEST_F(NotificationDeliveryTest, AnEndpointThatPrefersADigestGetsOneMessageForAl
 
 TEST_F(NotificationDeliveryTest, AHangingReceiverHoldsUpOnlyItsOwnDeliveries) {
   // A webhook that accepts connections and never answers.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 128), 0);
-  socklen_t len = sizeof addr;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::string hook = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/hangs");
+  int port = 0;
+  const int listener = LoopbackListener(&port);
+  ASSERT_GE(listener, 0);
+  const std::string hook = absl::StrCat("http://127.0.0.1:", port, "/hangs");
   SetEndpoints("units/lanh-dao-bo", {{dpb::NotificationEndpoint::CHANNEL_EMAIL, "lanhdao@moj.gov.vn"},
                                      {dpb::NotificationEndpoint::CHANNEL_WEBHOOK, hook}});
   notification_options_.start_dispatcher = true;  // Its real sender threads, on the test's clock.
