@@ -27,7 +27,7 @@ const std::string kClaim = absl::StrCat(R"sql(
 WITH due AS (
   SELECT d.id, d.digest, row_number() OVER (PARTITION BY d.address ORDER BY d.next_attempt_time, d.id) AS rank
   FROM (SELECT id, address, digest, next_attempt_time FROM deliveries
-        WHERE state = 1 AND next_attempt_time <= )sql", Ts(1), R"sql( AND attempts < budget
+        WHERE state = delivery_pending() AND next_attempt_time <= )sql", Ts(1), R"sql( AND attempts < budget
           AND NOT (address = ANY($6::text[]))
           AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
           AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.address = deliveries.address
@@ -38,7 +38,7 @@ WITH due AS (
   WHERE (due.rank <= $4 OR due.digest)
     -- Again on the row itself: a row another claim just took is re-read under its
     -- lock, and must then no longer qualify.
-    AND d.state = 1 AND d.attempts < d.budget AND (d.lease_until IS NULL OR d.lease_until <= )sql", Ts(1), R"sql()
+    AND d.state = delivery_pending() AND d.attempts < d.budget AND (d.lease_until IS NULL OR d.lease_until <= )sql", Ts(1), R"sql()
     AND NOT (d.address = ANY($6::text[]))
   ORDER BY d.next_attempt_time, d.id LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
 UPDATE deliveries d SET attempts = d.attempts + 1, lease_until = )sql", Ts(1), R"sql( + make_interval(secs => $3),
@@ -52,9 +52,9 @@ RETURNING d.id, d.notification_id, d.channel, d.address, d.digest, d.attempts, d
 // Attempts all used, the last one's outcome never recorded (its worker died each
 // time, or could not write): given up, for an operator to see and retry.
 const std::string kGiveUp = absl::StrCat(R"sql(
-UPDATE deliveries SET state = 3, lease_until = NULL,
+UPDATE deliveries SET state = delivery_failed(), lease_until = NULL,
   last_error = 'out of attempts; the outcome of the last one was never recorded'
-WHERE state = 1 AND attempts >= budget AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
+WHERE state = delivery_pending() AND attempts >= budget AND (lease_until IS NULL OR lease_until <= )sql", Ts(1), R"sql()
 )sql");
 
 const std::string kDeliveryColumns = absl::StrCat(
@@ -135,7 +135,7 @@ absl::StatusOr<pb::Delivery::State> PgNotificationStore::RecordOutcome(const Cla
     if (outcome.released) {
       tx.exec_params(absl::StrCat("UPDATE deliveries SET attempts = attempts - 1, lease_until = NULL, "
                                   "claim_token = NULL, next_attempt_time = ", Ts(3),
-                                  " WHERE id = $1 AND claim_token = $2 AND state = 1"),
+                                  " WHERE id = $1 AND claim_token = $2 AND state = delivery_pending()"),
                      delivery.id, delivery.claim_token, Micros(outcome.next_attempt_time));
       return pb::Delivery::STATE_PENDING;
     }
@@ -145,11 +145,12 @@ absl::StatusOr<pb::Delivery::State> PgNotificationStore::RecordOutcome(const Cla
     // a receiver's answer in any encoding: made valid UTF-8, or PostgreSQL would
     // refuse the whole outcome.
     pqxx::result updated = tx.exec_params(
-        absl::StrCat("UPDATE deliveries SET state = CASE WHEN $3 THEN 2 WHEN $7 OR attempts >= budget THEN 3 ELSE 1 END, "
+        absl::StrCat("UPDATE deliveries SET state = CASE WHEN $3 THEN delivery_delivered() "
+                     "WHEN $7 OR attempts >= budget THEN delivery_failed() ELSE delivery_pending() END, "
                      "last_error = $4, lease_until = NULL, claim_token = NULL, "
                      "next_attempt_time = CASE WHEN $3 OR $7 OR attempts >= budget THEN ", Ts(6), " ELSE ", Ts(5),
                      " END, deliver_time = CASE WHEN $3 THEN ", Ts(6), " END "
-                     "WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state"),
+                     "WHERE id = $1 AND claim_token = $2 AND state = delivery_pending() RETURNING state"),
         delivery.id, delivery.claim_token, outcome.delivered, ValidUtf8(outcome.error, 1000),
         Micros(outcome.next_attempt_time), Micros(now), outcome.failed);
     if (updated.empty()) return pb::Delivery::STATE_UNSPECIFIED;
@@ -174,7 +175,7 @@ absl::StatusOr<pb::Delivery::State> PgNotificationStore::RecordOutcome(const Cla
 absl::StatusOr<NotificationStore::QueueStats> PgNotificationStore::Queue(absl::Time now) {
   return db::RunSingleStatement(pool_, "DeliveryQueue", [&](pqxx::nontransaction& tx) -> absl::StatusOr<QueueStats> {
     const pqxx::row r = tx.exec_params1(
-        absl::StrCat("SELECT count(*), ", Us("min(due_time)"), " FROM deliveries WHERE state = 1 AND due_time <= ",
+        absl::StrCat("SELECT count(*), ", Us("min(due_time)"), " FROM deliveries WHERE state = delivery_pending() AND due_time <= ",
                      Ts(1)),
         Micros(now));
     return QueueStats{.pending = r[0].as<int64_t>(), .oldest_due = pg::TimeField(r[1])};
@@ -213,7 +214,7 @@ absl::StatusOr<pb::Delivery> PgNotificationStore::RetryDelivery(const pb::RetryD
       }
       // A lease held stays: a worker sending it now records its outcome, and the
       // next attempt waits for that, never runs beside it.
-      tx.exec_params(absl::StrCat("UPDATE deliveries SET state = 1, budget = attempts + $2, "
+      tx.exec_params(absl::StrCat("UPDATE deliveries SET state = delivery_pending(), budget = attempts + $2, "
                                   "next_attempt_time = ", Ts(3), " WHERE id = $1"),
                      id, fresh_budget, Micros(now));
       tx.exec_params("UPDATE endpoints SET consecutive_failures = 0, paused_until = NULL WHERE address = $1",

@@ -197,7 +197,8 @@ void ApplyEvent(pqxx::work& tx, const tpb::Event& e, TaskWrites& writes, std::se
       } else if (p.status() == tpb::TASK_STATUS_COMPLETED || p.status() == tpb::TASK_STATUS_CANCELLED) {
         // The task as a whole is done: none of its occurrences is awaited any more.
         const std::string task = TaskOf(p.name());
-        tx.exec_params("UPDATE occurrences SET status = $2 WHERE task = $1 AND status NOT IN (3, 5)", task, status);
+        tx.exec_params("UPDATE occurrences SET status = $2 WHERE task = $1 "
+                       "AND status NOT IN (status_completed(), status_cancelled())", task, status);
         touched.insert(task);
       }
       return;
@@ -212,11 +213,11 @@ constexpr char kReplanLock[] = "SELECT pg_advisory_xact_lock(hashtextextended('n
 
 constexpr char kUpsertNotices[] = R"sql(
 INSERT INTO notices (occurrence, rule_id, kind, working_days, fire_time, state)
-SELECT t.o, t.r, t.k, t.w, to_timestamp(t.f::double precision / 1000000), 1
+SELECT t.o, t.r, t.k, t.w, to_timestamp(t.f::double precision / 1000000), notice_pending()
 FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[]) AS t(o, r, k, w, f)
 ON CONFLICT (occurrence, rule_id) DO UPDATE SET
-  kind = excluded.kind, working_days = excluded.working_days, fire_time = excluded.fire_time, state = 1
-WHERE notices.state IN (1, 3)
+  kind = excluded.kind, working_days = excluded.working_days, fire_time = excluded.fire_time, state = notice_pending()
+WHERE notices.state IN (notice_pending(), notice_withdrawn())
 )sql";
 
 }  // namespace
@@ -275,7 +276,8 @@ int64_t PgNotificationStore::Replan(pqxx::work& tx, const std::vector<std::strin
     }
   }
   if (!names.empty()) {
-    tx.exec_params("UPDATE notices SET state = 3 WHERE occurrence = ANY($1::text[]) AND state = 1",
+    tx.exec_params("UPDATE notices SET state = notice_withdrawn() WHERE occurrence = ANY($1::text[]) "
+                   "AND state = notice_pending()",
                    db::ArrayLiteral(names));
   }
   if (unplannable > 0) {
@@ -412,7 +414,7 @@ absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, cons
     // so that the latest-step rule sees every due notice of each.
     pqxx::result occurrences = tx.exec_params(
         absl::StrCat("SELECT o.name FROM occurrences o WHERE o.name IN (SELECT n.occurrence FROM notices n "
-                     "WHERE n.state = 1 AND n.fire_time <= ", Ts(1), ") ORDER BY o.name LIMIT $2 "
+                     "WHERE n.state = notice_pending() AND n.fire_time <= ", Ts(1), ") ORDER BY o.name LIMIT $2 "
                      "FOR UPDATE OF o SKIP LOCKED"),
         Micros(now), limit);
     if (occurrences.empty()) return 0;
@@ -420,7 +422,8 @@ absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, cons
     for (const pqxx::row& r : occurrences) names.push_back(r[0].c_str());
     pqxx::result rows = tx.exec_params(
         absl::StrCat("SELECT n.rule_id, n.kind, n.working_days, ", Us("n.fire_time"), ", ", kOccurrenceColumns,
-                     " FROM notices n JOIN occurrences o ON o.name = n.occurrence WHERE n.state = 1 AND n.fire_time <= ",
+                     " FROM notices n JOIN occurrences o ON o.name = n.occurrence WHERE n.state = notice_pending() "
+                     "AND n.fire_time <= ",
                      Ts(1), " AND n.occurrence = ANY($2::text[]) FOR UPDATE OF n"),
         Micros(now), db::ArrayLiteral(names));
     std::vector<DueNotice> due;
@@ -482,7 +485,7 @@ absl::StatusOr<int> PgNotificationStore::FireDue(absl::Time now, int limit, cons
                          "INSERT INTO deliveries (notification_id, channel, address, digest, state, budget, due_time, "
                          "next_attempt_time, deliver_time) "
                          "SELECT t.i, t.c, t.a, t.g = 1, t.s, t.b, to_timestamp(t.d::double precision / 1000000), ",
-                         Ts(8), ", CASE WHEN t.s = 2 THEN ", Ts(8), " END",
+                         Ts(8), ", CASE WHEN t.s = delivery_delivered() THEN ", Ts(8), " END",
                          " FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], "
                          "$7::bigint[]) AS t(i, c, a, g, s, b, d) "
                          "ON CONFLICT (notification_id, channel, address) DO NOTHING"),
