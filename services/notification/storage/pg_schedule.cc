@@ -56,22 +56,51 @@ std::vector<pb::Rule> LoadRules(pqxx::transaction_base& tx) {
   return rules;
 }
 
-// The rule's columns as parameters $2..$13 (id is $1).
-std::vector<std::string> RuleParams(const pb::Rule& rule) {
+// A rule's stored columns, each with its parameter's cast and value: CreateRule and
+// UpdateRule write this one list by name, so a column cannot be in one and missing
+// from the other, nor a value bound in another's place.
+struct RuleColumn {
+  const char* column;
+  const char* cast;  // Appended to the parameter ("" for text).
+  std::string value;
+};
+
+std::vector<RuleColumn> RuleColumns(const pb::Rule& rule) {
   std::vector<int> channels(rule.channels().begin(), rule.channels().end());
   std::vector<std::string> disabled(rule.disabled_units().begin(), rule.disabled_units().end());
-  return {rule.display_name(),
-          std::to_string(rule.kind()),
-          std::to_string(rule.working_days()),
-          db::ArrayLiteral(channels),
-          rule.enabled() ? "true" : "false",
-          std::to_string(rule.recipient()),
-          rule.recipient_unit(),
-          rule.scope().plan(),
-          std::to_string(rule.scope().section_ordinal()),
-          std::to_string(rule.scope().schedule_kind()),
-          rule.scope().unit(),
-          db::ArrayLiteral(disabled)};
+  return {{"display_name", "", rule.display_name()},
+          {"kind", "::smallint", std::to_string(rule.kind())},
+          {"working_days", "::int", std::to_string(rule.working_days())},
+          {"channels", "::smallint[]", db::ArrayLiteral(channels)},
+          {"enabled", "::boolean", rule.enabled() ? "true" : "false"},
+          {"recipient", "::smallint", std::to_string(rule.recipient())},
+          {"recipient_unit", "", rule.recipient_unit()},
+          {"scope_plan", "", rule.scope().plan()},
+          {"scope_section", "::int", std::to_string(rule.scope().section_ordinal())},
+          {"scope_schedule_kind", "::smallint", std::to_string(rule.scope().schedule_kind())},
+          {"scope_unit", "", rule.scope().unit()},
+          {"disabled_units", "::text[]", db::ArrayLiteral(disabled)}};
+}
+
+// Writes `rule` as rules/`id` at `now`: an INSERT, or an UPDATE of the row (version
+// moved on), from the one column list.
+void WriteRule(pqxx::work& tx, const std::string& id, const pb::Rule& rule, absl::Time now, bool insert) {
+  std::vector<std::string> params = {id};
+  std::string columns, values, assignments;
+  for (const RuleColumn& c : RuleColumns(rule)) {
+    params.push_back(c.value);
+    const std::string param = absl::StrCat("$", params.size(), c.cast);
+    absl::StrAppend(&columns, c.column, ", ");
+    absl::StrAppend(&values, param, ", ");
+    absl::StrAppend(&assignments, c.column, " = ", param, ", ");
+  }
+  params.push_back(std::to_string(Micros(now)));
+  const std::string update_time = Ts(static_cast<int>(params.size()));
+  const std::string sql =
+      insert ? absl::StrCat("INSERT INTO rules (id, ", columns, "update_time) VALUES ($1, ", values, update_time, ")")
+             : absl::StrCat("UPDATE rules SET ", assignments, "version = version + 1, update_time = ", update_time,
+                            " WHERE id = $1");
+  tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params.begin(), params.end()));
 }
 
 constexpr char kOccurrenceColumns[] =
@@ -133,7 +162,7 @@ class TaskWrites {
   }
   void Flush() {
     if (events_.empty()) return;
-    std::vector<std::string> tasks, plans, titles, leads, coords, names, days, all_names;
+    std::vector<std::string> tasks, plans, titles, leads, coords, names, days;
     std::vector<int> sections, kinds, statuses;
     std::vector<int64_t> owner;
     for (const tpb::Event* e : events_) {
@@ -368,13 +397,7 @@ absl::StatusOr<pb::Rule> PgNotificationStore::CreateRule(const pb::CreateRuleReq
       if (!tx.exec_params("SELECT 1 FROM rules WHERE id = $1", request.rule_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("rule_id: rules/", request.rule_id(), " already exists"));
       }
-      std::vector<std::string> p = RuleParams(request.rule());
-      tx.exec_params(absl::StrCat("INSERT INTO rules (id, display_name, kind, working_days, channels, enabled, "
-                                  "recipient, recipient_unit, scope_plan, scope_section, scope_schedule_kind, "
-                                  "scope_unit, disabled_units, update_time) VALUES ($1, $2, $3, $4, $5::smallint[], "
-                                  "$6, $7, $8, $9, $10, $11, $12, $13::text[], ", Ts(14), ")"),
-                     request.rule_id(), p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11],
-                     Micros(now));
+      WriteRule(tx, request.rule_id(), request.rule(), now, /*insert=*/true);
       ReplanEveryTask(tx);
       return RuleFromRow(
           tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), request.rule_id()));
@@ -395,13 +418,7 @@ absl::StatusOr<pb::Rule> PgNotificationStore::UpdateRule(const pb::UpdateRuleReq
       pb::Rule rule = RuleFromRow(found[0]);
       RETURN_IF_ERROR(CheckEtag(request.rule().etag(), rule.etag(), rule.name(), "rule.etag"));
       RETURN_IF_ERROR(apply(rule));
-      std::vector<std::string> p = RuleParams(rule);
-      tx.exec_params(absl::StrCat("UPDATE rules SET display_name = $2, kind = $3, working_days = $4, "
-                                  "channels = $5::smallint[], enabled = $6, recipient = $7, recipient_unit = $8, "
-                                  "scope_plan = $9, scope_section = $10, scope_schedule_kind = $11, scope_unit = $12, "
-                                  "disabled_units = $13::text[], version = version + 1, update_time = ",
-                                  Ts(14), " WHERE id = $1"),
-                     id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], Micros(now));
+      WriteRule(tx, id, rule, now, /*insert=*/false);
       ReplanEveryTask(tx);
       return RuleFromRow(tx.exec_params1(absl::StrCat("SELECT ", kRuleColumns, " FROM rules WHERE id = $1"), id));
     });
