@@ -77,3 +77,20 @@ p06_wait_serving() {
   done
   return 1
 }
+
+# Creates (once) the suite's internal key in $1 (common/grpc/internal_proof.h): 32
+# random bytes as hex, readable by this user only.
+p06_internal_key() {
+  local file="$1"
+  [[ -s "$file" ]] || (umask 077; mkdir -p "$(dirname "$file")"; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$file")
+}
+
+# Prints the x-p06-proof of (subject $2, unit $3, roles $4) under the key in $1, valid
+# for five minutes: for tools that call a service's port directly (h2load).
+p06_principal_proof() {
+  local key="$1" subject="$2" unit="$3" roles="$4" expiry mac
+  expiry=$(($(date +%s) + 300))
+  mac=$(printf 'v1\n%s\n%s\n%s\n%s' "$expiry" "$subject" "$unit" "$roles" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$key")" | awk '{print $NF}')
+  echo "v1.$expiry.$mac"
+}

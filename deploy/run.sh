@@ -211,6 +211,10 @@ if [[ -z "${P06_DATABASE_URL:-}" ]]; then
 fi
 export P06_DATABASE_URL
 mkdir -p "$DATA/logs"
+# The key with which the services prove principals to each other (and p06ctl, run
+# on this machine, to them): made once, kept with the data.
+export P06_INTERNAL_KEY_FILE="${P06_INTERNAL_KEY_FILE:-$DATA/internal.key}"
+p06_internal_key "$P06_INTERNAL_KEY_FILE"
 
 # A local mail sink for the notification service's e-mail (every message kept in
 # $DATA/mail.jsonl), unless a real SMTP server is configured.

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/base/status_macros.h"
+#include "common/grpc/internal_proof.h"
 #include "common/grpc/resource_name.h"
 
 namespace p06 {
@@ -19,7 +21,7 @@ std::string Header(const grpc::ServerContextBase& ctx, const char* name) {
 
 // A principal header sent twice: which one would a proxy in front have checked?
 bool Repeated(const grpc::ServerContextBase& ctx) {
-  for (const char* name : {kSubjectHeader, kUnitHeader, kRolesHeader}) {
+  for (const char* name : {kSubjectHeader, kUnitHeader, kRolesHeader, kProofHeader}) {
     if (ctx.client_metadata().count(name) > 1) return true;
   }
   return false;
@@ -63,17 +65,19 @@ bool Principal::HasRole(const std::string& role) const {
 }
 
 absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx) {
-  if (Repeated(ctx)) return absl::UnauthenticatedError("x-p06-subject, x-p06-unit and x-p06-roles may come once each");
+  if (Repeated(ctx)) return absl::UnauthenticatedError("x-p06-subject, x-p06-unit, x-p06-roles and x-p06-proof may come once each");
   Principal p;
   p.subject = Header(ctx, kSubjectHeader);
   if (p.subject.empty())
     return absl::UnauthenticatedError("no caller identity (x-p06-subject); call through the gateway");
   if (p.subject.size() > kMaxHeaderBytes) return absl::UnauthenticatedError("x-p06-subject: longer than 256 bytes");
   p.unit = Header(ctx, kUnitHeader);
+  const std::string roles = Header(ctx, kRolesHeader);
+  RETURN_IF_ERROR(VerifyPrincipal(Header(ctx, kProofHeader), p.subject, p.unit, roles));
   if (!p.unit.empty() && !ParseResourceId(p.unit, "units/*", kUnitHeader).ok()) {
     return absl::PermissionDeniedError("x-p06-unit: must be units/{unit_id}");
   }
-  for (absl::string_view role : absl::StrSplit(Header(ctx, kRolesHeader), ',', absl::SkipEmpty())) {
+  for (absl::string_view role : absl::StrSplit(roles, ',', absl::SkipEmpty())) {
     if (!IsKnownRole(role)) {
       return absl::PermissionDeniedError(absl::StrCat("x-p06-roles: unknown role \"", role.substr(0, 64), "\""));
     }
@@ -96,7 +100,9 @@ absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& ctx, Access a
 void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal) {
   ctx.AddMetadata(kSubjectHeader, principal.subject);
   if (!principal.unit.empty()) ctx.AddMetadata(kUnitHeader, principal.unit);
-  if (!principal.roles.empty()) ctx.AddMetadata(kRolesHeader, absl::StrJoin(principal.roles, ","));
+  const std::string roles = absl::StrJoin(principal.roles, ",");
+  if (!roles.empty()) ctx.AddMetadata(kRolesHeader, roles);
+  if (HasInternalKey()) ctx.AddMetadata(kProofHeader, SignPrincipal(principal.subject, principal.unit, roles));
 }
 
 Principal ServicePrincipal(const std::string& service) {

@@ -3,9 +3,10 @@
 //   x-p06-subject  stable id of the person or system
 //   x-p06-unit     "units/{id}" the caller acts for
 //   x-p06-roles    comma-separated roles (see below)
-// Services trust these headers only from the gateway or another service; until
-// mutual TLS between services is in place, that trust rests on the network (the
-// services listen on loopback or the cluster network only).
+//   x-p06-proof    the gateway's or a service's proof that it set the three above
+//                  (common/grpc/internal_proof.h)
+// Services believe these headers only with a valid proof: without one, a call is
+// UNAUTHENTICATED however its headers read.
 //
 // Who may do what (each RPC's proto comment names the Access it needs):
 //   office         the Ministry Office (Văn phòng Bộ), the standing body of the
@@ -15,7 +16,7 @@
 //                  (PERMISSION_DENIED), so the role cannot be borrowed by a unit.
 //   unit_reporter  reads; reports progress and keeps the contacts of its own unit only.
 //   viewer, auditor, system (another service of the suite): read only.
-// A call without a subject is UNAUTHENTICATED; an unknown role, or a unit that is no
+// A call without a subject or a valid proof is UNAUTHENTICATED; an unknown role, or a unit that is no
 // resource name, is PERMISSION_DENIED. Rules that depend on the data (only a unit on
 // the task reports on it) stay in the service that owns the data.
 #pragma once
@@ -66,7 +67,8 @@ absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx);
 // PrincipalOf, then PERMISSION_DENIED unless the caller's roles give `access`.
 absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& ctx, Access access);
 
-// Adds `principal` to an outgoing call (the gateway, tests, p06ctl).
+// Adds `principal` to an outgoing call (the gateway, tests, p06ctl), with its proof
+// when the process has the internal key.
 void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal);
 
 // The identity a service of the suite calls another with: subject "service:{name}",

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc/internal_proof.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "common/server/readiness.h"
@@ -53,6 +54,9 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!config.ok()) return Fail("invalid configuration", config.status());
   log::Init(config->service, config->log_level);
   log::Info("starting", {{"config", config->ToLogString()}});
+  if (absl::Status s = InstallInternalKeyFile(config->internal_key_file); !s.ok()) {
+    return Fail("invalid configuration", s);
+  }
 
   auto metrics = metrics::MetricsServer::Start(config->listen_host, config->metrics_port, config->service);
   if (!metrics.ok()) return Fail("cannot start metrics", metrics.status());

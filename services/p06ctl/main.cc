@@ -39,6 +39,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/grpc/client.h"
+#include "common/grpc/internal_proof.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
 #include "common/server/server_config.h"
@@ -81,6 +82,9 @@ ABSL_FLAG(bool, unread, false, "For inbox: only unread notifications.");
 ABSL_FLAG(std::string, state, "", "For deliveries: PENDING, DELIVERED or FAILED (default: all).");
 ABSL_FLAG(std::string, url, "", "For secret: the webhook's URL.");
 ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
+
+// Defined with the services' flags (common/server/server_config.cc).
+ABSL_DECLARE_FLAG(std::string, internal_key_file);
 
 namespace {
 
@@ -256,6 +260,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  // The services believe p06ctl's principal only with the suite's internal key (the
+  // operator's tool runs where the services' key file is).
+  if (!absl::GetFlag(FLAGS_internal_key_file).empty()) {
+    if (absl::Status s = p06::InstallInternalKeyFile(absl::GetFlag(FLAGS_internal_key_file)); !s.ok()) {
+      std::cerr << s.message() << "\n";
+      return 2;
+    }
+  }
   if (args.size() < 2) {
     std::cerr << "usage: p06ctl health|units|resolve|import|tasks|progress|periods|report|calendar|rules|inbox|"
                  "deliveries|retry|secret [flags]; see --help\n";

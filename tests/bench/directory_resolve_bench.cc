@@ -19,7 +19,8 @@
 #include "common/server/server.h"
 #include "common/text/fold.h"
 #include "services/directory/directory_bundle.h"
-#include "tests/harness/pg_cluster.h"
+#include "tests/harness/internal_key.h"
+#include "tests/harness//pg_cluster.h"
 
 namespace {
 
@@ -125,4 +126,7 @@ int Run() {
 
 }  // namespace
 
-int main() { return Run(); }
+int main() {
+  p06::testing::InstallTestInternalKey();
+  return Run();
+}

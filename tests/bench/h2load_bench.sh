@@ -153,6 +153,8 @@ if [[ -z "$P06_DATABASE_URL" ]] || ! psql -X -q "$P06_DATABASE_URL" -tAc 'SELECT
   die "PostgreSQL did not start on port $PG_PORT"
 fi
 export P06_DATABASE_URL
+p06_internal_key "$WORK/internal.key"
+export P06_INTERNAL_KEY_FILE="$WORK/internal.key"
 say "PostgreSQL on port $PG_PORT (data in $WORK/db)"
 
 free_port DIR_PORT; free_port DIR_METRICS
@@ -187,7 +189,9 @@ frame() {  # $1: output file; stdin: the message
 : | frame "$WORK/check.bin"
 
 COMMON_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
-TASK_HEADERS=(-H 'x-p06-subject: bench' -H 'x-p06-roles: viewer')
+# Proofs live five minutes: longer than the whole benchmark.
+TASK_HEADERS=(-H 'x-p06-subject: bench' -H 'x-p06-roles: viewer'
+  -H "x-p06-proof: $(p06_principal_proof "$P06_INTERNAL_KEY_FILE" bench '' viewer)")
 ECHO_URL="http://127.0.0.1:$ECHO_PORT/grpc.health.v1.Health/Check"
 TASK_URL="http://127.0.0.1:$TASK_PORT/p06.task.v1.TaskService/GetTask"
 

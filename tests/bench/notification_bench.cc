@@ -34,7 +34,8 @@
 #include "services/notification/channels/webhook_sender.h"
 #include "services/notification/delivery/dispatcher.h"
 #include "services/notification/storage/pg_notification_store.h"
-#include "tests/harness/pg_cluster.h"
+#include "tests/harness/internal_key.h"
+#include "tests/harness//pg_cluster.h"
 #include "tests/harness/subprocess.h"
 
 std::span<const p06::db::Migration> NotificationMigrations();
@@ -276,4 +277,7 @@ int Run() {
 
 }  // namespace
 
-int main() { return Run(); }
+int main() {
+  p06::testing::InstallTestInternalKey();
+  return Run();
+}

@@ -28,7 +28,8 @@
 #include "services/reporting/export/exporters.h"
 #include "services/reporting/periods/regime.h"
 #include "services/reporting/storage/pg_reporting_store.h"
-#include "tests/harness/pg_cluster.h"
+#include "tests/harness/internal_key.h"
+#include "tests/harness//pg_cluster.h"
 
 std::span<const p06::db::Migration> ReportingMigrations();
 
@@ -242,4 +243,7 @@ int Run() {
 
 }  // namespace
 
-int main() { return Run(); }
+int main() {
+  p06::testing::InstallTestInternalKey();
+  return Run();
+}

@@ -26,7 +26,8 @@
 #include "services/directory/directory_bundle.h"
 #include "services/p06ctl/health.h"
 #include "services/task/task_bundle.h"
-#include "tests/harness/pg_cluster.h"
+#include "tests/harness/internal_key.h"
+#include "tests/harness//pg_cluster.h"
 
 namespace {
 
@@ -171,4 +172,7 @@ int Run() {
 
 }  // namespace
 
-int main() { return Run(); }
+int main() {
+  p06::testing::InstallTestInternalKey();
+  return Run();
+}

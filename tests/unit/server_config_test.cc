@@ -33,12 +33,16 @@ TEST(ServerConfigTest, ValidateNamesTheBadSetting) {
   ServerConfig c;
   c.service = "directory";
   c.db.url = "postgresql:///x";
+  c.internal_key_file = "/run/p06/internal.key";
   EXPECT_OK(c.Validate());
   c.grpc_port = 70000;
   EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("grpc_port")));
   c.grpc_port = 0;
   c.db.url = "";
   EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("database_url")));
+  c.db.url = "postgresql:///x";
+  c.internal_key_file = "";
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("internal_key_file")));
 }
 
 TEST(ServerConfigTest, LogStringHidesThePassword) {

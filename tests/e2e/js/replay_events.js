@@ -7,6 +7,8 @@
 // Prints "replayed N events in M messages; listed K tasks in P pages" and exits 0, or
 // prints the failure and exits 1.
 'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
 const path = require('path');
 const grpc = require(path.join(process.env.P06_NODE_MODULES, '@grpc/grpc-js'));
 const loader = require(path.join(process.env.P06_NODE_MODULES, '@grpc/proto-loader'));
@@ -18,6 +20,11 @@ const tasks = new (grpc.loadPackageDefinition(definition).p06.task.v1.TaskServic
 const caller = new grpc.Metadata();
 caller.set('x-p06-subject', 'replay@grpc-js');
 caller.set('x-p06-roles', 'viewer');
+// The principal's proof (common/grpc/internal_proof.h), computed here independently.
+const key = Buffer.from(fs.readFileSync(process.env.P06_INTERNAL_KEY_FILE, 'utf8').trim(), 'hex');
+const expiry = Math.floor(Date.now() / 1000) + 300;
+const mac = crypto.createHmac('sha256', key).update(`v1\n${expiry}\nreplay@grpc-js\n\nviewer`).digest('hex');
+caller.set('x-p06-proof', `v1.${expiry}.${mac}`);
 
 function fail(what, e) {
   console.log(`${what} failed: ${e.code} ${e.details}`);
