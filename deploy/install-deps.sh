@@ -16,6 +16,8 @@ PACKAGES=(
   python3-openpyxl libreoffice-calc-nogui chromium poppler-utils  # the tests open those exports
   libcurl4-openssl-dev  # webhook and SMTP deliveries
   python3-aiosmtpd      # a real SMTP server for the notification tests and deploy/tools/smtp_sink.py
+  libcpp-httplib-dev    # the gateway's REST server
+  openssl               # deploy/run.sh makes the development token issuer's key
 )
 
 missing=()
@@ -34,7 +36,7 @@ if ((${#missing[@]} > 0)); then
 fi
 
 if [[ ! -x deploy/tools/node_modules/.bin/buf || ! -d deploy/tools/node_modules/@grpc/grpc-js ||
-      ! -d deploy/tools/node_modules/standardwebhooks ]]; then
-  echo "install-deps: installing npm tools (buf, grpc-js, standardwebhooks)"
+      ! -d deploy/tools/node_modules/standardwebhooks || ! -d deploy/tools/node_modules/@apidevtools/swagger-parser ]]; then
+  echo "install-deps: installing npm tools (buf, grpc-js, standardwebhooks, swagger-parser)"
   npm ci --prefix deploy/tools --no-audit --no-fund --loglevel=error
 fi

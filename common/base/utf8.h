@@ -35,4 +35,7 @@ inline std::string ValidUtf8(absl::string_view in, size_t max_bytes = std::strin
   return out;
 }
 
+// Whether `in` is valid UTF-8 without NUL bytes (ValidUtf8 would change nothing).
+inline bool IsValidUtf8(absl::string_view in) { return ValidUtf8(in) == in; }
+
 }  // namespace p06

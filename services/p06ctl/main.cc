@@ -19,8 +19,13 @@
 //   p06ctl deliveries --target=127.0.0.1:7104 [--state=FAILED]
 //   p06ctl retry      --target=127.0.0.1:7104 --name=deliveries/N
 //   p06ctl secret     --target=127.0.0.1:7104 --url=https://HOST/PATH   (a webhook's new signing secret)
+//   p06ctl token      --signing_key=data/dev-issuer.pem --subject=lan@stp-hcm --as_unit=units/ID
+//                     --roles=unit_reporter [--ttl=8h] [--issuer=…] [--audience=p06]   (a bearer token)
+//   p06ctl jwks       --signing_key=data/dev-issuer.pem   (the JWKS the gateway verifies tokens with)
+//   p06ctl audit verify --target=127.0.0.1:7100   (the gateway's audit log, checked; exit 1 when broken)
 //
-// Every call but health carries the caller's identity as the gateway will pass it:
+// Every call but health carries the caller's identity as the gateway passes it, with
+// its proof under the suite's internal key (--internal_key_file, as the services):
 // --subject (default $USER), --as_unit (default the Ministry Office) and --roles
 // (default office), so that a terminal on the server acts as the Office.
 //
@@ -46,6 +51,7 @@
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/call.h"
+#include "services/p06ctl/gateway_commands.h"
 #include "services/p06ctl/health.h"
 #include "services/p06ctl/notifications.h"
 #include "services/p06ctl/reports.h"
@@ -81,6 +87,11 @@ ABSL_FLAG(std::string, end, "", "For calendar: the last day, yyyy-mm-dd.");
 ABSL_FLAG(bool, unread, false, "For inbox: only unread notifications.");
 ABSL_FLAG(std::string, state, "", "For deliveries: PENDING, DELIVERED or FAILED (default: all).");
 ABSL_FLAG(std::string, url, "", "For secret: the webhook's URL.");
+ABSL_FLAG(std::string, signing_key, "", "For token and jwks: the issuer's PEM private key.");
+ABSL_FLAG(std::string, kid, "dev-1", "For token and jwks: the key's id.");
+ABSL_FLAG(std::string, issuer, "p06-dev", "For token: the issuer (the gateway's --jwt_issuer).");
+ABSL_FLAG(std::string, audience, "p06", "For token: the audience (the gateway's --jwt_audience).");
+ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "For token: how long it is valid.");
 ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
 
 // Defined with the services' flags (common/server/server_config.cc).
@@ -254,7 +265,7 @@ int PostProgress(const std::shared_ptr<grpc::Channel>& channel) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, progress, periods, "
-      "report create|list|export, calendar, rules, inbox, deliveries, retry, secret");
+      "report create|list|export, calendar, rules, inbox, deliveries, retry, secret, token, jwks, audit verify");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 2;
@@ -270,7 +281,7 @@ int main(int argc, char** argv) {
   }
   if (args.size() < 2) {
     std::cerr << "usage: p06ctl health|units|resolve|import|tasks|progress|periods|report|calendar|rules|inbox|"
-                 "deliveries|retry|secret [flags]; see --help\n";
+                 "deliveries|retry|secret|token|jwks|audit [flags]; see --help\n";
     return 2;
   }
   const std::string command = args[1];
@@ -324,6 +335,27 @@ int main(int argc, char** argv) {
   }
   if (command == "secret") {
     return p06::ctl::RotateSecret(channel, Options(), absl::GetFlag(FLAGS_url), absl::GetFlag(FLAGS_request_id));
+  }
+  if (command == "token") {
+    const char* user = std::getenv("USER");
+    return p06::ctl::MintToken(
+        absl::GetFlag(FLAGS_signing_key), absl::GetFlag(FLAGS_kid),
+        {.issuer = absl::GetFlag(FLAGS_issuer),
+         .audience = absl::GetFlag(FLAGS_audience),
+         .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
+         .unit = absl::GetFlag(FLAGS_as_unit),
+         .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty()),
+         .expires = absl::Now() + absl::GetFlag(FLAGS_ttl)});
+  }
+  if (command == "jwks") return p06::ctl::PrintJwks(absl::GetFlag(FLAGS_signing_key), absl::GetFlag(FLAGS_kid));
+  if (command == "audit") {
+    if (args.size() != 3 || std::string(args[2]) != "verify") {
+      std::cerr << "usage: p06ctl audit verify --target=GATEWAY_GRPC\n";
+      return 2;
+    }
+    p06::ctl::CallOptions options = Options();
+    options.caller.roles = {p06::kRoleAuditor};
+    return p06::ctl::VerifyAudit(channel, options);
   }
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";

@@ -1,0 +1,30 @@
+#include "services/gateway/audit/audit_chain.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace p06::gateway {
+namespace {
+
+void Put(std::string* out, absl::string_view field) { absl::StrAppend(out, field.size(), ":", field, ";"); }
+
+}  // namespace
+
+std::string AuditHash(const AuditRecord& r) {
+  std::string text;
+  Put(&text, r.prev_hash);
+  Put(&text, absl::StrCat(r.seq));
+  Put(&text, absl::StrCat(absl::ToUnixMicros(r.time)));
+  for (const std::string* f : {&r.subject, &r.unit, &r.roles, &r.method, &r.resource, &r.code, &r.request_id,
+                               &r.remote_address, &r.http_method}) {
+    Put(&text, *f);
+  }
+  Put(&text, absl::StrCat(r.http_status));
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+}  // namespace p06::gateway

@@ -1,0 +1,35 @@
+// The audit log's hash chain, pure: what an entry's hash is made of.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace p06::gateway {
+
+struct AuditRecord {
+  int64_t seq = 0;
+  absl::Time time;  // Kept to the microsecond, as PostgreSQL stores it.
+  std::string subject;
+  std::string unit;
+  std::string roles;  // Comma-separated.
+  std::string method;
+  std::string resource;
+  std::string code;
+  std::string request_id;
+  std::string remote_address;
+  std::string http_method;
+  int http_status = 0;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The hash of the first entry's predecessor.
+inline constexpr char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+// Hex SHA-256 over prev_hash and every field, each length-prefixed so that no two
+// different records hash alike by moving bytes between fields.
+std::string AuditHash(const AuditRecord& r);
+
+}  // namespace p06::gateway

@@ -1,0 +1,70 @@
+#include "services/gateway/gateway_bundle.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/invalid_field.h"
+#include "common/base/status_macros.h"
+#include "p06/directory/v1/directory.grpc.pb.h"
+#include "p06/notification/v1/notification.grpc.pb.h"
+#include "p06/reporting/v1/reporting.grpc.pb.h"
+#include "p06/task/v1/task.grpc.pb.h"
+#include "services/gateway/routing/openapi.h"
+
+namespace p06::gateway {
+
+std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
+  // Through a message of each file: that also links the file's descriptors in.
+  return {directory::v1::GetUnitRequest::descriptor()->file()->FindServiceByName("DirectoryService"),
+          task::v1::GetTaskRequest::descriptor()->file()->FindServiceByName("TaskService"),
+          reporting::v1::GetReportRequest::descriptor()->file()->FindServiceByName("ReportingService"),
+          notification::v1::GetRuleRequest::descriptor()->file()->FindServiceByName("NotificationService"),
+          pb::GetPrincipalRequest::descriptor()->file()->FindServiceByName("GatewayService")};
+}
+
+absl::Status GatewayOptions::Validate() const {
+  if (jwks_file.empty()) return InvalidField("jwks_file", "required: the token issuer's public keys (JWKS)");
+  if (jwt.issuer.empty()) return InvalidField("jwt_issuer", "required");
+  if (jwt.audience.empty()) return InvalidField("jwt_audience", "required");
+  if (rest.port < 0 || rest.port > 65535) return InvalidField("http_port", "must be 0..65535");
+  if (rest.threads < 1 || rest.threads > 1024) return InvalidField("http_threads", "must be 1..1024");
+  if (rest.max_connections < rest.threads) return InvalidField("http_max_connections", "must be at least http_threads");
+  if (rest.backend_timeout <= absl::ZeroDuration()) return InvalidField("backend_timeout", "must be positive");
+  if (rate_per_second < 0 || rate_burst < 1) return InvalidField("rate_limit", "rate must be >= 0 and burst >= 1");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<GatewayBundle>> GatewayBundle::Create(ServiceContext& ctx, GatewayOptions options) {
+  RETURN_IF_ERROR(options.Validate());
+  std::ifstream in(options.jwks_file);
+  if (!in) return InvalidField("jwks_file", absl::StrCat("cannot read ", options.jwks_file));
+  std::stringstream jwks;
+  jwks << in.rdbuf();
+  ASSIGN_OR_RETURN(std::unique_ptr<JwtVerifier> verifier, JwtVerifier::FromJwks(jwks.str(), options.jwt));
+  ASSIGN_OR_RETURN(RouteTable route_table, RouteTable::Build(FrontedServices()));
+  // The gateway's own RPCs go through the same door: over its own gRPC port.
+  options.backends[pb::GatewayService::service_full_name()] =
+      absl::StrCat(ctx.config.listen_host, ":", ctx.config.grpc_port);
+  std::unique_ptr<GatewayBundle> bundle(new GatewayBundle(ctx, std::move(options), std::move(route_table), std::move(verifier)));
+  RETURN_IF_ERROR(bundle->rest_->Start());
+  return bundle;
+}
+
+GatewayBundle::GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteTable routes,
+                             std::unique_ptr<JwtVerifier> jwt)
+    : options_(std::move(options)),
+      routes_(std::move(routes)),
+      jwt_(std::move(jwt)),
+      limiter_(options_.rate_per_second, options_.rate_burst),
+      audit_(ctx.pool),
+      backends_(options_.backends),
+      grpc_(audit_),
+      rest_(std::make_unique<RestServer>(options_.rest, routes_, backends_, *jwt_, limiter_, audit_,
+                                         OpenApiDocument(routes_, "1"), ctx.metrics)) {}
+
+std::vector<NamedService> GatewayBundle::GrpcServices() {
+  return {{pb::GatewayService::service_full_name(), &grpc_}};
+}
+
+}  // namespace p06::gateway

@@ -1,0 +1,53 @@
+// The gateway binary: REST/JSON on --http_port, its own gRPC service on --grpc_port.
+// See README.md for flags and ports.
+#include "absl/flags/flag.h"
+#include "absl/strings/str_split.h"
+#include "common/server/run_service.h"
+#include "services/gateway/gateway_bundle.h"
+
+ABSL_FLAG(int, http_port, 8080, "REST/JSON port.");
+ABSL_FLAG(std::string, jwks_file, "", "The token issuer's public keys, a JWKS file (required).");
+ABSL_FLAG(std::string, jwt_issuer, "", "The tokens' required \"iss\" (required).");
+ABSL_FLAG(std::string, jwt_audience, "p06", "The audience tokens must name in \"aud\".");
+ABSL_FLAG(std::string, directory_target, "127.0.0.1:7101", "host:port of the directory service.");
+ABSL_FLAG(std::string, task_target, "127.0.0.1:7102", "host:port of the task service.");
+ABSL_FLAG(std::string, reporting_target, "127.0.0.1:7103", "host:port of the reporting service.");
+ABSL_FLAG(std::string, notification_target, "127.0.0.1:7104", "host:port of the notification service.");
+ABSL_FLAG(double, rate_limit, 50, "Requests per second per principal (0: no limit).");
+ABSL_FLAG(double, rate_burst, 100, "Requests a principal may send at once above the rate.");
+ABSL_FLAG(std::string, cors_origins, "", "Comma-separated origins allowed to call from a browser.");
+ABSL_FLAG(int, http_threads, 32, "Connections served at once.");
+ABSL_FLAG(int, http_max_connections, 256, "Connections held at once; beyond, 503 and close.");
+ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10), "Deadline of every call to a service.");
+ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(10), "Longest stall reading a request or writing an answer.");
+ABSL_FLAG(int, max_body_bytes, 8 << 20, "Largest request body; beyond, 413.");
+
+int main(int argc, char** argv) {
+  return p06::RunServiceMain(
+      argc, argv,
+      {.defaults = {"gateway", 7100, 9100},
+       .migrations = GatewayMigrations(),
+       .make_bundle = [](p06::ServiceContext& ctx) -> absl::StatusOr<std::unique_ptr<p06::ServiceBundle>> {
+         p06::gateway::GatewayOptions o;
+         o.rest.host = ctx.config.listen_host;
+         o.rest.port = absl::GetFlag(FLAGS_http_port);
+         o.rest.threads = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_http_threads)));
+         o.rest.max_connections = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_http_max_connections)));
+         o.rest.backend_timeout = absl::GetFlag(FLAGS_backend_timeout);
+         o.rest.io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
+         o.rest.max_body_bytes = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_body_bytes)));
+         o.rest.cors_origins = absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipEmpty());
+         o.jwks_file = absl::GetFlag(FLAGS_jwks_file);
+         o.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+         o.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
+         o.rate_per_second = absl::GetFlag(FLAGS_rate_limit);
+         o.rate_burst = absl::GetFlag(FLAGS_rate_burst);
+         o.backends = {{"p06.directory.v1.DirectoryService", absl::GetFlag(FLAGS_directory_target)},
+                       {"p06.task.v1.TaskService", absl::GetFlag(FLAGS_task_target)},
+                       {"p06.reporting.v1.ReportingService", absl::GetFlag(FLAGS_reporting_target)},
+                       {"p06.notification.v1.NotificationService", absl::GetFlag(FLAGS_notification_target)}};
+         auto bundle = p06::gateway::GatewayBundle::Create(ctx, std::move(o));
+         if (!bundle.ok()) return bundle.status();
+         return std::unique_ptr<p06::ServiceBundle>(std::move(*bundle));
+       }});
+}

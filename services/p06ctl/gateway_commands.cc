@@ -1,0 +1,69 @@
+#include "services/p06ctl/gateway_commands.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "p06/gateway/v1/gateway.grpc.pb.h"
+
+namespace p06::ctl {
+namespace {
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return true;
+}
+
+}  // namespace
+
+int MintToken(const std::string& key_file, const std::string& kid, const gateway::TokenClaims& claims) {
+  std::string pem;
+  if (!ReadFile(key_file, &pem)) {
+    std::cerr << "cannot read the signing key " << key_file << " (--signing_key)\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> token = gateway::MintJwt(pem, kid, claims);
+  if (!token.ok()) {
+    std::cerr << token.status().message() << "\n";
+    return 2;
+  }
+  std::cout << *token << "\n";
+  return 0;
+}
+
+int PrintJwks(const std::string& key_file, const std::string& kid) {
+  std::string pem;
+  if (!ReadFile(key_file, &pem)) {
+    std::cerr << "cannot read the signing key " << key_file << " (--signing_key)\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> jwks = gateway::JwksOfPrivateKey(pem, kid);
+  if (!jwks.ok()) {
+    std::cerr << jwks.status().message() << "\n";
+    return 2;
+  }
+  std::cout << *jwks;
+  return 0;
+}
+
+int VerifyAudit(const std::shared_ptr<grpc::Channel>& channel, const CallOptions& options) {
+  auto stub = gateway::v1::GatewayService::NewStub(channel);
+  grpc::ClientContext ctx;
+  Prepare(ctx, options, "");
+  gateway::v1::VerifyAuditLogResponse response;
+  grpc::Status status = stub->VerifyAuditLog(&ctx, {}, &response);
+  if (!status.ok()) return Fail(status);
+  if (response.intact()) {
+    std::cout << "intact: " << response.entries_checked() << " entries\n";
+    return 0;
+  }
+  std::cout << "BROKEN at " << response.first_broken_entry() << ": " << response.problem() << " ("
+            << response.entries_checked() << " entries checked)\n";
+  return 1;
+}
+
+}  // namespace p06::ctl
