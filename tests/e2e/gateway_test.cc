@@ -1,0 +1,371 @@
+// The gateway end to end: the real binaries as processes (directory, task,
+// reporting, notification, gateway) on one database, called over real HTTP with real
+// tokens, and the services' own ports called with forged principals.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "p06/task/v1/task.grpc.pb.h"
+#include "services/gateway/auth/jwt.h"
+#include "tests/e2e/core_processes.h"
+#include "tests/harness/callers.h"
+#include "tests/harness/pg_test.h"
+#include "tests/harness/service_process.h"
+#include "tests/harness/subprocess.h"
+
+namespace p06 {
+namespace {
+
+using ::p06::testing::RunForOutput;
+using ::p06::testing::ServiceProcess;
+namespace tpb = ::p06::task::v1;
+
+constexpr char kIssuer[] = "p06-test";
+constexpr char kTask[] = "plans/910-qd-btp-2025/tasks/7";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class GatewayTest : public ::p06::testing::PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    dir_ = absl::StrCat(::testing::TempDir(), "/gateway-", getpid(), "-", counter_++);
+    ASSERT_EQ(RunForOutput({.argv = {"/bin/mkdir", "-p", dir_}})->exit_code, 0);
+    key_ = GenerateKey("issuer");
+    other_key_ = GenerateKey("attacker");
+    auto jwks = gateway::JwksOfPrivateKey(key_, "k1");
+    ASSERT_TRUE(jwks.ok());
+    std::ofstream(dir_ + "/jwks.json") << *jwks;
+
+    auto core = ::p06::testing::StartCoreWithPlan(database_url());
+    ASSERT_TRUE(core.ok()) << core.status();
+    core_ = std::move(*core);
+    auto reporting = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + core_.task->target()});
+    ASSERT_TRUE(reporting.ok()) << reporting.status();
+    reporting_ = std::move(*reporting);
+    auto notification = ServiceProcess::Start(
+        P06_NOTIFICATION_BINARY, database_url(),
+        {"--task_target=" + core_.task->target(), "--directory_target=" + core_.directory->target()});
+    ASSERT_TRUE(notification.ok()) << notification.status();
+    notification_ = std::move(*notification);
+    http_port_ = ::p06::testing::FreePort();
+    auto gw = ServiceProcess::Start(
+        P06_GATEWAY_BINARY, database_url(),
+        {absl::StrCat("--http_port=", http_port_), "--jwks_file=" + dir_ + "/jwks.json",
+         absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
+         "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
+         "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0"});
+    ASSERT_TRUE(gw.ok()) << gw.status();
+    gateway_ = std::move(*gw);
+  }
+
+  std::string GenerateKey(const std::string& name) {
+    const std::string path = absl::StrCat(dir_, "/", name, ".pem");
+    auto r = RunForOutput({.argv = {"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                                    "rsa_keygen_bits:2048", "-out", path}});
+    EXPECT_TRUE(r.ok() && r->exit_code == 0);
+    return ReadAll(path);
+  }
+
+  gateway::TokenClaims Claims(const std::string& subject, const std::string& unit, std::vector<std::string> roles) {
+    return {.issuer = kIssuer, .audience = "p06", .subject = subject, .unit = unit, .roles = std::move(roles),
+            .expires = absl::Now() + absl::Hours(1)};
+  }
+  std::string Token(const gateway::TokenClaims& claims, const std::string& kid = "k1") {
+    return *gateway::MintJwt(key_, kid, claims);
+  }
+  std::string Office() { return Token(Claims("vanthu", kMinistryOfficeUnit, {kRoleOffice})); }
+  std::string Auditor() { return Token(Claims("kiemtra", "units/thanh-tra", {kRoleAuditor})); }
+
+  httplib::Result Call(const std::string& method, const std::string& path, const std::string& token,
+                       const std::string& body = "", httplib::Headers headers = {}) {
+    httplib::Client c("127.0.0.1", http_port_);
+    c.set_read_timeout(std::chrono::seconds(10));
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    if (method == "GET") return c.Get(path.c_str(), headers);
+    if (method == "DELETE") return c.Delete(path.c_str(), headers);
+    if (method == "PATCH") return c.Patch(path.c_str(), headers, body, "application/json");
+    return c.Post(path.c_str(), headers, body, "application/json");
+  }
+
+  google::protobuf::Struct Json(const std::string& text) {
+    google::protobuf::Struct s;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(text, &s).ok()) << text.substr(0, 300);
+    return s;
+  }
+
+  std::vector<std::string> AuditCodes() {
+    auto r = Call("GET", "/v1/auditEntries?pageSize=1000", Auditor());
+    EXPECT_EQ(r->status, 200) << r->body;
+    std::vector<std::string> codes;
+    const google::protobuf::Struct page = Json(r->body);
+    if (!page.fields().contains("entries")) return codes;
+    for (const auto& e : page.fields().at("entries").list_value().values()) {
+      codes.push_back(absl::StrCat(e.struct_value().fields().at("code").string_value(), " ",
+                                   e.struct_value().fields().at("method").string_value()));
+    }
+    return codes;
+  }
+
+  static inline int counter_ = 0;
+  std::string dir_, key_, other_key_;
+  ::p06::testing::CoreProcesses core_;
+  std::unique_ptr<ServiceProcess> reporting_, notification_, gateway_;
+  int http_port_ = 0;
+};
+
+std::string B64(const std::string& s) { return absl::WebSafeBase64Escape(s); }
+
+TEST_F(GatewayTest, RefusesEveryBadTokenWithNothingForwarded) {
+  const std::string path = absl::StrCat("/v1/", kTask);
+  ASSERT_EQ(Call("GET", path, Office())->status, 200);
+  auto claims = Claims("x", kMinistryOfficeUnit, {kRoleOffice});
+  auto expired = claims;
+  expired.expires = absl::Now() - absl::Minutes(5);
+  auto early = claims;
+  early.not_before = absl::Now() + absl::Minutes(5);
+  auto wrong_aud = claims;
+  wrong_aud.audience = "other-system";
+  auto wrong_iss = claims;
+  wrong_iss.issuer = "evil";
+  const std::string payload = B64(absl::StrCat("{\"iss\":\"", kIssuer, "\",\"aud\":\"p06\",\"sub\":\"x\",\"exp\":",
+                                               absl::ToUnixSeconds(absl::Now()) + 3600, ",\"p06_roles\":[\"office\"],"
+                                               "\"p06_unit\":\"units/van-phong-bo\"}"));
+  // HS256 "signed" with the public JWKS as the secret: the classic confusion.
+  const std::string hs_signed = B64("{\"alg\":\"HS256\",\"kid\":\"k1\"}") + "." + payload;
+  const std::map<std::string, std::string> tokens{
+      {"missing", ""},
+      {"expired", Token(expired)},
+      {"not yet valid", Token(early)},
+      {"wrong signature", *gateway::MintJwt(other_key_, "k1", claims)},
+      {"unknown kid", Token(claims, "k9")},
+      {"alg none", B64("{\"alg\":\"none\"}") + "." + payload + "."},
+      {"HS256 with the public key", hs_signed + "." + B64(std::string(32, 'x'))},
+      {"wrong audience", Token(wrong_aud)},
+      {"wrong issuer", Token(wrong_iss)},
+      {"garbage", "a.b.c"},
+  };
+  for (const auto& [what, token] : tokens) {
+    auto r = Call("POST", absl::StrCat(path, "/progress"), token, "{}");
+    ASSERT_TRUE(r) << what;
+    EXPECT_EQ(r->status, 401) << what << ": " << r->body;
+    EXPECT_EQ(Json(r->body).fields().at("error").struct_value().fields().at("status").string_value(), "UNAUTHENTICATED");
+    EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"p06\"");
+  }
+  // Nothing reached the task service: its ReportProgress handled no call at all.
+  auto metrics = ::p06::testing::HttpGet(core_.task->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_EQ(metrics->find("grpc_method=\"ReportProgress\""), std::string::npos);
+  // And each refusal is in the audit log.
+  int refused = 0;
+  for (const std::string& c : AuditCodes()) refused += absl::StartsWith(c, "UNAUTHENTICATED") ? 1 : 0;
+  EXPECT_EQ(refused, static_cast<int>(tokens.size()));
+}
+
+TEST_F(GatewayTest, RolesAreCheckedAndRefusalsAudited) {
+  const std::string progress = absl::StrCat("/v1/", kTask, "/progress");
+  const std::string viewer = Token(Claims("xem", "units/vu-tccb", {kRoleViewer}));
+  const std::string reporter = Token(Claims("lan", "units/stp-ha-noi", {kRoleUnitReporter}));
+  const std::string body = R"({"report": {"reportingUnit": "units/vu-tccb", "status": "TASK_STATUS_IN_PROGRESS", "percentComplete": 10}})";
+  // A viewer writing, and every mutating route tried by a viewer and an auditor.
+  EXPECT_EQ(Call("POST", progress, viewer, body, {{"Idempotency-Key", "a1"}})->status, 403);
+  // A unit reporter writing for another unit: the task service refuses it.
+  auto other = Call("POST", progress, reporter, body, {{"Idempotency-Key", "a2"}});
+  EXPECT_EQ(other->status, 403) << other->body;
+  // Office forging its unit: refused at the edge.
+  EXPECT_EQ(Call("GET", progress.substr(0, progress.size() - 9), Token(Claims("x", "units/stp-ha-noi", {kRoleOffice})))->status, 403);
+  // The audit log: auditors only.
+  EXPECT_EQ(Call("GET", "/v1/auditEntries", Office())->status, 403);
+  const std::vector<std::string> codes = AuditCodes();
+  int denied = 0;
+  for (const std::string& c : codes) denied += absl::StartsWith(c, "PERMISSION_DENIED") ? 1 : 0;
+  EXPECT_GE(denied, 4) << absl::StrJoin(codes, "\n");
+}
+
+TEST_F(GatewayTest, ServicePortsRefuseForgedPrincipals) {
+  for (const ServiceProcess* s : {core_.directory.get(), core_.task.get(), reporting_.get(), notification_.get(), gateway_.get()}) {
+    auto channel = grpc::CreateChannel(s->target(), grpc::InsecureChannelCredentials());
+    grpc::ClientContext ctx;
+    ctx.AddMetadata(kSubjectHeader, "attacker");
+    ctx.AddMetadata(kUnitHeader, kMinistryOfficeUnit);
+    ctx.AddMetadata(kRolesHeader, kRoleOffice);
+    ctx.AddMetadata("x-p06-proof", "v1.99999999999.deadbeef");
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    grpc::GenericStub stub(channel);
+    // Any method: the principal is checked before the request is read.
+    grpc::Slice empty("");  // An empty request message.
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::Status status;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    const std::string method = s == core_.task.get() ? "/p06.task.v1.TaskService/GetTask"
+                             : s == core_.directory.get() ? "/p06.directory.v1.DirectoryService/GetUnit"
+                             : s == reporting_.get() ? "/p06.reporting.v1.ReportingService/ListReports"
+                             : s == notification_.get() ? "/p06.notification.v1.NotificationService/ListRules"
+                                                        : "/p06.gateway.v1.GatewayService/GetPrincipal";
+    stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
+      std::lock_guard<std::mutex> lock(mu);
+      status = st;
+      done = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done; });
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << method << ": " << status.error_message();
+  }
+}
+
+TEST_F(GatewayTest, BadInputIsRefusedNamingTheField) {
+  const std::string task = absl::StrCat("/v1/", kTask);
+  const std::string office = Office();
+  struct Case {
+    std::string what, method, path, body;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases{
+      {"unknown body field", "PATCH", task + "?updateMask=note", R"({"note": "x", "bogus": 1})", 400, "task.bogus"},
+      {"wrong type", "PATCH", task + "?updateMask=note", R"({"note": 12})", 400, "task.note"},
+      {"unknown parameter", "GET", "/v1/plans/910-qd-btp-2025/tasks?bogus=1", "", 400, "bogus"},
+      {"bad number", "GET", "/v1/plans/910-qd-btp-2025/tasks?pageSize=many", "", 400, "page_size"},
+      {"deep JSON", "POST", "/v1/units:resolve", "{\"names\":" + std::string(100, '[') + std::string(100, ']') + "}", 400, "body"},
+      {"invalid UTF-8", "POST", "/v1/units:resolve", "{\"names\": [\"\xff\xfe\"]}", 400, "body"},
+      {"traversal", "GET", "/v1/plans/910-qd-btp-2025/tasks/7/../../../x", "", 400, "path"},
+      {"no such route", "GET", "/v1/nothing/here", "", 404, ""},
+  };
+  for (const Case& c : cases) {
+    auto r = Call(c.method, c.path, office, c.body);
+    ASSERT_TRUE(r) << c.what;
+    EXPECT_EQ(r->status, c.status) << c.what << ": " << r->body;
+    if (c.field.empty()) continue;
+    const google::protobuf::Struct answer = Json(r->body);
+    const auto& error = answer.fields().at("error").struct_value();
+    const auto& details = error.fields().at("details").list_value();
+    ASSERT_GT(details.values_size(), 0) << c.what << ": " << r->body;
+    EXPECT_EQ(details.values(0).struct_value().fields().at("fieldViolations").list_value().values(0).struct_value()
+                  .fields().at("field").string_value(), c.field) << c.what;
+  }
+  // 100 MB: refused as it arrives, 413 with the error body.
+  auto big = Call("POST", "/v1/plans:import", office, std::string(100 << 20, 'a'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  // Output-only fields in a PATCH body are never applied: the percent stays the reports'.
+  auto patched = Call("PATCH", task + "?updateMask=note", office, R"({"note": "ghi chú", "percentComplete": 99})",
+                      {{"Idempotency-Key", "patch-1"}});
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  auto after = Json(Call("GET", task, office)->body);
+  EXPECT_EQ(after.fields().at("note").string_value(), "ghi chú");
+  EXPECT_FALSE(after.fields().contains("percentComplete")) << patched->body;
+}
+
+TEST_F(GatewayTest, EveryRouteOfTheOpenApiDocumentAnswers) {
+  auto doc = Call("GET", "/v1/openapi.json", "");
+  ASSERT_EQ(doc->status, 200);
+  std::ofstream(dir_ + "/openapi.json") << doc->body;
+  // An independent validator of the document.
+  auto validated = RunForOutput({.argv = {"/usr/bin/node", P06_SOURCE_DIR "/tests/e2e/js/validate_openapi.js",
+                                          dir_ + "/openapi.json"},
+                                 .env = {"P06_NODE_MODULES=" P06_SOURCE_DIR "/deploy/tools/node_modules"}});
+  ASSERT_TRUE(validated.ok());
+  EXPECT_EQ(validated->exit_code, 0) << validated->output;
+
+  const std::string token = Office();
+  int routes = 0;
+  const google::protobuf::Struct openapi = Json(doc->body);
+  for (const auto& [path, item] : openapi.fields().at("paths").struct_value().fields()) {
+    for (const auto& [method, op] : item.struct_value().fields()) {
+      // Path parameters filled with the 2025 plan's names where they fit.
+      std::string url = absl::StrReplaceAll(path, {{"{name_1}", "910-qd-btp-2025"}, {"{parent_1}", "910-qd-btp-2025"},
+                                                   {"{plan_1}", "910-qd-btp-2025"}, {"{name_2}", "7"},
+                                                   {"{parent_2}", "7"}, {"{parent_3}", "t1"}});
+      for (const char* p : {"{unit_1}", "{unit_name_1}", "{group_name_1}", "{rule_name_1}", "{task_name_1}",
+                            "{contact_name_1}", "{task_name_2}", "{contact_name_2}"}) {
+        url = absl::StrReplaceAll(url, {{p, "x"}});
+      }
+      const std::string verb = absl::AsciiStrToUpper(method);
+      auto r = Call(verb, url, token, verb == "GET" || verb == "DELETE" ? "" : "{}");
+      ASSERT_TRUE(r) << verb << " " << url;
+      ++routes;
+      const std::string status = Json(r->body).fields().contains("error")
+                                     ? Json(r->body).fields().at("error").struct_value().fields().at("message").string_value()
+                                     : "";
+      // Every route reaches its service: no "no route", no method refused, no backend
+      // missing. (The service may well say NOT_FOUND or INVALID_ARGUMENT of "x".)
+      EXPECT_FALSE(absl::StartsWith(status, "no route")) << verb << " " << url;
+      EXPECT_NE(r->status, 405) << verb << " " << url;
+      EXPECT_NE(r->status, 503) << verb << " " << url << ": " << r->body;
+      EXPECT_LT(r->status, 500) << verb << " " << url << ": " << r->body;
+    }
+  }
+  EXPECT_EQ(routes, 46);  // Every RPC of the suite but WatchEvents.
+
+  // REST answers as the service does over gRPC.
+  auto rest = Call("GET", absl::StrCat("/v1/", kTask), token);
+  tpb::Task direct;
+  grpc::ClientContext ctx;
+  ::p06::testing::AttachOffice(ctx);
+  tpb::GetTaskRequest request;
+  request.set_name(kTask);
+  ASSERT_TRUE(tpb::TaskService::NewStub(core_.task->channel())->GetTask(&ctx, request, &direct).ok());
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(direct, &json).ok());
+  EXPECT_EQ(rest->body, json);
+  EXPECT_EQ(rest->get_header_value("ETag"), absl::StrCat("\"", direct.etag(), "\""));
+  EXPECT_EQ(rest->get_header_value("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(GatewayTest, AuditVerifyDetectsARowChangedByHand) {
+  const std::string viewer = Token(Claims("xem", "units/vu-tccb", {kRoleViewer}));
+  for (int i = 0; i < 3; ++i) Call("POST", "/v1/units:resolve", viewer, R"({"names": ["Bộ Công an"]})");
+  auto verify = [&] {
+    return RunForOutput({.argv = {P06_CTL_BINARY, "audit", "verify", "--target=" + gateway_->target()}});
+  };
+  auto intact = verify();
+  ASSERT_TRUE(intact.ok());
+  EXPECT_EQ(intact->exit_code, 0) << intact->output;
+  EXPECT_NE(intact->output.find("intact: 3 entries"), std::string::npos) << intact->output;
+  {
+    pqxx::connection conn(database_url());
+    pqxx::work tx(conn);
+    tx.exec("UPDATE gateway.audit_entries SET code = 'OK' WHERE seq = 2");
+    tx.commit();
+  }
+  auto broken = verify();
+  ASSERT_TRUE(broken.ok());
+  EXPECT_EQ(broken->exit_code, 1) << broken->output;
+  EXPECT_NE(broken->output.find("BROKEN at auditEntries/2"), std::string::npos) << broken->output;
+}
+
+TEST_F(GatewayTest, ABackendDownIsA503InTime) {
+  reporting_.reset();  // Stopped.
+  const absl::Time start = absl::Now();
+  auto r = Call("GET", "/v1/reports", Office());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // The backend deadline is 3 s.
+  EXPECT_EQ(Json(r->body).fields().at("error").struct_value().fields().at("status").string_value(), "UNAVAILABLE");
+}
+
+}  // namespace
+}  // namespace p06
