@@ -42,6 +42,7 @@ SERVICES=(
   "task services/task/p06-task 7102 9102"
   "reporting services/reporting/p06-reporting 7103 9103"
   "notification services/notification/p06-notification 7104 9104"
+  "gateway services/gateway/p06-gateway 7100 9100"
 )
 export P06_DIRECTORY_TARGET="${P06_DIRECTORY_TARGET:-127.0.0.1:7101}"
 export P06_TASK_TARGET="${P06_TASK_TARGET:-127.0.0.1:7102}"
@@ -215,6 +216,14 @@ mkdir -p "$DATA/logs"
 # on this machine, to them): made once, kept with the data.
 export P06_INTERNAL_KEY_FILE="${P06_INTERNAL_KEY_FILE:-$DATA/internal.key}"
 p06_internal_key "$P06_INTERNAL_KEY_FILE"
+# A development token issuer for the gateway, unless one is configured (the
+# ministry's OpenID Connect provider: P06_JWKS_FILE and P06_JWT_ISSUER; README.md).
+if [[ -z "${P06_JWKS_FILE:-}" ]]; then
+  [[ -s "$DATA/dev-issuer.pem" ]] ||
+    (umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$DATA/dev-issuer.pem" 2>/dev/null)
+  "$CTL" jwks --signing_key="$DATA/dev-issuer.pem" >"$DATA/dev-jwks.json"
+  export P06_JWKS_FILE="$DATA/dev-jwks.json" P06_JWT_ISSUER=p06-dev
+fi
 
 # A local mail sink for the notification service's e-mail (every message kept in
 # $DATA/mail.jsonl), unless a real SMTP server is configured.
@@ -248,6 +257,11 @@ if [[ -n "$smtp_sink_pid" ]]; then
 fi
 if ((private_pg)); then
   echo "run: PostgreSQL   127.0.0.1:$PG_PORT (data in $DATA/pg, password in $DATA/password)"
+fi
+if [[ -s "$DATA/dev-issuer.pem" && "${P06_JWT_ISSUER:-}" == p06-dev ]]; then
+  echo "run: gateway      REST http://127.0.0.1:8080/v1/ (OpenAPI at /v1/openapi.json); a development token for the Office:"
+  echo "     export TOKEN=$("$CTL" token --signing_key="$DATA/dev-issuer.pem" --subject=vanphong --roles=office)"
+  echo "     curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8080/v1/plans/910-qd-btp-2025/tasks/7"
 fi
 echo "run: logs in $DATA/logs; press Ctrl-C to stop"
 
