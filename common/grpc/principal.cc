@@ -27,13 +27,6 @@ bool Repeated(const grpc::ServerContextBase& ctx) {
   return false;
 }
 
-bool IsKnownRole(absl::string_view role) {
-  for (const char* known : {kRoleOffice, kRoleUnitReporter, kRoleViewer, kRoleAuditor, kRoleSystem}) {
-    if (role == known) return true;
-  }
-  return false;
-}
-
 bool Grants(const Principal& p, Access access) {
   switch (access) {
     case Access::kRead:
@@ -59,6 +52,13 @@ const char* Needed(Access access) {
 }
 
 }  // namespace
+
+bool IsKnownRole(absl::string_view role) {
+  for (const char* known : {kRoleOffice, kRoleUnitReporter, kRoleViewer, kRoleAuditor, kRoleSystem}) {
+    if (role == known) return true;
+  }
+  return false;
+}
 
 bool Principal::HasRole(const std::string& role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();

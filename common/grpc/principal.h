@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace p06 {
 
@@ -40,6 +41,9 @@ inline constexpr char kRoleUnitReporter[] = "unit_reporter";
 inline constexpr char kRoleViewer[] = "viewer";
 inline constexpr char kRoleAuditor[] = "auditor";
 inline constexpr char kRoleSystem[] = "system";
+
+// One of the five roles above.
+bool IsKnownRole(absl::string_view role);
 
 // The unit the office role is bound to (its id survives renames).
 inline constexpr char kMinistryOfficeUnit[] = "units/van-phong-bo";

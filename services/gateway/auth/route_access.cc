@@ -7,8 +7,7 @@ namespace p06::gateway {
 
 absl::Status CheckRouteAccess(const Route& route, const Principal& caller) {
   for (const std::string& role : caller.roles) {
-    if (role != kRoleOffice && role != kRoleUnitReporter && role != kRoleViewer && role != kRoleAuditor &&
-        role != kRoleSystem) {
+    if (!IsKnownRole(role)) {
       return absl::PermissionDeniedError(absl::StrCat("unknown role \"", role.substr(0, 64), "\" in the token"));
     }
   }

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
+#include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "services/gateway/audit/audit_store.h"
 #include "services/gateway/auth/jwt.h"
@@ -57,10 +58,6 @@ std::string BearerToken(const httplib::Request& req) {
   absl::string_view v = header;
   if (!absl::ConsumePrefix(&v, "Bearer ") && !absl::ConsumePrefix(&v, "bearer ")) return "";
   return std::string(absl::StripAsciiWhitespace(v));
-}
-
-grpc::Status Grpc(const absl::Status& s) {
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
 }  // namespace
@@ -196,7 +193,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
 
   absl::StatusOr<RequestPath> path = SplitRequestPath(req.path);
   if (!path.ok()) {
-    x.status = Grpc(path.status());
+    x.status = ToGrpcStatus(path.status());
     return Answer(x, res);
   }
   RouteTable::Match match = routes_.Find(req.method, *path);
@@ -221,7 +218,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
       x.retry_after = absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
       return Answer(x, res);
     }
-    x.status = Grpc(principal.status());
+    x.status = ToGrpcStatus(principal.status());
     x.audit = true;
     return Answer(x, res);
   }
@@ -232,7 +229,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
     return Answer(x, res);
   }
   if (absl::Status access = CheckRouteAccess(*x.route, *principal); !access.ok()) {
-    x.status = Grpc(access);
+    x.status = ToGrpcStatus(access);
     x.audit = true;
     return Answer(x, res);
   }
@@ -259,7 +256,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   parts.if_match = req.get_header_value("If-Match");
   parts.idempotency_key = req.get_header_value("Idempotency-Key");
   if (absl::Status built = BuildRequest(parts, request.get()); !built.ok()) {
-    x.status = Grpc(built);
+    x.status = ToGrpcStatus(built);
     return Answer(x, res);
   }
 
@@ -275,7 +272,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   if (x.status.ok()) {
     absl::StatusOr<std::string> json = ResponseJson(*response);
     if (!json.ok()) {
-      x.status = Grpc(json.status());
+      x.status = ToGrpcStatus(json.status());
     } else {
       x.body = *std::move(json);
       x.etag = EtagOf(*response);
