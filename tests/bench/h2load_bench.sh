@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GetTask loaded from outside the process, as a user's load would be, beside a bare
-# gRPC server loaded the same way on the same machine in the same run.
+# gRPC server loaded the same way on the same machine in the same run, and through the
+# gateway's REST route with a bearer token verified on every request.
 #
 #   tests/bench/h2load_bench.sh
 #
@@ -12,12 +13,15 @@
 # 2025 plan (answered from the service's cache). Runs are interleaved, echo then
 # GetTask, for P06_BENCH_ROUNDS rounds, so that a change in the machine's load hits
 # both alike. DESIGN.md's target: GetTask at >= 70% of the bare server's requests/s at
-# 16 concurrent clients. Figures, not assertions: the script fails only when the
+# 16 concurrent clients. Each round then runs GET /v1/plans/…/tasks/7 on p06-gateway
+# over HTTP/1.1 (h2load --h1; the gateway speaks HTTP/1.1), each request carrying an
+# RS256 token the gateway verifies (its per-principal rate limit off): issue #13's
+# target is REST at >= 60% of direct GetTask's requests/s, adding under 2 ms at p99. Figures, not assertions: the script fails only when the
 # setup fails or a call failed, never on the ratio: exit status 0, 1 when a call
 # failed, 2 when the setup failed.
 #
-# Needs the build in $P06_BUILD_DIR (default build/): p06-directory, p06-task, p06ctl
-# and tests/bench/p06-bench-echo (or P06_ECHO_BINARY=path). Installs nghttp2-client
+# Needs the build in $P06_BUILD_DIR (default build/): p06-directory, p06-task,
+# p06-gateway, p06ctl and tests/bench/p06-bench-echo (or P06_ECHO_BINARY=path). Installs nghttp2-client
 # when h2load is missing (as root, or with sudo). Starts a throwaway PostgreSQL
 # cluster in a temporary directory; everything it starts is stopped, and the
 # directory removed, at exit (also on Ctrl-C).
@@ -32,7 +36,8 @@
 # gRPC errors: h2load sees every answered call as HTTP 200 (the gRPC status is in the
 # trailers), so they are read from the task server's own counter,
 # grpc_server_handled_total{grpc_code!="OK"} of GetTask on its metrics port, before
-# and after each run (warm-up included). The echo server has no metrics; h2load's own
+# and after each run (warm-up included); for the REST run too, since the gateway calls
+# GetTask, and each REST answer must have been one OK GetTask. The echo server has no metrics; h2load's own
 # failures (resets, non-2xx, connection errors) are counted for both.
 #
 # CPU columns: the server's CPU time per request, and the cores that h2load and
@@ -50,19 +55,22 @@ CLIENTS="${P06_BENCH_CLIENTS:-16}"
 THREADS="${P06_BENCH_THREADS:-1}"
 TASK="${P06_BENCH_TASK:-plans/910-qd-btp-2025/tasks/7}"
 PLAN="$P06_ROOT/deploy/plans/qd-910-btp-2025.txt"
-TARGET_PERCENT=70   # DESIGN.md
+TARGET_PERCENT=70        # DESIGN.md: GetTask against the bare server
+REST_TARGET_PERCENT=60   # issue #13: REST through the gateway against direct GetTask
+REST_TARGET_ADDED_P99_MS=2
 readonly STARTUP_WAIT=60  # seconds a service may take to answer its health check
 readonly STOP_GRACE=15    # seconds a service may take to stop before SIGKILL
 
 CTL="$P06_BUILD_DIR/services/p06ctl/p06ctl"
 DIRECTORY_BIN="$P06_BUILD_DIR/services/directory/p06-directory"
 TASK_BIN="$P06_BUILD_DIR/services/task/p06-task"
+GATEWAY_BIN="$P06_BUILD_DIR/services/gateway/p06-gateway"
 ECHO_BIN="${P06_ECHO_BINARY:-$P06_BUILD_DIR/tests/bench/p06-bench-echo}"
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 2; }
 
-for bin in "$CTL" "$DIRECTORY_BIN" "$TASK_BIN"; do
+for bin in "$CTL" "$DIRECTORY_BIN" "$TASK_BIN" "$GATEWAY_BIN"; do
   [[ -x "$bin" ]] || die "$bin is not built (cmake --build $P06_BUILD_DIR)"
 done
 [[ -x "$ECHO_BIN" ]] || die "$ECHO_BIN is not built: build target p06-bench-echo, or set P06_ECHO_BINARY"
@@ -169,6 +177,18 @@ start echo "$ECHO_BIN" --port="$ECHO_PORT"
 ECHO_PID=$last_pid
 wait_healthy task "$TASK_PORT"
 wait_healthy echo "$ECHO_PORT"
+# The gateway, with a throwaway token issuer; only the task service is behind it.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/issuer.pem" 2>/dev/null ||
+  die "openssl could not make the issuer key"
+"$CTL" jwks --signing_key="$WORK/issuer.pem" >"$WORK/jwks.json" || die "p06ctl jwks failed"
+free_port GW_PORT; free_port GW_METRICS; free_port GW_HTTP
+start gateway "$GATEWAY_BIN" --grpc_port="$GW_PORT" --metrics_port="$GW_METRICS" --http_port="$GW_HTTP" \
+  --jwks_file="$WORK/jwks.json" --jwt_issuer=p06-dev --task_target="127.0.0.1:$TASK_PORT" \
+  --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0
+GATEWAY_PID=$last_pid
+wait_healthy gateway "$GW_PORT"
+TOKEN=$("$CTL" token --signing_key="$WORK/issuer.pem" --subject=bench --roles=viewer --ttl=1h) ||
+  die "p06ctl token failed"
 "$CTL" import "$PLAN" --target="127.0.0.1:$TASK_PORT" >"$WORK/import.log" 2>&1 ||
   { tail -n 20 "$WORK/import.log" >&2; die "importing $PLAN failed"; }
 say "plan loaded: $(tail -n 1 "$WORK/import.log")"
@@ -194,6 +214,12 @@ TASK_HEADERS=(-H 'x-p06-subject: bench' -H 'x-p06-roles: viewer'
   -H "x-p06-proof: $(p06_principal_proof "$P06_INTERNAL_KEY_FILE" bench '' viewer)")
 ECHO_URL="http://127.0.0.1:$ECHO_PORT/grpc.health.v1.Health/Check"
 TASK_URL="http://127.0.0.1:$TASK_PORT/p06.task.v1.TaskService/GetTask"
+REST_URL="http://127.0.0.1:$GW_HTTP/v1/$TASK"
+REST_HEADERS=(--h1 -H "authorization: Bearer $TOKEN")
+if ! curl -fsS --max-time 10 -H "authorization: Bearer $TOKEN" "$REST_URL" >"$WORK/rest.json"; then
+  tail -n 20 "$WORK/gateway.log" >&2
+  die "GET $REST_URL through the gateway failed"
+fi
 
 # Writes to $1 GetTask's calls so far by grpc_code ("CODE COUNT" lines), from the task
 # server's grpc_server_handled_total.
@@ -243,24 +269,26 @@ cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $3 }' /proc/stat
 # Niced time is others' only when this script (so the servers and h2load) is not niced.
 own_nice=$(ps -o ni= -p $$ | tr -d ' ')
 
-declare -a row_name=() row_rps=()
+declare -a row_name=() row_rps=() row_p99=()
 errors_total=0
 
-# One run: $1 its label, $2 echo|task, $3 the server's pid, $4 the body, $5 the URL,
-# then more h2load arguments. Prints a line of the table; appends to row_name, row_rps.
+# One run: $1 its label, $2 echo|task|rest, $3 the server's pid, $4 the body ("" for
+# none), $5 the URL, then more h2load arguments. Prints a line of the table; appends to row_name, row_rps.
 run() {
   local label="$1" name="$2" pid="$3" body="$4" url="$5"
   shift 5
   local out="$WORK/h2load.out" log="$WORK/requests.log" t0 t1 b0 b1 n0 n1 s0 s1
   rm -f "$log"
-  if [[ "$name" == task ]]; then handled "$WORK/handled.0"; fi
+  if [[ "$name" != echo ]]; then handled "$WORK/handled.0"; fi
+  local body_args=(); [[ -z "$body" ]] || body_args=(-d "$body")
+  local headers=(); [[ "$name" == rest ]] || headers=("${COMMON_HEADERS[@]}")
   s0=$(proc_ticks "$pid"); read -r b0 n0 < <(cpu_ticks); t0=$(date +%s.%N)
   local TIMEFORMAT='%U %S'
   { time h2load -c "$CLIENTS" -m 1 -t "$THREADS" -D "$SECONDS_PER_RUN" --warm-up-time=1 \
-      "${COMMON_HEADERS[@]}" "$@" -d "$body" --log-file="$log" "$url" >"$out" 2>&1; } 2>"$WORK/time.out" ||
+      "${headers[@]}" "$@" "${body_args[@]}" --log-file="$log" "$url" >"$out" 2>&1; } 2>"$WORK/time.out" ||
     { cat "$out" >&2; die "h2load failed ($name)"; }
   t1=$(date +%s.%N); read -r b1 n1 < <(cpu_ticks); s1=$(proc_ticks "$pid")
-  if [[ "$name" == task ]]; then handled "$WORK/handled.1"; fi
+  if [[ "$name" != echo ]]; then handled "$WORK/handled.1"; fi
 
   # "finished in 6.00s, 16543.20 req/s, ..." (over the measured seconds only) and
   # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout".
@@ -282,7 +310,7 @@ run() {
   # not parse). Up to one such call per connection is the stop, not a failure; the
   # control run at the end, which h2load does not cut short, checks that.
   local grpc_errors=0 transport_errors=$((done - succeeded)) errors_text="n/a" delta cut=0 n
-  if [[ "$name" == task ]]; then
+  if [[ "$name" != echo ]]; then
     delta=$(handled_delta "$WORK/handled.0" "$WORK/handled.1")
     code_count n CANCELLED "$delta"; cut=$n
     code_count n INVALID_ARGUMENT "$delta"; cut=$((cut + n))
@@ -295,9 +323,10 @@ run() {
   ((transport_errors == 0)) || errors_text+=" (+$transport_errors h2load)"
   errors_total=$((errors_total + grpc_errors + transport_errors))
 
-  local ratio="" h2_ticks
+  local ratio="" h2_ticks target="$TARGET_PERCENT"
+  [[ "$name" != rest ]] || target="$REST_TARGET_PERCENT"
   if [[ "$name" != echo ]]; then
-    ratio=$(awk -v a="$rps" -v b="${row_rps[-1]}" -v t="$TARGET_PERCENT" 'BEGIN { printf "%.0f%% (>= %d%%)", 100 * a / b, t }')
+    ratio=$(awk -v a="$rps" -v b="${row_rps[-1]}" -v t="$target" 'BEGIN { printf "%.0f%% (>= %d%%)", 100 * a / b, t }')
   fi
   h2_ticks=$(awk -v tck="$CLK_TCK" '{ printf "%d", ($1 + $2) * tck }' "$WORK/time.out")
   awk -v run="$label" -v name="$name" -v url="${url#http://127.0.0.1:*/}" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
@@ -313,16 +342,18 @@ run() {
       h2 / tck / wall, other, niced_text }'
   row_name+=("$name")
   row_rps+=("$rps")
+  row_p99+=("$p99")
 }
 
 echo
 echo "h2load against the real binaries: $CLIENTS clients, 1 call in flight each, $THREADS h2load thread(s)," \
   "${SECONDS_PER_RUN}s measured per run after 1s warm-up, $ROUNDS round(s); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-8s %-32s %9s %7s %7s %-16s %-13s %8s %6s %6s %6s\n" run target "req/s" "p50 ms" "p99 ms" "gRPC errors" \
-  "vs echo" "srv us/r" "h2load" "other" "niced"
+  "vs before" "srv us/r" "h2load" "other" "niced"
 for ((round = 1; round <= ROUNDS; round++)); do
   run "echo-$round" echo "$ECHO_PID" "$WORK/check.bin" "$ECHO_URL"
   run "task-$round" task "$TASK_PID" "$WORK/get_task.bin" "$TASK_URL" "${TASK_HEADERS[@]}"
+  run "rest-$round" rest "$GATEWAY_PID" "" "$REST_URL" "${REST_HEADERS[@]}"
 done
 
 # Control: a run of a fixed number of calls, which h2load lets finish, must have no
@@ -339,25 +370,42 @@ errors_total=$((errors_total + control_errors))
 
 echo "(gRPC errors: GetTask calls answered other than OK, from the task server's grpc_server_handled_total;"
 echo " \"cut\": calls in flight that h2load reset when its time was up, one per connection at most, not"
-echo " counted. vs echo: GetTask's req/s over the echo run just before it, beside DESIGN.md's target."
+echo " counted. vs before: GetTask's req/s over the echo run just before it, beside DESIGN.md's target;
+ REST's over the GetTask run just before it, beside issue #13's. The REST run's srv us/r is the
+ gateway's CPU alone (the task server's comes on top)."
 echo " srv us/r: the server's CPU time per call. h2load, other: the cores they used during the run; niced:"
 echo " the part of other in niced processes, which take only time nothing else wants.)"
 echo "GetTask calls by gRPC code in each run, warm-up included:"
 sed 's/^/  /' "$WORK/codes.log"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo_rps=() task_rps=()
+echo_rps=() task_rps=() rest_rps=() task_p99=() rest_p99=()
 for i in "${!row_name[@]}"; do
-  if [[ "${row_name[$i]}" == echo ]]; then echo_rps+=("${row_rps[$i]}"); else task_rps+=("${row_rps[$i]}"); fi
+  case "${row_name[$i]}" in
+    echo) echo_rps+=("${row_rps[$i]}") ;;
+    task) task_rps+=("${row_rps[$i]}"); task_p99+=("${row_p99[$i]}") ;;
+    rest) rest_rps+=("${row_rps[$i]}"); rest_p99+=("${row_p99[$i]}") ;;
+  esac
 done
 echo_median=$(median "${echo_rps[@]}")
 task_median=$(median "${task_rps[@]}")
+rest_median=$(median "${rest_rps[@]}")
+task_p99_median=$(median "${task_p99[@]}")
+rest_p99_median=$(median "${rest_p99[@]}")
 echo
 awk -v e="$echo_median" -v t="$task_median" -v target="$TARGET_PERCENT" 'BEGIN {
   printf "median echo    (Health/Check) %9.0f req/s\n", e
   printf "median GetTask                %9.0f req/s\n", t
   printf "ratio                         %9.0f %%       target >= %d%% (DESIGN.md): %s\n", 100 * t / e, target,
     (100 * t / e >= target) ? "reached" : "not reached"
+}'
+awk -v t="$task_median" -v r="$rest_median" -v tp="$task_p99_median" -v rp="$rest_p99_median" \
+    -v target="$REST_TARGET_PERCENT" -v added="$REST_TARGET_ADDED_P99_MS" 'BEGIN {
+  printf "median REST (gateway, JWT)    %9.0f req/s\n", r
+  printf "ratio REST / GetTask          %9.0f %%       target >= %d%% (issue #13): %s\n", 100 * r / t, target,
+    (100 * r / t >= target) ? "reached" : "not reached"
+  printf "median p99 GetTask %.2f ms, REST %.2f ms: REST adds %.2f ms; target < %d ms (issue #13): %s\n", tp, rp,
+    rp - tp, added, (rp - tp < added) ? "reached" : "not reached"
 }'
 
 if ((errors_total > 0)); then

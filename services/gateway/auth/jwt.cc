@@ -179,6 +179,27 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(const std::st
 absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token, absl::Time now) const {
   if (token.empty()) return Unauthenticated("missing");
   if (token.size() > policy_.max_token_bytes) return Unauthenticated("longer than 8192 bytes");
+  {
+    absl::MutexLock lock(&cache_mu_);
+    if (auto it = cache_.find(token); it != cache_.end()) {
+      const VerifiedToken& v = it->second;
+      if (v.expires + policy_.leeway < now) return Unauthenticated("expired");
+      if (v.not_before - policy_.leeway > now) return Unauthenticated("not valid yet (nbf)");
+      return v.principal;
+    }
+  }
+  absl::StatusOr<VerifiedToken> verified = VerifyUncached(token, now);
+  if (!verified.ok()) return verified.status();
+  absl::MutexLock lock(&cache_mu_);
+  // Bounded by dropping everything when full: tokens live hours, so a full cache is a
+  // rare event, refilled by one verification per active token.
+  if (cache_.size() >= kCacheEntries) cache_.clear();
+  cache_.emplace(std::string(token), *verified);
+  return verified->principal;
+}
+
+absl::StatusOr<JwtVerifier::VerifiedToken> JwtVerifier::VerifyUncached(absl::string_view token, absl::Time now) const {
+  if (token.size() > policy_.max_token_bytes) return Unauthenticated("longer than 8192 bytes");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) return Unauthenticated("not a JWS compact serialisation (three parts)");
   std::string header_json, claims_json, signature;
@@ -211,7 +232,8 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token, absl::Tim
   if (!nbf.ok()) return nbf.status();
   if (nbf->has_value() && **nbf - policy_.leeway > now) return Unauthenticated("not valid yet (nbf)");
 
-  Principal p;
+  VerifiedToken v{.expires = **exp, .not_before = nbf->value_or(absl::InfinitePast())};
+  Principal& p = v.principal;
   p.subject = StringField(*claims, "sub");
   if (p.subject.empty()) return Unauthenticated("no sub");
   if (p.subject.size() > 256) return Unauthenticated("sub longer than 256 bytes");
@@ -223,7 +245,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token, absl::Tim
       p.roles.push_back(r.string_value());
     }
   }
-  return p;
+  return v;
 }
 
 absl::StatusOr<std::string> MintJwt(const std::string& pem, const std::string& kid, const TokenClaims& c) {

@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/grpc/principal.h"
 
@@ -34,16 +36,31 @@ class JwtVerifier {
   static absl::StatusOr<std::unique_ptr<JwtVerifier>> FromJwks(const std::string& jwks_json, JwtPolicy policy);
   ~JwtVerifier();
 
-  // The token's principal, or UNAUTHENTICATED saying what is wrong with it.
+  // The token's principal, or UNAUTHENTICATED saying what is wrong with it. A token
+  // verified once is remembered (its exact bytes, up to kCacheEntries of them): later
+  // requests with it skip the signature and JSON but still have exp and nbf checked
+  // against `now`. The keys never change while the process runs, so a remembered
+  // verdict cannot go stale but by time.
   absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now = absl::Now()) const;
 
   size_t key_count() const;
 
  private:
   struct Key;
+  struct VerifiedToken {
+    absl::Time expires;
+    absl::Time not_before;
+    Principal principal;
+  };
+  static constexpr size_t kCacheEntries = 4096;
+
   JwtVerifier() = default;
+  absl::StatusOr<VerifiedToken> VerifyUncached(absl::string_view token, absl::Time now) const;
+
   std::vector<std::unique_ptr<Key>> keys_;
   JwtPolicy policy_;
+  mutable absl::Mutex cache_mu_;
+  mutable absl::flat_hash_map<std::string, VerifiedToken> cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 // What a token says, for minting (p06ctl token, tests).

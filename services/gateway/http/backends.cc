@@ -1,26 +1,52 @@
 #include "services/gateway/http/backends.h"
 
-#include "absl/synchronization/notification.h"
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/impl/client_unary_call.h>
+
+#include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
 
 namespace p06::gateway {
 
+using grpc::internal::RpcMethod;
+
 Backends::Backends(const std::map<std::string, std::string>& targets) {
-  for (const auto& [service, target] : targets) stubs_[service] = std::make_unique<Stub>(MakeChannel(target));
+  const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const auto& [service, target] : targets) {
+    std::shared_ptr<grpc::Channel> channel = MakeChannel(target);
+    channels_[service] = channel;
+    const google::protobuf::ServiceDescriptor* descriptor = pool->FindServiceByName(service);
+    if (descriptor == nullptr) continue;
+    for (int i = 0; i < descriptor->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* m = descriptor->method(i);
+      auto method = std::make_unique<Method>();
+      method->path = absl::StrCat("/", service, "/", m->name());
+      method->channel = channel;
+      const RpcMethod::RpcType type = m->server_streaming()   ? (m->client_streaming() ? RpcMethod::BIDI_STREAMING
+                                                                                        : RpcMethod::SERVER_STREAMING)
+                                      : m->client_streaming() ? RpcMethod::CLIENT_STREAMING
+                                                              : RpcMethod::NORMAL_RPC;
+      method->rpc = std::make_unique<RpcMethod>(method->path.c_str(), type, channel);
+      methods_[method->path] = std::move(method);
+    }
+  }
 }
 
-grpc::Status Backends::Call(const std::string& service, const std::string& grpc_path, grpc::ClientContext& ctx,
+grpc::Status Backends::Call(const std::string& grpc_path, grpc::ClientContext& ctx,
                             const google::protobuf::Message& request, google::protobuf::Message* response) {
-  auto it = stubs_.find(service);
-  if (it == stubs_.end()) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, service + " is not configured");
-  absl::Notification done;
-  grpc::Status status;
-  it->second->UnaryCall(&ctx, grpc_path, grpc::StubOptions(), &request, response, [&](grpc::Status s) {
-    status = std::move(s);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return status;
+  auto it = methods_.find(grpc_path);
+  if (it == methods_.end()) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend");
+  return grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
+      it->second->channel.get(), *it->second->rpc, &ctx, request, response);
+}
+
+std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Backends::Stream(
+    const std::string& grpc_path, grpc::ClientContext& ctx, const google::protobuf::Message& request) {
+  auto it = methods_.find(grpc_path);
+  if (it == methods_.end()) return nullptr;
+  return std::unique_ptr<grpc::ClientReader<google::protobuf::Message>>(
+      grpc::internal::ClientReaderFactory<google::protobuf::Message>::Create(it->second->channel.get(),
+                                                                             *it->second->rpc, &ctx, request));
 }
 
 }  // namespace p06::gateway

@@ -1,36 +1,52 @@
-// The services behind the gateway, called through gRPC's generic stub with messages
-// built from the descriptors: one channel per service, shared by all requests.
+// The services behind the gateway: one channel per service, shared by all requests,
+// and every method of each service registered on its channel at start (gRPC then
+// interns the path once, not per call). Calls are blocking on the caller's thread,
+// as generated sync stubs make them: the REST worker drives its own call, with no
+// hand-over to a completion thread and back. Messages are built from descriptors, so
+// nothing here is written per service.
 #pragma once
 
 #include <google/protobuf/message.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of protobuf messages.
+#include <grpcpp/impl/rpc_method.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <map>
 #include <memory>
 #include <string>
 
-#include "absl/status/statusor.h"
-
 namespace p06::gateway {
 
 class Backends {
  public:
-  // `targets`: full service name ("p06.task.v1.TaskService") → "host:port".
+  // `targets`: full service name ("p06.task.v1.TaskService") → "host:port". The
+  // services' descriptors come from the generated pool.
   explicit Backends(const std::map<std::string, std::string>& targets);
 
   // Whether a service is configured.
-  bool Has(const std::string& service) const { return stubs_.contains(service); }
+  bool Has(const std::string& service) const { return channels_.contains(service); }
 
-  // A unary call of `grpc_path` on `service`; blocks until it ends or ctx's deadline.
-  grpc::Status Call(const std::string& service, const std::string& grpc_path, grpc::ClientContext& ctx,
-                    const google::protobuf::Message& request, google::protobuf::Message* response);
+  // A unary call of `grpc_path` ("/p06.task.v1.TaskService/GetTask"); blocks until it
+  // ends or ctx's deadline. UNIMPLEMENTED for a method of no configured service.
+  grpc::Status Call(const std::string& grpc_path, grpc::ClientContext& ctx, const google::protobuf::Message& request,
+                    google::protobuf::Message* response);
+
+  // A server-streaming call of `grpc_path`: read it with Read(), end it with Finish().
+  // Null for a method of no configured service.
+  std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Stream(const std::string& grpc_path,
+                                                                         grpc::ClientContext& ctx,
+                                                                         const google::protobuf::Message& request);
 
  private:
-  using Stub = grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message>;
-  std::map<std::string, std::unique_ptr<Stub>> stubs_;
+  struct Method {
+    std::string path;  // Owned here: RpcMethod keeps a pointer to it.
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<grpc::internal::RpcMethod> rpc;
+  };
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  std::map<std::string, std::unique_ptr<Method>, std::less<>> methods_;  // By gRPC path.
 };
 
 }  // namespace p06::gateway
