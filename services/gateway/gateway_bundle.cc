@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/invalid_field.h"
 #include "common/base/status_macros.h"
+#include "p06/dashboard/v1/dashboard.grpc.pb.h"
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/notification/v1/notification.grpc.pb.h"
 #include "p06/reporting/v1/reporting.grpc.pb.h"
@@ -13,6 +14,18 @@
 #include "services/gateway/routing/openapi.h"
 
 namespace p06::gateway {
+namespace {
+
+// Typed stubs on the backends' channels, for the dashboard pages.
+PageBackends PageBackendsOf(const Backends& b) {
+  return {.directory = directory::v1::DirectoryService::NewStub(b.ChannelOf(directory::v1::DirectoryService::service_full_name())),
+          .task = task::v1::TaskService::NewStub(b.ChannelOf(task::v1::TaskService::service_full_name())),
+          .reporting = reporting::v1::ReportingService::NewStub(b.ChannelOf(reporting::v1::ReportingService::service_full_name())),
+          .notification = notification::v1::NotificationService::NewStub(
+              b.ChannelOf(notification::v1::NotificationService::service_full_name()))};
+}
+
+}  // namespace
 
 std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
   // Through a message of each file: that also links the file's descriptors in.
@@ -20,7 +33,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
           task::v1::GetTaskRequest::descriptor()->file()->FindServiceByName("TaskService"),
           reporting::v1::GetReportRequest::descriptor()->file()->FindServiceByName("ReportingService"),
           notification::v1::GetRuleRequest::descriptor()->file()->FindServiceByName("NotificationService"),
-          pb::GetPrincipalRequest::descriptor()->file()->FindServiceByName("GatewayService")};
+          pb::GetPrincipalRequest::descriptor()->file()->FindServiceByName("GatewayService"),
+          dashboard::v1::GetPlanOverviewRequest::descriptor()->file()->FindServiceByName("DashboardService")};
 }
 
 absl::Status GatewayOptions::Validate() const {
@@ -32,6 +46,11 @@ absl::Status GatewayOptions::Validate() const {
   if (rest.max_connections < rest.threads) return InvalidField("http_max_connections", "must be at least http_threads");
   if (rest.backend_timeout <= absl::ZeroDuration()) return InvalidField("backend_timeout", "must be positive");
   if (rate_per_second < 0 || rate_burst < 1) return InvalidField("rate_limit", "rate must be >= 0 and burst >= 1");
+  if (page_timeout <= absl::ZeroDuration()) return InvalidField("page_timeout", "must be positive");
+  for (const char* service : {"p06.directory.v1.DirectoryService", "p06.task.v1.TaskService",
+                              "p06.reporting.v1.ReportingService", "p06.notification.v1.NotificationService"}) {
+    if (!backends.contains(service)) return InvalidField("backends", absl::StrCat(service, ": no target"));
+  }
   return absl::OkStatus();
 }
 
@@ -44,8 +63,9 @@ absl::StatusOr<std::unique_ptr<GatewayBundle>> GatewayBundle::Create(ServiceCont
   ASSIGN_OR_RETURN(std::unique_ptr<JwtVerifier> verifier, JwtVerifier::FromJwks(jwks.str(), options.jwt));
   ASSIGN_OR_RETURN(RouteTable route_table, RouteTable::Build(FrontedServices()));
   // The gateway's own RPCs go through the same door: over its own gRPC port.
-  options.backends[pb::GatewayService::service_full_name()] =
-      absl::StrCat(ctx.config.listen_host, ":", ctx.config.grpc_port);
+  const std::string self = absl::StrCat(ctx.config.listen_host, ":", ctx.config.grpc_port);
+  options.backends[pb::GatewayService::service_full_name()] = self;
+  options.backends[dashboard::v1::DashboardService::service_full_name()] = self;
   std::unique_ptr<GatewayBundle> bundle(new GatewayBundle(ctx, std::move(options), std::move(route_table), std::move(verifier)));
   RETURN_IF_ERROR(bundle->rest_->Start());
   return bundle;
@@ -60,11 +80,13 @@ GatewayBundle::GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteT
       audit_(ctx.pool),
       backends_(options_.backends),
       grpc_(audit_),
+      dashboard_(PageBackendsOf(backends_), ctx.clock, options_.page_timeout),
       rest_(std::make_unique<RestServer>(options_.rest, routes_, backends_, *jwt_, limiter_, audit_,
                                          OpenApiDocument(routes_, "1"), ctx.metrics)) {}
 
 std::vector<NamedService> GatewayBundle::GrpcServices() {
-  return {{pb::GatewayService::service_full_name(), &grpc_}};
+  return {{pb::GatewayService::service_full_name(), &grpc_},
+          {dashboard::v1::DashboardService::service_full_name(), &dashboard_}};
 }
 
 }  // namespace p06::gateway

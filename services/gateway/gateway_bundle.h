@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/server/run_service.h"
+#include "services/gateway/aggregate/dashboard_grpc.h"
 #include "services/gateway/audit/audit_store.h"
 #include "services/gateway/auth/jwt.h"
 #include "services/gateway/auth/rate_limiter.h"
@@ -28,7 +29,8 @@ struct GatewayOptions {
   JwtPolicy jwt;
   double rate_per_second = 50;  // Per principal; 0 turns the limit off.
   double rate_burst = 100;
-  // Full service name → host:port. The gateway's own service is added by the bundle.
+  absl::Duration page_timeout = absl::Seconds(3);  // Aggregate pages' budget for their services.
+  // Full service name → host:port. The gateway's own services are added by the bundle.
   std::map<std::string, std::string> backends;
 
   // INVALID_ARGUMENT naming the first bad setting.
@@ -55,6 +57,7 @@ class GatewayBundle final : public ServiceBundle {
   AuditStore audit_;
   Backends backends_;
   GatewayGrpc grpc_;
+  DashboardGrpc dashboard_;
   std::unique_ptr<RestServer> rest_;
 };
 

@@ -21,6 +21,8 @@ ABSL_FLAG(int, http_max_connections, 256, "Connections held at once; beyond, 503
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10), "Deadline of every call to a service.");
 ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(10), "Longest stall reading a request or writing an answer.");
 ABSL_FLAG(int, max_body_bytes, 8 << 20, "Largest request body; beyond, 413.");
+ABSL_FLAG(absl::Duration, page_timeout, absl::Seconds(3),
+          "Longest an aggregate page (plan overview, unit page) waits for its services.");
 
 int main(int argc, char** argv) {
   return p06::RunServiceMain(
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
          o.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
          o.rate_per_second = absl::GetFlag(FLAGS_rate_limit);
          o.rate_burst = absl::GetFlag(FLAGS_rate_burst);
+         o.page_timeout = absl::GetFlag(FLAGS_page_timeout);
          o.backends = {{"p06.directory.v1.DirectoryService", absl::GetFlag(FLAGS_directory_target)},
                        {"p06.task.v1.TaskService", absl::GetFlag(FLAGS_task_target)},
                        {"p06.reporting.v1.ReportingService", absl::GetFlag(FLAGS_reporting_target)},

@@ -22,7 +22,7 @@
 #include "absl/strings/str_replace.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/gateway/auth/jwt.h"
-#include "tests/e2e/core_processes.h"
+#include "tests/e2e/gateway_fixture.h"
 #include "tests/harness/callers.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
@@ -34,105 +34,9 @@ namespace {
 using ::p06::testing::RunForOutput;
 using ::p06::testing::ServiceProcess;
 namespace tpb = ::p06::task::v1;
-
-constexpr char kIssuer[] = "p06-test";
-constexpr char kTask[] = "plans/910-qd-btp-2025/tasks/7";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class GatewayTest : public ::p06::testing::PgTest {
- protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    dir_ = absl::StrCat(::testing::TempDir(), "/gateway-", getpid(), "-", counter_++);
-    ASSERT_EQ(RunForOutput({.argv = {"/bin/mkdir", "-p", dir_}})->exit_code, 0);
-    key_ = GenerateKey("issuer");
-    other_key_ = GenerateKey("attacker");
-    auto jwks = gateway::JwksOfPrivateKey(key_, "k1");
-    ASSERT_TRUE(jwks.ok());
-    std::ofstream(dir_ + "/jwks.json") << *jwks;
-
-    auto core = ::p06::testing::StartCoreWithPlan(database_url());
-    ASSERT_TRUE(core.ok()) << core.status();
-    core_ = std::move(*core);
-    auto reporting = ServiceProcess::Start(P06_REPORTING_BINARY, database_url(), {"--task_target=" + core_.task->target()});
-    ASSERT_TRUE(reporting.ok()) << reporting.status();
-    reporting_ = std::move(*reporting);
-    auto notification = ServiceProcess::Start(
-        P06_NOTIFICATION_BINARY, database_url(),
-        {"--task_target=" + core_.task->target(), "--directory_target=" + core_.directory->target()});
-    ASSERT_TRUE(notification.ok()) << notification.status();
-    notification_ = std::move(*notification);
-    http_port_ = ::p06::testing::FreePort();
-    auto gw = ServiceProcess::Start(
-        P06_GATEWAY_BINARY, database_url(),
-        {absl::StrCat("--http_port=", http_port_), "--jwks_file=" + dir_ + "/jwks.json",
-         absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
-         "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
-         "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0"});
-    ASSERT_TRUE(gw.ok()) << gw.status();
-    gateway_ = std::move(*gw);
-  }
-
-  std::string GenerateKey(const std::string& name) {
-    const std::string path = absl::StrCat(dir_, "/", name, ".pem");
-    auto r = RunForOutput({.argv = {"/usr/bin/openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
-                                    "rsa_keygen_bits:2048", "-out", path}});
-    EXPECT_TRUE(r.ok() && r->exit_code == 0);
-    return ReadAll(path);
-  }
-
-  gateway::TokenClaims Claims(const std::string& subject, const std::string& unit, std::vector<std::string> roles) {
-    return {.issuer = kIssuer, .audience = "p06", .subject = subject, .unit = unit, .roles = std::move(roles),
-            .expires = absl::Now() + absl::Hours(1)};
-  }
-  std::string Token(const gateway::TokenClaims& claims, const std::string& kid = "k1") {
-    return *gateway::MintJwt(key_, kid, claims);
-  }
-  std::string Office() { return Token(Claims("vanthu", kMinistryOfficeUnit, {kRoleOffice})); }
-  std::string Auditor() { return Token(Claims("kiemtra", "units/thanh-tra", {kRoleAuditor})); }
-
-  httplib::Result Call(const std::string& method, const std::string& path, const std::string& token,
-                       const std::string& body = "", httplib::Headers headers = {}) {
-    httplib::Client c("127.0.0.1", http_port_);
-    c.set_read_timeout(std::chrono::seconds(10));
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    if (method == "GET") return c.Get(path.c_str(), headers);
-    if (method == "DELETE") return c.Delete(path.c_str(), headers);
-    if (method == "PATCH") return c.Patch(path.c_str(), headers, body, "application/json");
-    return c.Post(path.c_str(), headers, body, "application/json");
-  }
-
-  google::protobuf::Struct Json(const std::string& text) {
-    google::protobuf::Struct s;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(text, &s).ok()) << text.substr(0, 300);
-    return s;
-  }
-
-  std::vector<std::string> AuditCodes() {
-    auto r = Call("GET", "/v1/auditEntries?pageSize=1000", Auditor());
-    EXPECT_EQ(r->status, 200) << r->body;
-    std::vector<std::string> codes;
-    const google::protobuf::Struct page = Json(r->body);
-    if (!page.fields().contains("entries")) return codes;
-    for (const auto& e : page.fields().at("entries").list_value().values()) {
-      codes.push_back(absl::StrCat(e.struct_value().fields().at("code").string_value(), " ",
-                                   e.struct_value().fields().at("method").string_value()));
-    }
-    return codes;
-  }
-
-  static inline int counter_ = 0;
-  std::string dir_, key_, other_key_;
-  ::p06::testing::CoreProcesses core_;
-  std::unique_ptr<ServiceProcess> reporting_, notification_, gateway_;
-  int http_port_ = 0;
-};
+using ::p06::testing::GatewayTest;
+using ::p06::testing::kIssuer;
+using ::p06::testing::kTask;
 
 std::string B64(const std::string& s) { return absl::WebSafeBase64Escape(s); }
 
@@ -318,7 +222,7 @@ TEST_F(GatewayTest, EveryRouteOfTheOpenApiDocumentAnswers) {
       EXPECT_LT(r->status, 500) << verb << " " << url << ": " << r->body;
     }
   }
-  EXPECT_EQ(routes, 46);  // Every RPC of the suite but WatchEvents.
+  EXPECT_EQ(routes, 48);  // Every RPC of the suite but WatchEvents.
 
   // REST answers as the service does over gRPC.
   auto rest = Call("GET", absl::StrCat("/v1/", kTask), token);

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const SpawnOptions& o) {
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
@@ -48,6 +50,11 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const SpawnOptions& o) {
     if (o.user.has_value()) {
       if (setgroups(0, nullptr) != 0 || setgid(o.user->second) != 0 || setuid(o.user->first) != 0) _exit(126);
     }
+    // A test binary that crashes must not leave its services running (they would hold
+    // ports and the database): the child is told to stop when the test dies. After the
+    // user change, which clears the setting.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(125);  // The test died before the line above.
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }

@@ -27,6 +27,11 @@ class Backends {
 
   // Whether a service is configured.
   bool Has(const std::string& service) const { return channels_.contains(service); }
+  // The channel to a configured service (for typed stubs), or null.
+  std::shared_ptr<grpc::Channel> ChannelOf(const std::string& service) const {
+    auto it = channels_.find(service);
+    return it == channels_.end() ? nullptr : it->second;
+  }
 
   // A unary call of `grpc_path` ("/p06.task.v1.TaskService/GetTask"); blocks until it
   // ends or ctx's deadline. UNIMPLEMENTED for a method of no configured service.
