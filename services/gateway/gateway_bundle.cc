@@ -45,6 +45,11 @@ absl::Status GatewayOptions::Validate() const {
   if (rest.threads < 1 || rest.threads > 1024) return InvalidField("http_threads", "must be 1..1024");
   if (rest.max_connections < rest.threads) return InvalidField("http_max_connections", "must be at least http_threads");
   if (rest.backend_timeout <= absl::ZeroDuration()) return InvalidField("backend_timeout", "must be positive");
+  if (rest.max_streams >= rest.threads) {
+    return InvalidField("sse_max_streams", "must be below http_threads: streams hold threads, requests need some");
+  }
+  if (rest.stream_max_duration <= absl::ZeroDuration()) return InvalidField("sse_max_duration", "must be positive");
+  if (rest.stream_heartbeat <= absl::ZeroDuration()) return InvalidField("sse_heartbeat", "must be positive");
   if (rate_per_second < 0 || rate_burst < 1) return InvalidField("rate_limit", "rate must be >= 0 and burst >= 1");
   if (page_timeout <= absl::ZeroDuration()) return InvalidField("page_timeout", "must be positive");
   for (const char* service : {"p06.directory.v1.DirectoryService", "p06.task.v1.TaskService",

@@ -21,6 +21,11 @@ ABSL_FLAG(int, http_max_connections, 256, "Connections held at once; beyond, 503
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10), "Deadline of every call to a service.");
 ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(10), "Longest stall reading a request or writing an answer.");
 ABSL_FLAG(int, max_body_bytes, 8 << 20, "Largest request body; beyond, 413.");
+ABSL_FLAG(int, sse_max_streams, 16, "Server-Sent Event streams open at once (each holds an HTTP thread); beyond, 503.");
+ABSL_FLAG(absl::Duration, sse_max_duration, absl::Minutes(10),
+          "Longest a Server-Sent Event stream stays open; then it ends and the client resumes.");
+ABSL_FLAG(absl::Duration, sse_heartbeat, absl::Seconds(15),
+          "Longest silence on a Server-Sent Event stream: then a comment is written (a gone client is noticed).");
 ABSL_FLAG(absl::Duration, page_timeout, absl::Seconds(3),
           "Longest an aggregate page (plan overview, unit page) waits for its services.");
 
@@ -38,6 +43,9 @@ int main(int argc, char** argv) {
          o.rest.backend_timeout = absl::GetFlag(FLAGS_backend_timeout);
          o.rest.io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
          o.rest.max_body_bytes = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_body_bytes)));
+         o.rest.max_streams = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_sse_max_streams)));
+         o.rest.stream_max_duration = absl::GetFlag(FLAGS_sse_max_duration);
+         o.rest.stream_heartbeat = absl::GetFlag(FLAGS_sse_heartbeat);
          o.rest.cors_origins = absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipEmpty());
          o.jwks_file = absl::GetFlag(FLAGS_jwks_file);
          o.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);

@@ -61,7 +61,8 @@ class GatewayTest : public ::p06::testing::PgTest {
          absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
          "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
          "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
-         "--page_timeout=1s"});
+         "--page_timeout=1s", "--sse_max_streams=2",
+         "--sse_heartbeat=500ms"});
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = std::move(*gw);
   }

@@ -109,7 +109,8 @@ RestServer::RestServer(RestOptions options, const RouteTable& routes, Backends& 
       audit_(audit),
       openapi_json_(std::move(openapi_json)),
       metrics_(std::make_unique<Metrics>(metrics)),
-      http_(std::make_unique<httplib::Server>()) {}
+      http_(std::make_unique<httplib::Server>()),
+      streams_(backends, options_.max_streams, options_.stream_max_duration, options_.stream_heartbeat) {}
 
 RestServer::~RestServer() { Stop(); }
 
@@ -185,6 +186,7 @@ absl::Status RestServer::Start() {
 
 void RestServer::Stop() {
   if (thread_.joinable()) {
+    streams_.CancelAll();
     http_->stop();
     thread_.join();
   }
@@ -242,9 +244,9 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   x.audit = !x.route->is_read();
 
   const google::protobuf::MethodDescriptor* method = x.route->method;
-  if (method->server_streaming() || method->client_streaming()) {
+  if (method->client_streaming()) {
     x.status = grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                            absl::StrCat(x.route->grpc_path, " streams: call it over gRPC"));
+                            absl::StrCat(x.route->grpc_path, " streams from the client: call it over gRPC"));
     return Answer(x, res);
   }
   auto* factory = google::protobuf::MessageFactory::generated_factory();
@@ -266,6 +268,8 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
     return Answer(x, res);
   }
 
+  if (method->server_streaming()) return ServeStream(x, req, std::move(request), std::move(response), res);
+
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.backend_timeout));
   ctx.AddMetadata(kRequestIdHeader, x.request_id);
@@ -285,6 +289,27 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
     }
   }
   Answer(x, res);
+}
+
+void RestServer::ServeStream(Exchange& x, const httplib::Request& req,
+                             std::unique_ptr<google::protobuf::Message> request,
+                             std::unique_ptr<google::protobuf::Message> response, httplib::Response& res) {
+  // An EventSource reconnecting says where it stopped.
+  if (const std::string last = req.get_header_value("Last-Event-ID"); !last.empty()) {
+    const google::protobuf::FieldDescriptor* f = request->GetDescriptor()->FindFieldByName(EventStreams::kResumeField);
+    if (f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !f->is_repeated()) {
+      request->GetReflection()->SetString(request.get(), f, last);
+    }
+  }
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata(kRequestIdHeader, x.request_id);
+  AttachPrincipal(*ctx, *x.principal);
+  x.status = streams_.Open(x.route->grpc_path, std::move(ctx), std::move(request), std::move(response), x.request_id,
+                           res);
+  if (!x.status.ok()) return Answer(x, res);
+  res.status = 200;
+  res.set_header("X-Request-Id", x.request_id);
+  Count(x, res);
 }
 
 void RestServer::Answer(Exchange& x, httplib::Response& res) {
@@ -317,6 +342,10 @@ void RestServer::Answer(Exchange& x, httplib::Response& res) {
       log::Error("audit entry not written", {{"request_id", x.request_id}, {"error", std::string(s.message())}});
     }
   }
+  Count(x, res);
+}
+
+void RestServer::Count(const Exchange& x, const httplib::Response& res) {
   const std::map<std::string, std::string> labels{
       {"route", x.route != nullptr ? x.route->path.text() : "none"},
       {"method", x.http_method},

@@ -7,7 +7,8 @@
 // answer stalls at most io_timeout; idle keep-alive connections close after
 // keep_alive_timeout; past max_connections a connection is answered 503 and closed.
 // Every response carries the security headers and X-Request-Id; CORS headers only for
-// the configured origins.
+// the configured origins. Server-streaming RPCs answer as Server-Sent Events
+// (event_stream.h).
 #pragma once
 
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "services/gateway/http/event_stream.h"
 
 namespace httplib {
 class Server;
@@ -47,6 +49,9 @@ struct RestOptions {
   size_t max_connections = 256;
   absl::Duration backend_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;
+  size_t max_streams = 16;  // Server-Sent Event streams open at once; each holds a thread.
+  absl::Duration stream_max_duration = absl::Minutes(10);  // Then the client resumes.
+  absl::Duration stream_heartbeat = absl::Seconds(15);     // Longest silence on a stream.
 };
 
 class RestServer {
@@ -65,6 +70,10 @@ class RestServer {
   struct Exchange;
   void Handle(const httplib::Request& req, httplib::Response& res);
   void Answer(Exchange& x, httplib::Response& res);
+  void ServeStream(Exchange& x, const httplib::Request& req, std::unique_ptr<google::protobuf::Message> request,
+                   std::unique_ptr<google::protobuf::Message> response, httplib::Response& res);
+  // Counts the answer in the request metrics.
+  void Count(const Exchange& x, const httplib::Response& res);
 
   RestOptions options_;
   const RouteTable& routes_;
@@ -75,6 +84,7 @@ class RestServer {
   const std::string openapi_json_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<httplib::Server> http_;
+  EventStreams streams_;
   std::thread thread_;
   int port_ = 0;
 };

@@ -214,8 +214,15 @@ std::string OpenApiDocument(const RouteTable& routes, const std::string& version
     }
     pending.push_back(route.method->output_type());
     Struct& ok = Obj(Obj(op, "responses"), "200");
-    Set(ok, "description", Str("OK"));
-    Set(Obj(Obj(Obj(ok, "content"), "application/json"), "schema"), "$ref", Str(Ref(route.method->output_type())));
+    if (route.method->server_streaming()) {
+      // Server-Sent Events: each event's data is one message of the stream.
+      Set(ok, "description", Str(absl::StrCat("Server-Sent Events; each event's data is a ",
+                                              route.method->output_type()->name(), " as JSON.")));
+      Set(Obj(Obj(Obj(ok, "content"), "text/event-stream"), "schema"), "type", Str("string"));
+    } else {
+      Set(ok, "description", Str("OK"));
+      Set(Obj(Obj(Obj(ok, "content"), "application/json"), "schema"), "$ref", Str(Ref(route.method->output_type())));
+    }
     Struct& error = Obj(Obj(op, "responses"), "default");
     Set(error, "description", Str("An error: the gRPC status as HTTP (AIP-193), with the error body."));
     Set(Obj(Obj(Obj(error, "content"), "application/json"), "schema"), "$ref", Str("#/components/schemas/Error"));
