@@ -1,3 +1,4 @@
+#include "common/base/file.h"
 #include "common/grpc/internal_proof.h"
 
 #include <openssl/crypto.h>
@@ -48,11 +49,9 @@ absl::Status InstallInternalKeyFile(const std::string& path) {
     return absl::InvalidArgumentError(
         "internal_key_file: required (--internal_key_file or P06_INTERNAL_KEY_FILE; deploy/run.sh creates one)");
   }
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("internal_key_file: cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string hex(absl::StripAsciiWhitespace(text.str()));
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("internal_key_file: ", text.status().message()));
+  std::string hex(absl::StripAsciiWhitespace(*text));
   bool is_hex = hex.size() == 64;
   for (char c : hex) is_hex = is_hex && absl::ascii_isxdigit(static_cast<unsigned char>(c));
   if (!is_hex) return absl::InvalidArgumentError(absl::StrCat("internal_key_file: ", path, " must hold 64 hex digits"));

@@ -75,12 +75,16 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   absl::StatusOr<std::unique_ptr<ServiceBundle>> bundle = spec.make_bundle(context);
   if (!bundle.ok()) return Fail("cannot build services", bundle.status());
 
-  auto server = Server::Start(
-      {.host = config->listen_host, .port = config->grpc_port, .max_message_bytes = config->max_message_bytes},
-      (*bundle)->GrpcServices(), (*metrics)->registry());
+  ServerOptions server_options{
+      .host = config->listen_host, .port = config->grpc_port, .max_message_bytes = config->max_message_bytes};
+  (*bundle)->ConfigureServer(server_options);
+  auto server = Server::Start(server_options, (*bundle)->GrpcServices(), (*metrics)->registry());
   if (!server.ok()) return Fail("cannot start gRPC", server.status());
   log::Info("serving", {{"grpc", absl::StrCat(config->listen_host, ":", (*server)->port())},
                         {"metrics", absl::StrCat(config->listen_host, ":", (*metrics)->port())}});
+  if ((*server)->secure_port() != 0) {
+    log::Info("serving", {{"grpc_tls", absl::StrCat(config->listen_host, ":", (*server)->secure_port())}});
+  }
   // When the database is back, the pool's idle connections are from before the outage:
   // dropped, so that the first calls after it do not fail on them.
   ReadinessWatcher readiness(db::BuildConnectionString(ProbeOptions(config->db)), [&server = **server, &pool](bool serving) {

@@ -51,6 +51,9 @@ class ServiceBundle {
   // Called when draining starts, before the server stops: end long-lived streams so
   // that their clients reconnect elsewhere instead of holding the drain.
   virtual void PrepareForShutdown() {}
+  // Adds to the server's options what only this service has (the gateway: its TLS
+  // port and proxy).
+  virtual void ConfigureServer(ServerOptions&) {}
 };
 
 struct ServiceSpec {

@@ -23,6 +23,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat(options.host, ":", options.port), grpc::InsecureServerCredentials(),
                            &server->port_);
+  if (options.secure_credentials != nullptr) {
+    builder.AddListeningPort(absl::StrCat(options.host, ":", options.secure_port), options.secure_credentials,
+                             &server->secure_port_);
+  }
+  if (options.generic_service != nullptr) builder.RegisterCallbackGenericService(options.generic_service);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   // Keepalive: ping idle connections so that dead peers are noticed, and let clients
@@ -42,12 +47,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(NewServerInterceptorFactory(registry, server->in_flight_, server->names_));
+  std::vector<std::string> known = server->names_;
+  known.insert(known.end(), options.generic_service_names.begin(), options.generic_service_names.end());
+  interceptors.push_back(NewServerInterceptorFactory(registry, server->in_flight_, known));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("gRPC: cannot listen on ", options.host, ":", options.port));
+  }
+  if (options.secure_credentials != nullptr && server->secure_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("gRPC: cannot listen on ", options.host, ":", options.secure_port,
+                                               " (TLS)"));
   }
   server->SetServing(true);
   return server;

@@ -3,6 +3,8 @@
 // graceful drain.
 #pragma once
 
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 
 #include <atomic>
@@ -24,6 +26,14 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port; see Server::port().
   int max_message_bytes = 16 << 20;
+  // A second port with credentials of its own (the gateway's mutual-TLS port for
+  // other ministry systems), serving the same services; null credentials: none.
+  int secure_port = 0;
+  std::shared_ptr<grpc::ServerCredentials> secure_credentials;
+  // Serves every method no registered service has (the gateway's proxy); not owned.
+  grpc::CallbackGenericService* generic_service = nullptr;
+  // Services the generic service answers for, so that metrics name their methods.
+  std::vector<std::string> generic_service_names;
 };
 
 // A service to register, with its full name ("p06.directory.v1.DirectoryService")
@@ -43,6 +53,7 @@ class Server {
   ~Server();
 
   int port() const { return port_; }
+  int secure_port() const { return secure_port_; }
 
   // Marks the server NOT_SERVING, stops accepting new calls, lets in-flight calls run
   // until `drain` has passed and cancels the rest. Returns when the server is stopped:
@@ -65,6 +76,7 @@ class Server {
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> names_;
   int port_ = 0;
+  int secure_port_ = 0;
   std::mutex mu_;        // Orders SetServing with Shutdown.
   bool stopped_ = false;  // Guarded by mu_.
 };

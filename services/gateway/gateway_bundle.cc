@@ -1,3 +1,4 @@
+#include "common/base/file.h"
 #include "services/gateway/gateway_bundle.h"
 
 #include <fstream>
@@ -52,6 +53,14 @@ absl::Status GatewayOptions::Validate() const {
   if (rest.stream_heartbeat <= absl::ZeroDuration()) return InvalidField("sse_heartbeat", "must be positive");
   if (rate_per_second < 0 || rate_burst < 1) return InvalidField("rate_limit", "rate must be >= 0 and burst >= 1");
   if (page_timeout <= absl::ZeroDuration()) return InvalidField("page_timeout", "must be positive");
+  if (tls.enabled()) {
+    if (tls.port > 65535) return InvalidField("tls_port", "must be 0..65535");
+    for (const auto& [name, value] : {std::pair{"tls_cert_file", &tls.cert_file}, {"tls_key_file", &tls.key_file},
+                                      {"tls_client_ca_file", &tls.client_ca_file},
+                                      {"tls_client_principals_file", &tls.client_principals_file}}) {
+      if (value->empty()) return InvalidField(name, "required with tls_port");
+    }
+  }
   for (const char* service : {"p06.directory.v1.DirectoryService", "p06.task.v1.TaskService",
                               "p06.reporting.v1.ReportingService", "p06.notification.v1.NotificationService"}) {
     if (!backends.contains(service)) return InvalidField("backends", absl::StrCat(service, ": no target"));
@@ -61,17 +70,16 @@ absl::Status GatewayOptions::Validate() const {
 
 absl::StatusOr<std::unique_ptr<GatewayBundle>> GatewayBundle::Create(ServiceContext& ctx, GatewayOptions options) {
   RETURN_IF_ERROR(options.Validate());
-  std::ifstream in(options.jwks_file);
-  if (!in) return InvalidField("jwks_file", absl::StrCat("cannot read ", options.jwks_file));
-  std::stringstream jwks;
-  jwks << in.rdbuf();
-  ASSIGN_OR_RETURN(std::unique_ptr<JwtVerifier> verifier, JwtVerifier::FromJwks(jwks.str(), options.jwt));
+  absl::StatusOr<std::string> jwks = ReadFileToString(options.jwks_file);
+  if (!jwks.ok()) return InvalidField("jwks_file", jwks.status().message());
+  ASSIGN_OR_RETURN(std::unique_ptr<JwtVerifier> verifier, JwtVerifier::FromJwks(*jwks, options.jwt));
   ASSIGN_OR_RETURN(RouteTable route_table, RouteTable::Build(FrontedServices()));
   // The gateway's own RPCs go through the same door: over its own gRPC port.
   const std::string self = absl::StrCat(ctx.config.listen_host, ":", ctx.config.grpc_port);
   options.backends[pb::GatewayService::service_full_name()] = self;
   options.backends[dashboard::v1::DashboardService::service_full_name()] = self;
   std::unique_ptr<GatewayBundle> bundle(new GatewayBundle(ctx, std::move(options), std::move(route_table), std::move(verifier)));
+  if (bundle->options_.tls.enabled()) RETURN_IF_ERROR(bundle->SetUpTls());
   RETURN_IF_ERROR(bundle->rest_->Start());
   return bundle;
 }
@@ -92,6 +100,40 @@ GatewayBundle::GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteT
 std::vector<NamedService> GatewayBundle::GrpcServices() {
   return {{pb::GatewayService::service_full_name(), &grpc_},
           {dashboard::v1::DashboardService::service_full_name(), &dashboard_}};
+}
+
+absl::Status GatewayBundle::SetUpTls() {
+  const TlsOptions& t = options_.tls;
+  auto read = [](const char* field, const std::string& path) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> text = ReadFileToString(path);
+    if (!text.ok()) return InvalidField(field, text.status().message());
+    return text;
+  };
+  ASSIGN_OR_RETURN(std::string cert, read("tls_cert_file", t.cert_file));
+  ASSIGN_OR_RETURN(std::string key, read("tls_key_file", t.key_file));
+  ASSIGN_OR_RETURN(std::string ca, read("tls_client_ca_file", t.client_ca_file));
+  ASSIGN_OR_RETURN(std::string principals_text, read("tls_client_principals_file", t.client_principals_file));
+  absl::StatusOr<ClientPrincipals> principals = ClientPrincipals::Parse(principals_text);
+  if (!principals.ok()) return InvalidField("tls_client_principals_file", principals.status().message());
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = ca;
+  ssl.pem_key_cert_pairs.push_back({key, cert});
+  tls_credentials_ = grpc::SslServerCredentials(ssl);
+  proxy_ = std::make_unique<GrpcProxy>(routes_, backends_, *std::move(principals), audit_, options_.rest.backend_timeout);
+  return absl::OkStatus();
+}
+
+void GatewayBundle::ConfigureServer(ServerOptions& server) {
+  if (proxy_ == nullptr) return;
+  server.secure_port = options_.tls.port;
+  server.secure_credentials = tls_credentials_;
+  server.generic_service = proxy_.get();
+  for (const auto& [service, target] : options_.backends) {
+    if (service != pb::GatewayService::service_full_name() &&
+        service != dashboard::v1::DashboardService::service_full_name()) {
+      server.generic_service_names.push_back(service);
+    }
+  }
 }
 
 }  // namespace p06::gateway

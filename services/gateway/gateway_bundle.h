@@ -16,11 +16,21 @@
 #include "services/gateway/gateway_grpc.h"
 #include "services/gateway/http/backends.h"
 #include "services/gateway/http/rest_server.h"
+#include "services/gateway/proxy/grpc_proxy.h"
 #include "services/gateway/routing/route_table.h"
 
 std::span<const p06::db::Migration> GatewayMigrations();
 
 namespace p06::gateway {
+
+// The mutual-TLS gRPC port for other ministry systems (proxy/grpc_proxy.h).
+struct TlsOptions {
+  int port = -1;  // -1: no such port; 0: any free one.
+  std::string cert_file, key_file;  // The gateway's certificate chain and key (PEM).
+  std::string client_ca_file;       // CA(s) whose client certificates are accepted (PEM).
+  std::string client_principals_file;  // Certificate subject → principal and scopes.
+  bool enabled() const { return port >= 0; }
+};
 
 // The gateway's own settings, beside the common ServerConfig.
 struct GatewayOptions {
@@ -30,6 +40,7 @@ struct GatewayOptions {
   double rate_per_second = 50;  // Per principal; 0 turns the limit off.
   double rate_burst = 100;
   absl::Duration page_timeout = absl::Seconds(3);  // Aggregate pages' budget for their services.
+  TlsOptions tls;
   // Full service name → host:port. The gateway's own services are added by the bundle.
   std::map<std::string, std::string> backends;
 
@@ -44,11 +55,15 @@ class GatewayBundle final : public ServiceBundle {
   static absl::StatusOr<std::unique_ptr<GatewayBundle>> Create(ServiceContext& ctx, GatewayOptions options);
   std::vector<NamedService> GrpcServices() override;
   void PrepareForShutdown() override { rest_->Stop(); }
+  // The TLS port and the proxy behind it, when configured.
+  void ConfigureServer(ServerOptions& server) override;
   int http_port() const { return rest_->port(); }
   const RouteTable& routes() const { return routes_; }
 
  private:
   GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteTable routes, std::unique_ptr<JwtVerifier> jwt);
+  // Reads the TLS files and the client principals; builds the credentials and proxy.
+  absl::Status SetUpTls();
 
   GatewayOptions options_;
   RouteTable routes_;
@@ -59,6 +74,8 @@ class GatewayBundle final : public ServiceBundle {
   GatewayGrpc grpc_;
   DashboardGrpc dashboard_;
   std::unique_ptr<RestServer> rest_;
+  std::shared_ptr<grpc::ServerCredentials> tls_credentials_;
+  std::unique_ptr<GrpcProxy> proxy_;
 };
 
 // The services the gateway fronts, by full name.

@@ -34,6 +34,7 @@ pb::AuditEntry EntryOf(const AuditRecord& r) {
   e.set_http_method(r.http_method);
   e.set_http_status(r.http_status);
   e.set_hash(r.hash);
+  e.set_client_certificate(r.client_certificate);
   return e;
 }
 

@@ -26,6 +26,12 @@ ABSL_FLAG(absl::Duration, sse_max_duration, absl::Minutes(10),
           "Longest a Server-Sent Event stream stays open; then it ends and the client resumes.");
 ABSL_FLAG(absl::Duration, sse_heartbeat, absl::Seconds(15),
           "Longest silence on a Server-Sent Event stream: then a comment is written (a gone client is noticed).");
+ABSL_FLAG(int, tls_port, -1, "Mutual-TLS gRPC port for other ministry systems (-1: none; 7443 in deploy/run.sh).");
+ABSL_FLAG(std::string, tls_cert_file, "", "With tls_port: the gateway's certificate chain (PEM).");
+ABSL_FLAG(std::string, tls_key_file, "", "With tls_port: the gateway's private key (PEM).");
+ABSL_FLAG(std::string, tls_client_ca_file, "", "With tls_port: the CA certificates client certificates must chain to.");
+ABSL_FLAG(std::string, tls_client_principals_file, "",
+          "With tls_port: client certificate subject -> principal and scopes (see proxy/client_principals.h).");
 ABSL_FLAG(absl::Duration, page_timeout, absl::Seconds(3),
           "Longest an aggregate page (plan overview, unit page) waits for its services.");
 
@@ -53,6 +59,11 @@ int main(int argc, char** argv) {
          o.rate_per_second = absl::GetFlag(FLAGS_rate_limit);
          o.rate_burst = absl::GetFlag(FLAGS_rate_burst);
          o.page_timeout = absl::GetFlag(FLAGS_page_timeout);
+         o.tls = {.port = absl::GetFlag(FLAGS_tls_port),
+                  .cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                  .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                  .client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file),
+                  .client_principals_file = absl::GetFlag(FLAGS_tls_client_principals_file)};
          o.backends = {{"p06.directory.v1.DirectoryService", absl::GetFlag(FLAGS_directory_target)},
                        {"p06.task.v1.TaskService", absl::GetFlag(FLAGS_task_target)},
                        {"p06.reporting.v1.ReportingService", absl::GetFlag(FLAGS_reporting_target)},

@@ -1,3 +1,4 @@
+#include "common/base/file.h"
 #include "services/p06ctl/gateway_commands.h"
 
 #include <fstream>
@@ -10,11 +11,9 @@ namespace p06::ctl {
 namespace {
 
 bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  *out = text.str();
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return false;
+  *out = *std::move(text);
   return true;
 }
 

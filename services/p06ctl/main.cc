@@ -36,6 +36,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/base/file.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -170,15 +171,13 @@ int ResolveNames(const std::shared_ptr<grpc::Channel>& channel, std::vector<std:
 // recognises a text it already has by its hash, so running the same import again (or
 // retrying a failed one) answers "unchanged" and has one effect.
 int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "cannot read " << path << "\n";
+  absl::StatusOr<std::string> text = p06::ReadFileToString(path);
+  if (!text.ok()) {
+    std::cerr << text.status().message() << "\n";
     return 2;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   p06::task::v1::ImportPlanRequest request;
-  request.set_text(text.str());
+  request.set_text(*std::move(text));
   request.set_dry_run(absl::GetFlag(FLAGS_dry_run));
   for (const std::string& n : absl::GetFlag(FLAGS_remove_tasks)) {
     int number = 0;

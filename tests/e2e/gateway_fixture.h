@@ -55,17 +55,21 @@ class GatewayTest : public ::p06::testing::PgTest {
     ASSERT_TRUE(notification.ok()) << notification.status();
     notification_ = std::move(*notification);
     http_port_ = ::p06::testing::FreePort();
-    auto gw = ServiceProcess::Start(
-        P06_GATEWAY_BINARY, database_url(),
-        {absl::StrCat("--http_port=", http_port_), "--jwks_file=" + dir_ + "/jwks.json",
+    std::vector<std::string> flags = ExtraGatewayFlags();
+    std::vector<std::string> common = {absl::StrCat("--http_port=", http_port_), "--jwks_file=" + dir_ + "/jwks.json",
          absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
          "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
          "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
          "--page_timeout=1s", "--sse_max_streams=2",
-         "--sse_heartbeat=500ms"});
+         "--sse_heartbeat=500ms"};
+    flags.insert(flags.begin(), common.begin(), common.end());
+    auto gw = ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = std::move(*gw);
   }
+
+  // More flags for the gateway, asked once the other services run.
+  virtual std::vector<std::string> ExtraGatewayFlags() { return {}; }
 
   std::string GenerateKey(const std::string& name) {
     const std::string path = absl::StrCat(dir_, "/", name, ".pem");

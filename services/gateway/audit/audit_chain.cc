@@ -22,6 +22,8 @@ std::string AuditHash(const AuditRecord& r) {
     Put(&text, *f);
   }
   Put(&text, absl::StrCat(r.http_status));
+  // Added later: left out when empty, so that the rows from before keep their hashes.
+  if (!r.client_certificate.empty()) Put(&text, r.client_certificate);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));

@@ -21,6 +21,8 @@ struct AuditRecord {
   std::string remote_address;
   std::string http_method;
   int http_status = 0;
+  // The client certificate's subject (RFC 2253) of a call on the mutual-TLS port.
+  std::string client_certificate;
   std::string prev_hash;
   std::string hash;
 };

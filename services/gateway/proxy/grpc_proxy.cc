@@ -1,0 +1,177 @@
+#include "services/gateway/proxy/grpc_proxy.h"
+
+#include <grpc/grpc_security_constants.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc/principal.h"
+#include "common/grpc/request_id.h"
+#include "common/grpc/status_mapping.h"
+#include "common/log/log.h"
+#include "services/gateway/audit/audit_store.h"
+#include "services/gateway/auth/route_access.h"
+#include "services/gateway/http/backends.h"
+#include "services/gateway/http/error_body.h"
+#include "services/gateway/routing/route_table.h"
+
+namespace p06::gateway {
+namespace {
+
+// The resource a request names: its first path variable's field ("name", "parent",
+// "task.name"), read from the request's bytes; "" when it does not parse.
+std::string ResourceOf(const Route& route, const grpc::ByteBuffer& request) {
+  const std::vector<std::string> paths = route.path.FieldPaths();
+  if (paths.empty()) return "";
+  std::vector<grpc::Slice> slices;
+  if (!request.Dump(&slices).ok()) return "";
+  std::string bytes;
+  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  std::unique_ptr<google::protobuf::Message> m(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(route.method->input_type())->New());
+  if (!m->ParseFromString(bytes)) return "";
+  const google::protobuf::Message* node = m.get();
+  std::vector<std::string> parts = absl::StrSplit(paths.front(), '.');
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    const google::protobuf::FieldDescriptor* f = node->GetDescriptor()->FindFieldByName(parts[i]);
+    if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE || f->is_repeated()) return "";
+    node = &node->GetReflection()->GetMessage(*node, f);
+  }
+  const google::protobuf::FieldDescriptor* f = node->GetDescriptor()->FindFieldByName(parts.back());
+  if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_STRING || f->is_repeated()) return "";
+  return node->GetReflection()->GetString(*node, f);
+}
+
+// The verified client certificate's subject, or "" without one (the plain port).
+std::string CertificateSubject(const grpc::ServerContextBase& ctx) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  std::vector<grpc::string_ref> values = auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
+  return values.empty() ? "" : std::string(values.front().data(), values.front().size());
+}
+
+}  // namespace
+
+GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals,
+                     AuditStore& audit, absl::Duration backend_timeout)
+    : principals_(std::move(principals)), audit_(audit), backend_timeout_(backend_timeout) {
+  for (const Route& route : routes.routes()) {
+    const std::string service = route.method->service()->full_name();
+    std::shared_ptr<grpc::Channel> channel = backends.ChannelOf(service);
+    if (channel == nullptr) continue;
+    auto& stub = stubs_[service];
+    if (stub == nullptr) stub = std::make_unique<grpc::GenericStub>(channel);
+    targets_[route.grpc_path] = {&route, stub.get()};
+  }
+}
+
+// One proxied call: admitted (certificate, scopes, roles), its one request read, the
+// backend called, its answer written.
+class ProxyCall final : public grpc::ServerGenericBidiReactor {
+ public:
+  ProxyCall(GrpcProxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx) {
+    request_id_ = RequestIdOf(*ctx);
+    grpc::Status admitted = Admit();
+    if (!admitted.ok()) {
+      Audit(admitted);
+      Finish(admitted);
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: no message before the end of the call"));
+      return;
+    }
+    const absl::Time deadline =
+        std::min(absl::Now() + proxy_.backend_timeout_, absl::FromChrono(ctx_->deadline()));
+    backend_ctx_.set_deadline(absl::ToChronoTime(deadline));
+    backend_ctx_.AddMetadata(kRequestIdHeader, request_id_);
+    AttachPrincipal(backend_ctx_, caller_->principal);
+    target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
+                             [this](grpc::Status status) { OnBackendDone(std::move(status)); });
+  }
+
+  void OnDone() override { delete this; }
+  void OnCancel() override { backend_ctx_.TryCancel(); }
+
+ private:
+  grpc::Status Admit() {
+    subject_ = CertificateSubject(*ctx_);
+    if (subject_.empty()) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "call through the gateway's TLS port with a client certificate");
+    }
+    caller_ = proxy_.principals_.Find(subject_);
+    if (caller_ == nullptr) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          absl::StrCat("certificate subject \"", subject_.substr(0, 200), "\" is not a known system"));
+    }
+    auto it = proxy_.targets_.find(ctx_->method());
+    if (it == proxy_.targets_.end()) {
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat(ctx_->method().substr(0, 200), ": no such method"));
+    }
+    target_ = &it->second;
+    const google::protobuf::MethodDescriptor* m = target_->route->method;
+    if (m->server_streaming() || m->client_streaming()) {
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          "streams are not forwarded: call the task service, or use the REST door's event stream");
+    }
+    if (!caller_->Allows(ctx_->method(), target_->route->is_read())) {
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                          absl::StrCat(ctx_->method(), " is outside the scopes of ", caller_->principal.subject));
+    }
+    if (absl::Status access = CheckRouteAccess(*target_->route, caller_->principal); !access.ok()) {
+      return ToGrpcStatus(access);
+    }
+    return grpc::Status::OK;
+  }
+
+  void OnBackendDone(grpc::Status status) {
+    if (!target_->route->is_read() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+        status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      Audit(status);
+    }
+    if (status.ok()) {
+      StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
+    } else {
+      Finish(status);
+    }
+  }
+
+  void Audit(const grpc::Status& status) {
+    AuditRecord r;
+    r.time = absl::Now();
+    if (caller_ != nullptr) {
+      r.subject = caller_->principal.subject;
+      r.unit = caller_->principal.unit;
+      r.roles = absl::StrJoin(caller_->principal.roles, ",");
+    }
+    r.client_certificate = subject_;
+    r.method = ctx_->method().substr(0, 200);
+    if (target_ != nullptr) r.resource = ResourceOf(*target_->route, request_);
+    r.code = CodeName(status.error_code());
+    r.request_id = request_id_;
+    r.remote_address = ctx_->peer();
+    r.http_method = "GRPC";
+    if (absl::Status s = proxy_.audit_.Append(std::move(r)); !s.ok()) {
+      log::Error("audit entry not written", {{"request_id", request_id_}, {"error", std::string(s.message())}});
+    }
+  }
+
+  GrpcProxy& proxy_;
+  grpc::GenericCallbackServerContext* ctx_;
+  std::string request_id_, subject_;
+  const ClientPrincipal* caller_ = nullptr;
+  const GrpcProxy::Target* target_ = nullptr;
+  grpc::ByteBuffer request_, response_;
+  grpc::ClientContext backend_ctx_;
+};
+
+grpc::ServerGenericBidiReactor* GrpcProxy::CreateReactor(grpc::GenericCallbackServerContext* ctx) {
+  return new ProxyCall(*this, ctx);
+}
+
+}  // namespace p06::gateway

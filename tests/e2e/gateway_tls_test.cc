@@ -1,0 +1,179 @@
+// Other ministry systems over the gateway's mutual-TLS gRPC port: certificates made
+// here with openssl (a CA, the gateway's, systems' and an outsider's), real TLS, the
+// real services behind. The certificate is the caller; its scopes and roles decide.
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/credentials.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "p06/task/v1/task.grpc.pb.h"
+#include "tests/e2e/gateway_fixture.h"
+
+namespace p06 {
+namespace {
+
+using ::p06::testing::GatewayTest;
+using ::p06::testing::kTask;
+using ::p06::testing::ReadAll;
+using ::p06::testing::RunForOutput;
+namespace tpb = ::p06::task::v1;
+
+constexpr char kReader[] = "/C=VN/O=Bo Cong an/CN=dvc.bocongan.gov.vn";
+constexpr char kReaderSubject[] = "CN=dvc.bocongan.gov.vn,O=Bo Cong an,C=VN";
+constexpr char kReporter[] = "/C=VN/O=So Tu phap/CN=baocao.stp.gov.vn";
+constexpr char kStranger[] = "/C=VN/O=Khong ro/CN=la.gov.vn";
+
+class GatewayTlsTest : public GatewayTest {
+ protected:
+  void Openssl(std::vector<std::string> args) {
+    args.insert(args.begin(), "/usr/bin/openssl");
+    auto r = RunForOutput({.argv = args});
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->exit_code, 0) << r->output;
+  }
+  // A key and a certificate for `subject`, signed by the CA `ca` (or self-signed).
+  void Certificate(const std::string& name, const std::string& subject, const std::string& ca,
+                   const std::string& extensions = "") {
+    const std::string base = dir_ + "/" + name;
+    if (ca.empty()) {
+      Openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", base + ".key", "-out", base + ".pem",
+               "-days", "2", "-subj", subject});
+      return;
+    }
+    Openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", base + ".key", "-out", base + ".csr", "-subj", subject});
+    std::vector<std::string> sign = {"x509", "-req", "-in", base + ".csr", "-CA", dir_ + "/" + ca + ".pem",
+                                     "-CAkey", dir_ + "/" + ca + ".key", "-CAcreateserial", "-out", base + ".pem",
+                                     "-days", "2"};
+    if (!extensions.empty()) {
+      std::ofstream(base + ".ext") << extensions << "\n";
+      sign.insert(sign.end(), {"-extfile", base + ".ext"});
+    }
+    Openssl(sign);
+  }
+
+  std::vector<std::string> ExtraGatewayFlags() override {
+    // The unit that leads the task: the reporting system acts for it.
+    tpb::Task task;
+    grpc::ClientContext ctx;
+    ::p06::testing::AttachOffice(ctx);
+    tpb::GetTaskRequest get;
+    get.set_name(kTask);
+    EXPECT_TRUE(tpb::TaskService::NewStub(core_.task->channel())->GetTask(&ctx, get, &task).ok());
+    lead_ = task.lead_units(0).unit();
+
+    Certificate("ca", "/CN=p06 test CA", "");
+    Certificate("other-ca", "/CN=someone else's CA", "");
+    Certificate("gateway", "/CN=localhost", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+    Certificate("reader", kReader, "ca");
+    Certificate("reporter", kReporter, "ca");
+    Certificate("stranger", kStranger, "ca");
+    Certificate("forger", kReader, "other-ca");  // The reader's subject, the wrong CA.
+    std::ofstream(dir_ + "/principals.txt")
+        << "# test systems\n"
+        << kReaderSubject << " | system:bca-dvc | | system | reads\n"
+        << "CN=baocao.stp.gov.vn,O=So Tu phap,C=VN | system:stp | " << lead_
+        << " | system,unit_reporter | reads, /p06.task.v1.TaskService/ReportProgress\n";
+    tls_port_ = ::p06::testing::FreePort();
+    return {absl::StrCat("--tls_port=", tls_port_), "--tls_cert_file=" + dir_ + "/gateway.pem",
+            "--tls_key_file=" + dir_ + "/gateway.key", "--tls_client_ca_file=" + dir_ + "/ca.pem",
+            "--tls_client_principals_file=" + dir_ + "/principals.txt"};
+  }
+
+  // The task service through the TLS port as the system holding `name`'s certificate
+  // ("" for none).
+  std::unique_ptr<tpb::TaskService::Stub> TaskAs(const std::string& name) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadAll(dir_ + "/ca.pem");
+    if (!name.empty()) {
+      ssl.pem_private_key = ReadAll(dir_ + "/" + name + ".key");
+      ssl.pem_cert_chain = ReadAll(dir_ + "/" + name + ".pem");
+    }
+    return tpb::TaskService::NewStub(
+        grpc::CreateChannel(absl::StrCat("localhost:", tls_port_), grpc::SslCredentials(ssl)));
+  }
+
+  grpc::Status GetTask(tpb::TaskService::Stub& stub, tpb::Task* task) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    tpb::GetTaskRequest request;
+    request.set_name(kTask);
+    return stub.GetTask(&ctx, request, task);
+  }
+
+  grpc::Status Report(tpb::TaskService::Stub& stub, const std::string& request_id) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    tpb::ReportProgressRequest request;
+    request.set_parent(kTask);
+    request.set_request_id(request_id);
+    request.mutable_report()->set_reporting_unit(lead_);
+    request.mutable_report()->set_status(tpb::TASK_STATUS_IN_PROGRESS);
+    request.mutable_report()->set_percent_complete(40);
+    tpb::ProgressReport response;
+    return stub.ReportProgress(&ctx, request, &response);
+  }
+
+  int tls_port_ = 0;
+  std::string lead_;
+};
+
+TEST_F(GatewayTlsTest, ASystemReadsAsTheServiceAnswers) {
+  tpb::Task through, direct;
+  ASSERT_TRUE(GetTask(*TaskAs("reader"), &through).ok());
+  grpc::ClientContext ctx;
+  ::p06::testing::AttachOffice(ctx);
+  tpb::GetTaskRequest request;
+  request.set_name(kTask);
+  ASSERT_TRUE(tpb::TaskService::NewStub(core_.task->channel())->GetTask(&ctx, request, &direct).ok());
+  EXPECT_EQ(through.SerializeAsString(), direct.SerializeAsString());
+  // The gateway's metrics name the proxied method.
+  auto metrics = ::p06::testing::HttpGet(gateway_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_TRUE(absl::StrContains(*metrics, "grpc_method=\"GetTask\"")) << "proxied calls are counted by method";
+}
+
+TEST_F(GatewayTlsTest, ScopesAndRolesDecideAndEveryMutationAndRefusalIsAudited) {
+  // Reads only: its write is refused before the task service sees it.
+  EXPECT_EQ(Report(*TaskAs("reader"), "tls-1").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Scoped for ReportProgress and acting for the lead unit: done.
+  grpc::Status reported = Report(*TaskAs("reporter"), "tls-2");
+  EXPECT_TRUE(reported.ok()) << reported.error_message();
+  // A certificate of the right CA whose subject is no known system.
+  tpb::Task task;
+  EXPECT_EQ(GetTask(*TaskAs("stranger"), &task).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  auto r = Call("GET", "/v1/auditEntries?pageSize=100", Auditor());
+  ASSERT_EQ(r->status, 200);
+  const std::string& log = r->body;
+  EXPECT_TRUE(absl::StrContains(log, R"("code":"PERMISSION_DENIED")")) << log.substr(0, 800);
+  EXPECT_TRUE(absl::StrContains(log, absl::StrCat(R"("clientCertificate":")", kReaderSubject, R"(")")));
+  EXPECT_TRUE(absl::StrContains(log, R"("clientCertificate":"CN=baocao.stp.gov.vn,O=So Tu phap,C=VN")"));
+  EXPECT_TRUE(absl::StrContains(log, R"("clientCertificate":"CN=la.gov.vn,O=Khong ro,C=VN")"));
+  EXPECT_TRUE(absl::StrContains(log, absl::StrCat(R"("resource":")", kTask, R"(")")));
+  // And the chain, with the new field, still verifies.
+  auto verify = Call("GET", "/v1/auditEntries:verify", Auditor());
+  EXPECT_TRUE(absl::StrContains(verify->body, R"("intact":true)")) << verify->body;
+}
+
+TEST_F(GatewayTlsTest, NoCertificateAWrongCaOrThePlainPortGetNothing) {
+  tpb::Task task;
+  // TLS refuses the handshake: the call never starts.
+  EXPECT_EQ(GetTask(*TaskAs(""), &task).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(GetTask(*TaskAs("forger"), &task).error_code(), grpc::StatusCode::UNAVAILABLE);
+  // The proxy on the plain port: no certificate, no call.
+  auto plain = tpb::TaskService::NewStub(gateway_->channel());
+  EXPECT_EQ(GetTask(*plain, &task).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // Streams are not forwarded.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  tpb::WatchEventsRequest watch;
+  watch.set_replay_only(true);
+  auto reader = TaskAs("reader")->WatchEvents(&ctx, watch);
+  tpb::WatchEventsResponse m;
+  while (reader->Read(&m)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+}  // namespace
+}  // namespace p06
