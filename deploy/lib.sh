@@ -94,3 +94,30 @@ p06_principal_proof() {
     openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$key")" | awk '{print $NF}')
   echo "v1.$expiry.$mac"
 }
+
+# Development TLS material for the gateway's mutual-TLS port in directory $1, made
+# once: a CA (ca.pem/.key), the gateway's certificate for localhost and 127.0.0.1
+# (gateway.pem/.key), one system's client certificate (dev-system.pem/.key, subject
+# CN=dev-system,O=p06 dev) and principals.txt allowing it to read.
+p06_dev_tls() {
+  local dir="$1"
+  [[ -s "$dir/principals.txt" ]] && return 0
+  mkdir -p "$dir"
+  (
+    umask 077
+    cd "$dir" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=p06 development CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout gateway.key -out gateway.csr -subj "/CN=localhost" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >gateway.ext
+    openssl x509 -req -in gateway.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out gateway.pem -days 3650 \
+      -extfile gateway.ext 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout dev-system.key -out dev-system.csr -subj "/O=p06 dev/CN=dev-system" 2>/dev/null
+    openssl x509 -req -in dev-system.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out dev-system.pem -days 3650 2>/dev/null
+    rm -f ./*.csr gateway.ext
+    {
+      echo "# Systems allowed on the gateway's mutual-TLS port (services/gateway/proxy/client_principals.h):"
+      echo "# certificate subject | principal subject | unit | roles | scopes"
+      echo "CN=dev-system,O=p06 dev | system:dev | | system | reads"
+    } >principals.txt
+  ) || { echo "run: could not make the development TLS material in $dir" >&2; return 1; }
+}

@@ -225,6 +225,15 @@ if [[ -z "${P06_JWKS_FILE:-}" ]]; then
   export P06_JWKS_FILE="$DATA/dev-jwks.json" P06_JWT_ISSUER=p06-dev
 fi
 
+# The gateway's mutual-TLS port for other ministry systems (7443), unless configured:
+# a development CA, the gateway's certificate, and one development system allowed to
+# read ("CN=dev-system"), in $DATA/tls. README.md says how to add real systems.
+if [[ -z "${P06_TLS_PORT:-}" ]]; then
+  p06_dev_tls "$DATA/tls"
+  export P06_TLS_PORT=7443 P06_TLS_CERT_FILE="$DATA/tls/gateway.pem" P06_TLS_KEY_FILE="$DATA/tls/gateway.key"
+  export P06_TLS_CLIENT_CA_FILE="$DATA/tls/ca.pem" P06_TLS_CLIENT_PRINCIPALS_FILE="$DATA/tls/principals.txt"
+fi
+
 # A local mail sink for the notification service's e-mail (every message kept in
 # $DATA/mail.jsonl), unless a real SMTP server is configured.
 if [[ -z "${P06_SMTP_URL:-}" ]]; then
@@ -262,6 +271,10 @@ if [[ -s "$DATA/dev-issuer.pem" && "${P06_JWT_ISSUER:-}" == p06-dev ]]; then
   echo "run: gateway      REST http://127.0.0.1:8080/v1/ (OpenAPI at /v1/openapi.json); a development token for the Office:"
   echo "     export TOKEN=$("$CTL" token --signing_key="$DATA/dev-issuer.pem" --subject=vanphong --roles=office)"
   echo "     curl -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8080/v1/plans/910-qd-btp-2025/tasks/7"
+fi
+if [[ "${P06_TLS_PORT:-}" == 7443 && -s "$DATA/tls/dev-system.pem" ]]; then
+  echo "run: gateway      gRPC with mutual TLS on localhost:7443 for other systems; a development system's"
+  echo "     certificate: $DATA/tls/dev-system.pem (key dev-system.key, CA ca.pem), allowed to read"
 fi
 echo "run: logs in $DATA/logs; press Ctrl-C to stop"
 
