@@ -1,20 +1,19 @@
-#include "common/base/file.h"
 #include "common/grpc/internal_proof.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <atomic>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/base/file.h"
 
 namespace p06 {
 namespace {
@@ -22,11 +21,36 @@ namespace {
 // Written once at start-up, before any thread reads it; never freed while calls run.
 std::atomic<const std::string*> g_key{nullptr};
 
+// HMAC-SHA256 under `key`. One-shot HMAC() looks the algorithm up in OpenSSL 3's
+// provider tables on every call (7% of a GetTask in a profile): each thread keeps a
+// context keyed once and only re-initialises it.
 std::string Mac(const std::string& key, absl::string_view message) {
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  struct ThreadContext {
+    const std::string* key = nullptr;
+    EVP_MAC_CTX* ctx = nullptr;
+    ~ThreadContext() { EVP_MAC_CTX_free(ctx); }
+  };
+  thread_local ThreadContext t;
+  bool ready = false;
+  if (t.key == &key && t.ctx != nullptr) {
+    ready = EVP_MAC_init(t.ctx, nullptr, 0, nullptr) == 1;  // The key set before is kept.
+  } else {
+    EVP_MAC_CTX_free(t.ctx);
+    t.ctx = EVP_MAC_CTX_new(hmac);
+    t.key = &key;
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+    ready = t.ctx != nullptr &&
+            EVP_MAC_init(t.ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) == 1;
+  }
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), out, &len);
+  size_t len = 0;
+  if (!ready || EVP_MAC_update(t.ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
+      EVP_MAC_final(t.ctx, out, &len, sizeof out) != 1) {
+    t.key = nullptr;  // Start afresh next time; this proof matches nothing.
+    return "";
+  }
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(out), len));
 }
 
@@ -80,7 +104,7 @@ absl::Status VerifyPrincipal(absl::string_view proof, absl::string_view subject,
     return absl::UnauthenticatedError("x-p06-proof: malformed");
   }
   const std::string expected = Mac(*key, Message(expiry, subject, unit, roles));
-  if (parts[2].size() != expected.size() || CRYPTO_memcmp(parts[2].data(), expected.data(), expected.size()) != 0) {
+  if (expected.empty() || parts[2].size() != expected.size() || CRYPTO_memcmp(parts[2].data(), expected.data(), expected.size()) != 0) {
     return absl::UnauthenticatedError("x-p06-proof: does not match the principal headers");
   }
   if (absl::FromUnixSeconds(expiry) < now) return absl::UnauthenticatedError("x-p06-proof: expired");

@@ -1,10 +1,8 @@
-#include "common/base/file.h"
 #include "services/gateway/gateway_bundle.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/file.h"
 #include "common/base/invalid_field.h"
 #include "common/base/status_macros.h"
 #include "p06/dashboard/v1/dashboard.grpc.pb.h"

@@ -1,10 +1,8 @@
-#include "common/base/file.h"
 #include "services/p06ctl/gateway_commands.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "common/base/file.h"
 #include "p06/gateway/v1/gateway.grpc.pb.h"
 
 namespace p06::ctl {

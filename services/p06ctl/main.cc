@@ -32,11 +32,8 @@
 // Exit status: 0 success, 1 the call failed (message on stderr), 2 usage error.
 #include <grpcpp/grpcpp.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
-#include "common/base/file.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -44,6 +41,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/base/file.h"
 #include "common/grpc/client.h"
 #include "common/grpc/internal_proof.h"
 #include "common/grpc/principal.h"
