@@ -11,6 +11,7 @@
 #include "common/base/invalid_field.h"
 #include "common/base/status_macros.h"
 #include "common/base/utf8.h"
+#include "services/gateway/routing/json_printer.h"
 
 namespace p06::gateway {
 
@@ -254,13 +255,7 @@ absl::Status BuildRequest(const HttpRequestParts& parts, Message* request) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ResponseJson(const Message& response) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  auto status = google::protobuf::util::MessageToJsonString(response, &json, options);
-  if (!status.ok()) return absl::InternalError(absl::StrCat("response to JSON: ", status.message().as_string()));
-  return json;
-}
+absl::StatusOr<std::string> ResponseJson(const Message& response) { return MessageToJson(response); }
 
 std::string EtagOf(const Message& response) {
   const FieldDescriptor* f = response.GetDescriptor()->FindFieldByName("etag");
