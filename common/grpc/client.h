@@ -15,7 +15,10 @@ namespace p06 {
 // A channel to `target` ("host:port") with keepalive and a retry policy in the service
 // config: up to 3 attempts on UNAVAILABLE only, with backoff. Mutations are safe to
 // retry because they carry a request_id; no other code is retried.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+// `connection`: channels to the same target with different numbers have connections
+// of their own (one HTTP/2 connection serialises its calls' work; a busy client
+// spreads over a few).
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connection = 0);
 
 // Prepares `ctx` for a call made outside any incoming call (p06ctl, background
 // work): sets the deadline (every outgoing call has one) and the request id.

@@ -13,20 +13,24 @@ using grpc::internal::RpcMethod;
 Backends::Backends(const std::map<std::string, std::string>& targets) {
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const auto& [service, target] : targets) {
-    std::shared_ptr<grpc::Channel> channel = MakeChannel(target);
-    channels_[service] = channel;
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    for (int c = 0; c < kConnections; ++c) channels.push_back(MakeChannel(target, c));
+    channels_[service] = channels[0];
     const google::protobuf::ServiceDescriptor* descriptor = pool->FindServiceByName(service);
     if (descriptor == nullptr) continue;
     for (int i = 0; i < descriptor->method_count(); ++i) {
       const google::protobuf::MethodDescriptor* m = descriptor->method(i);
       auto method = std::make_unique<Method>();
       method->path = absl::StrCat("/", service, "/", m->name());
-      method->channel = channel;
+
       const RpcMethod::RpcType type = m->server_streaming()   ? (m->client_streaming() ? RpcMethod::BIDI_STREAMING
                                                                                         : RpcMethod::SERVER_STREAMING)
                                       : m->client_streaming() ? RpcMethod::CLIENT_STREAMING
                                                               : RpcMethod::NORMAL_RPC;
-      method->rpc = std::make_unique<RpcMethod>(method->path.c_str(), type, channel);
+      for (int c = 0; c < kConnections; ++c) {
+        method->channel[c] = channels[c];
+        method->rpc[c] = std::make_unique<RpcMethod>(method->path.c_str(), type, channels[c]);
+      }
       methods_[method->path] = std::move(method);
     }
   }
@@ -36,8 +40,10 @@ grpc::Status Backends::Call(const std::string& grpc_path, grpc::ClientContext& c
                             const google::protobuf::Message& request, google::protobuf::Message* response) {
   auto it = methods_.find(grpc_path);
   if (it == methods_.end()) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend");
+  Method& m = *it->second;
+  const unsigned c = m.next.fetch_add(1, std::memory_order_relaxed) % kConnections;
   return grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
-      it->second->channel.get(), *it->second->rpc, &ctx, request, response);
+      m.channel[c].get(), *m.rpc[c], &ctx, request, response);
 }
 
 std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Backends::Stream(
@@ -45,8 +51,8 @@ std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Backends::Stream(
   auto it = methods_.find(grpc_path);
   if (it == methods_.end()) return nullptr;
   return std::unique_ptr<grpc::ClientReader<google::protobuf::Message>>(
-      grpc::internal::ClientReaderFactory<google::protobuf::Message>::Create(it->second->channel.get(),
-                                                                             *it->second->rpc, &ctx, request));
+      grpc::internal::ClientReaderFactory<google::protobuf::Message>::Create(it->second->channel[0].get(),
+                                                                             *it->second->rpc[0], &ctx, request));
 }
 
 }  // namespace p06::gateway

@@ -13,6 +13,7 @@
 #include <grpcpp/impl/rpc_method.h>
 #include <grpcpp/support/sync_stream.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,10 +46,13 @@ class Backends {
                                                                          const google::protobuf::Message& request);
 
  private:
+  // Connections to each service, taken in turn by calls.
+  static constexpr int kConnections = 4;
   struct Method {
     std::string path;  // Owned here: RpcMethod keeps a pointer to it.
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<grpc::internal::RpcMethod> rpc;
+    std::shared_ptr<grpc::Channel> channel[kConnections];
+    std::unique_ptr<grpc::internal::RpcMethod> rpc[kConnections];
+    std::atomic<unsigned> next{0};
   };
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
   std::map<std::string, std::unique_ptr<Method>, std::less<>> methods_;  // By gRPC path.
