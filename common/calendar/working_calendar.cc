@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/base/data_lines.h"
 
 // The text of vietnam.calendar, embedded by p06_embed_text (common/CMakeLists.txt).
 extern const char kVietnamCalendarText[];
@@ -39,11 +40,7 @@ absl::Status LineError(int line, absl::string_view why) {
 
 absl::StatusOr<WorkingCalendar> WorkingCalendar::Parse(absl::string_view text) {
   WorkingCalendar c;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
+  for (const auto& [line_number, line] : DataLines(text)) {
     std::vector<absl::string_view> words = absl::StrSplit(line, absl::MaxSplits(' ', 2));
     if (words[0] == "year") {
       int year = 0;

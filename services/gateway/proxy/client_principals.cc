@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/base/data_lines.h"
 
 namespace p06::gateway {
 namespace {
@@ -37,11 +38,7 @@ bool ClientPrincipal::Allows(const std::string& grpc_path, bool is_read) const {
 
 absl::StatusOr<ClientPrincipals> ClientPrincipals::Parse(absl::string_view text) {
   ClientPrincipals out;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line.front() == '#') continue;
+  for (const auto& [line_number, line] : DataLines(text)) {
     auto error = [&](absl::string_view what) {
       return absl::InvalidArgumentError(absl::StrCat("client principals, line ", line_number, ": ", what));
     };

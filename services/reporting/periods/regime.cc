@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/base/data_lines.h"
 #include "common/base/invalid_field.h"
 #include "common/grpc/proto_time.h"
 
@@ -74,11 +75,7 @@ absl::StatusOr<absl::CivilDay> DeadlineDay(const Deadline& d, absl::CivilDay cut
 
 absl::StatusOr<Regime> Regime::Parse(absl::string_view text) {
   Regime regime;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
+  for (const auto& [line_number, line] : DataLines(text)) {
     std::vector<absl::string_view> w = absl::StrSplit(line, ' ', absl::SkipEmpty());
     if (w.size() != 6) return LineError(line_number, "expected: kind end_day end_months start unit office");
     PeriodRule rule;
