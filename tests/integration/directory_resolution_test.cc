@@ -103,7 +103,7 @@ TEST_F(DirectoryResolutionTest, GroupsExpandToTheirMembers) {
       Resolve({"Các đơn vị thuộc Bộ có liên quan", "STP các tỉnh, thành phố trực thuộc TW", "Các cơ quan có liên quan",
                "các cơ quan thông tin, báo chí ngành"});
   EXPECT_EQ(r.resolutions(0).units_size(), 20);   // Decree 39/2025's twenty units.
-  EXPECT_EQ(r.resolutions(1).units_size(), 63);   // The provincial justice departments.
+  EXPECT_EQ(r.resolutions(1).units_size(), 34);   // The provincial justice departments since 2025-07-01.
   EXPECT_TRUE(r.resolutions(2).units().empty());  // A marker, never a guess.
   EXPECT_EQ(Units(r.resolutions(3)), (std::vector<std::string>{"units/bao-plvn", "units/tap-chi-dcpl"}));
 }

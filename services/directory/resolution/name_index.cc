@@ -82,7 +82,14 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
                      a.kind() == pb::ALIAS_KIND_ABBREVIATION ? pb::MATCH_KIND_ABBREVIATION : pb::MATCH_KIND_ALIAS);
     }
   }
-  for (const pb::Group& g : index->snapshot_.groups) index->members_[g.name()] = index->MembersOf(g);
+  for (const pb::Unit& u : index->snapshot_.units) {
+    if (u.state() == pb::UNIT_STATE_ACTIVE || !u.has_state_date()) continue;
+    absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
+    if (ended.ok() && *ended > index->last_ending_) index->last_ending_ = *ended;
+  }
+  for (const pb::Group& g : index->snapshot_.groups) {
+    index->members_[g.name()] = index->MembersOf(g, kFromNowOn);
+  }
   for (const auto& [key, postings] : index->by_canonical_) {
     std::vector<std::string> targets;
     for (const Entry* e : index->Distinct(postings)) targets.push_back(e->target);
@@ -148,7 +155,7 @@ std::string NameIndex::DisplayName(const std::string& target) const {
   return g == nullptr ? "" : g->display_name();
 }
 
-std::vector<std::string> NameIndex::MembersOf(const pb::Group& group) const {
+std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::CivilDay as_of) const {
   std::vector<std::string> members;
   switch (group.kind()) {
     case pb::Group::KIND_EXPLICIT:
@@ -157,7 +164,11 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group) const {
     case pb::Group::KIND_ALL_MINISTRY_UNITS:
     case pb::Group::KIND_PROVINCIAL_JUSTICE_DEPARTMENTS:
       for (const pb::Unit& u : snapshot_.units) {
-        if (u.state() != pb::UNIT_STATE_ACTIVE) continue;
+        // A unit that ended (merged, dissolved, renamed) after `as_of` was a member then.
+        if (u.state() != pb::UNIT_STATE_ACTIVE) {
+          absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
+          if (!u.has_state_date() || !ended.ok() || *ended <= as_of) continue;
+        }
         bool member =
             group.kind() == pb::Group::KIND_ALL_MINISTRY_UNITS
                 ? u.in_ministry() && u.kind() != pb::UNIT_KIND_MINISTRY && u.kind() != pb::UNIT_KIND_LEADERSHIP
@@ -180,7 +191,13 @@ const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_nam
 void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const {
   if (target.rfind("groups/", 0) == 0) {
     out.set_group(target);
-    const std::vector<std::string>& members = MembersOf(absl::string_view(target));
+    // The members as of today are kept; an earlier day, before some unit ended, is
+    // worked out (the 63 provincial departments before 2025-07-01, 34 after).
+    std::vector<std::string> then;
+    if (as_of < last_ending_) {
+      if (const pb::Group* g = FindGroup(LastSegment(target)); g != nullptr) then = MembersOf(*g, as_of);
+    }
+    const std::vector<std::string>& members = as_of < last_ending_ ? then : MembersOf(absl::string_view(target));
     out.mutable_units()->Reserve(static_cast<int>(members.size()));
     for (const std::string& m : members) out.add_units(m);
     return;

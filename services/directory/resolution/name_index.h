@@ -48,9 +48,12 @@ class NameIndex {
   // The same, from text already folded by text::Fold.
   std::string ExpandAbbreviations(absl::string_view folded) const;
 
-  // A group's current members ("units/…"), computed kinds evaluated on the snapshot.
-  std::vector<std::string> MembersOf(const pb::Group& group) const;
-  // The same for a group of the snapshot, computed once at Build().
+  // A group's members ("units/…") as of a day: computed kinds (all ministry units,
+  // all provincial departments) evaluated on the snapshot; an explicit group's list.
+  std::vector<std::string> MembersOf(const pb::Group& group, absl::CivilDay as_of) const;
+  // As of today and on: units that ended count out, whenever they ended.
+  static constexpr absl::CivilDay kFromNowOn{9999, 12, 31};
+  // A group's members today, computed once at Build().
   const std::vector<std::string>& MembersOf(absl::string_view group_name) const;
 
   const pb::Unit* FindUnit(absl::string_view unit_id) const;
@@ -87,7 +90,8 @@ class NameIndex {
   absl::flat_hash_map<std::string, Postings> by_text_;                  // NFC text as written
   absl::flat_hash_map<std::string, Postings> by_folded_;                // text::Fold
   absl::flat_hash_map<std::string, Postings> by_canonical_;             // CanonicalKey
-  absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members
+  absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members today
+  absl::CivilDay last_ending_ = absl::CivilDay(1, 1, 1);  // The latest day a unit ended.
   // Each distinct canonical key once, with its targets: what the fuzzy tier scans.
   std::vector<std::pair<std::string, std::vector<std::string>>> fuzzy_keys_;
 };

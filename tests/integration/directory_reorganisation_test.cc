@@ -1,0 +1,114 @@
+// The 2025 reorganisation of the state (services/directory/schema/005_*.sql) through the
+// real server: names resolved as of a day before and a day after, with and without
+// diacritics and abbreviated, and the provincial departments' group as of each day.
+#include "tests/integration/directory_server.h"
+
+namespace p06::testing {
+namespace {
+
+using MK = dpb::MatchKind;
+
+struct Case {
+  const char* text;
+  const char* unit;  // The one unit it stands for.
+  MK kind;
+  const char* via = "";  // For SUCCESSOR_OF: the unit of the name, before it ended.
+};
+
+class DirectoryReorganisationTest : public DirectoryServerTest {
+ protected:
+  dpb::ResolveUnitNamesResponse ResolveAsOf(const std::vector<std::string>& names, int y, int m, int d) {
+    dpb::ResolveUnitNamesRequest request;
+    for (const auto& n : names) request.add_names(n);
+    request.mutable_as_of()->set_year(y);
+    request.mutable_as_of()->set_month(m);
+    request.mutable_as_of()->set_day(d);
+    dpb::ResolveUnitNamesResponse response;
+    grpc::Status status = Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  void ExpectTable(const std::vector<Case>& cases, int y, int m, int d) {
+    std::vector<std::string> names;
+    for (const Case& c : cases) names.push_back(c.text);
+    dpb::ResolveUnitNamesResponse r = ResolveAsOf(names, y, m, d);
+    ASSERT_EQ(r.resolutions_size(), static_cast<int>(cases.size()));
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const dpb::Resolution& got = r.resolutions(static_cast<int>(i));
+      const Case& want = cases[i];
+      SCOPED_TRACE(absl::StrCat(want.text, " as of ", y, "-", m, "-", d));
+      ASSERT_EQ(got.units_size(), 1) << got.DebugString();
+      EXPECT_EQ(got.units(0), want.unit);
+      EXPECT_EQ(got.match_kind(), want.kind) << dpb::MatchKind_Name(got.match_kind());
+      if (want.kind == dpb::MATCH_KIND_SUCCESSOR_OF) {
+        ASSERT_GE(got.successor_chain_size(), 2) << got.DebugString();
+        EXPECT_EQ(got.successor_chain(0), want.via);
+      }
+    }
+  }
+};
+
+TEST_F(DirectoryReorganisationTest, ProvincialDepartmentsBeforeAndAfterTheMerger) {
+  ExpectTable({{"Sở Tư pháp tỉnh Bình Dương", "units/stp-binh-duong", dpb::MATCH_KIND_ALIAS},
+               {"So Tu phap tinh Binh Duong", "units/stp-binh-duong", dpb::MATCH_KIND_FOLDED},
+               {"STP Bình Dương", "units/stp-binh-duong", dpb::MATCH_KIND_ABBREVIATION},
+               {"Sở Tư pháp Hà Giang", "units/stp-ha-giang", dpb::MATCH_KIND_EXACT},
+               {"So Tu phap TP HCM", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_ABBREVIATION},
+               {"STP TP.HCM", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_ABBREVIATION},
+               {"Sở Tư pháp Hà Nội", "units/stp-ha-noi", dpb::MATCH_KIND_EXACT}},
+              2025, 3, 1);
+  ExpectTable({{"Sở Tư pháp tỉnh Bình Dương", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_SUCCESSOR_OF,
+                "units/stp-binh-duong"},
+               {"So Tu phap tinh Binh Duong", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_SUCCESSOR_OF,
+                "units/stp-binh-duong"},
+               {"STP Bình Dương", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_SUCCESSOR_OF,
+                "units/stp-binh-duong"},
+               {"Sở Tư pháp Hà Giang", "units/stp-tuyen-quang", dpb::MATCH_KIND_SUCCESSOR_OF, "units/stp-ha-giang"},
+               {"Sở Tư pháp Kiên Giang", "units/stp-an-giang", dpb::MATCH_KIND_SUCCESSOR_OF, "units/stp-kien-giang"},
+               {"So Tu phap TP HCM", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_ABBREVIATION},
+               {"Sở Tư pháp TPHCM", "units/stp-thanh-pho-ho-chi-minh", dpb::MATCH_KIND_ABBREVIATION},
+               {"Sở Tư pháp Hà Nội", "units/stp-ha-noi", dpb::MATCH_KIND_EXACT},
+               {"STP HN", "units/stp-ha-noi", dpb::MATCH_KIND_ABBREVIATION}},
+              2026, 6, 1);
+}
+
+TEST_F(DirectoryReorganisationTest, MinistriesBeforeAndAfterTheRestructuring) {
+  ExpectTable({{"Bộ Kế hoạch và Đầu tư", "units/bo-khdt", dpb::MATCH_KIND_EXACT},
+               {"Bo Giao thong van tai", "units/bo-gtvt", dpb::MATCH_KIND_FOLDED},
+               {"Bộ Công an", "units/bo-cong-an", dpb::MATCH_KIND_EXACT}},
+              2025, 2, 28);
+  ExpectTable({{"Bộ Kế hoạch và Đầu tư", "units/bo-tai-chinh", dpb::MATCH_KIND_SUCCESSOR_OF, "units/bo-khdt"},
+               {"Bo Giao thong van tai", "units/bo-xay-dung", dpb::MATCH_KIND_SUCCESSOR_OF, "units/bo-gtvt"},
+               {"Bộ TTTT", "units/bo-khcn", dpb::MATCH_KIND_SUCCESSOR_OF, "units/bo-tttt"},
+               {"Ủy ban Dân tộc", "units/bo-dan-toc-ton-giao", dpb::MATCH_KIND_SUCCESSOR_OF, "units/uy-ban-dan-toc"},
+               {"Bo Noi vu", "units/bo-noi-vu", dpb::MATCH_KIND_FOLDED},
+               {"Bộ Nông nghiệp và Môi trường", "units/bo-nong-nghiep-moi-truong", dpb::MATCH_KIND_EXACT},
+               {"BCA", "units/bo-cong-an", dpb::MATCH_KIND_ABBREVIATION}},
+              2026, 6, 1);
+  // Labour, Invalids and Social Affairs went to three ministries.
+  dpb::ResolveUnitNamesResponse r = ResolveAsOf({"Bộ Lao động - Thương binh và Xã hội"}, 2026, 6, 1);
+  std::vector<std::string> units(r.resolutions(0).units().begin(), r.resolutions(0).units().end());
+  EXPECT_EQ(units, (std::vector<std::string>{"units/bo-noi-vu", "units/bo-gddt", "units/bo-y-te"}));
+}
+
+TEST_F(DirectoryReorganisationTest, TheProvincialGroupIs63BeforeJuly2025And34After) {
+  const std::string group = "Sở Tư pháp các tỉnh, thành phố trực thuộc Trung ương";
+  EXPECT_EQ(ResolveAsOf({group}, 2025, 6, 30).resolutions(0).units_size(), 63);
+  EXPECT_EQ(ResolveAsOf({group}, 2025, 7, 1).resolutions(0).units_size(), 34);
+  EXPECT_EQ(ResolveAsOf({group}, 2026, 6, 1).resolutions(0).units_size(), 34);
+  // Without as_of: today, 34; and GetGroup lists today's members too.
+  dpb::ResolveUnitNamesRequest today;
+  today.add_names(group);
+  dpb::ResolveUnitNamesResponse response;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, today, &response).ok());
+  EXPECT_EQ(response.resolutions(0).units_size(), 34);
+  dpb::GetGroupRequest get;
+  get.set_name("groups/so-tu-phap");
+  dpb::Group g;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetGroup, get, &g).ok());
+  EXPECT_EQ(g.members_size(), 34);
+}
+
+}  // namespace
+}  // namespace p06::testing
