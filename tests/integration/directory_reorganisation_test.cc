@@ -92,6 +92,19 @@ TEST_F(DirectoryReorganisationTest, MinistriesBeforeAndAfterTheRestructuring) {
   EXPECT_EQ(units, (std::vector<std::string>{"units/bo-noi-vu", "units/bo-gddt", "units/bo-y-te"}));
 }
 
+TEST_F(DirectoryReorganisationTest, TheMinistrysOwnUnitsUnderDecree09Of2026) {
+  ExpectTable({{"Cục Kiểm soát thủ tục hành chính", "units/cuc-ksthc", dpb::MATCH_KIND_EXACT},
+               {"Cuc Kiem soat thu tuc hanh chinh", "units/cuc-ksthc", dpb::MATCH_KIND_FOLDED},
+               {"Cục Kiểm soát TTHC", "units/cuc-ksthc", dpb::MATCH_KIND_ABBREVIATION}},
+              2026, 6, 1);
+  // Thanh tra Bộ: itself in 2025; from 2026-01-10 no longer a unit, and no successor is
+  // made up for it.
+  ExpectTable({{"Thanh tra Bộ", "units/thanh-tra-bo", dpb::MATCH_KIND_EXACT}}, 2025, 6, 1);
+  const dpb::Resolution later = ResolveAsOf({"Thanh tra Bộ"}, 2026, 6, 1).resolutions(0);
+  EXPECT_TRUE(later.units().empty()) << later.DebugString();
+  EXPECT_EQ(ResolveAsOf({"Các đơn vị thuộc Bộ"}, 2026, 6, 1).resolutions(0).units_size(), 20);
+}
+
 TEST_F(DirectoryReorganisationTest, TheProvincialGroupIs63BeforeJuly2025And34After) {
   const std::string group = "Sở Tư pháp các tỉnh, thành phố trực thuộc Trung ương";
   EXPECT_EQ(ResolveAsOf({group}, 2025, 6, 30).resolutions(0).units_size(), 63);

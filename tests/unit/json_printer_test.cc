@@ -29,7 +29,11 @@ class Filler {
     const Descriptor* d = m->GetDescriptor();
     const auto* r = m->GetReflection();
     if (d->full_name() == "google.protobuf.Timestamp") {
-      r->SetInt64(m, d->FindFieldByNumber(1), Pick(0, 4000000000));
+      // Mostly ordinary days; now and then before 1970 or after 9999, which protobuf
+      // formats or refuses in its own way.
+      const int64_t seconds[] = {Pick(0, 4000000000), Pick(0, 4000000000), Pick(0, 4000000000), -62135596800,
+                                 -1, 253402300800};
+      r->SetInt64(m, d->FindFieldByNumber(1), seconds[Pick(0, 5)]);
       const int nanos[] = {0, 5000000, 123000000, 123456000, 123456789};
       r->SetInt32(m, d->FindFieldByNumber(2), nanos[Pick(0, 4)]);
       return;
@@ -47,10 +51,16 @@ class Filler {
   int64_t Pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
 
   std::string Text() {
+    // Vietnamese, what JSON escapes, and code points protobuf escapes that a text pasted
+    // from a word processor carries (soft hyphen, zero-width space, BOM, C1 controls,
+    // line and paragraph separators), and CJK.
     static const char* parts[] = {"", "Sở Tư pháp", "a\"b", "back\\slash", "<script>", "tab\there", "nl\n",
-                                  "\x01\x1f\x7f", "\xe2\x80\xa8\xe2\x80\xa9", "😀", "&'", "0", "plans/910-qd-btp-2025"};
+                                  "\x01\x1f\x7f", "\xe2\x80\xa8\xe2\x80\xa9", "😀", "&'", "0", "plans/910-qd-btp-2025",
+                                  "soft\xc2\xad" "hyphen", "zero\xe2\x80\x8b" "width", "\xef\xbb\xbf" "bom", "\xc2\x85" "c1",
+                                  "«–»…", "漢字", "\xe2\x81\xa0wj"};
+    constexpr int kParts = sizeof parts / sizeof parts[0];
     std::string s;
-    for (int i = Pick(0, 3); i > 0; --i) s += parts[Pick(0, 12)];
+    for (int i = Pick(0, 3); i > 0; --i) s += parts[Pick(0, kParts - 1)];
     return s;
   }
 

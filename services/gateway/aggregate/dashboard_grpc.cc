@@ -6,9 +6,9 @@
 namespace p06::gateway {
 
 PageCall DashboardGrpc::PageCallOf(const grpc::ServerContext& ctx, const Principal& caller) const {
-  const absl::Time now = clock_.Now();
-  // The caller's deadline when sooner than the page's own budget.
-  const absl::Time deadline = std::min(now + page_timeout_, absl::FromChrono(ctx.deadline()));
+  // gRPC deadlines are wall-clock time: absl::Now(), not the injectable clock (which
+  // says what day it is).
+  const absl::Time deadline = std::min(absl::Now() + page_timeout_, absl::FromChrono(ctx.deadline()));
   return {.caller = caller, .request_id = RequestIdOf(ctx), .deadline = deadline, .today = TodayInVietnam(clock_)};
 }
 

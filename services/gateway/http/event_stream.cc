@@ -52,7 +52,9 @@ std::string SseEvent(const std::string& event, const std::string& data, const st
 // takes from it, and while nothing comes writes a heartbeat comment now and then, which
 // is how a client that has gone is noticed (the write fails) and its call ended.
 struct EventStreams::Stream {
-  static constexpr size_t kMaxQueued = 64;  // Then the pump waits for the client.
+  // Then the pump waits for the client (a WatchEvents message is up to 2 MiB).
+  static constexpr size_t kMaxQueued = 64;
+  static constexpr size_t kMaxQueuedBytes = 4 << 20;
 
   std::unique_ptr<grpc::ClientContext> ctx;
   std::unique_ptr<Message> request, prototype;
@@ -62,6 +64,7 @@ struct EventStreams::Stream {
 
   absl::Mutex mu;
   std::deque<std::unique_ptr<Message>> queue ABSL_GUARDED_BY(mu);
+  size_t queued_bytes ABSL_GUARDED_BY(mu) = 0;
   bool ended ABSL_GUARDED_BY(mu) = false;
   bool closing ABSL_GUARDED_BY(mu) = false;  // The client went: the pump stops.
   grpc::Status status ABSL_GUARDED_BY(mu);
@@ -80,10 +83,14 @@ struct EventStreams::Stream {
   }
   // False when the client has gone.
   bool Push(std::unique_ptr<Message> m) {
+    const size_t bytes = m->ByteSizeLong();
     absl::MutexLock lock(&mu);
-    auto room = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return closing || queue.size() < kMaxQueued; };
+    auto room = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
+      return closing || queue.empty() || (queue.size() < kMaxQueued && queued_bytes < kMaxQueuedBytes);
+    };
     mu.Await(absl::Condition(&room));
     if (closing) return false;
+    queued_bytes += bytes;
     queue.push_back(std::move(m));
     return true;
   }
@@ -92,12 +99,6 @@ struct EventStreams::Stream {
 grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
                                 std::unique_ptr<Message> request, std::unique_ptr<Message> response,
                                 const std::string& request_id, httplib::Response& res) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (open_.size() >= max_streams_) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many event streams open; retry later");
-    }
-  }
   auto s = std::make_shared<Stream>();
   s->ctx = std::move(ctx);
   s->ctx->set_deadline(absl::ToChronoTime(absl::Now() + max_duration_));
@@ -105,7 +106,12 @@ grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<gr
   s->prototype = std::move(response);
   s->request_id = request_id;
   {
+    // Counted and taken under one lock, so that simultaneous requests cannot all pass.
     absl::MutexLock lock(&mu_);
+    if (stopping_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is stopping");
+    if (open_.size() >= max_streams_) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many event streams open; retry later");
+    }
     open_.insert(s->ctx.get());
   }
   auto close = [this, s] {
@@ -143,6 +149,7 @@ grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<gr
           if (!s->queue.empty()) {
             m = std::move(s->queue.front());
             s->queue.pop_front();
+            s->queued_bytes -= std::min(s->queued_bytes, m->ByteSizeLong());
           } else if (s->ended) {
             ended = true;
             status = s->status;
@@ -183,6 +190,7 @@ grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<gr
 
 void EventStreams::CancelAll() {
   absl::MutexLock lock(&mu_);
+  stopping_ = true;
   for (grpc::ClientContext* ctx : open_) ctx->TryCancel();
 }
 

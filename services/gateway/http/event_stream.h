@@ -66,6 +66,7 @@ class EventStreams {
   const absl::Duration heartbeat_;
   absl::Mutex mu_;
   std::set<grpc::ClientContext*> open_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // `text`'s SSE form: "id: …\n" when `id` is not empty, "event: …\n", then "data: …\n"

@@ -35,7 +35,7 @@ bool Printable(const Descriptor* d) {
   // Depth-first; a type being looked at counts as printable (recursive types).
   std::function<bool(const Descriptor*)> visit = [&](const Descriptor* t) -> bool {
     if (auto it = known.find(t); it != known.end()) return it->second;
-    known[t] = true;
+    known[t] = true;  // Provisional, for a type that reaches itself; settled below.
     bool ok = t->file()->package() != "google.protobuf" || t->full_name() == kTimestamp;
     for (int i = 0; ok && i < t->field_count(); ++i) {
       const FieldDescriptor* f = t->field(i);
@@ -48,8 +48,34 @@ bool Printable(const Descriptor* d) {
   return seen[d] = visit(d);
 }
 
-// As protobuf's JSON escaping: quotes, backslashes, control characters, 0x7f, < and >,
-// U+2028 and U+2029 escaped; other UTF-8 as it is.
+// Set when a value is one this printer does not print as protobuf would: the whole
+// message then goes to protobuf's printer.
+thread_local bool t_give_up = false;
+
+// The code points protobuf's escaping leaves as they are, beyond ASCII: Latin letters
+// (Vietnamese among them), combining marks, most punctuation, currency signs, and the
+// planes above the first but the tags. It also escapes some format and control
+// characters (U+0080-009F, soft hyphen, zero-width and direction marks, BOM, ...): a
+// string holding one of those, or anything else outside this list, is left to it.
+bool PrintedAsIs(uint32_t cp) {
+  return (cp >= 0xA0 && cp <= 0x24F && cp != 0xAD) || (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1E00 && cp <= 0x1EFF) ||
+         (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205F) || (cp >= 0x20A0 && cp <= 0x20CF) ||
+         (cp >= 0x10000 && cp < 0xE0000);
+}
+
+// The code point of the UTF-8 sequence at s[i] (its length in *n); 0 when malformed.
+uint32_t DecodeUtf8(absl::string_view s, size_t i, size_t* n) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (len == 1 || i + len > s.size()) return *n = 1, 0;
+  uint32_t cp = c & (0x3F >> (len - 1));
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  *n = len;
+  return cp;
+}
+
+// As protobuf's JSON escaping: quotes, backslashes, control characters, 0x7f, < and >
+// escaped; the rest of ASCII and the code points of PrintedAsIs as they are.
 void AppendString(std::string* out, absl::string_view s) {
   out->push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
@@ -70,12 +96,13 @@ void AppendString(std::string* out, absl::string_view s) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out->append(buf);
-    } else if (c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(s[i + 2]) == 0xa8 || static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
-      out->append(static_cast<unsigned char>(s[i + 2]) == 0xa8 ? "\\u2028" : "\\u2029");
-      i += 2;
-    } else {
+    } else if (c < 0x80) {
       out->push_back(static_cast<char>(c));
+    } else {
+      size_t n = 1;
+      if (!PrintedAsIs(DecodeUtf8(s, i, &n))) t_give_up = true;
+      out->append(s.data() + i, n);
+      i += n - 1;
     }
   }
   out->push_back('"');
@@ -104,6 +131,12 @@ void AppendTimestamp(std::string* out, const Message& m) {
   const Reflection* r = m.GetReflection();
   const int64_t seconds = r->GetInt64(m, d->FindFieldByNumber(1));
   const int32_t nanos = r->GetInt32(m, d->FindFieldByNumber(2));
+  // 1970 to 9999 with valid nanos here; anything else (which protobuf formats with
+  // four-digit years, or refuses) is left to protobuf.
+  if (seconds < 0 || seconds > 253402300799 || nanos < 0 || nanos > 999999999) {
+    t_give_up = true;
+    return;
+  }
   std::string text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
   if (nanos != 0) {
     char frac[16];
@@ -191,16 +224,18 @@ void AppendMessage(std::string* out, const Message& m) {
 
 absl::StatusOr<std::string> MessageToJson(const Message& message) {
   std::string json;
-  if (!Printable(message.GetDescriptor())) {
-    auto status = google::protobuf::util::MessageToJsonString(message, &json);
-    if (!status.ok()) return absl::InternalError(absl::StrCat("to JSON: ", status.message().as_string()));
-    return json;
+  if (Printable(message.GetDescriptor())) {
+    t_give_up = false;
+    if (message.GetDescriptor()->full_name() == kTimestamp) {
+      AppendTimestamp(&json, message);
+    } else {
+      AppendMessage(&json, message);
+    }
+    if (!t_give_up) return json;
+    json.clear();
   }
-  if (message.GetDescriptor()->full_name() == kTimestamp) {
-    AppendTimestamp(&json, message);
-  } else {
-    AppendMessage(&json, message);
-  }
+  auto status = google::protobuf::util::MessageToJsonString(message, &json);
+  if (!status.ok()) return absl::InternalError(absl::StrCat("to JSON: ", status.message().as_string()));
   return json;
 }
 
