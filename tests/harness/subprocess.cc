@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -119,17 +120,38 @@ absl::Status Run(const SpawnOptions& options, absl::Duration timeout) {
   return absl::OkStatus();
 }
 
-int FreePort() {
+namespace {
+
+// Whether nothing listens on, or holds, 127.0.0.1:port.
+bool CanBind(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Ports below Linux's ephemeral range (32768-60999), so that no outgoing connection
+  // takes one between this check and the service's bind; handed out in turn, so that
+  // two calls never give the same port (asking the kernel for port 0 twice can). Each
+  // test binary walks its own window, by process id, since CTest runs two at once.
+  constexpr int kFirst = 20000, kWindow = 1000, kWindows = 12;
+  static std::mutex mu;
+  static int next = 0;
+  std::lock_guard lock(mu);
+  const int base = kFirst + static_cast<int>(getpid() % kWindows) * kWindow;
+  for (int tries = 0; tries < kWindow; ++tries) {
+    const int port = base + (next++ % kWindow);
+    if (CanBind(port)) return port;
+  }
+  return 0;  // Nothing free in the window: the start that uses it fails and says so.
 }
 
 }  // namespace p06::testing

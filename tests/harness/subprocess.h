@@ -47,7 +47,8 @@ absl::StatusOr<ProcessResult> RunForOutput(const SpawnOptions& options, absl::Du
 // Runs a command to completion; INTERNAL with its output when it exits non-zero.
 absl::Status Run(const SpawnOptions& options, absl::Duration timeout = absl::Minutes(2));
 
-// A currently free TCP port on 127.0.0.1.
+// A TCP port on 127.0.0.1 free right now, never one this process was given before
+// (until its window of 1,000 ports wraps), and below the ephemeral range.
 int FreePort();
 
 }  // namespace p06::testing
