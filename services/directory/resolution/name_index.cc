@@ -1,6 +1,7 @@
 #include "services/directory/resolution/name_index.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -19,6 +20,14 @@ constexpr double kConfidenceAlias = 0.99;
 constexpr double kConfidenceFolded = 0.97;
 constexpr double kConfidenceAbbreviation = 0.95;
 constexpr double kCandidateFloor = 0.5;
+
+// The day a unit that is no longer active ended, when its data says.
+std::optional<absl::CivilDay> EndDay(const pb::Unit& u) {
+  if (u.state() == pb::UNIT_STATE_ACTIVE || !u.has_state_date()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
+  if (!ended.ok()) return std::nullopt;
+  return *ended;
+}
 
 }  // namespace
 
@@ -83,9 +92,9 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
     }
   }
   for (const pb::Unit& u : index->snapshot_.units) {
-    if (u.state() == pb::UNIT_STATE_ACTIVE || !u.has_state_date()) continue;
-    absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
-    if (ended.ok() && *ended > index->last_ending_) index->last_ending_ = *ended;
+    if (std::optional<absl::CivilDay> ended = EndDay(u); ended && *ended > index->last_ending_) {
+      index->last_ending_ = *ended;
+    }
   }
   for (const pb::Group& g : index->snapshot_.groups) {
     index->members_[g.name()] = index->MembersOf(g, kFromNowOn);
@@ -132,8 +141,8 @@ std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& posting
 bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
   if (unit.state() == pb::UNIT_STATE_ACTIVE) return true;
   if (unit.successors().empty() && unit.state() != pb::UNIT_STATE_DISSOLVED) return true;
-  absl::StatusOr<absl::CivilDay> ended = FromProtoDate(unit.state_date(), "state_date");
-  return ended.ok() && *ended > as_of;  // It still existed on that day.
+  const std::optional<absl::CivilDay> ended = EndDay(unit);
+  return ended && *ended > as_of;  // It still existed on that day.
 }
 
 const pb::Unit* NameIndex::FindUnit(absl::string_view unit_id) const {
@@ -166,8 +175,8 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
       for (const pb::Unit& u : snapshot_.units) {
         // A unit that ended (merged, dissolved, renamed) after `as_of` was a member then.
         if (u.state() != pb::UNIT_STATE_ACTIVE) {
-          absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
-          if (!u.has_state_date() || !ended.ok() || *ended <= as_of) continue;
+          const std::optional<absl::CivilDay> ended = EndDay(u);
+          if (!ended || *ended <= as_of) continue;
         }
         bool member =
             group.kind() == pb::Group::KIND_ALL_MINISTRY_UNITS
