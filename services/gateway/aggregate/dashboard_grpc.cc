@@ -1,15 +1,18 @@
 #include "services/gateway/aggregate/dashboard_grpc.h"
 
-#include "common/grpc/request_id.h"
+#include "common/grpc/client.h"
 #include "common/grpc/serve.h"
 
 namespace p06::gateway {
 
 PageCall DashboardGrpc::PageCallOf(const grpc::ServerContext& ctx, const Principal& caller) const {
-  // gRPC deadlines are wall-clock time: absl::Now(), not the injectable clock (which
-  // says what day it is).
-  const absl::Time deadline = std::min(absl::Now() + page_timeout_, absl::FromChrono(ctx.deadline()));
-  return {.caller = caller, .request_id = RequestIdOf(ctx), .deadline = deadline, .today = TodayInVietnam(clock_)};
+  // The caller's deadline when sooner than the page's own budget. gRPC deadlines are
+  // wall-clock time: absl::Now(), not the injectable clock (which says what day it is).
+  const IncomingCall incoming = IncomingCallOf(ctx);
+  return {.caller = caller,
+          .request_id = incoming.request_id,
+          .deadline = std::min(absl::Now() + page_timeout_, incoming.deadline),
+          .today = TodayInVietnam(clock_)};
 }
 
 grpc::Status DashboardGrpc::GetPlanOverview(grpc::ServerContext* ctx,

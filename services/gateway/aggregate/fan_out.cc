@@ -1,6 +1,6 @@
 #include "services/gateway/aggregate/fan_out.h"
 
-#include "common/grpc/request_id.h"
+#include "common/grpc/client.h"
 #include "services/gateway/http/error_body.h"
 
 namespace p06::gateway {
@@ -13,8 +13,9 @@ void FanOut::Run(std::string part, std::string backend, std::function<grpc::Stat
 
 std::unique_ptr<grpc::ClientContext> FanOut::NewContext() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(deadline_));
-  ctx->AddMetadata(kRequestIdHeader, request_id_);
+  // No budget of its own: the page's deadline, already the earlier of its budget and
+  // the caller's.
+  PrepareClientContext(*ctx, absl::InfiniteDuration(), {.request_id = request_id_, .deadline = deadline_});
   AttachPrincipal(*ctx, caller_);
   return ctx;
 }

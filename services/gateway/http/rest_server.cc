@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
 #include "common/grpc/status_mapping.h"
@@ -52,6 +53,11 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   const size_t max_;
   std::atomic<size_t> held_{0};
 };
+
+// A Retry-After header's value: whole seconds, at least 1.
+std::string RetryAfterSeconds(absl::Duration wait) {
+  return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
+}
 
 std::string BearerToken(const httplib::Request& req) {
   std::string header = req.get_header_value("Authorization");
@@ -223,7 +229,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   if (!principal.ok()) {
     if (absl::Duration wait = limiter_.Acquire(absl::StrCat("addr:", req.remote_addr)); wait > absl::ZeroDuration()) {
       x.status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many requests from this address");
-      x.retry_after = absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
+      x.retry_after = RetryAfterSeconds(wait);
       return Answer(x, res);
     }
     x.status = ToGrpcStatus(principal.status());
@@ -233,7 +239,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   x.principal = *principal;
   if (absl::Duration wait = limiter_.Acquire(principal->subject); wait > absl::ZeroDuration()) {
     x.status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: slow down");
-    x.retry_after = absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
+    x.retry_after = RetryAfterSeconds(wait);
     return Answer(x, res);
   }
   if (absl::Status access = CheckRouteAccess(*x.route, *principal); !access.ok()) {
@@ -271,8 +277,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
   if (method->server_streaming()) return ServeStream(x, req, std::move(request), std::move(response), res);
 
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.backend_timeout));
-  ctx.AddMetadata(kRequestIdHeader, x.request_id);
+  PrepareClientContext(ctx, options_.backend_timeout, x.request_id);
   AttachPrincipal(ctx, *principal);
   x.status = backends_.Call(x.route->grpc_path, ctx, *request, response.get());
   if (x.status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||

@@ -1,10 +1,11 @@
 #include "services/gateway/proxy/grpc_proxy.h"
 
 #include <grpc/grpc_security_constants.h>
+#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of protobuf messages.
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "common/grpc/client.h"
 #include "common/grpc/principal.h"
 #include "common/grpc/request_id.h"
 #include "common/grpc/status_mapping.h"
@@ -14,6 +15,7 @@
 #include "services/gateway/http/backends.h"
 #include "services/gateway/http/error_body.h"
 #include "services/gateway/routing/route_table.h"
+#include "services/gateway/routing/transcoder.h"
 
 namespace p06::gateway {
 namespace {
@@ -23,23 +25,11 @@ namespace {
 std::string ResourceOf(const Route& route, const grpc::ByteBuffer& request) {
   const std::vector<std::string> paths = route.path.FieldPaths();
   if (paths.empty()) return "";
-  std::vector<grpc::Slice> slices;
-  if (!request.Dump(&slices).ok()) return "";
-  std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   std::unique_ptr<google::protobuf::Message> m(
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(route.method->input_type())->New());
-  if (!m->ParseFromString(bytes)) return "";
-  const google::protobuf::Message* node = m.get();
-  std::vector<std::string> parts = absl::StrSplit(paths.front(), '.');
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    const google::protobuf::FieldDescriptor* f = node->GetDescriptor()->FindFieldByName(parts[i]);
-    if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE || f->is_repeated()) return "";
-    node = &node->GetReflection()->GetMessage(*node, f);
-  }
-  const google::protobuf::FieldDescriptor* f = node->GetDescriptor()->FindFieldByName(parts.back());
-  if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_STRING || f->is_repeated()) return "";
-  return node->GetReflection()->GetString(*node, f);
+  grpc::ByteBuffer copy(request);  // Deserialising consumes the buffer; a copy shares its slices.
+  if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&copy, m.get()).ok()) return "";
+  return StringAt(*m, paths.front());
 }
 
 // The verified client certificate's subject, or "" without one (the plain port).
@@ -89,10 +79,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: no message before the end of the call"));
       return;
     }
-    const absl::Time deadline =
-        std::min(absl::Now() + proxy_.backend_timeout_, absl::FromChrono(ctx_->deadline()));
-    backend_ctx_.set_deadline(absl::ToChronoTime(deadline));
-    backend_ctx_.AddMetadata(kRequestIdHeader, request_id_);
+    PrepareClientContext(backend_ctx_, proxy_.backend_timeout_, IncomingCallOf(*ctx_));
     AttachPrincipal(backend_ctx_, caller_->principal);
     target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
                              [this](grpc::Status status) { OnBackendDone(std::move(status)); });

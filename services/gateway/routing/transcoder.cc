@@ -191,6 +191,15 @@ void SetIfPresent(Message* message, const char* name, const std::string& value) 
 
 }  // namespace
 
+std::string StringAt(const Message& message, absl::string_view path) {
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  const Message* node = &message;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    node = &node->GetReflection()->GetMessage(*node, node->GetDescriptor()->FindFieldByName(parts[i]));
+  }
+  return node->GetReflection()->GetString(*node, node->GetDescriptor()->FindFieldByName(parts.back()));
+}
+
 absl::Status BuildRequest(const HttpRequestParts& parts, Message* request) {
   const Route& route = *parts.route;
   const Descriptor* type = request->GetDescriptor();

@@ -42,4 +42,8 @@ std::string EtagOf(const google::protobuf::Message& response);
 // else "".
 std::string ResourceOf(const HttpRequestParts& parts);
 
+// The string field at `path` ("task.name") of `message`: a path variable of a route,
+// which RouteTable::Build has checked is a string reached through singular messages.
+std::string StringAt(const google::protobuf::Message& message, absl::string_view path);
+
 }  // namespace p06::gateway
