@@ -1,6 +1,7 @@
 #include "services/p06ctl/gateway_commands.h"
 
 #include <iostream>
+#include <optional>
 
 #include "common/base/file.h"
 #include "p06/gateway/v1/gateway.grpc.pb.h"
@@ -8,22 +9,22 @@
 namespace p06::ctl {
 namespace {
 
-bool ReadFile(const std::string& path, std::string* out) {
-  absl::StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return false;
-  *out = *std::move(text);
-  return true;
+// The PEM of --signing_key, or nothing with the reason on stderr.
+std::optional<std::string> ReadSigningKey(const std::string& key_file) {
+  absl::StatusOr<std::string> pem = ReadFileToString(key_file);
+  if (!pem.ok()) {
+    std::cerr << "the signing key (--signing_key): " << pem.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *std::move(pem);
 }
 
 }  // namespace
 
 int MintToken(const std::string& key_file, const std::string& kid, const gateway::TokenClaims& claims) {
-  std::string pem;
-  if (!ReadFile(key_file, &pem)) {
-    std::cerr << "cannot read the signing key " << key_file << " (--signing_key)\n";
-    return 2;
-  }
-  absl::StatusOr<std::string> token = gateway::MintJwt(pem, kid, claims);
+  std::optional<std::string> pem = ReadSigningKey(key_file);
+  if (!pem) return 2;
+  absl::StatusOr<std::string> token = gateway::MintJwt(*pem, kid, claims);
   if (!token.ok()) {
     std::cerr << token.status().message() << "\n";
     return 2;
@@ -33,12 +34,9 @@ int MintToken(const std::string& key_file, const std::string& kid, const gateway
 }
 
 int PrintJwks(const std::string& key_file, const std::string& kid) {
-  std::string pem;
-  if (!ReadFile(key_file, &pem)) {
-    std::cerr << "cannot read the signing key " << key_file << " (--signing_key)\n";
-    return 2;
-  }
-  absl::StatusOr<std::string> jwks = gateway::JwksOfPrivateKey(pem, kid);
+  std::optional<std::string> pem = ReadSigningKey(key_file);
+  if (!pem) return 2;
+  absl::StatusOr<std::string> jwks = gateway::JwksOfPrivateKey(*pem, kid);
   if (!jwks.ok()) {
     std::cerr << jwks.status().message() << "\n";
     return 2;

@@ -9,9 +9,9 @@
 #include <httplib.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/file.h"
 #include "services/gateway/auth/jwt.h"
 #include "tests/e2e/core_processes.h"
 #include "tests/harness/callers.h"
@@ -25,10 +25,9 @@ constexpr char kIssuer[] = "p06-test";
 constexpr char kTask[] = "plans/910-qd-btp-2025/tasks/7";
 
 inline std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  EXPECT_TRUE(text.ok()) << text.status();
+  return text.value_or("");
 }
 
 class GatewayTest : public ::p06::testing::PgTest {

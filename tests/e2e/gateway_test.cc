@@ -12,7 +12,6 @@
 #include <fstream>
 #include <mutex>
 #include <pqxx/pqxx>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"

@@ -63,7 +63,11 @@ struct EventStreams::Stream {
   std::thread pump;
 
   absl::Mutex mu;
-  std::deque<std::unique_ptr<Message>> queue ABSL_GUARDED_BY(mu);
+  struct Queued {
+    std::unique_ptr<Message> message;
+    size_t bytes;  // Its size, counted once.
+  };
+  std::deque<Queued> queue ABSL_GUARDED_BY(mu);
   size_t queued_bytes ABSL_GUARDED_BY(mu) = 0;
   bool ended ABSL_GUARDED_BY(mu) = false;
   bool closing ABSL_GUARDED_BY(mu) = false;  // The client went: the pump stops.
@@ -91,7 +95,7 @@ struct EventStreams::Stream {
     mu.Await(absl::Condition(&room));
     if (closing) return false;
     queued_bytes += bytes;
-    queue.push_back(std::move(m));
+    queue.push_back({std::move(m), bytes});
     return true;
   }
 };
@@ -147,9 +151,9 @@ grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<gr
           auto ready = [s]() ABSL_SHARED_LOCKS_REQUIRED(s->mu) { return !s->queue.empty() || s->ended; };
           s->mu.AwaitWithTimeout(absl::Condition(&ready), heartbeat);
           if (!s->queue.empty()) {
-            m = std::move(s->queue.front());
+            m = std::move(s->queue.front().message);
+            s->queued_bytes -= s->queue.front().bytes;
             s->queue.pop_front();
-            s->queued_bytes -= std::min(s->queued_bytes, m->ByteSizeLong());
           } else if (s->ended) {
             ended = true;
             status = s->status;
