@@ -46,6 +46,9 @@ absl::Status ValidateSchedule(const pb::Schedule& s, const std::string& field) {
   if (s.kind() == pb::Schedule::KIND_ON_MONTHS && months.empty()) {
     return InvalidField(field + ".months", "required for KIND_ON_MONTHS");
   }
+  if (s.year() != 0 && (s.year() < 2000 || s.year() > 2100)) {
+    return InvalidField(field + ".year", absl::StrCat(s.year(), " is not a year of a plan (2000..2100, or 0)"));
+  }
   if (!IsUnset(s.due_date())) RETURN_IF_ERROR(FromProtoDate(s.due_date(), field + ".due_date").status());
   if (!IsUnset(s.window_start())) RETURN_IF_ERROR(FromProtoDate(s.window_start(), field + ".window_start").status());
   return absl::OkStatus();

@@ -1,15 +1,21 @@
-// Vietnamese time phrases of plan tables → structured schedules.
+// Vietnamese time phrases of plan tables → structured schedules, by a small grammar
+// over the folded words (case, diacritics and punctuation ignored), so forms compose:
 //
-//   "Tháng 3" (plan 2025)        → ONE_OFF due 2025-03-31
-//   "Tháng 6 và Tháng 12"        → ON_MONTHS {6, 12}
-//   "Hàng tháng" / "Hằng tháng"  → MONTHLY
-//   "Quý II/2025"                → ONE_OFF due 2025-06-30
-//   "Theo yêu cầu của …"         → ON_REQUEST, trigger "…"
+//   months        "Tháng 3", "Tháng 6 và tháng 12 năm 2026", "tháng 3, 6, 9/2026"
+//   quarters      "Quý II/2025", "Quý I và Quý III/2026"
+//   halves        "6 tháng đầu năm", "6 tháng cuối năm 2026"
+//   the year      "Năm 2026", "Trong năm 2026", "đầu/giữa/cuối năm"
+//   deadlines     "Trước 15/12", "chậm nhất ngày 30/6/2026", "không muộn hơn tháng 9"
+//   ranges        "Từ tháng 3 đến tháng 6 năm 2026", "từ Quý I đến Quý III"
+//   recurrences   "Hằng tháng", "hàng quý", "định kỳ 6 tháng", "Năm 2025 và các năm tiếp theo"
+//   continuous    "Thường xuyên", "Cả năm", "Liên tục"
+//   triggers      "Theo yêu cầu của …", "Khi có …", "Theo kế hoạch …"
 //
-// Matching works on the folded phrase (case, diacritics and punctuation ignored), so
-// "Thang 6 va thang 12" parses too. An unknown phrase comes back with unparsed = true
-// and kind UNSPECIFIED, its text kept: the caller imports the task anyway.
-// Pure and thread-safe.
+// A phrase without a year takes the plan's. One month or quarter is a ONE_OFF due at
+// its end; several are ON_MONTHS (quarters by their last month). Dates a phrase names
+// beyond the plan's year ±10 are typos. A phrase the grammar cannot read comes back
+// with unparsed = true and kind UNSPECIFIED, its text kept: never guessed, and the
+// caller imports the task anyway. Pure and thread-safe.
 #pragma once
 
 #include <vector>
