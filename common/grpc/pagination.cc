@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/base/hash.h"
@@ -30,6 +31,19 @@ std::string QueryFingerprint(const google::protobuf::Message& list_request) {
     query->SerializeToCodedStream(&coded);
   }
   return absl::StrCat(query->GetDescriptor()->full_name(), ":", bytes);
+}
+
+std::string RankedPageKey(int64_t rank, absl::string_view key) { return absl::StrCat(rank, ":", key); }
+
+bool ParseRankedPageKey(absl::string_view page_key, int64_t* rank, std::string* key) {
+  const size_t colon = page_key.find(':');
+  if (colon == absl::string_view::npos) {
+    *rank = 0;
+    *key = std::string(page_key);
+    return true;
+  }
+  *key = std::string(page_key.substr(colon + 1));
+  return absl::SimpleAtoi(page_key.substr(0, colon), rank);
 }
 
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint) {

@@ -5,6 +5,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,13 @@ absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view pa
 
 // The token that resumes after `last_key` under the same query.
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint);
+
+// The sort key of a row that a word search ranked (best first, then by `key`):
+// "rank:key". A key without a rank, from a token issued before lists were ranked,
+// reads as rank 0, which is what every row has without a search.
+std::string RankedPageKey(int64_t rank, absl::string_view key);
+// False when `page_key` holds a rank that is not a number.
+bool ParseRankedPageKey(absl::string_view page_key, int64_t* rank, std::string* key);
 
 // The most a page of a List response holds, whatever its page_size: well under the
 // 4 MiB that grpc-js and grpc-go clients accept by default. A page that would grow

@@ -20,7 +20,7 @@ enum class UnitRole { kLead = 1, kCoordinating = 2 };
 struct TaskDraft {
   pb::Task task;                                            // Named, with resolved lead and coordinating units.
   std::string definition_hash;                              // Tells an unchanged task from a changed one.
-  std::string search_text;                                  // Folded title and products.
+  std::string search_text;  // Folded "title | products | note | units" (007_task_search.sql).
   std::vector<std::pair<UnitRole, std::string>> units;      // Groups expanded to members too.
   std::vector<std::pair<int, absl::CivilDay>> occurrences;  // (sub-activity or 0, due date)
 };

@@ -219,8 +219,14 @@ void CompleteDraft(TaskDraft& draft, int plan_year) {
       draft.occurrences.emplace_back(a.ordinal(), due);
   }
   draft.definition_hash = StableHashHex(DeterministicBytes(t));
+  // What ListTasks.query searches: the title first (weighted above the rest, see
+  // 007_task_search.sql), then the products, the note and the units as printed.
   std::vector<std::string> searchable = {text::Fold(t.title())};
   for (const auto& p : t.expected_products()) searchable.push_back(text::Fold(p));
+  if (!t.note().empty()) searchable.push_back(text::Fold(t.note()));
+  for (const auto* refs : {&t.lead_units(), &t.coordinating_units()}) {
+    for (const pb::UnitRef& ref : *refs) searchable.push_back(text::Fold(ref.text()));
+  }
   draft.search_text = absl::StrJoin(searchable, " | ");
 }
 

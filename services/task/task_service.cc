@@ -1,5 +1,6 @@
 #include "services/task/task_service.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -212,15 +213,24 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   const std::string filters = QueryFingerprint(request);
   ASSIGN_OR_RETURN(PageRequest page,
                    ParsePageRequest(request.page_size(), request.page_token(), filters));
-  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &q.after_number)) {
-    return InvalidField("page_token", "malformed");
+  if (!page.after_key.empty()) {
+    std::string number;
+    if (!ParseRankedPageKey(page.after_key, &q.after_rank, &number) || !absl::SimpleAtoi(number, &q.after_number)) {
+      return InvalidField("page_token", "malformed");
+    }
   }
   q.limit = page.size + 1;
-  ASSIGN_OR_RETURN(std::vector<pb::Task> tasks, store_.ListTasks(q));
+  ASSIGN_OR_RETURN(std::vector<RankedTask> ranked, store_.ListTasks(q));
+  absl::flat_hash_map<int, int64_t> rank_of;
+  std::vector<pb::Task> tasks;
+  for (RankedTask& r : ranked) {
+    rank_of[r.task.number()] = r.rank;
+    tasks.push_back(std::move(r.task));
+  }
   pb::ListTasksResponse response;
   response.set_next_page_token(TakePage(
-      std::move(tasks), page, response.mutable_tasks(), [](const pb::Task& t) { return absl::StrCat(t.number()); },
-      filters));
+      std::move(tasks), page, response.mutable_tasks(),
+      [&](const pb::Task& t) { return RankedPageKey(rank_of[t.number()], absl::StrCat(t.number())); }, filters));
   return response;
 }
 

@@ -99,7 +99,7 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
   absl::Status BackfillSearchText(const std::function<std::string(const dpb::Unit&)>&) override {
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<dpb::Unit>> ListUnits(const directory::UnitQuery&) override { return Unimplemented(); }
+  absl::StatusOr<std::vector<directory::RankedUnit>> ListUnits(const directory::UnitQuery&) override { return Unimplemented(); }
   absl::StatusOr<dpb::Unit> CreateUnit(absl::string_view, const dpb::CreateUnitRequest&, const std::string&,
                                        const directory::NameKeyFn&) override {
     return Unimplemented();

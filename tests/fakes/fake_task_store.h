@@ -82,7 +82,7 @@ class FakeTaskStore final : public task::TaskStore {
   absl::StatusOr<std::vector<task::pb::Plan>> ListPlans(int, const std::string&, int) override {
     return Unimplemented();
   }
-  absl::StatusOr<std::vector<task::pb::Task>> ListTasks(const task::TaskQuery&) override { return Unimplemented(); }
+  absl::StatusOr<std::vector<task::RankedTask>> ListTasks(const task::TaskQuery&) override { return Unimplemented(); }
   absl::StatusOr<std::vector<task::pb::Occurrence>> ListOccurrences(const task::OccurrenceQuery&) override {
     return Unimplemented();
   }

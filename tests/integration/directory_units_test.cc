@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "tests/integration/directory_server.h"
 
 namespace p06::testing {
@@ -79,6 +80,53 @@ TEST_F(DirectoryUnitsTest, PageTokenOfAnotherQueryIsRefused) {
   request.set_kind(dpb::UNIT_KIND_AGENCY);
   EXPECT_THAT(Call(&Stub::ListUnits, request, &page),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
+}
+
+// What people type to find a unit, and the unit they mean on top: the name's words
+// in any order, without diacritics, half-typed, or the code.
+TEST_F(DirectoryUnitsTest, SearchRanksTheUnitMeantFirst) {
+  const std::pair<const char*, const char*> kSearches[] = {
+      {"tu phap", "units/btp"},  // The shortest name that says it.
+      {"cong nghe thong tin", "units/cuc-cntt"},
+      {"CCNTT", "units/cuc-cntt"},
+      {"noi vu", "units/bo-noi-vu"},
+      {"Bo Noi vu", "units/bo-noi-vu"},
+      {"so tu phap ho chi minh", "units/stp-thanh-pho-ho-chi-minh"},
+      {"ho chi minh tu phap", "units/stp-thanh-pho-ho-chi-minh"},
+      {"an giang", "units/stp-an-giang"},
+      {"van phong chinh", "units/van-phong-chinh-phu"},
+      {"hoc vien", "units/hoc-vien-tu-phap"},
+  };
+  for (const auto& [query, first] : kSearches) {
+    dpb::ListUnitsRequest request;
+    request.set_page_size(500);
+    request.set_query(query);
+    dpb::ListUnitsResponse r;
+    ASSERT_TRUE(Call(&Stub::ListUnits, request, &r).ok()) << query;
+    std::vector<std::string> names;
+    for (const auto& u : r.units()) names.push_back(u.name());
+    ASSERT_FALSE(names.empty()) << query;
+    EXPECT_EQ(names[0], first) << query << " → " << absl::StrJoin(names, ", ");
+  }
+  // Paging through a ranked answer loses and repeats nothing.
+  dpb::ListUnitsRequest request;
+  request.set_query("tu phap");
+  request.set_page_size(500);
+  dpb::ListUnitsResponse whole;
+  ASSERT_TRUE(Call(&Stub::ListUnits, request, &whole).ok());
+  ASSERT_GT(whole.units_size(), 30);
+  request.set_page_size(7);
+  std::vector<std::string> paged;
+  for (int pages = 0; pages < 100; ++pages) {
+    dpb::ListUnitsResponse page;
+    ASSERT_TRUE(Call(&Stub::ListUnits, request, &page).ok());
+    for (const auto& u : page.units()) paged.push_back(u.name());
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  std::vector<std::string> expected;
+  for (const auto& u : whole.units()) expected.push_back(u.name());
+  EXPECT_EQ(paged, expected);
 }
 
 TEST_F(DirectoryUnitsTest, ListFilters) {

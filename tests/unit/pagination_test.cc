@@ -60,5 +60,18 @@ TEST(PaginationTest, GarbageTokenIsRefused) {
   EXPECT_THAT(ParsePageRequest(5, std::string(10000, 'A'), "q"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(RankedPageKeyTest, RoundTripsAndReadsAKeyWithoutARankAsRankZero) {
+  int64_t rank = -1;
+  std::string key;
+  ASSERT_TRUE(ParseRankedPageKey(RankedPageKey(123456, "STP-HN"), &rank, &key));
+  EXPECT_EQ(rank, 123456);
+  EXPECT_EQ(key, "STP-HN");
+  ASSERT_TRUE(ParseRankedPageKey("17", &rank, &key));  // A token issued before ranking.
+  EXPECT_EQ(rank, 0);
+  EXPECT_EQ(key, "17");
+  EXPECT_FALSE(ParseRankedPageKey("x:17", &rank, &key));
+  EXPECT_FALSE(ParseRankedPageKey(":17", &rank, &key));
+}
+
 }  // namespace
 }  // namespace p06

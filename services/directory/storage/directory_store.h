@@ -7,6 +7,8 @@
 // revision, which notifies every replica to rebuild its name index.
 #pragma once
 
+#include <cstdint>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,9 +26,19 @@ struct UnitQuery {
   std::string parent_id;  // Direct children of this unit only.
   pb::ListUnitsRequest::Scope scope = pb::ListUnitsRequest::SCOPE_UNSPECIFIED;
   bool active_only = false;
-  std::vector<std::string> folded_words;  // Each a substring of the folded names (text::FoldedWords).
-  std::string after_code;    // Keyset pagination: codes greater than this.
+  // Every word must start a word of the unit's code, names or aliases (any order),
+  // and the units come best match first; empty: any unit, in code order.
+  std::vector<std::string> folded_words;
+  // Keyset pagination: rows ranked below after_rank, or at it with a code above after_code.
+  int64_t after_rank = INT64_MAX;
+  std::string after_code;
   int limit = 50;
+};
+
+// A unit of a ListUnits page and the rank of its match (0 without a search).
+struct RankedUnit {
+  pb::Unit unit;
+  int64_t rank = 0;
 };
 
 // The key names are compared on (NameIndex::CanonicalKey: folded, abbreviations
@@ -62,7 +74,7 @@ class DirectoryStore {
 
   // NOT_FOUND when no unit has this id.
   virtual absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) = 0;
-  virtual absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<RankedUnit>> ListUnits(const UnitQuery& query) = 0;
   // ALREADY_EXISTS (id or code; or a name or alias whose key, by `name_key`, is
   // already a name or alias of another unit or of a group),
   // FAILED_PRECONDITION (parent missing).

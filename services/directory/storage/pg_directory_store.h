@@ -17,7 +17,7 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::Status BackfillSearchText(const std::function<std::string(const pb::Unit&)>& search_text) override;
 
   absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) override;
-  absl::StatusOr<std::vector<pb::Unit>> ListUnits(const UnitQuery& query) override;
+  absl::StatusOr<std::vector<RankedUnit>> ListUnits(const UnitQuery& query) override;
   absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
                                               const std::string& search_text, const NameKeyFn& name_key) override;
   absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,

@@ -80,6 +80,9 @@ void AddAliases(const std::vector<std::string>& texts, const std::vector<int>& k
   }
 }
 
+
+}  // namespace
+
 pb::Unit UnitFromRow(const pqxx::row& r) {
   pb::Unit u;
   u.set_name(absl::StrCat("units/", r[0].c_str()));
@@ -113,8 +116,6 @@ pb::Unit UnitFromRow(const pqxx::row& r) {
   }
   return u;
 }
-
-}  // namespace
 
 std::vector<pb::Unit> UnitsFromRows(const pqxx::result& rows) {
   std::vector<pb::Unit> units;

@@ -25,6 +25,7 @@ inline constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 // The unit with this id (FOR UPDATE when `lock`), or NOT_FOUND.
 absl::StatusOr<pb::Unit> ReadUnit(pqxx::transaction_base& tx, absl::string_view unit_id, bool lock = false);
 // Maps rows selected with kSelectUnits.
+pb::Unit UnitFromRow(const pqxx::row& row);
 std::vector<pb::Unit> UnitsFromRows(const pqxx::result& rows);
 extern const char kSelectUnits[];
 

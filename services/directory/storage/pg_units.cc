@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
 #include "common/db/arrays.h"
+#include "common/db/text_search.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
@@ -18,17 +19,14 @@
 namespace p06::directory {
 namespace {
 
-// $1 kind (0 any), $2 parent ('' any), $3 in the ministry (NULL any), $4 active only, $5 folded query ('' any),
-// $6 after code, $7 limit, $8 UNIT_STATE_ACTIVE.
+// $1 kind (0 any), $2 parent ('' any), $3 in the ministry (NULL any), $4 active only, $5 search
+// (db::PrefixTsQuery; '' any), $8 UNIT_STATE_ACTIVE.
 constexpr char kWhereListFilters[] = R"sql(
 WHERE ($1 = 0 OR u.kind = $1)
   AND ($2 = '' OR u.parent_id = $2)
   AND ($3::boolean IS NULL OR u.in_ministry = $3::boolean)
   AND (NOT $4 OR u.state = $8)
-  AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) w WHERE strpos(u.search_text, w) = 0)
-  AND u.code > $6
-ORDER BY u.code
-LIMIT $7
+  AND ($5 = '' OR u.search_vector @@ to_tsquery('simple', $5))
 )sql";
 
 constexpr char kCodeTakenByOther[] = "SELECT id FROM units WHERE code = $1 AND id <> $2";
@@ -121,13 +119,25 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::GetUnit(absl::string_view unit_id) {
   return db::RunSingleStatement(pool_, "GetUnit", [&](pqxx::nontransaction& tx) { return pg::ReadUnit(tx, unit_id); });
 }
 
-absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::ListUnits(const UnitQuery& q) {
+absl::StatusOr<std::vector<RankedUnit>> PgDirectoryStore::ListUnits(const UnitQuery& q) {
   return db::RunSingleStatement(
-      pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Unit>> {
-        return pg::UnitsFromRows(tx.exec_params(absl::StrCat(pg::kSelectUnits, kWhereListFilters),
-                                                static_cast<int>(q.kind), q.parent_id, InMinistry(q.scope),
-                                                q.active_only, db::ArrayLiteral(q.folded_words), q.after_code, q.limit,
-                                                static_cast<int>(pb::UNIT_STATE_ACTIVE)));
+      pool_, "ListUnits", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<RankedUnit>> {
+        // Ranked by the search (rank 0 for all without one), then by code; the page
+        // resumes below the last row's rank, or at it past its code ($9, $6).
+        static const std::string sql = [] {
+          const std::string select = pg::kSelectUnits;
+          return absl::StrCat("SELECT * FROM (", select.substr(0, select.rfind("FROM units u")), ", ",
+                              db::RankSql("u.search_vector", "$5"), " AS rank FROM units u", kWhereListFilters,
+                              ") ranked WHERE rank < $9 OR (rank = $9 AND code > $6) ORDER BY rank DESC, code LIMIT $7");
+        }();
+        pqxx::result rows = tx.exec_params(sql, static_cast<int>(q.kind), q.parent_id, InMinistry(q.scope),
+                                           q.active_only, db::PrefixTsQuery(q.folded_words), q.after_code, q.limit,
+                                           static_cast<int>(pb::UNIT_STATE_ACTIVE), q.after_rank);
+        std::vector<RankedUnit> units;
+        for (const pqxx::row& row : rows) {
+          units.push_back(RankedUnit{.unit = pg::UnitFromRow(row), .rank = row["rank"].as<int64_t>()});
+        }
+        return units;
       });
 }
 

@@ -9,6 +9,7 @@
 #include "common/base/etag.h"
 #include "common/base/status_macros.h"
 #include "common/db/arrays.h"
+#include "common/db/text_search.h"
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
@@ -40,6 +41,11 @@ UPDATE tasks SET section_ordinal = $3, definition = $4, definition_hash = $5, se
                  version = version + 1, update_time = now()
 WHERE plan_id = $1 AND number = $2
 )sql";
+// What a search reads is derived from the definition; when the derivation changes
+// (007_task_search.sql added the note and the units), an import of the same text
+// brings stored tasks up to date without a new version or an event.
+constexpr char kRefreshSearchText[] =
+    "UPDATE tasks SET search_text = $3 WHERE plan_id = $1 AND number = $2 AND search_text <> $3";
 constexpr char kRemoveTask[] =
     "UPDATE tasks SET removed_in = $3, version = version + 1, update_time = now() WHERE plan_id = $1 AND number = $2";
 constexpr char kDeleteTaskUnits[] = "DELETE FROM task_units WHERE plan_id = $1 AND number = $2";
@@ -61,8 +67,7 @@ SELECT t.definition, t.status, t.percent_complete, t.version, (extract(epoch FRO
 FROM tasks t
 )sql";
 // $1 plan, $2 today, $3 section, $4 lead, $5 coordinating, $6 statuses ('{}' any),
-// $7 overdue only, $8 due after ('' any), $9 due before, $10 folded words (each must appear), $11 after number,
-// $12 limit.
+// $7 overdue only, $8 due after ('' any), $9 due before, $10 search (db::PrefixTsQuery; '' any task).
 constexpr char kWhereTaskFilters[] = R"sql(
 WHERE t.plan_id = $1 AND t.removed_in IS NULL
   AND ($3 = 0 OR t.section_ordinal = $3)
@@ -75,8 +80,7 @@ WHERE t.plan_id = $1 AND t.removed_in IS NULL
                          AND o.due_date < $2::date AND o.status NOT IN (status_completed(), status_cancelled())))
   AND ($8 = '' OR EXISTS (SELECT 1 FROM occurrences o WHERE o.plan_id = t.plan_id AND o.number = t.number
                           AND o.due_date >= $8::date AND o.due_date <= $9::date))
-  AND NOT EXISTS (SELECT 1 FROM unnest($10::text[]) w WHERE strpos(t.search_text, w) = 0)
-  AND t.number > $11
+  AND ($10 = '' OR t.search_vector @@ to_tsquery('simple', $10))
 )sql";
 
 constexpr char kSelectOccurrences[] = R"sql(
@@ -114,6 +118,10 @@ std::string OccurrenceKeys(const TaskDraft& t) {
   std::vector<std::string> keys;
   for (const auto& [sub, due] : t.occurrences) keys.push_back(absl::StrCat(FormatIsoDate(due), "/", sub));
   return absl::StrCat("{", absl::StrJoin(keys, ","), "}");
+}
+
+void RefreshSearchTexts(pqxx::work& tx, const PlanDraft& draft) {
+  for (const TaskDraft& t : draft.tasks) tx.exec_params(kRefreshSearchText, draft.plan_id, t.task.number(), t.search_text);
 }
 
 void WriteTaskChildren(pqxx::work& tx, const std::string& plan_id, const TaskDraft& t) {
@@ -237,7 +245,8 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
                                                                   " is stored as plans/", existing[0][0].c_str()));
               }
               if (!existing.empty() && draft.source_sha256 == existing[0][2].c_str()) {
-                response.set_unchanged(true);  // The same text again: nothing to write.
+                response.set_unchanged(true);  // The same text again: nothing to write but derived search texts.
+                RefreshSearchTexts(tx, draft);
               } else {
                 const int revision = existing.empty() ? 1 : existing[0][1].as<int>() + 1;
                 Comparison cmp = Compare(tx, plan_id, draft);
@@ -261,6 +270,7 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
                   WriteTaskChildren(tx, plan_id, t);
                 }
                 for (int n : cmp.diff.removed_tasks()) tx.exec_params(kRemoveTask, plan_id, n, revision);
+                RefreshSearchTexts(tx, draft);
                 *response.mutable_diff() = cmp.diff;
                 pb::Event plan_event;
                 plan_event.set_kind(pb::Event::KIND_PLAN_IMPORTED);
@@ -355,17 +365,26 @@ absl::StatusOr<EventPosition> PgTaskStore::StreamHead() {
   });
 }
 
-absl::StatusOr<std::vector<pb::Task>> PgTaskStore::ListTasks(const TaskQuery& q) {
+absl::StatusOr<std::vector<RankedTask>> PgTaskStore::ListTasks(const TaskQuery& q) {
   return db::RunSingleStatement(
-      pool_, "ListTasks", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<pb::Task>> {
+      pool_, "ListTasks", [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<RankedTask>> {
         std::string statuses = absl::StrCat("{", absl::StrJoin(q.statuses, ","), "}");
-        std::vector<pb::Task> tasks;
+        // Ranked by the search (rank 0 for all without one), then by number; the page
+        // resumes below the last row's rank, or at it past its number ($11, $12).
+        static const std::string sql = [] {
+          const std::string select = kSelectTasks;
+          return absl::StrCat("SELECT * FROM (", select.substr(0, select.rfind("FROM tasks t")), ", t.number, ",
+                              db::RankSql("t.search_vector", "$10"), " AS rank FROM tasks t", kWhereTaskFilters,
+                              ") ranked WHERE rank < $11 OR (rank = $11 AND number > $12)"
+                              " ORDER BY rank DESC, number LIMIT $13");
+        }();
+        std::vector<RankedTask> tasks;
         for (const auto& row : tx.exec_params(
-                 absl::StrCat(kSelectTasks, kWhereTaskFilters, " ORDER BY t.number LIMIT $12"), q.plan_id,
-                 FormatIsoDate(q.today), q.section_ordinal, q.lead_unit, q.coordinating_unit, statuses, q.overdue_only,
-                 q.due_after ? FormatIsoDate(*q.due_after) : "",
-                 q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", db::ArrayLiteral(q.folded_words), q.after_number, q.limit)) {
-          tasks.push_back(TaskFromRow(row));
+                 sql, q.plan_id, FormatIsoDate(q.today), q.section_ordinal, q.lead_unit, q.coordinating_unit, statuses,
+                 q.overdue_only, q.due_after ? FormatIsoDate(*q.due_after) : "",
+                 q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", db::PrefixTsQuery(q.folded_words),
+                 q.after_rank, q.after_number, q.limit)) {
+          tasks.push_back(RankedTask{.task = TaskFromRow(row), .rank = row[7].as<int64_t>()});
         }
         return tasks;
       });

@@ -33,7 +33,7 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) override;
   absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) override;
   absl::StatusOr<EventPosition> StreamHead() override;
-  absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) override;
+  absl::StatusOr<std::vector<RankedTask>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
                                       const pb::UpdateTaskRequest& request, const std::string& caller,

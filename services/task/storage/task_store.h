@@ -2,6 +2,8 @@
 // pg_task_store.cc. Every method is one transaction.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +23,21 @@ struct TaskQuery {
   std::vector<int> statuses;  // Empty: any.
   bool overdue_only = false;
   std::optional<absl::CivilDay> due_after, due_before;
-  std::vector<std::string> folded_words;  // Every one must appear (any order); empty: any task.
-  int after_number = 0;  // Keyset pagination.
+  // Every word must start a word of the task's search text (any order), and the
+  // tasks come best match first; empty: any task, in number order.
+  std::vector<std::string> folded_words;
+  // Keyset pagination: rows ranked below after_rank, or at it with a number above
+  // after_number (db::kFirstPageRank on the first page).
+  int64_t after_rank = INT64_MAX;
+  int after_number = 0;
   int limit = 50;
   absl::CivilDay today;  // For "overdue", from the service's clock.
+};
+
+// A task of a ListTasks page and the rank of its match (0 without a search).
+struct RankedTask {
+  pb::Task task;
+  int64_t rank = 0;
 };
 
 struct OccurrenceQuery {
@@ -83,7 +96,7 @@ class TaskStore {
   virtual absl::StatusOr<pb::Plan> GetPlan(const std::string& plan_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Plan>> ListPlans(int year, const std::string& after_id, int limit) = 0;
   virtual absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) = 0;
-  virtual absl::StatusOr<std::vector<pb::Task>> ListTasks(const TaskQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<RankedTask>> ListTasks(const TaskQuery& query) = 0;
   virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
 
   // Replaces a task's definition (and so its units and occurrences) with `draft`,
