@@ -116,7 +116,7 @@ absl::StatusOr<pb::Unit> Directory::CreateUnit(const Principal& caller, pb::Crea
   pb::Unit* unit = request.mutable_unit();
   RETURN_IF_ERROR(NormalizeAndValidateUnit(*unit, "unit"));
   // Output-only fields are ignored, as documented.
-  for (const char* f : {"name", "state", "state_date", "successors", "etag", "create_time", "update_time"}) {
+  for (const char* f : {"name", "state", "state_date", "successors", "valid_from", "etag", "create_time", "update_time"}) {
     unit->GetReflection()->ClearField(unit, unit->GetDescriptor()->FindFieldByName(f));
   }
   return index_.AfterWrite(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit), index_.NameKey()));
@@ -209,9 +209,19 @@ absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const p
   if (request.names_size() > kMaxResolveNames) {
     return InvalidField("names", absl::StrCat("at most ", kMaxResolveNames, " per call; split the batch"));
   }
-  absl::CivilDay as_of = TodayInVietnam(clock_);
+  const absl::CivilDay today = TodayInVietnam(clock_);
+  absl::CivilDay as_of = today;
   if (!IsUnset(request.as_of())) {
     ASSIGN_OR_RETURN(as_of, FromProtoDate(request.as_of(), "as_of"));
+    // The records begin with Đề án 06 (QĐ 06/QĐ-TTg, 2022-01-06); what the directory
+    // will say of a day years ahead is not known.
+    if (as_of < kRecordsBegin) {
+      return InvalidField("as_of", absl::StrCat("before ", FormatIsoDate(kRecordsBegin),
+                                                ", where the directory's records begin"));
+    }
+    if (as_of > today + kMaxDaysAhead) {
+      return InvalidField("as_of", absl::StrCat("more than ", kMaxDaysAhead, " days after today"));
+    }
   }
   std::shared_ptr<const NameIndex> index = index_.Current();
   pb::ResolveUnitNamesResponse response;

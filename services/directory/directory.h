@@ -10,6 +10,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
 #include "services/directory/directory_metrics.h"
@@ -19,6 +20,10 @@
 namespace p06::directory {
 
 inline constexpr int kMaxResolveNames = 1000;
+// ResolveUnitNames.as_of: from where the records begin (QĐ 06/QĐ-TTg, 2022-01-06) to a
+// little over two plan years ahead.
+inline constexpr absl::CivilDay kRecordsBegin{2022, 1, 6};
+inline constexpr int kMaxDaysAhead = 800;
 
 class Directory {
  public:

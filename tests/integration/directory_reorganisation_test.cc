@@ -1,11 +1,15 @@
 // The 2025 reorganisation of the state (services/directory/schema/005_*.sql) through the
 // real server: names resolved as of a day before and a day after, with and without
 // diacritics and abbreviated, and the provincial departments' group as of each day.
+#include <set>
+#include <tuple>
+
 #include "tests/integration/directory_server.h"
 
 namespace p06::testing {
 namespace {
 
+using ::testing::HasSubstr;
 using MK = dpb::MatchKind;
 
 struct Case {
@@ -103,6 +107,52 @@ TEST_F(DirectoryReorganisationTest, TheMinistrysOwnUnitsUnderDecree09Of2026) {
   const dpb::Resolution later = ResolveAsOf({"Thanh tra Bộ"}, 2026, 6, 1).resolutions(0);
   EXPECT_TRUE(later.units().empty()) << later.DebugString();
   EXPECT_EQ(ResolveAsOf({"Các đơn vị thuộc Bộ"}, 2026, 6, 1).resolutions(0).units_size(), 20);
+}
+
+// Units that began within the records: before that day their names are nobody's, and
+// they are in no group; from it, themselves.
+TEST_F(DirectoryReorganisationTest, AUnitThatBeganLaterIsNotThereBefore) {
+  for (const auto& [name, unit, began] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"Cục Kiểm soát thủ tục hành chính", "units/cuc-ksthc", "2026-01-10"},
+           {"Bo Nong nghiep va Moi truong", "units/bo-nong-nghiep-moi-truong", "2025-03-01"},
+           {"Bộ Dân tộc và Tôn giáo", "units/bo-dan-toc-ton-giao", "2025-03-01"}}) {
+    const dpb::Resolution before = ResolveAsOf({name}, 2025, 2, 1).resolutions(0);
+    EXPECT_EQ(before.match_kind(), dpb::MATCH_KIND_UNRESOLVED) << before.DebugString();
+    EXPECT_TRUE(before.units().empty());
+    EXPECT_THAT(before.error(), HasSubstr(absl::StrCat("began on ", began)));
+    ASSERT_EQ(before.candidates_size(), 1);
+    EXPECT_EQ(before.candidates(0).name(), unit);
+    const dpb::Resolution after = ResolveAsOf({name}, 2026, 6, 1).resolutions(0);
+    ASSERT_EQ(after.units_size(), 1) << after.DebugString();
+    EXPECT_EQ(after.units(0), unit);
+  }
+  // The ministry's units: with Thanh tra Bộ and without the new Cục in 2025, the
+  // other way round from 2026-01-10.
+  auto members = [&](int y, int m, int d) {
+    const dpb::Resolution r = ResolveAsOf({"Các đơn vị thuộc Bộ"}, y, m, d).resolutions(0);
+    return std::set<std::string>(r.units().begin(), r.units().end());
+  };
+  const std::set<std::string> in_2025 = members(2025, 6, 1), in_2026 = members(2026, 6, 1);
+  EXPECT_TRUE(in_2025.contains("units/thanh-tra-bo"));
+  EXPECT_FALSE(in_2025.contains("units/cuc-ksthc"));
+  EXPECT_FALSE(in_2026.contains("units/thanh-tra-bo"));
+  EXPECT_TRUE(in_2026.contains("units/cuc-ksthc"));
+  EXPECT_EQ(in_2025.size(), 20u);
+}
+
+TEST_F(DirectoryReorganisationTest, AnAsOfBeforeTheRecordsOrFarAheadIsRefused) {
+  for (const auto& [y, m, d] : std::vector<std::tuple<int, int, int>>{{2022, 1, 5}, {1900, 1, 1}, {2099, 1, 1}}) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names("Bộ Tư pháp");
+    request.mutable_as_of()->set_year(y);
+    request.mutable_as_of()->set_month(m);
+    request.mutable_as_of()->set_day(d);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_THAT(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("as_of")))
+        << y;
+  }
 }
 
 TEST_F(DirectoryReorganisationTest, TheProvincialGroupIs63BeforeJuly2025And34After) {

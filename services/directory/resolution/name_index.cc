@@ -29,6 +29,19 @@ std::optional<absl::CivilDay> EndDay(const pb::Unit& u) {
   return *ended;
 }
 
+// The day a unit began, when the records say (Unit.valid_from).
+std::optional<absl::CivilDay> BeginDay(const pb::Unit& u) {
+  if (!u.has_valid_from()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> began = FromProtoDate(u.valid_from(), "valid_from");
+  if (!began.ok()) return std::nullopt;
+  return *began;
+}
+
+bool BeganAfter(const pb::Unit& u, absl::CivilDay day) {
+  const std::optional<absl::CivilDay> began = BeginDay(u);
+  return began && *began > day;
+}
+
 }  // namespace
 
 double EditSimilarityAtLeast(absl::string_view a, absl::string_view b, double floor) {
@@ -173,6 +186,7 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
     case pb::Group::KIND_ALL_MINISTRY_UNITS:
     case pb::Group::KIND_PROVINCIAL_JUSTICE_DEPARTMENTS:
       for (const pb::Unit& u : snapshot_.units) {
+        if (BeganAfter(u, as_of)) continue;  // Not yet there.
         // A unit that ended (merged, dissolved, renamed) after `as_of` was a member then.
         if (u.state() != pb::UNIT_STATE_ACTIVE) {
           const std::optional<absl::CivilDay> ended = EndDay(u);
@@ -209,6 +223,21 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     const std::vector<std::string>& members = as_of < last_ending_ ? then : MembersOf(absl::string_view(target));
     out.mutable_units()->Reserve(static_cast<int>(members.size()));
     for (const std::string& m : members) out.add_units(m);
+    return;
+  }
+  // A unit that began after `as_of` stood for nothing then: the name is not its yet.
+  if (const pb::Unit* u = FindUnit(LastSegment(target)); u != nullptr && BeganAfter(*u, as_of)) {
+    out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
+    out.clear_confidence();
+    const bool listed = std::any_of(out.candidates().begin(), out.candidates().end(),
+                                    [&](const pb::Candidate& c) { return c.name() == target; });
+    if (!listed) {  // A fuzzy match has listed it already.
+      pb::Candidate* c = out.add_candidates();
+      c->set_name(target);
+      c->set_display_name(u->display_name());
+      c->set_confidence(0.5);
+    }
+    out.set_error(absl::StrCat(target, " began on ", FormatIsoDate(*BeginDay(*u)), ", after ", FormatIsoDate(as_of)));
     return;
   }
   // Follow successor links breadth-first to the units active at `as_of`.

@@ -57,7 +57,8 @@ SELECT u.id, u.code, u.display_name, u.kind, coalesce(u.parent_id, ''), u.in_min
        ARRAY(SELECT s.successor_id FROM unit_successors s WHERE s.unit_id = u.id ORDER BY s.ordinal),
        ARRAY(SELECT e.channel FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
        ARRAY(SELECT e.address FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
-       ARRAY(SELECT e.daily_digest::int FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal)
+       ARRAY(SELECT e.daily_digest::int FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
+       coalesce(to_char(u.valid_from, 'YYYY-MM-DD'), '')
 FROM units u
 )sql";
 
@@ -114,6 +115,8 @@ pb::Unit UnitFromRow(const pqxx::row& r) {
     e->set_address(addresses[i]);
     e->set_daily_digest(digest[i] != 0);
   }
+  absl::CivilDay valid_from;
+  if (ParseIsoDate(r[19].c_str(), &valid_from)) *u.mutable_valid_from() = ToProtoDate(valid_from);
   return u;
 }
 
