@@ -12,6 +12,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "common/text/fold.h"
+#include "services/directory/reference_data/reference_import.h"
 #include "services/directory/unit_validation.h"
 
 namespace p06::directory {
@@ -186,6 +187,24 @@ absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& ca
   for (pb::Unit& u : ended) *response.add_sources() = std::move(u);
   ASSIGN_OR_RETURN(*response.mutable_successor(), store_.GetUnit(successor));
   return response;
+}
+
+absl::StatusOr<pb::ImportReferenceDataResponse> Directory::ImportReferenceData(
+    const Principal& caller, const pb::ImportReferenceDataRequest& request) {
+  if (request.text().size() > kMaxReferenceFileBytes) {
+    return InvalidField("text", absl::StrCat("longer than ", kMaxReferenceFileBytes, " bytes"));
+  }
+  ASSIGN_OR_RETURN(DirectorySnapshot current, store_.LoadSnapshot());
+  std::shared_ptr<const NameIndex> index = index_.Current();
+  ReferenceImport plan = PlanReferenceImport(request.text(), current,
+                                             [&](absl::string_view name) { return index->CanonicalKey(name); });
+  if (!plan.problems.empty()) return ProblemsStatus(plan.problems);
+  pb::ImportReferenceDataResponse summary = plan.summary;
+  summary.set_revision(current.revision);
+  if (request.dry_run() || plan.empty()) return summary;
+  return index_.AfterWrite(store_.ApplyReferenceImport(caller.subject, request, current.revision, plan.added,
+                                                       plan.changed, std::move(summary), UnitSearchText,
+                                                       index_.NameKey()));
 }
 
 absl::StatusOr<pb::Unit> Directory::DissolveUnit(const Principal& caller, const pb::DissolveUnitRequest& request) {

@@ -36,6 +36,9 @@ class Directory {
   absl::StatusOr<pb::Unit> UpdateUnit(const Principal& caller, const pb::UpdateUnitRequest& request);
   absl::StatusOr<pb::Unit> RenameUnit(const Principal& caller, const pb::RenameUnitRequest& request);
   absl::StatusOr<pb::MergeUnitsResponse> MergeUnits(const Principal& caller, const pb::MergeUnitsRequest& request);
+  // Checked against a fresh snapshot of the store, then applied in one transaction.
+  absl::StatusOr<pb::ImportReferenceDataResponse> ImportReferenceData(const Principal& caller,
+                                                                      const pb::ImportReferenceDataRequest& request);
   absl::StatusOr<pb::Unit> DissolveUnit(const Principal& caller, const pb::DissolveUnitRequest& request);
 
   absl::StatusOr<pb::ResolveUnitNamesResponse> ResolveUnitNames(const pb::ResolveUnitNamesRequest& request);

@@ -36,6 +36,12 @@ grpc::Status DirectoryGrpc::MergeUnits(grpc::ServerContext* ctx, const pb::Merge
                  [&](const Principal& caller) { return directory_.MergeUnits(caller, *request); });
 }
 
+grpc::Status DirectoryGrpc::ImportReferenceData(grpc::ServerContext* ctx, const pb::ImportReferenceDataRequest* request,
+                                                pb::ImportReferenceDataResponse* response) {
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return directory_.ImportReferenceData(caller, *request); });
+}
+
 grpc::Status DirectoryGrpc::DissolveUnit(grpc::ServerContext* ctx, const pb::DissolveUnitRequest* request,
                                          pb::Unit* response) {
   return ServeAs(*ctx, Access::kOffice, response,

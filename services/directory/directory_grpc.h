@@ -20,6 +20,8 @@ class DirectoryGrpc final : public pb::DirectoryService::Service {
   grpc::Status UpdateUnit(grpc::ServerContext*, const pb::UpdateUnitRequest*, pb::Unit*) override;
   grpc::Status RenameUnit(grpc::ServerContext*, const pb::RenameUnitRequest*, pb::Unit*) override;
   grpc::Status MergeUnits(grpc::ServerContext*, const pb::MergeUnitsRequest*, pb::MergeUnitsResponse*) override;
+  grpc::Status ImportReferenceData(grpc::ServerContext*, const pb::ImportReferenceDataRequest*,
+                                   pb::ImportReferenceDataResponse*) override;
   grpc::Status DissolveUnit(grpc::ServerContext*, const pb::DissolveUnitRequest*, pb::Unit*) override;
   grpc::Status GetGroup(grpc::ServerContext*, const pb::GetGroupRequest*, pb::Group*) override;
   grpc::Status ListGroups(grpc::ServerContext*, const pb::ListGroupsRequest*, pb::ListGroupsResponse*) override;

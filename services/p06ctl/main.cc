@@ -4,6 +4,7 @@
 //   p06ctl health   --target=127.0.0.1:7101 [--service=NAME] [--timeout=2s]
 //   p06ctl units    --target=127.0.0.1:7101 [--query=TEXT]
 //   p06ctl resolve  --target=127.0.0.1:7101 NAME...   (or names on stdin, one a line)
+//   p06ctl directory import --target=127.0.0.1:7101 FILE [--dry_run]   (reference data)
 //   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run] [--remove_tasks=48,49]
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
 //   p06ctl progress --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
@@ -50,6 +51,7 @@
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/call.h"
+#include "services/p06ctl/directory_commands.h"
 #include "services/p06ctl/gateway_commands.h"
 #include "services/p06ctl/health.h"
 #include "services/p06ctl/notifications.h"
@@ -59,7 +61,7 @@ ABSL_FLAG(std::string, target, "127.0.0.1:7101", "host:port of the service to ca
 ABSL_FLAG(std::string, service, "", "For health: the gRPC service name to check (empty: the server).");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "Deadline of each call.");
 ABSL_FLAG(std::string, query, "", "For units and tasks: text to search for.");
-ABSL_FLAG(bool, dry_run, false, "For import: parse and resolve, write nothing.");
+ABSL_FLAG(bool, dry_run, false, "For import and directory import: check and show what would change, write nothing.");
 ABSL_FLAG(std::vector<std::string>, remove_tasks, {},
           "For import: the task numbers a revision removes, confirmed (a dry run lists them).");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
@@ -261,7 +263,7 @@ int PostProgress(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, import, tasks, progress, periods, "
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, directory import, import, tasks, progress, periods, "
       "report create|list|export, calendar, rules, inbox, deliveries, retry, secret, token, jwks, audit verify");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
@@ -277,7 +279,7 @@ int main(int argc, char** argv) {
     }
   }
   if (args.size() < 2) {
-    std::cerr << "usage: p06ctl health|units|resolve|import|tasks|progress|periods|report|calendar|rules|inbox|"
+    std::cerr << "usage: p06ctl health|units|resolve|directory|import|tasks|progress|periods|report|calendar|rules|inbox|"
                  "deliveries|retry|secret|token|jwks|audit [flags]; see --help\n";
     return 2;
   }
@@ -296,6 +298,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     return ImportPlan(channel, args[2]);
+  }
+  if (command == "directory") {
+    if (args.size() != 4 || std::string(args[2]) != "import") {
+      std::cerr << "usage: p06ctl directory import FILE [--target=host:port] [--dry_run]\n";
+      return 2;
+    }
+    return p06::ctl::ImportReferenceData(channel, Options(), args[3], absl::GetFlag(FLAGS_dry_run));
   }
   if (command == "tasks") return ListTasks(channel);
   if (command == "progress") return PostProgress(channel);

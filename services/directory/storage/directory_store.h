@@ -100,6 +100,16 @@ class DirectoryStore {
                                                          const google::protobuf::Message& request,
                                                          absl::string_view request_id) = 0;
 
+  // Writes a checked reference data import in one transaction: `added` (parents before
+  // children) and `changed`, each whole, if the directory is still at
+  // `expected_revision` (ABORTED otherwise: it was checked against another state).
+  // Returns `summary` with applied and the new revision; a replayed request_id, the
+  // first answer.
+  virtual absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
+      absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
+      const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
+      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key) = 0;
+
   virtual absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;
   // ALREADY_EXISTS (the id, or a name taken as for CreateUnit), FAILED_PRECONDITION

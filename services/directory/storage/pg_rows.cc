@@ -84,6 +84,43 @@ void AddAliases(const std::vector<std::string>& texts, const std::vector<int>& k
 
 }  // namespace
 
+namespace {
+
+constexpr char kDeleteAliases[] = "DELETE FROM unit_aliases WHERE unit_id = $1";
+constexpr char kInsertAlias[] =
+    "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until) VALUES ($1, $2, $3, $4, nullif($5, '')::date)";
+constexpr char kDeleteEndpoints[] = "DELETE FROM unit_endpoints WHERE unit_id = $1";
+constexpr char kInsertEndpoint[] =
+    "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address, daily_digest) VALUES ($1, $2, $3, $4, $5)";
+
+}  // namespace
+
+void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
+  tx.exec_params(kDeleteAliases, id);
+  for (int i = 0; i < u.aliases_size(); ++i) {
+    const pb::Alias& a = u.aliases(i);
+    absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
+    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "");
+  }
+  tx.exec_params(kDeleteEndpoints, id);
+  for (int i = 0; i < u.notification_endpoints_size(); ++i) {
+    const auto& e = u.notification_endpoints(i);
+    tx.exec_params(kInsertEndpoint, id, i, static_cast<int>(e.channel()), e.address(), e.daily_digest());
+  }
+}
+
+// The names a unit answers to, for pg::CheckNamesFree: its name and every alias but
+// its former names (its own history, which resolve as SUCCESSOR_OF).
+std::vector<pg::OwnName> NamesOf(const pb::Unit& u) {
+  std::vector<pg::OwnName> names = {{u.display_name(), "unit.display_name"}};
+  for (int i = 0; i < u.aliases_size(); ++i) {
+    if (u.aliases(i).kind() != pb::ALIAS_KIND_FORMER_NAME) {
+      names.push_back({u.aliases(i).text(), absl::StrCat("unit.aliases[", i, "]")});
+    }
+  }
+  return names;
+}
+
 pb::Unit UnitFromRow(const pqxx::row& r) {
   pb::Unit u;
   u.set_name(absl::StrCat("units/", r[0].c_str()));

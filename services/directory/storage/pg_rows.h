@@ -24,6 +24,12 @@ inline constexpr char kUnitExists[] = "SELECT 1 FROM units WHERE id = $1";
 
 // The unit with this id (FOR UPDATE when `lock`), or NOT_FOUND.
 absl::StatusOr<pb::Unit> ReadUnit(pqxx::transaction_base& tx, absl::string_view unit_id, bool lock = false);
+inline constexpr char kInsertSuccessor[] =
+    "INSERT INTO unit_successors (unit_id, successor_id, ordinal) VALUES ($1, $2, $3)";
+
+// Rewrites a unit's aliases and notification endpoints from `u`.
+void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u);
+
 // Maps rows selected with kSelectUnits.
 pb::Unit UnitFromRow(const pqxx::row& row);
 std::vector<pb::Unit> UnitsFromRows(const pqxx::result& rows);
@@ -38,6 +44,10 @@ struct OwnName {
   std::string text;
   std::string field;  // "unit.aliases[2]"
 };
+
+// The names a unit answers to, for CheckNamesFree: its name and every alias but its
+// former names (its own history, which resolve as SUCCESSOR_OF).
+std::vector<OwnName> NamesOf(const pb::Unit& u);
 
 // A name or alias must identify one unit or group: two holders make both unresolvable
 // (UNRESOLVED, never a guess), and with them every plan cell that names them.

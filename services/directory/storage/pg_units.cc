@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
 #include "common/db/arrays.h"
-#include "common/db/text_search.h"
 #include "common/db/idempotency.h"
+#include "common/db/text_search.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
@@ -46,18 +46,11 @@ WITH RECURSIVE up(id) AS (
   UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)
 SELECT 1 FROM up WHERE id = $2
 )sql";
-constexpr char kDeleteAliases[] = "DELETE FROM unit_aliases WHERE unit_id = $1";
-constexpr char kInsertAlias[] =
-    "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until) VALUES ($1, $2, $3, $4, nullif($5, '')::date)";
-constexpr char kDeleteEndpoints[] = "DELETE FROM unit_endpoints WHERE unit_id = $1";
-constexpr char kInsertEndpoint[] =
-    "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address, daily_digest) VALUES ($1, $2, $3, $4, $5)";
 constexpr char kLockUnits[] = "SELECT id, state, version FROM units WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE";
 constexpr char kEndUnits[] = R"sql(
 UPDATE units SET state = $2, state_date = $3::date, version = version + 1, update_time = now()
 WHERE id = ANY($1::text[])
 )sql";
-constexpr char kInsertSuccessor[] = "INSERT INTO unit_successors (unit_id, successor_id, ordinal) VALUES ($1, $2, $3)";
 
 // A text[] literal of validated ids ([a-z0-9-] only, so no quoting is needed).
 std::string IdArray(const std::vector<std::string>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
@@ -81,31 +74,7 @@ absl::Status CheckCodeFree(pqxx::work& tx, const std::string& code, absl::string
       absl::StrCat("unit.code: ", code, " is already the code of units/", taken[0][0].c_str()));
 }
 
-void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
-  tx.exec_params(kDeleteAliases, id);
-  for (int i = 0; i < u.aliases_size(); ++i) {
-    const pb::Alias& a = u.aliases(i);
-    absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
-    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "");
-  }
-  tx.exec_params(kDeleteEndpoints, id);
-  for (int i = 0; i < u.notification_endpoints_size(); ++i) {
-    const auto& e = u.notification_endpoints(i);
-    tx.exec_params(kInsertEndpoint, id, i, static_cast<int>(e.channel()), e.address(), e.daily_digest());
-  }
-}
 
-// The names a unit answers to, for pg::CheckNamesFree: its name and every alias but
-// its former names (its own history, which resolve as SUCCESSOR_OF).
-std::vector<pg::OwnName> NamesOf(const pb::Unit& u) {
-  std::vector<pg::OwnName> names = {{u.display_name(), "unit.display_name"}};
-  for (int i = 0; i < u.aliases_size(); ++i) {
-    if (u.aliases(i).kind() != pb::ALIAS_KIND_FORMER_NAME) {
-      names.push_back({u.aliases(i).text(), absl::StrCat("unit.aliases[", i, "]")});
-    }
-  }
-  return names;
-}
 
 // The scope filter as the in_ministry column holds it; nullopt for any.
 std::optional<bool> InMinistry(pb::ListUnitsRequest::Scope scope) {
@@ -150,11 +119,11 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, 
         return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
       }
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), req.unit_id()));
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", req.unit_id()), NamesOf(u), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", req.unit_id()), pg::NamesOf(u), name_key));
       RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), LastSegment(u.parent())));
       tx.exec_params(kInsertUnit, req.unit_id(), u.code(), u.display_name(), static_cast<int>(u.kind()),
                      LastSegment(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
-      WriteChildren(tx, req.unit_id(), u);
+      pg::WriteChildren(tx, req.unit_id(), u);
       tx.exec0(pg::kBumpRevision);
       return pg::ReadUnit(tx, req.unit_id());
     });
@@ -172,11 +141,11 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, 
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", id), NamesOf(u), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", id), pg::NamesOf(u), name_key));
       RETURN_IF_ERROR(CheckParent(tx, id, LastSegment(u.parent())));
       tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
                      u.in_ministry(), u.electronic_id(), search_text(u));
-      WriteChildren(tx, id, u);
+      pg::WriteChildren(tx, id, u);
       tx.exec0(pg::kBumpRevision);
       return pg::ReadUnit(tx, id);
     });
@@ -213,7 +182,7 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(absl::string_vi
               tx.exec_params(kEndUnits, IdArray(unit_ids), static_cast<int>(state), FormatIsoDate(date));
               for (const std::string& id : unit_ids) {
                 for (size_t i = 0; i < successor_ids.size(); ++i) {
-                  tx.exec_params(kInsertSuccessor, id, successor_ids[i], static_cast<int>(i));
+                  tx.exec_params(pg::kInsertSuccessor, id, successor_ids[i], static_cast<int>(i));
                 }
               }
               tx.exec0(pg::kBumpRevision);

@@ -1,0 +1,415 @@
+#include "services/directory/reference_data/reference_import.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
+#include "common/text/fold.h"
+#include "services/directory/unit_validation.h"
+
+namespace p06::directory {
+namespace {
+
+using NameKey = std::function<std::string(absl::string_view)>;
+
+// One line of the file, split at tabs, with its number.
+struct Record {
+  int line = 0;
+  std::vector<std::string> fields;  // fields[0] is the record type.
+};
+
+// The columns of each record type after the type itself, in order.
+const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
+  static const auto* kColumns = new absl::flat_hash_map<std::string, std::vector<std::string>>{
+      {"unit", {"id", "code", "kind", "parent", "in_ministry", "valid_from", "display_name"}},
+      {"alias", {"unit", "kind", "until", "text"}},
+      {"rename", {"unit", "day", "display_name"}},
+      {"merge", {"unit", "day", "successors"}},
+      {"dissolve", {"unit", "day", "successors"}},
+  };
+  return *kColumns;
+}
+
+constexpr absl::string_view kNone = "-";
+
+class Planner {
+ public:
+  Planner(const DirectorySnapshot& current, const NameKey& name_key) : name_key_(name_key) {
+    for (const pb::Unit& u : current.units) {
+      const std::string id = LastSegment(u.name());
+      order_.push_back(id);
+      units_.emplace(id, u);
+    }
+  }
+
+  ReferenceImport Run(absl::string_view text) {
+    if (text.size() > kMaxReferenceFileBytes) {
+      Problem(0, "text", absl::StrCat("longer than ", kMaxReferenceFileBytes, " bytes"));
+      return std::move(out_);
+    }
+    if (const size_t bad = text::FirstInvalidUtf8(text); bad != absl::string_view::npos) {
+      const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+      Problem(line, "text", "not UTF-8 (save the file as UTF-8)");
+      return std::move(out_);
+    }
+    for (const Record& r : Split(text)) Apply(r);
+    CheckParents();
+    CheckSuccessorCycles();
+    if (!out_.problems.empty()) return std::move(out_);
+    for (const std::string& id : order_) {
+      if (!touched_.contains(id)) continue;
+      (added_ids_.contains(id) ? out_.added : out_.changed).push_back(units_.at(id));
+    }
+    SortParentsFirst(out_.added);
+    return std::move(out_);
+  }
+
+ private:
+  void Problem(int line, std::string field, std::string message) {
+    out_.problems.push_back({line, std::move(field), std::move(message)});
+  }
+
+  std::vector<Record> Split(absl::string_view text) {
+    std::vector<Record> records;
+    int line = 0;
+    for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+      ++line;
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      const absl::string_view trimmed = absl::StripAsciiWhitespace(raw);
+      if (trimmed.empty() || trimmed[0] == '#') continue;
+      Record r{.line = line};
+      for (absl::string_view f : absl::StrSplit(raw, '\t')) r.fields.emplace_back(absl::StripAsciiWhitespace(f));
+      auto it = Columns().find(r.fields[0]);
+      if (it == Columns().end()) {
+        Problem(line, "type", absl::StrCat("\"", r.fields[0], "\" is not a record type (unit, alias, rename, merge, dissolve)"));
+        continue;
+      }
+      const std::vector<std::string>& columns = it->second;
+      if (r.fields.size() != columns.size() + 1) {
+        const std::string missing = r.fields.size() <= columns.size() ? columns[r.fields.size() - 1] : "";
+        Problem(line, missing.empty() ? "line" : missing,
+                absl::StrCat(r.fields[0], " has ", columns.size(), " tab-separated fields after its type (",
+                             absl::StrJoin(columns, ", "), "), this line ", r.fields.size() - 1,
+                             missing.empty() ? "" : absl::StrCat(": ", missing, " is missing")));
+        continue;
+      }
+      for (size_t i = 1; i < r.fields.size(); ++i) {
+        if (r.fields[i].empty()) Problem(line, columns[i - 1], "empty (write - for none)");
+      }
+      records.push_back(std::move(r));
+    }
+    return records;
+  }
+
+  std::optional<absl::CivilDay> Day(const Record& r, size_t i, const std::string& field, bool optional) {
+    if (optional && r.fields[i] == kNone) return std::nullopt;
+    absl::CivilDay day;
+    if (!ParseIsoDate(r.fields[i], &day)) {
+      Problem(r.line, field, absl::StrCat("\"", r.fields[i], "\" is not a day (YYYY-MM-DD)"));
+      return std::nullopt;
+    }
+    return day;
+  }
+
+  // The unit a record names, as the file has made it so far.
+  pb::Unit* Known(const Record& r, const std::string& id, const std::string& field) {
+    auto it = units_.find(id);
+    if (it == units_.end()) {
+      Problem(r.line, field, absl::StrCat("units/", id, " is neither in the directory nor earlier in the file"));
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  static std::optional<absl::CivilDay> Began(const pb::Unit& u) {
+    absl::StatusOr<absl::CivilDay> d = FromProtoDate(u.valid_from(), "valid_from");
+    return u.has_valid_from() && d.ok() ? std::optional<absl::CivilDay>(*d) : std::nullopt;
+  }
+  static std::optional<absl::CivilDay> Ended(const pb::Unit& u) {
+    absl::StatusOr<absl::CivilDay> d = FromProtoDate(u.state_date(), "state_date");
+    return u.state() != pb::UNIT_STATE_ACTIVE && d.ok() ? std::optional<absl::CivilDay>(*d) : std::nullopt;
+  }
+
+  // A name the file gives `id` must not be another unit's (the rule the store keeps).
+  void CheckNameFree(const Record& r, const std::string& id, const std::string& name, const std::string& field) {
+    const std::string key = name_key_(name);
+    for (const auto& [other_id, u] : units_) {
+      if (other_id == id || u.state() != pb::UNIT_STATE_ACTIVE) continue;
+      bool taken = name_key_(u.display_name()) == key;
+      for (const pb::Alias& a : u.aliases()) {
+        taken = taken || (a.kind() != pb::ALIAS_KIND_FORMER_NAME && name_key_(a.text()) == key);
+      }
+      if (taken) Problem(r.line, field, absl::StrCat("\"", name, "\" already names units/", other_id));
+    }
+  }
+
+  void Apply(const Record& r) {
+    const std::string& type = r.fields[0];
+    if (type == "unit") {
+      AddUnit(r);
+    } else if (type == "alias") {
+      AddAlias(r);
+    } else if (type == "rename") {
+      Rename(r);
+    } else {
+      End(r, type == "merge" ? pb::UNIT_STATE_MERGED : pb::UNIT_STATE_DISSOLVED);
+    }
+  }
+
+  void AddUnit(const Record& r) {
+    const std::string& id = r.fields[1];
+    if (!IsValidResourceId(id)) return Problem(r.line, "id", "2..63 of a-z, 0-9 and -");
+    pb::Unit u;
+    u.set_name(absl::StrCat("units/", id));
+    u.set_code(r.fields[2]);
+    pb::UnitKind kind;
+    if (!pb::UnitKind_Parse(absl::StrCat("UNIT_KIND_", absl::AsciiStrToUpper(r.fields[3])), &kind) ||
+        kind == pb::UNIT_KIND_UNSPECIFIED) {
+      return Problem(r.line, "kind", absl::StrCat("\"", r.fields[3], "\" is not a unit kind (ministry, agency, …)"));
+    }
+    u.set_kind(kind);
+    if (r.fields[4] != kNone) u.set_parent(absl::StrCat("units/", r.fields[4]));
+    if (r.fields[5] != "yes" && r.fields[5] != "no") return Problem(r.line, "in_ministry", "yes or no");
+    u.set_in_ministry(r.fields[5] == "yes");
+    if (r.fields[6] != kNone) {
+      std::optional<absl::CivilDay> began = Day(r, 6, "valid_from", false);
+      if (!began) return;
+      *u.mutable_valid_from() = ToProtoDate(*began);
+    }
+    u.set_display_name(r.fields[7]);
+    u.set_state(pb::UNIT_STATE_ACTIVE);
+    if (absl::Status s = NormalizeAndValidateUnit(u, "unit"); !s.ok()) {
+      // "unit.code: must be …" → field code.
+      const std::string message(s.message());
+      const size_t colon = message.find(": ");
+      return Problem(r.line, message.substr(5, colon - 5), message.substr(colon + 2));
+    }
+    if (auto it = units_.find(id); it != units_.end()) {
+      const pb::Unit& now = it->second;
+      const bool same = now.code() == u.code() && now.display_name() == u.display_name() && now.kind() == u.kind() &&
+                        now.parent() == u.parent() && now.in_ministry() == u.in_ministry() &&
+                        now.valid_from().SerializeAsString() == u.valid_from().SerializeAsString();
+      if (added_ids_.contains(id)) return Problem(r.line, "id", absl::StrCat("units/", id, " is defined twice"));
+      if (!same) {
+        return Problem(r.line, "id", absl::StrCat("units/", id, " exists with other fields: change it with a rename "
+                                                               "record or UpdateUnit"));
+      }
+      return;  // Already there as written: a file applied twice changes nothing.
+    }
+    for (const auto& [other_id, other] : units_) {
+      if (other.code() == u.code()) return Problem(r.line, "code", absl::StrCat(u.code(), " is units/", other_id, "'s"));
+    }
+    CheckNameFree(r, id, u.display_name(), "display_name");
+    units_.emplace(id, u);
+    order_.push_back(id);
+    added_ids_.insert(id);
+    touched_.insert(id);
+    parent_lines_[id] = r.line;
+    out_.summary.add_units_added(u.name());
+  }
+
+  void AddAlias(const Record& r) {
+    pb::Unit* u = Known(r, r.fields[1], "unit");
+    if (u == nullptr) return;
+    static const absl::flat_hash_map<std::string, pb::AliasKind> kKinds = {
+        {"alias", pb::ALIAS_KIND_ALIAS}, {"abbreviation", pb::ALIAS_KIND_ABBREVIATION},
+        {"former", pb::ALIAS_KIND_FORMER_NAME}};
+    auto kind = kKinds.find(r.fields[2]);
+    if (kind == kKinds.end()) return Problem(r.line, "kind", "alias, abbreviation or former");
+    pb::Alias a;
+    a.set_kind(kind->second);
+    std::string text = r.fields[4];
+    if (absl::Status s = NormalizeName(&text, "text"); !s.ok()) {
+      return Problem(r.line, "text", std::string(s.message().substr(6)));
+    }
+    a.set_text(text);
+    if (r.fields[3] != kNone) {
+      std::optional<absl::CivilDay> until = Day(r, 3, "until", false);
+      if (!until) return;
+      *a.mutable_until() = ToProtoDate(*until);
+    } else if (a.kind() == pb::ALIAS_KIND_FORMER_NAME) {
+      return Problem(r.line, "until", "a former name needs the day it stopped applying");
+    }
+    for (const pb::Alias& existing : u->aliases()) {
+      if (existing.text() == a.text() && existing.kind() == a.kind()) return;  // Already there.
+    }
+    if (u->aliases_size() >= kMaxAliases) return Problem(r.line, "unit", absl::StrCat("more than ", kMaxAliases, " aliases"));
+    if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) CheckNameFree(r, r.fields[1], a.text(), "text");
+    *u->add_aliases() = a;
+    touched_.insert(r.fields[1]);
+    out_.summary.add_aliases_added(absl::StrCat(u->name(), ": ", a.text()));
+  }
+
+  // The unit must be active when the record takes effect, and have begun by then.
+  bool ActiveOn(const Record& r, const pb::Unit& u, absl::CivilDay day) {
+    if (std::optional<absl::CivilDay> ended = Ended(u)) {
+      if (*ended == day) return false;  // The same change again: nothing to do.
+      Problem(r.line, "unit", absl::StrCat(u.name(), " already ended on ", FormatIsoDate(*ended)));
+      return false;
+    }
+    if (std::optional<absl::CivilDay> began = Began(u); began && day < *began) {
+      Problem(r.line, "day", absl::StrCat(u.name(), " began on ", FormatIsoDate(*began), ", after ", FormatIsoDate(day)));
+      return false;
+    }
+    return true;
+  }
+
+  void Rename(const Record& r) {
+    pb::Unit* u = Known(r, r.fields[1], "unit");
+    std::optional<absl::CivilDay> day = Day(r, 2, "day", false);
+    if (u == nullptr || !day) return;
+    std::string name = r.fields[3];
+    if (absl::Status s = NormalizeName(&name, "display_name"); !s.ok()) {
+      return Problem(r.line, "display_name", std::string(s.message().substr(14)));
+    }
+    if (u->display_name() == name) return;  // Renamed so already.
+    if (!ActiveOn(r, *u, *day)) return;
+    CheckNameFree(r, r.fields[1], name, "display_name");
+    pb::Alias* former = u->add_aliases();
+    former->set_text(u->display_name());
+    former->set_kind(pb::ALIAS_KIND_FORMER_NAME);
+    *former->mutable_until() = ToProtoDate(*day);
+    u->set_display_name(name);
+    touched_.insert(r.fields[1]);
+    out_.summary.add_units_renamed(u->name());
+  }
+
+  void End(const Record& r, pb::UnitState state) {
+    pb::Unit* u = Known(r, r.fields[1], "unit");
+    std::optional<absl::CivilDay> day = Day(r, 2, "day", false);
+    if (u == nullptr || !day) return;
+    std::vector<std::string> successors;
+    if (r.fields[3] != kNone) successors = absl::StrSplit(r.fields[3], ',', absl::SkipWhitespace());
+    if (state == pb::UNIT_STATE_MERGED && successors.empty()) {
+      return Problem(r.line, "successors", "a merge names the unit(s) it went into");
+    }
+    for (std::string& s : successors) {
+      s = std::string(absl::StripAsciiWhitespace(s));
+      const pb::Unit* successor = Known(r, s, "successors");
+      if (successor == nullptr) return;
+      if (s == r.fields[1]) return Problem(r.line, "successors", "a unit cannot succeed itself");
+      // The successor must exist on the day: begun by it, not ended before it.
+      if (std::optional<absl::CivilDay> began = Began(*successor); began && *began > *day) {
+        return Problem(r.line, "successors",
+                       absl::StrCat(successor->name(), " begins on ", FormatIsoDate(*began), ", after ", FormatIsoDate(*day)));
+      }
+      if (std::optional<absl::CivilDay> ended = Ended(*successor); ended && *ended <= *day) {
+        return Problem(r.line, "successors",
+                       absl::StrCat(successor->name(), " ended on ", FormatIsoDate(*ended), ", by ", FormatIsoDate(*day)));
+      }
+    }
+    if (!ActiveOn(r, *u, *day)) return;
+    u->set_state(state);
+    *u->mutable_state_date() = ToProtoDate(*day);
+    u->clear_successors();
+    for (const std::string& s : successors) u->add_successors(absl::StrCat("units/", s));
+    touched_.insert(r.fields[1]);
+    successor_lines_[r.fields[1]] = r.line;
+    (state == pb::UNIT_STATE_MERGED ? out_.summary.add_units_merged() : out_.summary.add_units_dissolved())
+        ->assign(u->name());
+  }
+
+  void CheckParents() {
+    for (const auto& [id, line] : parent_lines_) {
+      const pb::Unit& u = units_.at(id);
+      if (u.parent().empty()) continue;
+      if (!units_.contains(LastSegment(u.parent()))) {
+        Problem(line, "parent", absl::StrCat(u.parent(), " is neither in the directory nor in the file"));
+      }
+    }
+  }
+
+  // A successor chain that comes back to where it started would never end.
+  void CheckSuccessorCycles() {
+    enum Mark { kNew, kOnPath, kDone };
+    absl::flat_hash_map<std::string, Mark> mark;
+    std::vector<std::string> path;
+    std::function<bool(const std::string&)> visit = [&](const std::string& id) {
+      Mark& m = mark[id];
+      if (m == kDone) return false;
+      if (m == kOnPath) {
+        auto from = std::find(path.begin(), path.end(), id);
+        std::vector<std::string> cycle(from, path.end());
+        cycle.push_back(id);
+        int line = 0;
+        for (const std::string& c : cycle) line = std::max(line, successor_lines_.contains(c) ? successor_lines_[c] : 0);
+        Problem(line, "successors", absl::StrCat("successor cycle: ", absl::StrJoin(cycle, " → ")));
+        return true;
+      }
+      m = kOnPath;
+      path.push_back(id);
+      auto it = units_.find(id);
+      bool found = false;
+      if (it != units_.end()) {
+        for (const std::string& s : it->second.successors()) {
+          if (visit(LastSegment(s))) {
+            found = true;
+            break;
+          }
+        }
+      }
+      path.pop_back();
+      mark[id] = kDone;
+      return found;
+    };
+    for (const std::string& id : order_) {
+      if (touched_.contains(id) && visit(id)) return;
+    }
+  }
+
+  // New units whose parent is new too come after it, so the rows can be inserted in order.
+  void SortParentsFirst(std::vector<pb::Unit>& units) {
+    std::vector<pb::Unit> sorted;
+    absl::flat_hash_set<std::string> placed;
+    while (sorted.size() < units.size()) {
+      const size_t before = sorted.size();
+      for (const pb::Unit& u : units) {
+        if (placed.contains(u.name())) continue;
+        const bool parent_ready = u.parent().empty() || !added_ids_.contains(LastSegment(u.parent())) ||
+                                  placed.contains(u.parent());
+        if (!parent_ready) continue;
+        placed.insert(u.name());
+        sorted.push_back(u);
+      }
+      if (sorted.size() == before) break;  // A parent cycle among new units: the store refuses it.
+    }
+    for (const pb::Unit& u : units) {
+      if (!placed.contains(u.name())) sorted.push_back(u);
+    }
+    units = std::move(sorted);
+  }
+
+  const NameKey& name_key_;
+  absl::flat_hash_map<std::string, pb::Unit> units_;  // The directory as the file leaves it.
+  std::vector<std::string> order_;                    // Ids in a stable order: existing, then added.
+  absl::flat_hash_set<std::string> added_ids_, touched_;
+  absl::flat_hash_map<std::string, int> parent_lines_, successor_lines_;  // Where each was set.
+  ReferenceImport out_;
+};
+
+}  // namespace
+
+ReferenceImport PlanReferenceImport(absl::string_view text, const DirectorySnapshot& current, const NameKey& name_key) {
+  return Planner(current, name_key).Run(text);
+}
+
+absl::Status ProblemsStatus(const std::vector<ImportProblem>& problems) {
+  constexpr size_t kShown = 20;
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < problems.size() && i < kShown; ++i) {
+    const ImportProblem& p = problems[i];
+    parts.push_back(p.line > 0 ? absl::StrCat("line ", p.line, " (", p.field, "): ", p.message)
+                               : absl::StrCat(p.field, ": ", p.message));
+  }
+  if (problems.size() > kShown) parts.push_back(absl::StrCat("and ", problems.size() - kShown, " more"));
+  return absl::InvalidArgumentError(absl::StrCat("text: ", absl::StrJoin(parts, "; ")));
+}
+
+}  // namespace p06::directory

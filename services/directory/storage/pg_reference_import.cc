@@ -1,0 +1,77 @@
+// ImportReferenceData's write: the units a checked reference data file adds or changes,
+// whole, in one transaction against the revision they were checked at.
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/db/idempotency.h"
+#include "common/db/transaction.h"
+#include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
+#include "services/directory/storage/pg_directory_store.h"
+#include "services/directory/storage/pg_rows.h"
+
+namespace p06::directory {
+namespace {
+
+constexpr char kRevisionForUpdate[] = "SELECT revision FROM directory_revision FOR UPDATE";
+constexpr char kUpsertUnit[] = R"sql(
+INSERT INTO units (id, code, display_name, kind, parent_id, in_ministry, electronic_id, search_text, state, state_date,
+                   valid_from)
+VALUES ($1, $2, $3, $4, nullif($5, ''), $6, $7, $8, $9, nullif($10, '')::date, nullif($11, '')::date)
+ON CONFLICT (id) DO UPDATE SET
+  code = EXCLUDED.code, display_name = EXCLUDED.display_name, kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id,
+  in_ministry = EXCLUDED.in_ministry, search_text = EXCLUDED.search_text, state = EXCLUDED.state,
+  state_date = EXCLUDED.state_date, valid_from = EXCLUDED.valid_from, version = units.version + 1, update_time = now()
+)sql";
+constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
+
+std::string DateOrEmpty(const p06::type::v1::Date& d) {
+  absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
+  return day.ok() ? FormatIsoDate(*day) : "";
+}
+
+void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text) {
+  const std::string id = LastSegment(u.name());
+  tx.exec_params(kUpsertUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
+                 u.in_ministry(), u.electronic_id(), search_text, static_cast<int>(u.state()),
+                 u.state() == pb::UNIT_STATE_ACTIVE ? "" : DateOrEmpty(u.state_date()), DateOrEmpty(u.valid_from()));
+  pg::WriteChildren(tx, id, u);
+}
+
+}  // namespace
+
+absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReferenceImport(
+    absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
+    const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
+    const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key) {
+  return db::RunInTransaction(pool_, "ImportReferenceData", [&](pqxx::work& tx) {
+    return db::Idempotent<pb::ImportReferenceDataResponse>(
+        tx, caller, request.request_id(), "ImportReferenceData", request,
+        [&]() -> absl::StatusOr<pb::ImportReferenceDataResponse> {
+          if (tx.exec1(kRevisionForUpdate)[0].as<int64_t>() != expected_revision) {
+            return absl::AbortedError("the directory changed while the file was checked; import it again");
+          }
+          // Units first (parents before children), then what refers to them.
+          for (const auto* units : {&added, &changed}) {
+            for (const pb::Unit& u : *units) WriteUnit(tx, u, search_text(u));
+          }
+          for (const auto* units : {&added, &changed}) {
+            for (const pb::Unit& u : *units) {
+              const std::string id = LastSegment(u.name());
+              if (u.state() == pb::UNIT_STATE_ACTIVE) {
+                RETURN_IF_ERROR(pg::CheckNamesFree(tx, u.name(), pg::NamesOf(u), name_key));
+              }
+              tx.exec_params(kDeleteSuccessors, id);
+              for (int i = 0; i < u.successors_size(); ++i) {
+                tx.exec_params(pg::kInsertSuccessor, id, LastSegment(u.successors(i)), i);
+              }
+            }
+          }
+          tx.exec0(pg::kBumpRevision);
+          summary.set_applied(true);
+          summary.set_revision(tx.exec1("SELECT revision FROM directory_revision")[0].as<int64_t>());
+          return summary;
+        });
+  });
+}
+
+}  // namespace p06::directory

@@ -1,0 +1,142 @@
+// ImportReferenceData through the real server on the shipped reference data: a dry run
+// that writes nothing, an import applied in one transaction and resolved at once, the
+// same file again changing nothing, and bad files refused whole, by line and field.
+#include <pqxx/pqxx>
+
+#include "services/directory/reference_data/reference_import.h"
+#include "tests/integration/directory_server.h"
+
+namespace p06::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+class DirectoryReferenceImportTest : public DirectoryServerTest {
+ protected:
+  grpc::Status Import(const std::string& text, bool dry_run, dpb::ImportReferenceDataResponse* response,
+                      const Principal* caller = &kOfficeCaller) {
+    dpb::ImportReferenceDataRequest request;
+    request.set_text(text);
+    request.set_dry_run(dry_run);
+    return Call(&dpb::DirectoryService::Stub::ImportReferenceData, request, response, caller);
+  }
+
+  int64_t Revision() {
+    pqxx::connection conn(database_url());
+    pqxx::read_transaction tx(conn);
+    return tx.exec1("SELECT revision FROM directory.directory_revision")[0].as<int64_t>();
+  }
+
+  dpb::Resolution Resolve(const std::string& name) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names(name);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
+    return response.resolutions(0);
+  }
+};
+
+// Decree 09/2026's three law Vụ, once their official names are known, and a new unit.
+constexpr char kFile[] =
+    "# An example of the official names arriving [U: illustrative, not the decree's words]\n"
+    "unit\tcuc-du-lieu-phap-luat\tCDLPL\tagency\tbtp\tyes\t2026-03-01\tCục Dữ liệu pháp luật\n"
+    "alias\tcuc-du-lieu-phap-luat\tabbreviation\t-\tCục DLPL\n"
+    "rename\tvu-pldskt\t2026-01-10\tCục Pháp luật dân sự - kinh tế\n"
+    "merge\tcuc-pbgdpl-tgpl\t2026-03-01\tcuc-du-lieu-phap-luat\n";
+
+TEST_F(DirectoryReferenceImportTest, ADryRunShowsTheChangesAndWritesNothing) {
+  const int64_t before = Revision();
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import(kFile, /*dry_run=*/true, &r).ok());
+  EXPECT_EQ(std::vector<std::string>(r.units_added().begin(), r.units_added().end()),
+            std::vector<std::string>{"units/cuc-du-lieu-phap-luat"});
+  EXPECT_EQ(r.units_renamed_size(), 1);
+  EXPECT_EQ(r.units_merged(0), "units/cuc-pbgdpl-tgpl");
+  EXPECT_EQ(r.aliases_added(0), "units/cuc-du-lieu-phap-luat: Cục DLPL");
+  EXPECT_FALSE(r.applied());
+  EXPECT_EQ(Revision(), before);
+  dpb::GetUnitRequest get;
+  get.set_name("units/cuc-du-lieu-phap-luat");
+  dpb::Unit unit;
+  EXPECT_THAT(Call(&dpb::DirectoryService::Stub::GetUnit, get, &unit), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(DirectoryReferenceImportTest, AnImportIsAppliedWholeAndResolvedAtOnceAndASecondRunChangesNothing) {
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import(kFile, false, &r).ok());
+  EXPECT_TRUE(r.applied());
+  EXPECT_EQ(r.revision(), Revision());
+
+  dpb::Resolution added = Resolve("Cuc DLPL");
+  ASSERT_EQ(added.units_size(), 1) << added.DebugString();
+  EXPECT_EQ(added.units(0), "units/cuc-du-lieu-phap-luat");
+  dpb::Resolution renamed = Resolve("Cục Pháp luật dân sự - kinh tế");
+  ASSERT_EQ(renamed.units_size(), 1);
+  EXPECT_EQ(renamed.units(0), "units/vu-pldskt");
+  dpb::Resolution merged = Resolve("Cục Phổ biến, giáo dục pháp luật và Trợ giúp pháp lý");
+  EXPECT_EQ(merged.match_kind(), dpb::MATCH_KIND_SUCCESSOR_OF) << merged.DebugString();
+  ASSERT_EQ(merged.units_size(), 1);
+  EXPECT_EQ(merged.units(0), "units/cuc-du-lieu-phap-luat");
+
+  const int64_t after = Revision();
+  dpb::ImportReferenceDataResponse again;
+  ASSERT_TRUE(Import(kFile, false, &again).ok());
+  EXPECT_FALSE(again.applied());
+  EXPECT_EQ(again.units_added_size() + again.units_renamed_size() + again.units_merged_size() +
+                again.aliases_added_size(),
+            0);
+  EXPECT_EQ(Revision(), after);
+}
+
+TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
+  struct Bad {
+    std::string text;
+    std::string line_and_field;
+    std::string why;
+  };
+  const std::string ok_line = "alias\tbtp\talias\t-\tBộ Tư pháp Việt Nam\n";  // Fine alone: must not be applied.
+  const std::vector<Bad> cases = {
+      {ok_line + "unit\tcuc-moi\tCM\tagency\tbtp\tyes\t-\n", "line 2 (display_name)", "is missing"},
+      {ok_line + "merge\tcuc-cntt\t2026-13-01\tcuc-hctp\n", "line 2 (day)", "not a day"},
+      {ok_line + "merge\tcuc-cntt\t2026-03-01\tcuc-khong-co\n", "line 2 (successors)", "neither in the directory"},
+      {ok_line + "merge\tcuc-cntt\t2026-03-01\tcuc-hctp\nmerge\tcuc-hctp\t2026-02-01\tcuc-cntt\n", "(successors)",
+       "successor cycle"},
+      {ok_line + "unit\tcuc-moi\tCM\tagency\tbtp\tyes\t2026-06-01\tCục Mới\nmerge\tcuc-moi\t2026-03-01\tcuc-hctp\n",
+       "line 3 (day)", "began on 2026-06-01"},
+      {ok_line + "merge\tcuc-cntt\t2026-03-01\tthanh-tra-bo\n", "line 2 (successors)", "ended on 2026-01-10"},
+      {ok_line + "unit\tbtp\tBTP\tministry\t-\tno\t-\tBộ Tư pháp mới\n", "line 2 (id)", "exists with other fields"},
+      {ok_line + "alias\tcuc-cntt\talias\t-\tVăn phòng Bộ\n", "line 2 (text)", "already names units/van-phong-bo"},
+      {ok_line + "unite\tcuc-moi\n", "line 2 (type)", "not a record type"},
+      {ok_line + "unit\tcuc-moi\tCM\tnot-a-kind\tbtp\tyes\t-\tCục Mới\n", "line 2 (kind)", "not a unit kind"},
+      {ok_line + "alias\tcuc-cntt\tformer\t-\tCục Tin học\n", "line 2 (until)", "former name needs"},
+      // Not UTF-8 cannot even travel as a protobuf string: refused before the service reads it
+      // (p06ctl names the line before sending).
+      {ok_line + "rename\tcuc-cntt\t2026-01-01\tCục Công nghệ \xff\n", "text", "not valid UTF-8"},
+      {std::string(directory::kMaxReferenceFileBytes + 1, '#'), "text", "longer than"},
+  };
+  const int64_t before = Revision();
+  for (const Bad& c : cases) {
+    for (bool dry_run : {true, false}) {
+      dpb::ImportReferenceDataResponse r;
+      EXPECT_THAT(Import(c.text, dry_run, &r),
+                  StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr(c.line_and_field), HasSubstr(c.why))))
+          << c.text.substr(0, 200);
+    }
+  }
+  EXPECT_EQ(Revision(), before);
+  dpb::GetUnitRequest get;  // The good first line was not applied either.
+  get.set_name("units/btp");
+  dpb::Unit btp;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetUnit, get, &btp).ok());
+  for (const dpb::Alias& a : btp.aliases()) EXPECT_NE(a.text(), "Bộ Tư pháp Việt Nam");
+}
+
+TEST_F(DirectoryReferenceImportTest, OnlyTheOfficeImports) {
+  dpb::ImportReferenceDataResponse r;
+  EXPECT_THAT(Import(kFile, true, &r, &kViewerCaller), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Import(kFile, true, &r, nullptr), StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+}  // namespace
+}  // namespace p06::testing
