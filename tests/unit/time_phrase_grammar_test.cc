@@ -134,7 +134,8 @@ Composed ItemList(Writer& w, bool quarters) {
   const char* head_a = quarters ? "quý" : "tháng";
   const char* head_p = quarters ? "quy" : "thang";
   static const char* kRoman[] = {"I", "II", "III", "IV"};
-  const std::vector<int> items = quarters ? Distinct(w, 1, 4, w.Pick(1, 4)) : Distinct(w, 1, 12, w.Pick(1, 5));
+  std::vector<int> items = quarters ? Distinct(w, 1, 4, w.Pick(1, 4)) : Distinct(w, 1, 12, w.Pick(1, 5));
+  std::sort(items.begin(), items.end());  // As plans write them; out of order is refused (below).
   const std::optional<int> year = w.MaybeYear();
   const bool year_on_each = year && w.Pick(0, 3) == 0;
   auto item = [&](int v) {
@@ -292,7 +293,7 @@ Composed Continuous(Writer& w) {
 
 // Phrases built like the ones above with one part wrong: each must be refused.
 std::string Broken(Writer& w) {
-  switch (w.Pick(0, 8)) {
+  switch (w.Pick(0, 11)) {
     case 0: return absl::StrCat(w.Word("tháng", "thang"), " ", w.Pick(13, 99));
     case 1: return absl::StrCat(w.Word("tháng", "thang"), " ", w.Pick(1, 12), " ", w.Word("và", "va"));
     case 2: return absl::StrCat(w.Word("trước", "truoc"), " ", w.Pick(32, 99), "/", w.Pick(1, 12));
@@ -307,6 +308,15 @@ std::string Broken(Writer& w) {
       const int m = w.Pick(1, 12);
       return absl::StrCat("tháng ", m, " ", w.Word("và", "va"), " tháng ", m);
     }
+    case 8: {  // Out of order: "quý IV và quý I/2026" may cross a year's end.
+      const int a = w.Pick(2, 4);
+      return absl::StrCat(w.Word("quý", "quy"), " ", a, " ", w.Word("và", "va"), " ", w.Pick(1, a - 1), "/", kPlanYear);
+    }
+    case 9:  // A dash is a span, not a list.
+      return absl::StrCat(w.Word("tháng", "thang"), " ", w.Pick(1, 6), w.OneOf<std::string>({"-", "–", " - "}),
+                          w.Pick(7, 12), "/", kPlanYear);
+    case 10:  // "từ 5 đến 30/6": a day, not May.
+      return absl::StrCat(w.Word("từ", "tu"), " ", w.Pick(1, 28), " ", w.Word("đến", "den"), " 30/6");
     default:
       return absl::StrCat(w.Word("tháng", "thang"), " ", w.Pick(1, 12), " ",
                           w.OneOf<std::string>({"nào đó", "hoặc sớm hơn", "tùy tình hình"}));
@@ -374,6 +384,12 @@ TEST(TimePhraseGrammarTest, PhrasesOfThe2026Documents) {
   EXPECT_EQ(std::vector<int>(list.months().begin(), list.months().end()), (std::vector<int>{3, 6, 9}));
   EXPECT_EQ(ParseTimePhrase("Định kỳ 6 tháng", 2026).months_size(), 2);
   EXPECT_EQ(ParseTimePhrase("Không muộn hơn ngày 15/12", 2026).due_date().day(), 15);
+}
+
+// Found by review: the start of a range read again in the end's year may not exist.
+TEST(TimePhraseGrammarTest, ARangeWhoseStartIsNoDayInTheEndsYearIsFlagged) {
+  EXPECT_TRUE(ParseTimePhrase("từ 29/2 đến 30/6/2029", 2028).unparsed());
+  EXPECT_FALSE(ParseTimePhrase("từ 29/2 đến 30/6/2028", 2028).unparsed());
 }
 
 TEST(TimePhraseGrammarTest, AVeryLongPhraseIsFlaggedQuickly) {

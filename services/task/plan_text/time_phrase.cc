@@ -293,20 +293,23 @@ class Grammar {
   std::optional<pb::Schedule> Range() {
     if (!Word("tu")) return std::nullopt;
     const size_t first_at = pos_;
+    // A bare number is a month only after "từ tháng …": in "từ 5 đến 30/6" it is a day.
+    const bool months = pos_ < t_.size() && t_[pos_].word == "thang";
     std::optional<int> first_year, last_year;
-    std::optional<Span> first = PointRef(true, &first_year);
+    std::optional<Span> first = PointRef(false, &first_year);
     if (!first || !Word("den")) return std::nullopt;
     Word("het");
-    std::optional<Span> last = PointRef(true, &last_year);
+    std::optional<Span> last = PointRef(months, &last_year);
     if (!last) return std::nullopt;
     if (!first_year && last_year) {
       // "từ tháng 10 đến tháng 12/2026": the start is read again in the end's year.
       const size_t end_at = pos_;
       pos_ = first_at;
       default_year_ = *last_year;
-      first = PointRef(true, nullptr);
+      first = PointRef(false, nullptr);
       default_year_ = plan_year_;
       pos_ = end_at;
+      if (!first) return std::nullopt;  // 29/2 of a leap year, read again in a year without one.
     }
     if (first->first > last->last) return std::nullopt;
     return Window(first->first, last->last);
@@ -347,10 +350,13 @@ class Grammar {
       if (AtEnd() && joined) return std::nullopt;  // "tháng 6 và": the list was cut.
     }
     if (items.size() == 1) return single(items[0], YearOrPlan(year));
+    // Written in order: "quý IV và quý I/2026" may well cross a year's end, which
+    // one year cannot say; "tháng 6 và tháng 6" says nothing.
+    if (std::adjacent_find(items.begin(), items.end(), [](int a, int b) { return b <= a; }) != items.end()) {
+      return std::nullopt;
+    }
     std::vector<int> months;
     for (int item : items) months.push_back(end_month(item));
-    std::sort(months.begin(), months.end());
-    if (std::adjacent_find(months.begin(), months.end()) != months.end()) return std::nullopt;
     return OnMonths(months, year);
   }
 
@@ -455,6 +461,12 @@ pb::Schedule ParseTimePhrase(absl::string_view phrase_in, int plan_year) {
   std::optional<pb::Schedule> s = Trigger(tokens, phrase);
   if (!s && tokens.size() <= kMaxPhraseWords) s = Grammar(tokens, plan_year).Parse();
   if (!s || !PlausibleYears(*s, plan_year)) return unparsed;
+  // Folding turned a dash into a space: "Tháng 3-6/2026" and "Quý I-II" read as
+  // lists, but mean spans; dates ("15-12-2026") are not lists and stay.
+  if (s->kind() == pb::Schedule::KIND_ON_MONTHS &&
+      (phrase.find('-') != std::string::npos || phrase.find("\u2013") != std::string::npos)) {
+    return unparsed;
+  }
   s->set_phrase(phrase);
   return *s;
 }
