@@ -3,6 +3,7 @@
 // same file again changing nothing, and bad files refused whole, by line and field.
 #include <pqxx/pqxx>
 
+#include "common/grpc/proto_time.h"
 #include "services/directory/reference_data/reference_import.h"
 #include "tests/integration/directory_server.h"
 
@@ -114,6 +115,22 @@ TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
       // (p06ctl names the line before sending).
       {ok_line + "rename\tcuc-cntt\t2026-01-01\tCục Công nghệ \xff\n", "text", "not valid UTF-8"},
       {std::string(directory::kMaxReferenceFileBytes + 1, '#'), "text", "longer than"},
+      // Found by review.
+      {ok_line + "unit\tcuc-moi\tCM\tagency\tcuc-moi\tyes\t-\tCục Mới\n", "line 2 (parent)", "come back to"},
+      {ok_line + "unit\tcuc-a\tCA\tagency\tcuc-b\tyes\t-\tCục A\nunit\tcuc-b\tCB\tagency\tcuc-a\tyes\t-\tCục B\n",
+       "(parent)", "come back to"},
+      {ok_line + "merge\tcuc-cntt\t2026-03-01\tcuc-hctp,cuc-hctp\n", "line 2 (successors)", "listed twice"},
+      // Whatever the order of the lines: the successor ended before the merge.
+      {ok_line + "merge\tcuc-cntt\t2026-03-01\tcuc-hctp\ndissolve\tcuc-hctp\t2026-02-01\t-\n", "line 2 (successors)",
+       "ended on 2026-02-01"},
+      {ok_line + "alias\tcuc-cntt\talias\t-\tCác đơn vị thuộc Bộ\n", "line 2 (text)", "already names groups/don-vi-thuoc-bo"},
+      {ok_line + "dissolve\tthanh-tra-bo\t2026-01-10\tvan-phong-bo\n", "line 2 (unit)", "already ended on 2026-01-10"},
+      {ok_line + std::string(6000, '\n') + [] {
+         std::string many;
+         for (int i = 0; i < 5001; ++i) many += "alias\tbtp\talias\t-\tTên " + std::to_string(i) + "\n";
+         return many;
+       }(),
+       "text", "at most 5000"},
   };
   const int64_t before = Revision();
   for (const Bad& c : cases) {
@@ -130,6 +147,49 @@ TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
   dpb::Unit btp;
   ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetUnit, get, &btp).ok());
   for (const dpb::Alias& a : btp.aliases()) EXPECT_NE(a.text(), "Bộ Tư pháp Việt Nam");
+}
+
+// Renames run twice: the second run finds them done and changes nothing (found by
+// review: the second run renamed the unit back and forth).
+TEST_F(DirectoryReferenceImportTest, AFileOfSeveralRenamesAppliedTwiceChangesNothingTheSecondTime) {
+  const std::string file =
+      "unit\tcuc-moi\tCM\tagency\tbtp\tyes\t2026-02-01\tCục Mới\n"
+      "rename\tcuc-moi\t2026-04-01\tCục Mới Hơn\n"
+      "rename\tvu-pldskt\t2026-01-10\tCục Pháp luật dân sự - kinh tế\n"
+      "rename\tvu-pldskt\t2026-05-01\tCục Pháp luật dân sự, kinh tế\n";
+  dpb::ImportReferenceDataResponse first, second;
+  ASSERT_TRUE(Import(file, false, &first).ok());
+  EXPECT_EQ(first.units_renamed_size(), 3);
+  const int64_t after = Revision();
+  ASSERT_TRUE(Import(file, false, &second).ok()) << "the same file again";
+  EXPECT_FALSE(second.applied());
+  EXPECT_EQ(second.units_renamed_size(), 0);
+  EXPECT_EQ(Revision(), after);
+  dpb::Resolution now = Resolve("Cục Pháp luật dân sự, kinh tế");
+  ASSERT_EQ(now.units_size(), 1);
+  EXPECT_EQ(now.units(0), "units/vu-pldskt");
+}
+
+// A unit that begins after today is not in today's groups (found by review: the
+// members kept for "from now on" counted it in).
+TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup) {
+  const absl::CivilDay later = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 60;
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import(absl::StrCat("unit\tcuc-sap-co\tCSC\tagency\tbtp\tyes\t", FormatIsoDate(later),
+                                  "\tCục Sắp Có\n"),
+                     false, &r)
+                  .ok());
+  auto members = [&](std::optional<absl::CivilDay> as_of) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names("Các đơn vị thuộc Bộ");
+    if (as_of) *request.mutable_as_of() = ToProtoDate(*as_of);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
+    const auto& units = response.resolutions(0).units();
+    return std::find(units.begin(), units.end(), "units/cuc-sap-co") != units.end();
+  };
+  EXPECT_FALSE(members(std::nullopt));
+  EXPECT_TRUE(members(later));
 }
 
 TEST_F(DirectoryReferenceImportTest, OnlyTheOfficeImports) {

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -46,7 +47,10 @@ class Planner {
       const std::string id = LastSegment(u.name());
       order_.push_back(id);
       units_.emplace(id, u);
+      code_holder_[u.code()] = id;
+      if (u.state() == pb::UNIT_STATE_ACTIVE) HoldNames(id, u);
     }
+    for (const pb::Group& g : current.groups) name_holder_[name_key_(g.display_name())] = g.name();
   }
 
   ReferenceImport Run(absl::string_view text) {
@@ -59,8 +63,14 @@ class Planner {
       Problem(line, "text", "not UTF-8 (save the file as UTF-8)");
       return std::move(out_);
     }
-    for (const Record& r : Split(text)) Apply(r);
+    std::vector<Record> records = Split(text);
+    if (records.size() > kMaxReferenceRecords) {
+      Problem(0, "text", absl::StrCat(records.size(), " records; at most ", kMaxReferenceRecords, " a file"));
+      return std::move(out_);
+    }
+    for (const Record& r : records) Apply(r);
     CheckParents();
+    CheckSuccessorDays();
     CheckSuccessorCycles();
     if (!out_.problems.empty()) return std::move(out_);
     for (const std::string& id : order_) {
@@ -72,6 +82,23 @@ class Planner {
   }
 
  private:
+  // The names an active unit answers to (its name, its aliases but former names) are
+  // its own: no other unit may take them (the rule the store keeps, CheckNamesFree).
+  void HoldNames(const std::string& id, const pb::Unit& u) {
+    name_holder_[name_key_(u.display_name())] = id;
+    for (const pb::Alias& a : u.aliases()) {
+      if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) name_holder_[name_key_(a.text())] = id;
+    }
+  }
+  void ReleaseNames(const std::string& id, const pb::Unit& u) {
+    auto release = [&](const std::string& text) {
+      auto it = name_holder_.find(name_key_(text));
+      if (it != name_holder_.end() && it->second == id) name_holder_.erase(it);
+    };
+    release(u.display_name());
+    for (const pb::Alias& a : u.aliases()) release(a.text());
+  }
+
   void Problem(int line, std::string field, std::string message) {
     out_.problems.push_back({line, std::move(field), std::move(message)});
   }
@@ -137,17 +164,13 @@ class Planner {
     return u.state() != pb::UNIT_STATE_ACTIVE && d.ok() ? std::optional<absl::CivilDay>(*d) : std::nullopt;
   }
 
-  // A name the file gives `id` must not be another unit's (the rule the store keeps).
-  void CheckNameFree(const Record& r, const std::string& id, const std::string& name, const std::string& field) {
-    const std::string key = name_key_(name);
-    for (const auto& [other_id, u] : units_) {
-      if (other_id == id || u.state() != pb::UNIT_STATE_ACTIVE) continue;
-      bool taken = name_key_(u.display_name()) == key;
-      for (const pb::Alias& a : u.aliases()) {
-        taken = taken || (a.kind() != pb::ALIAS_KIND_FORMER_NAME && name_key_(a.text()) == key);
-      }
-      if (taken) Problem(r.line, field, absl::StrCat("\"", name, "\" already names units/", other_id));
-    }
+  // A name the file gives `id` must not be another unit's or a group's.
+  bool CheckNameFree(const Record& r, const std::string& id, const std::string& name, const std::string& field) {
+    auto it = name_holder_.find(name_key_(name));
+    if (it == name_holder_.end() || it->second == id) return true;
+    const std::string holder = absl::StartsWith(it->second, "groups/") ? it->second : absl::StrCat("units/", it->second);
+    Problem(r.line, field, absl::StrCat("\"", name, "\" already names ", holder));
+    return false;
   }
 
   void Apply(const Record& r) {
@@ -193,8 +216,13 @@ class Planner {
     }
     if (auto it = units_.find(id); it != units_.end()) {
       const pb::Unit& now = it->second;
-      const bool same = now.code() == u.code() && now.display_name() == u.display_name() && now.kind() == u.kind() &&
-                        now.parent() == u.parent() && now.in_ministry() == u.in_ministry() &&
+      // Its name then, if it was renamed since (by this file on an earlier run, say).
+      bool same_name = now.display_name() == u.display_name();
+      for (const pb::Alias& a : now.aliases()) {
+        same_name = same_name || (a.kind() == pb::ALIAS_KIND_FORMER_NAME && a.text() == u.display_name());
+      }
+      const bool same = now.code() == u.code() && same_name && now.kind() == u.kind() && now.parent() == u.parent() &&
+                        now.in_ministry() == u.in_ministry() &&
                         now.valid_from().SerializeAsString() == u.valid_from().SerializeAsString();
       if (added_ids_.contains(id)) return Problem(r.line, "id", absl::StrCat("units/", id, " is defined twice"));
       if (!same) {
@@ -203,10 +231,12 @@ class Planner {
       }
       return;  // Already there as written: a file applied twice changes nothing.
     }
-    for (const auto& [other_id, other] : units_) {
-      if (other.code() == u.code()) return Problem(r.line, "code", absl::StrCat(u.code(), " is units/", other_id, "'s"));
+    if (auto holder = code_holder_.find(u.code()); holder != code_holder_.end()) {
+      return Problem(r.line, "code", absl::StrCat(u.code(), " is units/", holder->second, "'s"));
     }
-    CheckNameFree(r, id, u.display_name(), "display_name");
+    if (!CheckNameFree(r, id, u.display_name(), "display_name")) return;
+    code_holder_[u.code()] = id;
+    HoldNames(id, u);
     units_.emplace(id, u);
     order_.push_back(id);
     added_ids_.insert(id);
@@ -241,7 +271,10 @@ class Planner {
       if (existing.text() == a.text() && existing.kind() == a.kind()) return;  // Already there.
     }
     if (u->aliases_size() >= kMaxAliases) return Problem(r.line, "unit", absl::StrCat("more than ", kMaxAliases, " aliases"));
-    if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) CheckNameFree(r, r.fields[1], a.text(), "text");
+    if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) {
+      if (!CheckNameFree(r, r.fields[1], a.text(), "text")) return;
+      if (u->state() == pb::UNIT_STATE_ACTIVE) name_holder_[name_key_(a.text())] = r.fields[1];
+    }
     *u->add_aliases() = a;
     touched_.insert(r.fields[1]);
     out_.summary.add_aliases_added(absl::StrCat(u->name(), ": ", a.text()));
@@ -250,7 +283,6 @@ class Planner {
   // The unit must be active when the record takes effect, and have begun by then.
   bool ActiveOn(const Record& r, const pb::Unit& u, absl::CivilDay day) {
     if (std::optional<absl::CivilDay> ended = Ended(u)) {
-      if (*ended == day) return false;  // The same change again: nothing to do.
       Problem(r.line, "unit", absl::StrCat(u.name(), " already ended on ", FormatIsoDate(*ended)));
       return false;
     }
@@ -269,14 +301,22 @@ class Planner {
     if (absl::Status s = NormalizeName(&name, "display_name"); !s.ok()) {
       return Problem(r.line, "display_name", std::string(s.message().substr(14)));
     }
-    if (u->display_name() == name) return;  // Renamed so already.
+    for (const pb::Alias& a : u->aliases()) {  // Renamed on that day already (this file, run before).
+      if (a.kind() == pb::ALIAS_KIND_FORMER_NAME && a.until().SerializeAsString() == ToProtoDate(*day).SerializeAsString()) {
+        return;
+      }
+    }
+    if (u->display_name() == name) return;  // Named so already.
     if (!ActiveOn(r, *u, *day)) return;
-    CheckNameFree(r, r.fields[1], name, "display_name");
+    if (!CheckNameFree(r, r.fields[1], name, "display_name")) return;
+    if (u->aliases_size() >= kMaxAliases) return Problem(r.line, "unit", absl::StrCat("more than ", kMaxAliases, " aliases"));
+    ReleaseNames(r.fields[1], *u);
     pb::Alias* former = u->add_aliases();
     former->set_text(u->display_name());
     former->set_kind(pb::ALIAS_KIND_FORMER_NAME);
     *former->mutable_until() = ToProtoDate(*day);
     u->set_display_name(name);
+    HoldNames(r.fields[1], *u);
     touched_.insert(r.fields[1]);
     out_.summary.add_units_renamed(u->name());
   }
@@ -290,38 +330,70 @@ class Planner {
     if (state == pb::UNIT_STATE_MERGED && successors.empty()) {
       return Problem(r.line, "successors", "a merge names the unit(s) it went into");
     }
+    std::vector<std::string> names;
     for (std::string& s : successors) {
       s = std::string(absl::StripAsciiWhitespace(s));
-      const pb::Unit* successor = Known(r, s, "successors");
-      if (successor == nullptr) return;
+      if (Known(r, s, "successors") == nullptr) return;
       if (s == r.fields[1]) return Problem(r.line, "successors", "a unit cannot succeed itself");
-      // The successor must exist on the day: begun by it, not ended before it.
-      if (std::optional<absl::CivilDay> began = Began(*successor); began && *began > *day) {
-        return Problem(r.line, "successors",
-                       absl::StrCat(successor->name(), " begins on ", FormatIsoDate(*began), ", after ", FormatIsoDate(*day)));
+      const std::string name = absl::StrCat("units/", s);
+      if (std::find(names.begin(), names.end(), name) != names.end()) {
+        return Problem(r.line, "successors", absl::StrCat(name, " listed twice"));
       }
-      if (std::optional<absl::CivilDay> ended = Ended(*successor); ended && *ended <= *day) {
-        return Problem(r.line, "successors",
-                       absl::StrCat(successor->name(), " ended on ", FormatIsoDate(*ended), ", by ", FormatIsoDate(*day)));
-      }
+      names.push_back(name);
+    }
+    // The same change again (this file, run before) is nothing to do; another is a conflict.
+    if (Ended(*u) == day && u->state() == state &&
+        std::equal(u->successors().begin(), u->successors().end(), names.begin(), names.end())) {
+      return;
     }
     if (!ActiveOn(r, *u, *day)) return;
+    ReleaseNames(r.fields[1], *u);  // An ended unit's names no longer compete.
     u->set_state(state);
     *u->mutable_state_date() = ToProtoDate(*day);
     u->clear_successors();
-    for (const std::string& s : successors) u->add_successors(absl::StrCat("units/", s));
+    for (const std::string& name : names) u->add_successors(name);
     touched_.insert(r.fields[1]);
     successor_lines_[r.fields[1]] = r.line;
     (state == pb::UNIT_STATE_MERGED ? out_.summary.add_units_merged() : out_.summary.add_units_dissolved())
         ->assign(u->name());
   }
 
+  // Once every record is in, whatever their order: each successor existed on the day
+  // it took over (begun by then, not ended before).
+  void CheckSuccessorDays() {
+    for (const auto& [id, line] : successor_lines_) {
+      const pb::Unit& u = units_.at(id);
+      const std::optional<absl::CivilDay> day = Ended(u);
+      if (!day) continue;
+      for (const std::string& name : u.successors()) {
+        const pb::Unit& successor = units_.at(LastSegment(name));
+        if (std::optional<absl::CivilDay> began = Began(successor); began && *began > *day) {
+          Problem(line, "successors",
+                  absl::StrCat(name, " begins on ", FormatIsoDate(*began), ", after ", FormatIsoDate(*day)));
+        }
+        if (std::optional<absl::CivilDay> ended = Ended(successor); ended && *ended <= *day) {
+          Problem(line, "successors", absl::StrCat(name, " ended on ", FormatIsoDate(*ended), ", by ", FormatIsoDate(*day)));
+        }
+      }
+    }
+  }
+
+  // Every new unit's parent exists, and no chain of parents comes back to where it started.
   void CheckParents() {
     for (const auto& [id, line] : parent_lines_) {
       const pb::Unit& u = units_.at(id);
-      if (u.parent().empty()) continue;
-      if (!units_.contains(LastSegment(u.parent()))) {
-        Problem(line, "parent", absl::StrCat(u.parent(), " is neither in the directory nor in the file"));
+      absl::flat_hash_set<std::string> seen = {id};
+      for (std::string parent = LastSegment(u.parent()); !parent.empty();) {
+        auto it = units_.find(parent);
+        if (it == units_.end()) {
+          Problem(line, "parent", absl::StrCat("units/", parent, " is neither in the directory nor in the file"));
+          break;
+        }
+        if (!seen.insert(parent).second) {
+          Problem(line, "parent", absl::StrCat("units/", id, "'s parents come back to units/", parent));
+          break;
+        }
+        parent = LastSegment(it->second.parent());
       }
     }
   }
@@ -391,6 +463,8 @@ class Planner {
   std::vector<std::string> order_;                    // Ids in a stable order: existing, then added.
   absl::flat_hash_set<std::string> added_ids_, touched_;
   absl::flat_hash_map<std::string, int> parent_lines_, successor_lines_;  // Where each was set.
+  absl::flat_hash_map<std::string, std::string> name_holder_;  // Name key → unit id or "groups/…".
+  absl::flat_hash_map<std::string, std::string> code_holder_;  // Code → unit id.
   ReferenceImport out_;
 };
 

@@ -16,6 +16,8 @@
 namespace p06::directory {
 
 inline constexpr size_t kMaxReferenceFileBytes = 2 << 20;
+// Records of one file: a year's reorganisation is a few hundred.
+inline constexpr size_t kMaxReferenceRecords = 5000;
 
 struct ImportProblem {
   int line = 0;       // 1-based; 0 for the file as a whole.

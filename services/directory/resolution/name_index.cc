@@ -105,8 +105,11 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
     }
   }
   for (const pb::Unit& u : index->snapshot_.units) {
-    if (std::optional<absl::CivilDay> ended = EndDay(u); ended && *ended > index->last_ending_) {
-      index->last_ending_ = *ended;
+    if (std::optional<absl::CivilDay> ended = EndDay(u); ended && *ended > index->last_change_) {
+      index->last_change_ = *ended;
+    }
+    if (std::optional<absl::CivilDay> began = BeginDay(u); began && *began > index->last_change_) {
+      index->last_change_ = *began;
     }
   }
   for (const pb::Group& g : index->snapshot_.groups) {
@@ -214,13 +217,14 @@ const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_nam
 void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const {
   if (target.rfind("groups/", 0) == 0) {
     out.set_group(target);
-    // The members as of today are kept; an earlier day, before some unit ended, is
-    // worked out (the 63 provincial departments before 2025-07-01, 34 after).
+    // The members from the last change on are kept; an earlier day, before some unit
+    // ended or began, is worked out (the 63 provincial departments before 2025-07-01,
+    // 34 after; a Cục that begins next month is not a member yet).
     std::vector<std::string> then;
-    if (as_of < last_ending_) {
+    if (as_of < last_change_) {
       if (const pb::Group* g = FindGroup(LastSegment(target)); g != nullptr) then = MembersOf(*g, as_of);
     }
-    const std::vector<std::string>& members = as_of < last_ending_ ? then : MembersOf(absl::string_view(target));
+    const std::vector<std::string>& members = as_of < last_change_ ? then : MembersOf(absl::string_view(target));
     out.mutable_units()->Reserve(static_cast<int>(members.size()));
     for (const std::string& m : members) out.add_units(m);
     return;

@@ -91,7 +91,7 @@ class NameIndex {
   absl::flat_hash_map<std::string, Postings> by_folded_;                // text::Fold
   absl::flat_hash_map<std::string, Postings> by_canonical_;             // CanonicalKey
   absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members today
-  absl::CivilDay last_ending_ = absl::CivilDay(1, 1, 1);  // The latest day a unit ended.
+  absl::CivilDay last_change_ = absl::CivilDay(1, 1, 1);  // The latest day a unit ended or began.
   // Each distinct canonical key once, with its targets: what the fuzzy tier scans.
   std::vector<std::pair<std::string, std::vector<std::string>>> fuzzy_keys_;
 };
