@@ -54,6 +54,17 @@ grpc::Status TaskGrpc::RecordTargetMeasurement(grpc::ServerContext* ctx,
                  [&](const Principal& caller) { return progress_.RecordTargetMeasurement(*request, caller); });
 }
 
+grpc::Status TaskGrpc::ListContinuations(grpc::ServerContext* ctx, const pb::ListContinuationsRequest* request,
+                                         pb::ListContinuationsResponse* response) {
+  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListContinuations(*request); });
+}
+
+grpc::Status TaskGrpc::ConfirmContinuation(grpc::ServerContext* ctx, const pb::ConfirmContinuationRequest* request,
+                                           pb::Continuation* response) {
+  return ServeAs(*ctx, Access::kOffice, response,
+                 [&](const Principal& caller) { return service_.ConfirmContinuation(*request, caller); });
+}
+
 grpc::Status TaskGrpc::ListTaskHistory(grpc::ServerContext* ctx, const pb::ListTaskHistoryRequest* request,
                                        pb::ListTaskHistoryResponse* response) {
   return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return progress_.ListTaskHistory(*request); });

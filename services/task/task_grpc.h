@@ -32,6 +32,10 @@ class TaskGrpc final : public pb::TaskService::Service {
                                        pb::TargetMeasurement*) override;
   grpc::Status ListTaskHistory(grpc::ServerContext*, const pb::ListTaskHistoryRequest*,
                                pb::ListTaskHistoryResponse*) override;
+  grpc::Status ListContinuations(grpc::ServerContext*, const pb::ListContinuationsRequest*,
+                                 pb::ListContinuationsResponse*) override;
+  grpc::Status ConfirmContinuation(grpc::ServerContext*, const pb::ConfirmContinuationRequest*,
+                                   pb::Continuation*) override;
   grpc::Status WatchEvents(grpc::ServerContext*, const pb::WatchEventsRequest*,
                            grpc::ServerWriter<pb::WatchEventsResponse>*) override;
 

@@ -12,6 +12,7 @@
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
+#include "services/task/continuity.h"
 #include "services/task/plan_import.h"
 #include "services/task/plan_text/time_phrase.h"
 #include "services/task/task_limits.h"
@@ -80,6 +81,37 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
   std::stable_sort(response->mutable_diagnostics()->begin(), response->mutable_diagnostics()->end(),
                    [](const auto& a, const auto& b) { return a.line() < b.line(); });
   return response;
+}
+
+absl::StatusOr<pb::ListContinuationsResponse> TaskService::ListContinuations(
+    const pb::ListContinuationsRequest& request) {
+  ASSIGN_OR_RETURN(std::string plan_id, ParseResourceId(request.parent(), "plans/*", "parent"));
+  ASSIGN_OR_RETURN(std::vector<pb::Continuation> continuations, store_.ListContinuations(plan_id));
+  pb::ListContinuationsResponse response;
+  for (pb::Continuation& c : continuations) *response.add_continuations() = std::move(c);
+  return response;
+}
+
+absl::StatusOr<pb::Continuation> TaskService::ConfirmContinuation(const pb::ConfirmContinuationRequest& request,
+                                                                  const Principal& caller) {
+  ASSIGN_OR_RETURN(auto task, ParseTaskName(request.task(), "task"));
+  if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
+  ASSIGN_OR_RETURN(pb::Plan plan, store_.GetPlan(task.first));
+  ASSIGN_OR_RETURN(TaskRecord current, store_.GetTask(task.first, task.second));
+  if (request.previous_task().empty()) {  // Continues nothing of last year's.
+    return store_.ConfirmContinuation(caller.subject, request, task.first, task.second, "", 0, 0, "");
+  }
+  ASSIGN_OR_RETURN(auto previous, ParseTaskName(request.previous_task(), "previous_task"));
+  ASSIGN_OR_RETURN(pb::Plan previous_plan, store_.GetPlan(previous.first));
+  if (previous_plan.year() != plan.year() - 1) {
+    return InvalidField("previous_task", absl::StrCat(previous_plan.name(), " is a plan of ", previous_plan.year(),
+                                                      "; a task of ", plan.year(), " continues one of ",
+                                                      plan.year() - 1));
+  }
+  ASSIGN_OR_RETURN(TaskRecord before, store_.GetTask(previous.first, previous.second));
+  const double score = TitleSimilarity(text::Fold(current.task.title()), text::Fold(before.task.title()));
+  return store_.ConfirmContinuation(caller.subject, request, task.first, task.second, previous.first, previous.second,
+                                    score, before.task.title());
 }
 
 absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,

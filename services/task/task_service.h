@@ -32,6 +32,10 @@ class TaskService {
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
   absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,
                                       const IncomingCall& call);
+  absl::StatusOr<pb::ListContinuationsResponse> ListContinuations(const pb::ListContinuationsRequest& request);
+  absl::StatusOr<pb::Continuation> ConfirmContinuation(const pb::ConfirmContinuationRequest& request,
+                                                       const Principal& caller);
+
  private:
   absl::CivilDay Today() const { return TodayInVietnam(clock_); }
 

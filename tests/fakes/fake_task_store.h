@@ -82,6 +82,14 @@ class FakeTaskStore final : public task::TaskStore {
   absl::StatusOr<std::vector<task::pb::Plan>> ListPlans(int, const std::string&, int) override {
     return Unimplemented();
   }
+  absl::StatusOr<std::vector<task::pb::Continuation>> ListContinuations(const std::string&) override {
+    return Unimplemented();
+  }
+  absl::StatusOr<task::pb::Continuation> ConfirmContinuation(const std::string&, const task::pb::ConfirmContinuationRequest&,
+                                                             const std::string&, int, const std::string&, int, double,
+                                                             const std::string&) override {
+    return Unimplemented();
+  }
   absl::StatusOr<std::vector<task::RankedTask>> ListTasks(const task::TaskQuery&) override { return Unimplemented(); }
   absl::StatusOr<std::vector<task::pb::Occurrence>> ListOccurrences(const task::OccurrenceQuery&) override {
     return Unimplemented();

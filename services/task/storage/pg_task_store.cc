@@ -14,6 +14,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/proto_time.h"
+#include "services/task/storage/pg_continuations.h"
 #include "services/task/storage/pg_events.h"
 
 namespace p06::task {
@@ -209,10 +210,17 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft&
                            *response.mutable_plan() = draft.plan;
                            for (const TaskDraft& t : draft.tasks) *response.add_tasks() = t.task;
                            pqxx::result existing = tx.exec_params(kPlanByDecisionNoLock, draft.plan.decision_number());
+                           auto suggest = [&] {
+                             for (pb::Continuation& c : pg::SuggestContinuations(
+                                      tx, draft, {response.diff().added_tasks().begin(), response.diff().added_tasks().end()})) {
+                               *response.add_continuations() = std::move(c);
+                             }
+                           };
                            if (existing.empty()) {
                              response.mutable_plan()->set_revision(1);
                              for (const TaskDraft& t : draft.tasks)
                                response.mutable_diff()->add_added_tasks(t.task.number());
+                             suggest();
                              return response;
                            }
                            const int revision = existing[0][1].as<int>();
@@ -223,6 +231,7 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::PreviewPlan(const PlanDraft&
                            }
                            response.mutable_plan()->set_revision(revision + 1);
                            *response.mutable_diff() = Compare(tx, existing[0][0].c_str(), draft).diff;
+                           suggest();
                            return response;
                          });
 }
@@ -272,6 +281,10 @@ absl::StatusOr<pb::ImportPlanResponse> PgTaskStore::SavePlan(const PlanDraft& dr
                 for (int n : cmp.diff.removed_tasks()) tx.exec_params(kRemoveTask, plan_id, n, revision);
                 RefreshSearchTexts(tx, draft);
                 *response.mutable_diff() = cmp.diff;
+                std::vector<pb::Continuation> continuations = pg::SuggestContinuations(
+                    tx, draft, {cmp.diff.added_tasks().begin(), cmp.diff.added_tasks().end()});
+                pg::SaveSuggestions(tx, plan_id, continuations);
+                for (pb::Continuation& c : continuations) *response.add_continuations() = std::move(c);
                 pb::Event plan_event;
                 plan_event.set_kind(pb::Event::KIND_PLAN_IMPORTED);
                 plan_event.set_resource(draft.plan.name());

@@ -35,6 +35,12 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<EventPosition> StreamHead() override;
   absl::StatusOr<std::vector<RankedTask>> ListTasks(const TaskQuery& query) override;
   absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) override;
+  absl::StatusOr<std::vector<pb::Continuation>> ListContinuations(const std::string& plan_id) override;
+  absl::StatusOr<pb::Continuation> ConfirmContinuation(const std::string& caller,
+                                                       const pb::ConfirmContinuationRequest& request,
+                                                       const std::string& plan_id, int number,
+                                                       const std::string& previous_plan_id, int previous_number,
+                                                       double score, const std::string& previous_title) override;
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
                                       const pb::UpdateTaskRequest& request, const std::string& caller,
                                       absl::CivilDay today) override;

@@ -98,6 +98,15 @@ class TaskStore {
   virtual absl::StatusOr<TaskRecord> GetTask(const std::string& plan_id, int number) = 0;
   virtual absl::StatusOr<std::vector<RankedTask>> ListTasks(const TaskQuery& query) = 0;
   virtual absl::StatusOr<std::vector<pb::Occurrence>> ListOccurrences(const OccurrenceQuery& query) = 0;
+  // NOT_FOUND for a plan that does not exist.
+  virtual absl::StatusOr<std::vector<pb::Continuation>> ListContinuations(const std::string& plan_id) = 0;
+  // Records the Office's word on what plan_id/number continues (previous_plan_id ""
+  // for none), idempotent by request.request_id.
+  virtual absl::StatusOr<pb::Continuation> ConfirmContinuation(const std::string& caller,
+                                                               const pb::ConfirmContinuationRequest& request,
+                                                               const std::string& plan_id, int number,
+                                                               const std::string& previous_plan_id, int previous_number,
+                                                               double score, const std::string& previous_title) = 0;
 
   // Replaces a task's definition (and so its units and occurrences) with `draft`,
   // with a TASK_CHANGED event. ABORTED when `etag` is set and stale; NOT_FOUND.
