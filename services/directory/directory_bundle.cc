@@ -9,7 +9,7 @@ DirectoryBundle::DirectoryBundle(ServiceContext& ctx)
       store_(ctx.pool),
       index_(store_, db::BuildConnectionString(ctx.config.db)),
       directory_(store_, index_, ctx.clock, metrics_),
-      groups_(store_, index_),
+      groups_(store_, index_, ctx.clock),
       contacts_(store_),
       grpc_(directory_, groups_, contacts_) {}
 

@@ -18,7 +18,7 @@ const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "
 pb::Group Groups::WithMembers(pb::Group group) {
   if (group.kind() != pb::Group::KIND_EXPLICIT) {
     group.clear_members();
-    for (const std::string& m : index_.Current()->MembersOf(group, NameIndex::kFromNowOn)) group.add_members(m);
+    for (const std::string& m : index_.Current()->MembersOf(group, TodayInVietnam(clock_))) group.add_members(m);
   }
   return group;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
+#include "common/base/clock.h"
 #include "common/grpc/principal.h"
 #include "services/directory/resolution/index_refresher.h"
 #include "services/directory/storage/directory_store.h"
@@ -13,7 +14,8 @@ namespace p06::directory {
 
 class Groups {
  public:
-  Groups(DirectoryStore& store, IndexRefresher& index) : store_(store), index_(index) {}
+  Groups(DirectoryStore& store, IndexRefresher& index, const Clock& clock)
+      : store_(store), index_(index), clock_(clock) {}
 
   absl::StatusOr<pb::Group> GetGroup(const pb::GetGroupRequest& request);
   absl::StatusOr<pb::ListGroupsResponse> ListGroups(const pb::ListGroupsRequest& request);
@@ -26,6 +28,7 @@ class Groups {
 
   DirectoryStore& store_;
   IndexRefresher& index_;
+  const Clock& clock_;  // Today, for computed members (a unit that begins later is not one yet).
 };
 
 }  // namespace p06::directory

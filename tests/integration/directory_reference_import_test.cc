@@ -190,6 +190,12 @@ TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup)
   };
   EXPECT_FALSE(members(std::nullopt));
   EXPECT_TRUE(members(later));
+  dpb::GetGroupRequest get;  // GetGroup lists today's members too.
+  get.set_name("groups/don-vi-thuoc-bo");
+  dpb::Group group;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetGroup, get, &group).ok());
+  EXPECT_EQ(std::find(group.members().begin(), group.members().end(), "units/cuc-sap-co"), group.members().end());
+  EXPECT_GT(group.members_size(), 10);
 }
 
 TEST_F(DirectoryReferenceImportTest, OnlyTheOfficeImports) {
