@@ -7,6 +7,8 @@
 //   p06ctl directory import --target=127.0.0.1:7101 FILE [--dry_run]   (reference data)
 //   p06ctl import   --target=127.0.0.1:7102 FILE [--dry_run] [--remove_tasks=48,49]
 //   p06ctl tasks    --target=127.0.0.1:7102 --plan=plans/ID [--unit=units/ID] [--query=TEXT]
+//   p06ctl continuations --target=127.0.0.1:7102 --plan=plans/ID   (what continues last year's)
+//   p06ctl continuations confirm --target=127.0.0.1:7102 --task=plans/ID/tasks/N [--previous=plans/ID/tasks/M]
 //   p06ctl progress --target=127.0.0.1:7102 --task=plans/ID/tasks/N --status=IN_PROGRESS
 //                   [--percent=40] [--summary=TEXT] [--difficulties=TEXT] --unit=units/ID
 //                   [--request_id=ID]   (prints the request id to retry with)
@@ -51,6 +53,7 @@
 #include "p06/directory/v1/directory.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/p06ctl/call.h"
+#include "services/p06ctl/continuations.h"
 #include "services/p06ctl/directory_commands.h"
 #include "services/p06ctl/gateway_commands.h"
 #include "services/p06ctl/health.h"
@@ -66,7 +69,9 @@ ABSL_FLAG(std::vector<std::string>, remove_tasks, {},
           "For import: the task numbers a revision removes, confirmed (a dry run lists them).");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
 ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For progress: the unit reporting.");
-ABSL_FLAG(std::string, task, "", "For progress: the task, plans/{id}/tasks/{number}.");
+ABSL_FLAG(std::string, task, "", "For progress and continuations confirm: the task, plans/{id}/tasks/{number}.");
+ABSL_FLAG(std::string, previous, "",
+          "For continuations confirm: the task of last year's plan it continues; empty: none.");
 ABSL_FLAG(std::string, status, "IN_PROGRESS", "For progress: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED.");
 ABSL_FLAG(int, percent, 0, "For progress: percent complete, 0..100.");
 ABSL_FLAG(std::string, summary, "", "For progress: what was done.");
@@ -207,7 +212,12 @@ int ImportPlan(const std::shared_ptr<grpc::Channel>& channel, const std::string&
   std::cout << response.plan().name() << " revision " << response.plan().revision() << ": " << response.tasks_size()
             << " tasks" << (response.unchanged() ? ", unchanged" : "") << (request.dry_run() ? " (dry run)" : "")
             << "; added " << diff.added_tasks_size() << ", changed " << diff.changed_tasks_size() << ", removed "
-            << diff.removed_tasks_size() << "\n";
+            << diff.removed_tasks_size();
+  if (response.continuations_size() > 0) {
+    std::cout << "; " << response.continuations_size() << " seem to continue tasks of "
+              << response.plan().year() - 1 << " (p06ctl continuations --plan=" << response.plan().name() << ")";
+  }
+  std::cout << "\n";
   return 0;
 }
 
@@ -263,7 +273,7 @@ int PostProgress(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, directory import, import, tasks, progress, periods, "
+  absl::SetProgramUsageMessage("p06ctl COMMAND [flags]; commands: health, units, resolve, directory import, import, tasks, continuations [confirm], progress, periods, "
       "report create|list|export, calendar, rules, inbox, deliveries, retry, secret, token, jwks, audit verify");
   if (absl::Status s = p06::ApplyEnvironmentToFlags(); !s.ok()) {
     std::cerr << s.message() << "\n";
@@ -279,7 +289,7 @@ int main(int argc, char** argv) {
     }
   }
   if (args.size() < 2) {
-    std::cerr << "usage: p06ctl health|units|resolve|directory|import|tasks|progress|periods|report|calendar|rules|inbox|"
+    std::cerr << "usage: p06ctl health|units|resolve|directory|import|continuations|tasks|progress|periods|report|calendar|rules|inbox|"
                  "deliveries|retry|secret|token|jwks|audit [flags]; see --help\n";
     return 2;
   }
@@ -307,6 +317,14 @@ int main(int argc, char** argv) {
     return p06::ctl::ImportReferenceData(channel, Options(), args[3], absl::GetFlag(FLAGS_dry_run));
   }
   if (command == "tasks") return ListTasks(channel);
+  if (command == "continuations") {
+    if (args.size() == 3 && std::string(args[2]) == "confirm") {
+      return p06::ctl::ConfirmContinuation(channel, Options(), absl::GetFlag(FLAGS_task), absl::GetFlag(FLAGS_previous));
+    }
+    if (args.size() == 2) return p06::ctl::ListContinuations(channel, Options(), absl::GetFlag(FLAGS_plan));
+    std::cerr << "usage: p06ctl continuations [confirm] [--plan=plans/ID | --task=… --previous=…]\n";
+    return 2;
+  }
   if (command == "progress") return PostProgress(channel);
   if (command == "periods") return p06::ctl::ListPeriods(channel, Options(), absl::GetFlag(FLAGS_year), absl::GetFlag(FLAGS_kind));
   if (command == "report") {
