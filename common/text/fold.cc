@@ -5,6 +5,8 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/base/invalid_field.h"
@@ -35,6 +37,10 @@ bool IsAscii(absl::string_view s) {
 }  // namespace
 
 bool IsForbiddenControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f; }
+
+int LineOf(absl::string_view text, size_t offset) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
 
 size_t FirstInvalidUtf8(absl::string_view s) {
   int32_t i = 0;

@@ -20,6 +20,9 @@ bool IsValidUtf8(absl::string_view s);
 // The offset of the first byte that is not part of well-formed UTF-8, or npos.
 size_t FirstInvalidUtf8(absl::string_view s);
 
+// The 1-based line of byte `offset` of `text` (how a bad byte is named to a person).
+int LineOf(absl::string_view text, size_t offset);
+
 // A C0 control character other than tab, LF and CR, or DEL: never part of a text.
 bool IsForbiddenControl(unsigned char c);
 

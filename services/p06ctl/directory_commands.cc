@@ -1,6 +1,5 @@
 #include "services/p06ctl/directory_commands.h"
 
-#include <algorithm>
 #include <iostream>
 
 #include "common/base/file.h"
@@ -21,8 +20,7 @@ int ImportReferenceData(const std::shared_ptr<grpc::Channel>& channel, const Cal
   // Another encoding (a file saved as Windows-1258) cannot travel as a protobuf
   // string: said here, with the line.
   if (const size_t bad = text::FirstInvalidUtf8(*text); bad != std::string::npos) {
-    std::cerr << path << ":" << 1 + std::count(text->begin(), text->begin() + static_cast<long>(bad), '\n')
-              << ": not UTF-8; save the file as UTF-8\n";
+    std::cerr << path << ":" << text::LineOf(*text, bad) << ": not UTF-8; save the file as UTF-8\n";
     return 2;
   }
   dpb::ImportReferenceDataRequest request;

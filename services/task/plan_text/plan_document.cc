@@ -27,11 +27,6 @@ using Kind = pb::ImportDiagnostic;
 
 std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
-// 1-based line of byte `offset`.
-int LineOf(absl::string_view text, size_t offset) {
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
-}
-
 // Drops <ul …>, </ul>, <li>, </li> (as a space: they separate items) and <i>, </i>
 // (as nothing: "(<i>đảm bảo …</i>)" is "(đảm bảo …)"), and collapses white space.
 std::string StripMarkup(absl::string_view s) {
@@ -439,11 +434,11 @@ absl::StatusOr<ParsedPlan> Parser::Parse(absl::string_view input) {
   // One pass for what makes the text unusable, naming its line: bytes that are not
   // UTF-8 (also a text cut in the middle of a character), or control characters.
   if (size_t bad = text::FirstInvalidUtf8(input); bad != absl::string_view::npos) {
-    return InvalidField("text", absl::StrCat("line ", LineOf(input, bad), ": not valid UTF-8; send the plan as UTF-8"));
+    return InvalidField("text", absl::StrCat("line ", text::LineOf(input, bad), ": not valid UTF-8; send the plan as UTF-8"));
   }
   for (size_t i = 0; i < input.size(); ++i) {
     if (text::IsForbiddenControl(static_cast<unsigned char>(input[i]))) {
-      return InvalidField("text", absl::StrCat("line ", LineOf(input, i), ": control character U+",
+      return InvalidField("text", absl::StrCat("line ", text::LineOf(input, i), ": control character U+",
                                                absl::Hex(input[i], absl::kZeroPad4), " (only tab and line breaks)"));
     }
   }
