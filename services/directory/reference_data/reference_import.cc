@@ -13,6 +13,7 @@
 #include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
 #include "common/text/fold.h"
+#include "services/directory/unit_dates.h"
 #include "services/directory/unit_validation.h"
 
 namespace p06::directory {
@@ -59,8 +60,7 @@ class Planner {
       return std::move(out_);
     }
     if (const size_t bad = text::FirstInvalidUtf8(text); bad != absl::string_view::npos) {
-      const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
-      Problem(line, "text", "not UTF-8 (save the file as UTF-8)");
+      Problem(text::LineOf(text, bad), "text", "not UTF-8 (save the file as UTF-8)");
       return std::move(out_);
     }
     std::vector<Record> records = Split(text);
@@ -101,6 +101,15 @@ class Planner {
 
   void Problem(int line, std::string field, std::string message) {
     out_.problems.push_back({line, std::move(field), std::move(message)});
+  }
+  // A validation error of the shared checks, "unit.code: must be …" (InvalidField's
+  // shape), as the problem of that field (the last part of its path) on `line`.
+  void Problem(int line, const absl::Status& invalid) {
+    const absl::string_view message = invalid.message();
+    const size_t colon = message.find(": ");
+    absl::string_view field = message.substr(0, colon);
+    if (const size_t dot = field.rfind('.'); dot != absl::string_view::npos) field.remove_prefix(dot + 1);
+    Problem(line, std::string(field), std::string(colon == absl::string_view::npos ? message : message.substr(colon + 2)));
   }
 
   std::vector<Record> Split(absl::string_view text) {
@@ -155,15 +164,6 @@ class Planner {
     return &it->second;
   }
 
-  static std::optional<absl::CivilDay> Began(const pb::Unit& u) {
-    absl::StatusOr<absl::CivilDay> d = FromProtoDate(u.valid_from(), "valid_from");
-    return u.has_valid_from() && d.ok() ? std::optional<absl::CivilDay>(*d) : std::nullopt;
-  }
-  static std::optional<absl::CivilDay> Ended(const pb::Unit& u) {
-    absl::StatusOr<absl::CivilDay> d = FromProtoDate(u.state_date(), "state_date");
-    return u.state() != pb::UNIT_STATE_ACTIVE && d.ok() ? std::optional<absl::CivilDay>(*d) : std::nullopt;
-  }
-
   // A name the file gives `id` must not be another unit's or a group's.
   bool CheckNameFree(const Record& r, const std::string& id, const std::string& name, const std::string& field) {
     auto it = name_holder_.find(name_key_(name));
@@ -209,10 +209,7 @@ class Planner {
     u.set_display_name(r.fields[7]);
     u.set_state(pb::UNIT_STATE_ACTIVE);
     if (absl::Status s = NormalizeAndValidateUnit(u, "unit"); !s.ok()) {
-      // "unit.code: must be …" → field code.
-      const std::string message(s.message());
-      const size_t colon = message.find(": ");
-      return Problem(r.line, message.substr(5, colon - 5), message.substr(colon + 2));
+      return Problem(r.line, s);
     }
     if (auto it = units_.find(id); it != units_.end()) {
       const pb::Unit& now = it->second;
@@ -257,7 +254,7 @@ class Planner {
     a.set_kind(kind->second);
     std::string text = r.fields[4];
     if (absl::Status s = NormalizeName(&text, "text"); !s.ok()) {
-      return Problem(r.line, "text", std::string(s.message().substr(6)));
+      return Problem(r.line, s);
     }
     a.set_text(text);
     if (r.fields[3] != kNone) {
@@ -282,11 +279,11 @@ class Planner {
 
   // The unit must be active when the record takes effect, and have begun by then.
   bool ActiveOn(const Record& r, const pb::Unit& u, absl::CivilDay day) {
-    if (std::optional<absl::CivilDay> ended = Ended(u)) {
+    if (std::optional<absl::CivilDay> ended = EndDay(u)) {
       Problem(r.line, "unit", absl::StrCat(u.name(), " already ended on ", FormatIsoDate(*ended)));
       return false;
     }
-    if (std::optional<absl::CivilDay> began = Began(u); began && day < *began) {
+    if (std::optional<absl::CivilDay> began = BeginDay(u); began && day < *began) {
       Problem(r.line, "day", absl::StrCat(u.name(), " began on ", FormatIsoDate(*began), ", after ", FormatIsoDate(day)));
       return false;
     }
@@ -299,7 +296,7 @@ class Planner {
     if (u == nullptr || !day) return;
     std::string name = r.fields[3];
     if (absl::Status s = NormalizeName(&name, "display_name"); !s.ok()) {
-      return Problem(r.line, "display_name", std::string(s.message().substr(14)));
+      return Problem(r.line, s);
     }
     for (const pb::Alias& a : u->aliases()) {  // Renamed on that day already (this file, run before).
       if (a.kind() == pb::ALIAS_KIND_FORMER_NAME && a.until().SerializeAsString() == ToProtoDate(*day).SerializeAsString()) {
@@ -342,7 +339,7 @@ class Planner {
       names.push_back(name);
     }
     // The same change again (this file, run before) is nothing to do; another is a conflict.
-    if (Ended(*u) == day && u->state() == state &&
+    if (EndDay(*u) == day && u->state() == state &&
         std::equal(u->successors().begin(), u->successors().end(), names.begin(), names.end())) {
       return;
     }
@@ -363,15 +360,15 @@ class Planner {
   void CheckSuccessorDays() {
     for (const auto& [id, line] : successor_lines_) {
       const pb::Unit& u = units_.at(id);
-      const std::optional<absl::CivilDay> day = Ended(u);
+      const std::optional<absl::CivilDay> day = EndDay(u);
       if (!day) continue;
       for (const std::string& name : u.successors()) {
         const pb::Unit& successor = units_.at(LastSegment(name));
-        if (std::optional<absl::CivilDay> began = Began(successor); began && *began > *day) {
+        if (std::optional<absl::CivilDay> began = BeginDay(successor); began && *began > *day) {
           Problem(line, "successors",
                   absl::StrCat(name, " begins on ", FormatIsoDate(*began), ", after ", FormatIsoDate(*day)));
         }
-        if (std::optional<absl::CivilDay> ended = Ended(successor); ended && *ended <= *day) {
+        if (std::optional<absl::CivilDay> ended = EndDay(successor); ended && *ended <= *day) {
           Problem(line, "successors", absl::StrCat(name, " ended on ", FormatIsoDate(*ended), ", by ", FormatIsoDate(*day)));
         }
       }

@@ -11,6 +11,7 @@
 #include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
 #include "common/text/fold.h"
+#include "services/directory/unit_dates.h"
 
 namespace p06::directory {
 namespace {
@@ -20,22 +21,6 @@ constexpr double kConfidenceAlias = 0.99;
 constexpr double kConfidenceFolded = 0.97;
 constexpr double kConfidenceAbbreviation = 0.95;
 constexpr double kCandidateFloor = 0.5;
-
-// The day a unit that is no longer active ended, when its data says.
-std::optional<absl::CivilDay> EndDay(const pb::Unit& u) {
-  if (u.state() == pb::UNIT_STATE_ACTIVE || !u.has_state_date()) return std::nullopt;
-  absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
-  if (!ended.ok()) return std::nullopt;
-  return *ended;
-}
-
-// The day a unit began, when the records say (Unit.valid_from).
-std::optional<absl::CivilDay> BeginDay(const pb::Unit& u) {
-  if (!u.has_valid_from()) return std::nullopt;
-  absl::StatusOr<absl::CivilDay> began = FromProtoDate(u.valid_from(), "valid_from");
-  if (!began.ok()) return std::nullopt;
-  return *began;
-}
 
 bool BeganAfter(const pb::Unit& u, absl::CivilDay day) {
   const std::optional<absl::CivilDay> began = BeginDay(u);
