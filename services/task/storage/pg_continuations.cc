@@ -7,6 +7,7 @@
 #include "common/db/bytea.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
+#include "common/grpc/resource_name.h"
 #include "common/text/fold.h"
 #include "services/task/continuity.h"
 #include "services/task/storage/pg_task_store.h"
@@ -78,11 +79,10 @@ std::vector<pb::Continuation> SuggestContinuations(pqxx::transaction_base& tx, c
 
 void SaveSuggestions(pqxx::work& tx, const std::string& plan_id, const std::vector<pb::Continuation>& suggestions) {
   for (const pb::Continuation& c : suggestions) {
-    // Names built by SuggestContinuations: "plans/{p}/tasks/{n}".
-    auto number_of = [](const std::string& name) { return std::stoi(name.substr(name.rfind('/') + 1)); };
-    const std::string& prev = c.previous_task();
-    const std::string prev_plan = prev.substr(6, prev.find("/tasks/") - 6);
-    tx.exec_params(kSaveSuggestion, plan_id, number_of(c.task()), prev_plan, number_of(prev), c.score());
+    // Names SuggestContinuations built, so they parse.
+    const std::vector<std::string> task = *ParseResourceName(c.task(), "plans/*/tasks/#", "task");
+    const std::vector<std::string> previous = *ParseResourceName(c.previous_task(), "plans/*/tasks/#", "previous_task");
+    tx.exec_params(kSaveSuggestion, plan_id, std::stoi(task[1]), previous[0], std::stoi(previous[1]), c.score());
   }
 }
 
