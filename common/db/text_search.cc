@@ -28,4 +28,10 @@ std::string RankSql(const std::string& vector, const std::string& query) {
                       " + 0.1 * ts_rank_cd(", vector, ", ", prefix, ", 2)) * 1000000)::bigint END)");
 }
 
+std::string RankedPageSql(const RankedPageQuery& q) {
+  return absl::StrCat("SELECT * FROM (", q.columns, ", ", RankSql(q.vector, q.search), " AS rank ", q.from,
+                      ") ranked WHERE rank < ", q.after_rank, " OR (rank = ", q.after_rank, " AND ", q.key, " > ",
+                      q.after_key, ") ORDER BY rank DESC, ", q.key, " LIMIT ", q.limit);
+}
+
 }  // namespace p06::db

@@ -27,4 +27,29 @@ std::string RankSql(const std::string& vector, const std::string& query);
 // The rank a page token says to resume below when it holds none (the first page).
 inline constexpr int64_t kFirstPageRank = INT64_MAX;
 
+// A row of a ranked List query and its rank (0 without a search).
+template <typename T>
+struct Ranked {
+  T row;
+  int64_t rank = 0;
+};
+
+// The parts of a List query ranked by a search: `columns` ("SELECT a, b"; `key` among
+// them), `from` (FROM and WHERE), the tsvector column and the parameters of the
+// search (PrefixTsQuery's text), of where the page resumes and of its size.
+struct RankedPageQuery {
+  std::string columns;
+  std::string from;
+  std::string vector;
+  std::string search;
+  std::string key;
+  std::string after_rank;
+  std::string after_key;
+  std::string limit;
+};
+
+// The SQL of such a page: its rows best first (RankSql as the last column, "rank"),
+// then by key, after (after_rank, after_key) in that order.
+std::string RankedPageSql(const RankedPageQuery& q);
+
 }  // namespace p06::db

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/db/text_search.h"
 
 namespace p06 {
 
@@ -68,6 +69,25 @@ std::string TakePage(std::vector<T> rows, const PageRequest& page, google::proto
   out->Reserve(static_cast<int>(rows.size()));
   for (T& row : rows) *out->Add() = std::move(row);
   return more ? MakePageToken(key(*out->rbegin()), query_fingerprint) : "";
+}
+
+// TakePage for rows a word search ranked (db::Ranked): the token resumes after the
+// last row's rank and `key(row)` (RankedPageKey).
+template <typename T, typename KeyFn>
+std::string TakeRankedPage(std::vector<db::Ranked<T>> ranked, const PageRequest& page,
+                           google::protobuf::RepeatedPtrField<T>* out, KeyFn key, absl::string_view query_fingerprint) {
+  std::vector<T> rows;
+  std::vector<int64_t> ranks;
+  rows.reserve(ranked.size());
+  for (db::Ranked<T>& r : ranked) {
+    rows.push_back(std::move(r.row));
+    ranks.push_back(r.rank);
+  }
+  const int before = out->size();
+  return TakePage(
+      std::move(rows), page, out,
+      [&](const T& last) { return RankedPageKey(ranks[static_cast<size_t>(out->size() - 1 - before)], key(last)); },
+      query_fingerprint);
 }
 
 }  // namespace p06

@@ -1,6 +1,5 @@
 #include "services/directory/directory.h"
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
@@ -99,16 +98,9 @@ absl::StatusOr<pb::ListUnitsResponse> Directory::ListUnits(const pb::ListUnitsRe
   }
   query.limit = page.size + 1;  // One more tells whether another page exists.
   ASSIGN_OR_RETURN(std::vector<RankedUnit> ranked, store_.ListUnits(query));
-  absl::flat_hash_map<std::string, int64_t> rank_of;
-  std::vector<pb::Unit> units;
-  for (RankedUnit& r : ranked) {
-    rank_of[r.unit.code()] = r.rank;
-    units.push_back(std::move(r.unit));
-  }
   pb::ListUnitsResponse response;
-  response.set_next_page_token(TakePage(
-      std::move(units), page, response.mutable_units(),
-      [&](const pb::Unit& u) { return RankedPageKey(rank_of[u.code()], u.code()); }, filters));
+  response.set_next_page_token(TakeRankedPage(std::move(ranked), page, response.mutable_units(),
+                                              [](const pb::Unit& u) { return u.code(); }, filters));
   return response;
 }
 

@@ -1,6 +1,5 @@
 #include "services/task/task_service.h"
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -253,16 +252,10 @@ absl::StatusOr<pb::ListTasksResponse> TaskService::ListTasks(const pb::ListTasks
   }
   q.limit = page.size + 1;
   ASSIGN_OR_RETURN(std::vector<RankedTask> ranked, store_.ListTasks(q));
-  absl::flat_hash_map<int, int64_t> rank_of;
-  std::vector<pb::Task> tasks;
-  for (RankedTask& r : ranked) {
-    rank_of[r.task.number()] = r.rank;
-    tasks.push_back(std::move(r.task));
-  }
   pb::ListTasksResponse response;
-  response.set_next_page_token(TakePage(
-      std::move(tasks), page, response.mutable_tasks(),
-      [&](const pb::Task& t) { return RankedPageKey(rank_of[t.number()], absl::StrCat(t.number())); }, filters));
+  response.set_next_page_token(TakeRankedPage(
+      std::move(ranked), page, response.mutable_tasks(), [](const pb::Task& t) { return absl::StrCat(t.number()); },
+      filters));
   return response;
 }
 

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/db/text_search.h"
 #include "p06/directory/v1/directory.pb.h"
 #include "services/directory/storage/directory_snapshot.h"
 
@@ -30,16 +31,13 @@ struct UnitQuery {
   // and the units come best match first; empty: any unit, in code order.
   std::vector<std::string> folded_words;
   // Keyset pagination: rows ranked below after_rank, or at it with a code above after_code.
-  int64_t after_rank = INT64_MAX;
+  int64_t after_rank = db::kFirstPageRank;
   std::string after_code;
   int limit = 50;
 };
 
 // A unit of a ListUnits page and the rank of its match (0 without a search).
-struct RankedUnit {
-  pb::Unit unit;
-  int64_t rank = 0;
-};
+using RankedUnit = db::Ranked<pb::Unit>;
 
 // The key names are compared on (NameIndex::CanonicalKey: folded, abbreviations
 // expanded), for the rule that a name identifies one active unit.

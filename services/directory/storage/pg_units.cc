@@ -95,16 +95,21 @@ absl::StatusOr<std::vector<RankedUnit>> PgDirectoryStore::ListUnits(const UnitQu
         // resumes below the last row's rank, or at it past its code ($9, $6).
         static const std::string sql = [] {
           const std::string select = pg::kSelectUnits;
-          return absl::StrCat("SELECT * FROM (", select.substr(0, select.rfind("FROM units u")), ", ",
-                              db::RankSql("u.search_vector", "$5"), " AS rank FROM units u", kWhereListFilters,
-                              ") ranked WHERE rank < $9 OR (rank = $9 AND code > $6) ORDER BY rank DESC, code LIMIT $7");
+          return db::RankedPageSql({.columns = select.substr(0, select.rfind("FROM units u")),
+                                    .from = absl::StrCat("FROM units u", kWhereListFilters),
+                                    .vector = "u.search_vector",
+                                    .search = "$5",
+                                    .key = "code",
+                                    .after_rank = "$9",
+                                    .after_key = "$6",
+                                    .limit = "$7"});
         }();
         pqxx::result rows = tx.exec_params(sql, static_cast<int>(q.kind), q.parent_id, InMinistry(q.scope),
                                            q.active_only, db::PrefixTsQuery(q.folded_words), q.after_code, q.limit,
                                            static_cast<int>(pb::UNIT_STATE_ACTIVE), q.after_rank);
         std::vector<RankedUnit> units;
         for (const pqxx::row& row : rows) {
-          units.push_back(RankedUnit{.unit = pg::UnitFromRow(row), .rank = row["rank"].as<int64_t>()});
+          units.push_back(RankedUnit{.row = pg::UnitFromRow(row), .rank = row["rank"].as<int64_t>()});
         }
         return units;
       });

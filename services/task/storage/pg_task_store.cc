@@ -386,10 +386,14 @@ absl::StatusOr<std::vector<RankedTask>> PgTaskStore::ListTasks(const TaskQuery& 
         // resumes below the last row's rank, or at it past its number ($11, $12).
         static const std::string sql = [] {
           const std::string select = kSelectTasks;
-          return absl::StrCat("SELECT * FROM (", select.substr(0, select.rfind("FROM tasks t")), ", t.number, ",
-                              db::RankSql("t.search_vector", "$10"), " AS rank FROM tasks t", kWhereTaskFilters,
-                              ") ranked WHERE rank < $11 OR (rank = $11 AND number > $12)"
-                              " ORDER BY rank DESC, number LIMIT $13");
+          return db::RankedPageSql({.columns = select.substr(0, select.rfind("FROM tasks t")) + ", t.number",
+                                    .from = absl::StrCat("FROM tasks t", kWhereTaskFilters),
+                                    .vector = "t.search_vector",
+                                    .search = "$10",
+                                    .key = "number",
+                                    .after_rank = "$11",
+                                    .after_key = "$12",
+                                    .limit = "$13"});
         }();
         std::vector<RankedTask> tasks;
         for (const auto& row : tx.exec_params(
@@ -397,7 +401,7 @@ absl::StatusOr<std::vector<RankedTask>> PgTaskStore::ListTasks(const TaskQuery& 
                  q.overdue_only, q.due_after ? FormatIsoDate(*q.due_after) : "",
                  q.due_before ? FormatIsoDate(*q.due_before) : "9999-12-31", db::PrefixTsQuery(q.folded_words),
                  q.after_rank, q.after_number, q.limit)) {
-          tasks.push_back(RankedTask{.task = TaskFromRow(row), .rank = row[7].as<int64_t>()});
+          tasks.push_back(RankedTask{.row = TaskFromRow(row), .rank = row["rank"].as<int64_t>()});
         }
         return tasks;
       });

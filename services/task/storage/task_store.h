@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/db/text_search.h"
 #include "services/task/event_position.h"
 #include "services/task/drafts.h"
 
@@ -28,17 +29,14 @@ struct TaskQuery {
   std::vector<std::string> folded_words;
   // Keyset pagination: rows ranked below after_rank, or at it with a number above
   // after_number (db::kFirstPageRank on the first page).
-  int64_t after_rank = INT64_MAX;
+  int64_t after_rank = db::kFirstPageRank;
   int after_number = 0;
   int limit = 50;
   absl::CivilDay today;  // For "overdue", from the service's clock.
 };
 
 // A task of a ListTasks page and the rank of its match (0 without a search).
-struct RankedTask {
-  pb::Task task;
-  int64_t rank = 0;
-};
+using RankedTask = db::Ranked<pb::Task>;
 
 struct OccurrenceQuery {
   std::string plan_id;
