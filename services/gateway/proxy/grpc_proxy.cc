@@ -3,6 +3,9 @@
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of protobuf messages.
 
+#include <atomic>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/grpc/client.h"
@@ -43,8 +46,11 @@ std::string CertificateSubject(const grpc::ServerContextBase& ctx) {
 }  // namespace
 
 GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals,
-                     AuditStore& audit, absl::Duration backend_timeout)
-    : principals_(std::move(principals)), audit_(audit), backend_timeout_(backend_timeout) {
+                     AuditStore& audit, absl::Duration backend_timeout, absl::Duration stream_max_duration)
+    : principals_(std::move(principals)),
+      audit_(audit),
+      backend_timeout_(backend_timeout),
+      stream_max_duration_(stream_max_duration) {
   for (const Route& route : routes.routes()) {
     const std::string service = route.method->service()->full_name();
     std::shared_ptr<grpc::Channel> channel = backends.ChannelOf(service);
@@ -55,8 +61,40 @@ GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientP
   }
 }
 
+class ProxyCall;
+
+// The backend half of a forwarded server stream: the one request written (and the
+// sending side closed), then each message read handed to the caller's half, the next
+// read started only once the caller has taken it, so a slow caller slows the backend
+// (flow control) instead of filling the gateway's memory. A hold keeps the backend
+// call from ending while the caller's half may still ask for the next message.
+class BackendStream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit BackendStream(ProxyCall& call) : call_(call) {}
+  void Start(grpc::GenericStub& stub, grpc::ClientContext& ctx, const std::string& method,
+             const grpc::ByteBuffer& request) {
+    request_ = request;
+    stub.PrepareBidiStreamingCall(&ctx, method, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&message_);
+    AddHold();
+    StartCall();
+  }
+  void ReadNext() { StartRead(&message_); }
+  // No more reads: the call ends (OnDone) once the backend's status is in.
+  void Stop() { RemoveHold(); }
+  grpc::ByteBuffer& message() { return message_; }
+
+  void OnReadDone(bool ok) override;
+  void OnDone(const grpc::Status& status) override;
+
+ private:
+  ProxyCall& call_;
+  grpc::ByteBuffer request_, message_;
+};
+
 // One proxied call: admitted (certificate, scopes, roles), its one request read, the
-// backend called, its answer written.
+// backend called, its answer (or, for a server stream, each of its messages) written.
 class ProxyCall final : public grpc::ServerGenericBidiReactor {
  public:
   ProxyCall(GrpcProxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx) {
@@ -79,13 +117,43 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: no message before the end of the call"));
       return;
     }
-    PrepareClientContext(backend_ctx_, proxy_.backend_timeout_, IncomingCallOf(*ctx_));
+    const bool stream = target_->route->method->server_streaming();
+    // A stream lives until the caller's deadline, at most stream_max_duration: the
+    // caller resumes after its last event, as over the REST door.
+    PrepareClientContext(backend_ctx_, stream ? proxy_.stream_max_duration_ : proxy_.backend_timeout_,
+                         IncomingCallOf(*ctx_));
     AttachPrincipal(backend_ctx_, caller_->principal);
+    if (stream) {
+      holds_.fetch_add(1);  // Released by the backend half's OnDone.
+      backend_stream_.emplace(*this);
+      backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
+      return;
+    }
     target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
                              [this](grpc::Status status) { OnBackendDone(std::move(status)); });
   }
 
-  void OnDone() override { delete this; }
+  // The backend half's message, written to the caller; the next read waits for it.
+  void ForwardMessage() { StartWrite(&backend_stream_->message()); }
+  void OnWriteDone(bool ok) override {
+    if (ok) {
+      backend_stream_->ReadNext();
+    } else {
+      backend_ctx_.TryCancel();  // The caller is gone: so is the stream.
+      backend_stream_->Stop();
+    }
+  }
+  // The backend half ended (every message forwarded, or cancelled).
+  void StreamDone(const grpc::Status& status) {
+    if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+        status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      Audit(status);
+    }
+    Finish(status);
+    Release();
+  }
+
+  void OnDone() override { Release(); }
   void OnCancel() override { backend_ctx_.TryCancel(); }
 
  private:
@@ -106,9 +174,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     }
     target_ = &it->second;
     const google::protobuf::MethodDescriptor* m = target_->route->method;
-    if (m->server_streaming() || m->client_streaming()) {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "streams are not forwarded: call the task service, or use the REST door's event stream");
+    if (m->client_streaming()) {
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "streams from the client are not forwarded");
     }
     if (!caller_->Allows(ctx_->method(), target_->route->is_read())) {
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
@@ -152,14 +219,33 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     }
   }
 
+  // The call is deleted when both halves are done: the caller's (OnDone) and, for a
+  // stream, the backend's, whichever comes last.
+  void Release() {
+    if (holds_.fetch_sub(1) == 1) delete this;
+  }
+
   GrpcProxy& proxy_;
   grpc::GenericCallbackServerContext* ctx_;
+  std::atomic<int> holds_{1};
   std::string request_id_, subject_;
   const ClientPrincipal* caller_ = nullptr;
   const GrpcProxy::Target* target_ = nullptr;
   grpc::ByteBuffer request_, response_;
   grpc::ClientContext backend_ctx_;
+  std::optional<BackendStream> backend_stream_;
 };
+
+void BackendStream::OnReadDone(bool ok) {
+  // At the end of the stream there is nothing to forward: OnDone brings the status.
+  if (ok) {
+    call_.ForwardMessage();
+  } else {
+    Stop();
+  }
+}
+
+void BackendStream::OnDone(const grpc::Status& status) { call_.StreamDone(status); }
 
 grpc::ServerGenericBidiReactor* GrpcProxy::CreateReactor(grpc::GenericCallbackServerContext* ctx) {
   return new ProxyCall(*this, ctx);

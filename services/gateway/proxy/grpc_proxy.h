@@ -1,5 +1,5 @@
 // gRPC for other ministry systems: the gateway's mutual-TLS port forwards every unary
-// method of the services it fronts, as bytes (no transcoding), to the owning service.
+// and server-streaming method of the services it fronts, as bytes (no transcoding), to the owning service.
 // The caller is its client certificate: TLS has verified it against the configured CA;
 // its subject is mapped to a principal and scopes (client_principals.h). Then, as at
 // the REST door: the scopes and the route's role rules, the principal forwarded with
@@ -7,9 +7,10 @@
 // subject) for every mutation and every refusal.
 //
 // The proxy is a generic service, so it also receives the fronted methods on the
-// plain port: there, with no certificate, every call is UNAUTHENTICATED. Streaming
-// methods are not forwarded (UNIMPLEMENTED): systems follow the event stream from the
-// task service or over the REST door's Server-Sent Events.
+// plain port: there, with no certificate, every call is UNAUTHENTICATED. A server
+// stream (WatchEvents) is forwarded message by message until the caller's deadline,
+// at most `stream_max_duration`; methods that stream from the client are not
+// (UNIMPLEMENTED): the suite has none.
 #pragma once
 
 #include <grpcpp/generic/async_generic_service.h>
@@ -32,7 +33,7 @@ struct Route;
 class GrpcProxy final : public grpc::CallbackGenericService {
  public:
   GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals, AuditStore& audit,
-            absl::Duration backend_timeout);
+            absl::Duration backend_timeout, absl::Duration stream_max_duration);
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
 
@@ -47,6 +48,7 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   const ClientPrincipals principals_;
   AuditStore& audit_;
   const absl::Duration backend_timeout_;
+  const absl::Duration stream_max_duration_;
 };
 
 }  // namespace p06::gateway
