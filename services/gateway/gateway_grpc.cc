@@ -35,6 +35,7 @@ pb::AuditEntry EntryOf(const AuditRecord& r) {
   e.set_http_status(r.http_status);
   e.set_hash(r.hash);
   e.set_client_certificate(r.client_certificate);
+  e.set_stage(r.stage == kStageReceived ? pb::AuditEntry::STAGE_RECEIVED : pb::AuditEntry::STAGE_ANSWERED);
   return e;
 }
 

@@ -256,6 +256,7 @@ TEST_F(GatewayTest, AuditVerifyDetectsARowChangedByHand) {
   auto intact = verify();
   ASSERT_TRUE(intact.ok());
   EXPECT_EQ(intact->exit_code, 0) << intact->output;
+  // A viewer's POST (a mutation by its method) is refused at the edge: one entry each.
   EXPECT_NE(intact->output.find("intact: 3 entries"), std::string::npos) << intact->output;
   {
     pqxx::connection conn(database_url());
@@ -267,6 +268,52 @@ TEST_F(GatewayTest, AuditVerifyDetectsARowChangedByHand) {
   ASSERT_TRUE(broken.ok());
   EXPECT_EQ(broken->exit_code, 1) << broken->output;
   EXPECT_NE(broken->output.find("BROKEN at auditEntries/2"), std::string::npos) << broken->output;
+}
+
+// A mutation is in the audit log before it reaches its service: received, then the
+// outcome, under the same request id. When the log cannot be written, nothing is changed.
+TEST_F(GatewayTest, AMutationIsAuditedBeforeItIsMadeOrNotMade) {
+  const std::string progress = absl::StrCat("/v1/", kTask, "/progress");
+  const std::string body = R"({"report": {"reportingUnit": "units/vu-tccb", "status": "TASK_STATUS_IN_PROGRESS", "percentComplete": 10}})";
+  auto made = Call("POST", progress, Office(), body, {{"Idempotency-Key", "wal-1"}, {"X-Request-Id", "wal-request-1"}});
+  ASSERT_EQ(made->status, 200) << made->body;
+  auto r = Call("GET", "/v1/auditEntries?pageSize=10", Auditor());
+  const google::protobuf::Struct page = Json(r->body);
+  const auto& entries = page.fields().at("entries").list_value().values();
+  ASSERT_GE(entries.size(), 2);
+  // Newest first: the outcome, then the entry written before the call.
+  const auto& answered = entries[0].struct_value().fields();
+  const auto& received = entries[1].struct_value().fields();
+  EXPECT_EQ(answered.at("stage").string_value(), "STAGE_ANSWERED");
+  EXPECT_EQ(answered.at("code").string_value(), "OK");
+  EXPECT_EQ(received.at("stage").string_value(), "STAGE_RECEIVED");
+  EXPECT_FALSE(received.contains("code")) << "no outcome is known before the call";
+  EXPECT_EQ(received.at("requestId").string_value(), "wal-request-1");
+  EXPECT_EQ(answered.at("requestId").string_value(), "wal-request-1");
+  EXPECT_EQ(received.at("resource").string_value(), kTask);
+
+  // The audit table out of reach (moved away by hand): the report is refused, 503,
+  // and the task service never sees it.
+  auto exec = [&](const std::string& sql) {
+    pqxx::connection conn(database_url());
+    pqxx::work tx(conn);
+    pqxx::result result = tx.exec(sql);
+    tx.commit();
+    return result;
+  };
+  auto reports = [&] { return exec("SELECT count(*) FROM task.progress_reports")[0][0].as<int>(); };
+  const int before = reports();
+  exec("ALTER TABLE gateway.audit_entries RENAME TO audit_entries_away");
+  auto refused = Call("POST", progress, Office(), body, {{"Idempotency-Key", "wal-2"}});
+  exec("ALTER TABLE gateway.audit_entries_away RENAME TO audit_entries");
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_TRUE(absl::StrContains(refused->body, "audit log")) << refused->body;
+  EXPECT_EQ(reports(), before) << "a mutation that could not be audited was made";
+  // Back in reach: the same request goes through, and the chain is whole.
+  EXPECT_EQ(Call("POST", progress, Office(), body, {{"Idempotency-Key", "wal-2"}})->status, 200);
+  EXPECT_EQ(reports(), before + 1);
+  auto verify = Call("GET", "/v1/auditEntries:verify", Auditor());
+  EXPECT_TRUE(absl::StrContains(verify->body, R"("intact":true)")) << verify->body;
 }
 
 TEST_F(GatewayTest, ABackendDownIsA503InTime) {

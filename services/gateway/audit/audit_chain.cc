@@ -23,7 +23,10 @@ std::string AuditHash(const AuditRecord& r) {
   }
   Put(&text, absl::StrCat(r.http_status));
   // Added later: left out when empty, so that the rows from before keep their hashes.
-  if (!r.client_certificate.empty()) Put(&text, r.client_certificate);
+  // A stage comes with the certificate field always (empty or not), so that no
+  // certificate can pass for a stage: one field hashed is a certificate, two are both.
+  if (!r.client_certificate.empty() || !r.stage.empty()) Put(&text, r.client_certificate);
+  if (!r.stage.empty()) Put(&text, r.stage);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));

@@ -23,9 +23,14 @@ struct AuditRecord {
   int http_status = 0;
   // The client certificate's subject (RFC 2253) of a call on the mutual-TLS port.
   std::string client_certificate;
+  // kStageReceived for the entry written before a mutation is forwarded; "" for an
+  // outcome (every entry written after the answer, and every row from before stages).
+  std::string stage;
   std::string prev_hash;
   std::string hash;
 };
+
+inline constexpr char kStageReceived[] = "received";
 
 // The hash of the first entry's predecessor.
 inline constexpr char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";

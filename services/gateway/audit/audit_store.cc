@@ -13,7 +13,7 @@ constexpr int64_t kChainLock = 0x7030362d61756469;
 
 constexpr char kColumns[] =
     "seq, time_us, subject, unit, roles, method, resource, code, request_id, remote_address, http_method, "
-    "http_status, prev_hash, hash, client_certificate";
+    "http_status, prev_hash, hash, client_certificate, stage";
 
 AuditRecord RecordOf(const pqxx::row& row) {
   AuditRecord r;
@@ -32,6 +32,7 @@ AuditRecord RecordOf(const pqxx::row& row) {
   r.prev_hash = row[12].c_str();
   r.hash = row[13].c_str();
   r.client_certificate = row[14].c_str();
+  r.stage = row[15].c_str();
   return r;
 }
 
@@ -46,10 +47,10 @@ absl::Status AuditStore::Append(AuditRecord r) {
     r.time = absl::FromUnixMicros(absl::ToUnixMicros(r.time));
     r.hash = AuditHash(r);
     tx.exec_params(absl::StrCat("INSERT INTO audit_entries (", kColumns,
-                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"),
+                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
                    r.seq, absl::ToUnixMicros(r.time), r.subject, r.unit, r.roles, r.method, r.resource, r.code,
                    r.request_id, r.remote_address, r.http_method, r.http_status, r.prev_hash, r.hash,
-                   r.client_certificate);
+                   r.client_certificate, r.stage);
     return absl::OkStatus();
   });
 }

@@ -276,6 +276,11 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
 
   if (method->server_streaming()) return ServeStream(x, req, std::move(request), std::move(response), res);
 
+  // A mutation is in the audit log before it is made, or it is not made.
+  if (x.audit && !Audit(x, kStageReceived, 0)) {
+    x.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written: nothing was changed");
+    return Answer(x, res);
+  }
   grpc::ClientContext ctx;
   PrepareClientContext(ctx, options_.backend_timeout, x.request_id);
   AttachPrincipal(ctx, *principal);
@@ -327,27 +332,32 @@ void RestServer::Answer(Exchange& x, httplib::Response& res) {
   }
   res.set_content(x.status.ok() ? x.body : ErrorBody(x.status, x.request_id, res.status), "application/json");
 
-  if (x.audit) {
-    AuditRecord r;
-    r.time = absl::Now();
-    if (x.principal) {
-      r.subject = x.principal->subject;
-      r.unit = x.principal->unit;
-      r.roles = absl::StrJoin(x.principal->roles, ",");
-    }
-    r.method = x.route != nullptr ? x.route->grpc_path : "";
-    r.resource = x.resource;
-    r.code = CodeName(x.status.error_code());
-    r.request_id = x.request_id;
-    r.remote_address = x.remote;
-    r.http_method = x.http_method;
-    r.http_status = res.status;
-    if (absl::Status s = audit_.Append(std::move(r)); !s.ok()) {
-      metrics_->audit_failures.Increment();
-      log::Error("audit entry not written", {{"request_id", x.request_id}, {"error", std::string(s.message())}});
-    }
-  }
+  if (x.audit) Audit(x, "", res.status);
   Count(x, res);
+}
+
+bool RestServer::Audit(const Exchange& x, const std::string& stage, int http_status) {
+  AuditRecord r;
+  r.time = absl::Now();
+  if (x.principal) {
+    r.subject = x.principal->subject;
+    r.unit = x.principal->unit;
+    r.roles = absl::StrJoin(x.principal->roles, ",");
+  }
+  r.method = x.route != nullptr ? x.route->grpc_path : "";
+  r.resource = x.resource;
+  if (stage.empty()) r.code = CodeName(x.status.error_code());
+  r.request_id = x.request_id;
+  r.remote_address = x.remote;
+  r.http_method = x.http_method;
+  r.http_status = http_status;
+  r.stage = stage;
+  if (absl::Status s = audit_.Append(std::move(r)); !s.ok()) {
+    metrics_->audit_failures.Increment();
+    log::Error("audit entry not written", {{"request_id", x.request_id}, {"error", std::string(s.message())}});
+    return false;
+  }
+  return true;
 }
 
 void RestServer::Count(const Exchange& x, const httplib::Response& res) {

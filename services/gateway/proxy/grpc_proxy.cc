@@ -129,6 +129,13 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
       return;
     }
+    // A mutation is in the audit log before it is made, or it is not made.
+    if (!target_->route->is_read() && !Audit(grpc::Status::OK, kStageReceived)) {
+      grpc::Status refused(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written: nothing was changed");
+      Audit(refused);
+      Finish(refused);
+      return;
+    }
     target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
                              [this](grpc::Status status) { OnBackendDone(std::move(status)); });
   }
@@ -199,7 +206,9 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     }
   }
 
-  void Audit(const grpc::Status& status) {
+  // Appends the call's audit entry: its outcome `status` (stage ""), or kStageReceived
+  // before a mutation is forwarded. False (logged) when it could not be written.
+  bool Audit(const grpc::Status& status, const std::string& stage = "") {
     AuditRecord r;
     r.time = absl::Now();
     if (caller_ != nullptr) {
@@ -210,13 +219,16 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     r.client_certificate = subject_;
     r.method = ctx_->method().substr(0, 200);
     if (target_ != nullptr) r.resource = ResourceOf(*target_->route, request_);
-    r.code = CodeName(status.error_code());
+    if (stage.empty()) r.code = CodeName(status.error_code());
+    r.stage = stage;
     r.request_id = request_id_;
     r.remote_address = ctx_->peer();
     r.http_method = "GRPC";
     if (absl::Status s = proxy_.audit_.Append(std::move(r)); !s.ok()) {
       log::Error("audit entry not written", {{"request_id", request_id_}, {"error", std::string(s.message())}});
+      return false;
     }
+    return true;
   }
 
   // The call is deleted when both halves are done: the caller's (OnDone) and, for a
