@@ -1,17 +1,17 @@
-# Appends to ${body_var} one `{version, "prefix+name", R"(text)"}` line per .sql file
+# Appends to ${body_var} one `{version, "prefix+name", R"(text)"}` line per .${ext} file
 # of `dir`: versions from NNN_ names, or kRepeatable for every file when `repeatable`.
-function(_p06_sql_entries body_var dir prefix repeatable)
-  file(GLOB sql_files CONFIGURE_DEPENDS "${dir}/*.sql")
+function(_p06_file_entries body_var dir prefix repeatable ext)
+  file(GLOB sql_files CONFIGURE_DEPENDS "${dir}/*.${ext}")
   list(SORT sql_files)
   set(body "${${body_var}}")
   foreach(sql ${sql_files})
     get_filename_component(file_name "${sql}" NAME)
     if(repeatable)
       set(version "p06::db::kRepeatable")
-    elseif(file_name MATCHES "^([0-9]+)_[a-z0-9_]+\\.sql$")
+    elseif(file_name MATCHES "^([0-9]+)_[a-z0-9_]+\\.${ext}$")
       math(EXPR version "${CMAKE_MATCH_1}")
     else()
-      message(FATAL_ERROR "migration ${sql}: name must be NNN_snake_case.sql")
+      message(FATAL_ERROR "migration ${sql}: name must be NNN_snake_case.${ext}")
     endif()
     file(READ "${sql}" text)
     # Read at configure time: an edited file must configure again, or the binary keeps the old text.
@@ -45,8 +45,8 @@ endfunction()
 # binary carries its own schema and needs no files beside it at run time.
 function(p06_embed_migrations target schema_dir function)
   set(body "")
-  _p06_sql_entries(body "${schema_dir}" "" FALSE)
-  _p06_sql_entries(body "${schema_dir}/functions" "functions/" TRUE)
+  _p06_file_entries(body "${schema_dir}" "" FALSE sql)
+  _p06_file_entries(body "${schema_dir}/functions" "functions/" TRUE sql)
   _p06_write_migrations(${target} ${function} "${schema_dir}" "${body}")
 endfunction()
 
@@ -55,6 +55,17 @@ endfunction()
 # schema has (common/db/functions), created before the service's own.
 function(p06_embed_sql_functions target dir function)
   set(body "")
-  _p06_sql_entries(body "${dir}" "common/" TRUE)
+  _p06_file_entries(body "${dir}" "common/" TRUE sql)
+  _p06_write_migrations(${target} ${function} "${dir}" "${body}")
+endfunction()
+
+# p06_embed_data_files(TARGET DIR EXT FUNCTION)
+# Embeds every NNN_name.EXT of DIR, in version order, as `std::span<const
+# p06::db::Migration> FUNCTION()`: data applied once each at start, in order, by the
+# service's own code (the directory's reference data files), versioned and never
+# edited after, as migrations are.
+function(p06_embed_data_files target dir ext function)
+  set(body "")
+  _p06_file_entries(body "${dir}" "" FALSE ${ext})
   _p06_write_migrations(${target} ${function} "${dir}" "${body}")
 endfunction()

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
+#include "common/base/hash.h"
 #include "common/base/status_macros.h"
 #include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
@@ -196,7 +197,45 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::ImportReferenceData(
   if (request.dry_run() || plan.empty()) return summary;
   return index_.AfterWrite(store_.ApplyReferenceImport(caller.subject, request, current.revision, plan.added,
                                                        plan.changed, std::move(summary), UnitSearchText,
-                                                       index_.NameKey()));
+                                                       index_.NameKey(), std::nullopt));
+}
+
+absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> files) {
+  // Replicas starting together: the one that commits first wins, the other's write is
+  // ABORTED (the directory moved), and it looks again.
+  constexpr int kAttempts = 5;
+  for (const db::Migration& file : files) {
+    const DirectoryStore::ReferenceFile record{
+        .version = file.version, .name = file.name, .checksum = StableHashHex(file.sql)};
+    const std::string where = absl::StrCat("reference_data/", file.name);
+    for (int attempt = 1;; ++attempt) {
+      ASSIGN_OR_RETURN(auto applied, store_.AppliedReferenceFiles());
+      if (auto it = applied.find(file.version); it != applied.end()) {
+        if (it->second.checksum != record.checksum || it->second.name != record.name) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              where, ": differs from the file applied as version ", file.version, " (", it->second.name,
+              "); an applied file is never edited: put the correction in a new file"));
+        }
+        break;
+      }
+      ASSIGN_OR_RETURN(DirectorySnapshot current, store_.LoadSnapshot());
+      std::shared_ptr<const NameIndex> index = index_.Current();
+      ReferenceImport plan = PlanReferenceImport(file.sql, current,
+                                                 [&](absl::string_view name) { return index->CanonicalKey(name); });
+      if (!plan.problems.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(where, ": ", ProblemsStatus(plan.problems).message()));
+      }
+      absl::StatusOr<pb::ImportReferenceDataResponse> written = index_.AfterWrite(store_.ApplyReferenceImport(
+          "reference-data", pb::ImportReferenceDataRequest(), current.revision, plan.added, plan.changed,
+          plan.summary, UnitSearchText, index_.NameKey(), record));
+      if (written.ok()) break;
+      if (!absl::IsAborted(written.status()) || attempt == kAttempts) {
+        return absl::Status(written.status().code(), absl::StrCat(where, ": ", written.status().message()));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<pb::Unit> Directory::DissolveUnit(const Principal& caller, const pb::DissolveUnitRequest& request) {

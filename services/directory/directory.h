@@ -11,7 +11,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include <span>
+
 #include "common/base/clock.h"
+#include "common/db/migrations.h"
 #include "common/grpc/principal.h"
 #include "services/directory/directory_metrics.h"
 #include "services/directory/resolution/index_refresher.h"
@@ -39,6 +42,12 @@ class Directory {
   // Checked against a fresh snapshot of the store, then applied in one transaction.
   absl::StatusOr<pb::ImportReferenceDataResponse> ImportReferenceData(const Principal& caller,
                                                                       const pb::ImportReferenceDataRequest& request);
+  // The reference data files shipped with the binary (reference_data/NNN_name.tsv),
+  // each applied once, in order, at start, as ImportReferenceData would: checked whole,
+  // written in one transaction with its record. A file already applied is skipped;
+  // FAILED_PRECONDITION, naming the file, for one that was edited after it was applied
+  // or whose records do not hold (the service must not start on half its data).
+  absl::Status ApplyReferenceDataFiles(std::span<const db::Migration> files);
   absl::StatusOr<pb::Unit> DissolveUnit(const Principal& caller, const pb::DissolveUnitRequest& request);
 
   absl::StatusOr<pb::ResolveUnitNamesResponse> ResolveUnitNames(const pb::ResolveUnitNamesRequest& request);

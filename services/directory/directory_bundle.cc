@@ -17,6 +17,7 @@ absl::StatusOr<std::unique_ptr<DirectoryBundle>> DirectoryBundle::Create(Service
   std::unique_ptr<DirectoryBundle> bundle(new DirectoryBundle(ctx));
   if (absl::Status s = bundle->store_.BackfillSearchText(UnitSearchText); !s.ok()) return s;
   if (absl::Status s = bundle->index_.Start(); !s.ok()) return s;
+  if (absl::Status s = bundle->directory_.ApplyReferenceDataFiles(DirectoryReferenceData()); !s.ok()) return s;
   return bundle;
 }
 

@@ -11,13 +11,17 @@
 #include "services/directory/storage/pg_directory_store.h"
 
 std::span<const p06::db::Migration> DirectoryMigrations();
+// reference_data/NNN_name.tsv, embedded at build time (cmake/P06Migrations.cmake).
+std::span<const p06::db::Migration> DirectoryReferenceData();
 
 namespace p06::directory {
 
 class DirectoryBundle final : public ServiceBundle {
  public:
   // Fills the search text of reference data loaded by migrations, builds the first
-  // name index and starts listening for changes. UNAVAILABLE without a database.
+  // name index, starts listening for changes, and applies the reference data files
+  // not applied yet. UNAVAILABLE without a database; FAILED_PRECONDITION for a data
+  // file that does not hold or was edited after it was applied.
   static absl::StatusOr<std::unique_ptr<DirectoryBundle>> Create(ServiceContext& ctx);
 
   std::vector<NamedService> GrpcServices() override;

@@ -107,9 +107,10 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
   absl::StatusOr<dpb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view, const dpb::ImportReferenceDataRequest&, int64_t, const std::vector<dpb::Unit>&,
       const std::vector<dpb::Unit>&, dpb::ImportReferenceDataResponse, const std::function<std::string(const dpb::Unit&)>&,
-      const directory::NameKeyFn&) override {
+      const directory::NameKeyFn&, const std::optional<ReferenceFile>&) override {
     return Unimplemented();
   }
+  absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() override { return Unimplemented(); }
   absl::StatusOr<dpb::Group> GetGroup(absl::string_view) override { return Unimplemented(); }
   absl::StatusOr<std::vector<dpb::Group>> ListGroups(absl::string_view, int) override { return Unimplemented(); }
   absl::StatusOr<dpb::Group> CreateGroup(absl::string_view, const dpb::CreateGroupRequest&,

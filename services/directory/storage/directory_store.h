@@ -10,6 +10,8 @@
 #include <cstdint>
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,13 @@ class DirectoryStore {
  public:
   virtual ~DirectoryStore() = default;
 
+  // A reference data file applied at start (schema/009_reference_data_files.sql).
+  struct ReferenceFile {
+    int version = 0;
+    std::string name;
+    std::string checksum;
+  };
+
   // The NOTIFY channel every committed change is announced on.
   virtual std::string ChangeChannel() const = 0;
 
@@ -102,11 +111,15 @@ class DirectoryStore {
   // children) and `changed`, each whole, if the directory is still at
   // `expected_revision` (ABORTED otherwise: it was checked against another state).
   // Returns `summary` with applied and the new revision; a replayed request_id, the
-  // first answer.
+  // first answer. With `file` (a reference data file applied at start), it is recorded
+  // as applied in the same transaction, even when it changes nothing.
   virtual absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
       const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
-      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key) = 0;
+      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
+      const std::optional<ReferenceFile>& file) = 0;
+  // The reference data files applied so far, by version.
+  virtual absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() = 0;
 
   virtual absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) = 0;
   virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;

@@ -34,7 +34,9 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
       const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
-      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key) override;
+      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
+      const std::optional<ReferenceFile>& file) override;
+  absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() override;
 
   absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) override;
   absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) override;

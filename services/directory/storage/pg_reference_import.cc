@@ -23,6 +23,7 @@ ON CONFLICT (id) DO UPDATE SET
   state_date = EXCLUDED.state_date, valid_from = EXCLUDED.valid_from, version = units.version + 1, update_time = now()
 )sql";
 constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
+constexpr char kRecordFile[] = "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3)";
 
 std::string DateOrEmpty(const p06::type::v1::Date& d) {
   absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
@@ -42,7 +43,8 @@ void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text
 absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReferenceImport(
     absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
     const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
-    const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key) {
+    const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
+    const std::optional<ReferenceFile>& file) {
   return db::RunInTransaction(pool_, "ImportReferenceData", [&](pqxx::work& tx) {
     return db::Idempotent<pb::ImportReferenceDataResponse>(
         tx, caller, request.request_id(), "ImportReferenceData", request,
@@ -66,12 +68,27 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
               }
             }
           }
+          if (file.has_value()) {
+            tx.exec_params(kRecordFile, file->version, file->name, file->checksum);
+          }
           tx.exec0(pg::kBumpRevision);
-          summary.set_applied(true);
+          summary.set_applied(!added.empty() || !changed.empty());
           summary.set_revision(tx.exec1("SELECT revision FROM directory_revision")[0].as<int64_t>());
           return summary;
         });
   });
+}
+
+absl::StatusOr<std::map<int, DirectoryStore::ReferenceFile>> PgDirectoryStore::AppliedReferenceFiles() {
+  return db::RunInTransaction<pqxx::read_transaction>(
+      pool_, "AppliedReferenceFiles", [&](pqxx::read_transaction& tx) -> absl::StatusOr<std::map<int, ReferenceFile>> {
+        std::map<int, ReferenceFile> files;
+        for (const auto& row : tx.exec("SELECT version, name, checksum FROM reference_data_files")) {
+          const int version = row[0].as<int>();
+          files[version] = {.version = version, .name = row[1].c_str(), .checksum = row[2].c_str()};
+        }
+        return files;
+      });
 }
 
 }  // namespace p06::directory
