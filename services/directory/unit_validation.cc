@@ -1,5 +1,7 @@
 #include "services/directory/unit_validation.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -90,8 +92,16 @@ absl::Status NormalizeAndValidateAliases(google::protobuf::RepeatedPtrField<v1::
     if (a->kind() == v1::ALIAS_KIND_UNSPECIFIED || !v1::AliasKind_IsValid(a->kind())) {
       return InvalidField(absl::StrCat(field, "[", i, "].kind"), "required");
     }
-    if (!IsUnset(a->until()))
-      RETURN_IF_ERROR(FromProtoDate(a->until(), absl::StrCat(field, "[", i, "].until")).status());
+    std::optional<absl::CivilDay> until, from;
+    if (!IsUnset(a->until())) {
+      ASSIGN_OR_RETURN(until, FromProtoDate(a->until(), absl::StrCat(field, "[", i, "].until")));
+    }
+    if (!IsUnset(a->valid_from())) {
+      ASSIGN_OR_RETURN(from, FromProtoDate(a->valid_from(), absl::StrCat(field, "[", i, "].valid_from")));
+    }
+    if (until && from && *from >= *until) {
+      return InvalidField(absl::StrCat(field, "[", i, "].valid_from"), "must be before until");
+    }
   }
   return absl::OkStatus();
 }

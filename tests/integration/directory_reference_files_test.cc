@@ -68,7 +68,7 @@ TEST_F(DirectoryReferenceFilesTest, AnEditedOrBrokenFileStopsTheStartWithNothing
   ASSERT_FALSE(files.empty());
   // Edited after it was applied.
   std::vector<db::Migration> edited = files;
-  edited[0].sql = "alias\tbo-khcn\tabbreviation\t-\tBộ KHCN mới\n";
+  edited[0].sql = "alias\tbo-khcn\tabbreviation\t-\t-\tBộ KHCN mới\n";
   EXPECT_THAT(Apply(edited), StatusIs(absl::StatusCode::kFailedPrecondition,
                                       AllOf(HasSubstr("reference_data/001_ministry_abbreviations.tsv"),
                                             HasSubstr("never edited"))));

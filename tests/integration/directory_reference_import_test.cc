@@ -42,7 +42,7 @@ class DirectoryReferenceImportTest : public DirectoryServerTest {
 constexpr char kFile[] =
     "# An example of the official names arriving [U: illustrative, not the decree's words]\n"
     "unit\tcuc-du-lieu-phap-luat\tCDLPL\tagency\tbtp\tyes\t2026-03-01\tCục Dữ liệu pháp luật\n"
-    "alias\tcuc-du-lieu-phap-luat\tabbreviation\t-\tCục DLPL\n"
+    "alias\tcuc-du-lieu-phap-luat\tabbreviation\t-\t-\tCục DLPL\n"
     "rename\tvu-pldskt\t2026-01-10\tCục Pháp luật dân sự - kinh tế\n"
     "merge\tcuc-pbgdpl-tgpl\t2026-03-01\tcuc-du-lieu-phap-luat\n";
 
@@ -96,7 +96,7 @@ TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
     std::string line_and_field;
     std::string why;
   };
-  const std::string ok_line = "alias\tbtp\talias\t-\tBộ Tư pháp Việt Nam\n";  // Fine alone: must not be applied.
+  const std::string ok_line = "alias\tbtp\talias\t-\t-\tBộ Tư pháp Việt Nam\n";  // Fine alone: must not be applied.
   const std::vector<Bad> cases = {
       {ok_line + "unit\tcuc-moi\tCM\tagency\tbtp\tyes\t-\n", "line 2 (display_name)", "is missing"},
       {ok_line + "merge\tcuc-cntt\t2026-13-01\tcuc-hctp\n", "line 2 (day)", "not a day"},
@@ -107,10 +107,12 @@ TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
        "line 3 (day)", "began on 2026-06-01"},
       {ok_line + "merge\tcuc-cntt\t2026-03-01\tthanh-tra-bo\n", "line 2 (successors)", "ended on 2026-01-10"},
       {ok_line + "unit\tbtp\tBTP\tministry\t-\tno\t-\tBộ Tư pháp mới\n", "line 2 (id)", "exists with other fields"},
-      {ok_line + "alias\tcuc-cntt\talias\t-\tVăn phòng Bộ\n", "line 2 (text)", "already names units/van-phong-bo"},
+      {ok_line + "alias\tcuc-cntt\talias\t-\t-\tVăn phòng Bộ\n", "line 2 (text)", "already names units/van-phong-bo"},
       {ok_line + "unite\tcuc-moi\n", "line 2 (type)", "not a record type"},
       {ok_line + "unit\tcuc-moi\tCM\tnot-a-kind\tbtp\tyes\t-\tCục Mới\n", "line 2 (kind)", "not a unit kind"},
-      {ok_line + "alias\tcuc-cntt\tformer\t-\tCục Tin học\n", "line 2 (until)", "former name needs"},
+      {ok_line + "alias\tcuc-cntt\tformer\t-\t-\tCục Tin học\n", "line 2 (until)", "former name needs"},
+      {ok_line + "alias\tcuc-cntt\tformer\t2026-02-01\t2026-01-01\tCục Tin học\n", "line 2 (from)", "before until"},
+      {ok_line + "alias\tcuc-cntt\talias\t2026-02-30\t-\tCục Tin học\n", "line 2 (from)", "not a day"},
       // Not UTF-8 cannot even travel as a protobuf string: refused before the service reads it
       // (p06ctl names the line before sending).
       {ok_line + "rename\tcuc-cntt\t2026-01-01\tCục Công nghệ \xff\n", "text", "not valid UTF-8"},
@@ -123,11 +125,11 @@ TEST_F(DirectoryReferenceImportTest, BadFilesAreRefusedWholeByLineAndField) {
       // Whatever the order of the lines: the successor ended before the merge.
       {ok_line + "merge\tcuc-cntt\t2026-03-01\tcuc-hctp\ndissolve\tcuc-hctp\t2026-02-01\t-\n", "line 2 (successors)",
        "ended on 2026-02-01"},
-      {ok_line + "alias\tcuc-cntt\talias\t-\tCác đơn vị thuộc Bộ\n", "line 2 (text)", "already names groups/don-vi-thuoc-bo"},
+      {ok_line + "alias\tcuc-cntt\talias\t-\t-\tCác đơn vị thuộc Bộ\n", "line 2 (text)", "already names groups/don-vi-thuoc-bo"},
       {ok_line + "dissolve\tthanh-tra-bo\t2026-01-10\tvan-phong-bo\n", "line 2 (unit)", "already ended on 2026-01-10"},
       {ok_line + std::string(6000, '\n') + [] {
          std::string many;
-         for (int i = 0; i < 5001; ++i) many += "alias\tbtp\talias\t-\tTên " + std::to_string(i) + "\n";
+         for (int i = 0; i < 5001; ++i) many += "alias\tbtp\talias\t-\t-\tTên " + std::to_string(i) + "\n";
          return many;
        }(),
        "text", "at most 5000"},
@@ -172,6 +174,37 @@ TEST_F(DirectoryReferenceImportTest, AFileOfSeveralRenamesAppliedTwiceChangesNot
 
 // A unit that begins after today is not in today's groups (found by review: the
 // members kept for "from now on" counted it in).
+// An alias is dated at both ends: before its first day the text names nothing (or
+// what it named then), after it the unit.
+TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import("alias\tcuc-cntt\tabbreviation\t2026-03-01\t-\tCục CĐS\n", false, &r).ok());
+  auto resolve = [&](absl::CivilDay as_of) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names("Cuc CDS");
+    *request.mutable_as_of() = ToProtoDate(as_of);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
+    return response.resolutions(0);
+  };
+  const dpb::Resolution before = resolve(absl::CivilDay(2026, 2, 28));
+  EXPECT_NE(before.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << before.ShortDebugString();
+  EXPECT_TRUE(before.units().empty() || before.units(0) != "units/cuc-cntt") << before.ShortDebugString();
+  const dpb::Resolution after = resolve(absl::CivilDay(2026, 3, 1));
+  EXPECT_EQ(after.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << after.ShortDebugString();
+  EXPECT_EQ(after.units(0), "units/cuc-cntt");
+  // The unit shows the alias with its day.
+  dpb::GetUnitRequest get;
+  get.set_name("units/cuc-cntt");
+  dpb::Unit unit;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetUnit, get, &unit).ok());
+  bool shown = false;
+  for (const dpb::Alias& a : unit.aliases()) {
+    if (a.text() == "Cục CĐS") shown = a.valid_from().year() == 2026 && a.valid_from().month() == 3;
+  }
+  EXPECT_TRUE(shown) << unit.ShortDebugString();
+}
+
 TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup) {
   const absl::CivilDay later = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 60;
   dpb::ImportReferenceDataResponse r;

@@ -31,7 +31,7 @@ struct Record {
 const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
   static const auto* kColumns = new absl::flat_hash_map<std::string, std::vector<std::string>>{
       {"unit", {"id", "code", "kind", "parent", "in_ministry", "valid_from", "display_name"}},
-      {"alias", {"unit", "kind", "until", "text"}},
+      {"alias", {"unit", "kind", "from", "until", "text"}},
       {"rename", {"unit", "day", "display_name"}},
       {"merge", {"unit", "day", "successors"}},
       {"dissolve", {"unit", "day", "successors"}},
@@ -252,18 +252,23 @@ class Planner {
     if (kind == kKinds.end()) return Problem(r.line, "kind", "alias, abbreviation or former");
     pb::Alias a;
     a.set_kind(kind->second);
-    std::string text = r.fields[4];
+    std::string text = r.fields[5];
     if (absl::Status s = NormalizeName(&text, "text"); !s.ok()) {
       return Problem(r.line, s);
     }
     a.set_text(text);
+    std::optional<absl::CivilDay> from, until;
     if (r.fields[3] != kNone) {
-      std::optional<absl::CivilDay> until = Day(r, 3, "until", false);
-      if (!until) return;
+      if (!(from = Day(r, 3, "from", false))) return;
+      *a.mutable_valid_from() = ToProtoDate(*from);
+    }
+    if (r.fields[4] != kNone) {
+      if (!(until = Day(r, 4, "until", false))) return;
       *a.mutable_until() = ToProtoDate(*until);
     } else if (a.kind() == pb::ALIAS_KIND_FORMER_NAME) {
       return Problem(r.line, "until", "a former name needs the day it stopped applying");
     }
+    if (from && until && *from >= *until) return Problem(r.line, "from", "must be before until");
     for (const pb::Alias& existing : u->aliases()) {
       if (existing.text() == a.text() && existing.kind() == a.kind()) return;  // Already there.
     }

@@ -76,7 +76,13 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
                            : a.kind() == pb::ALIAS_KIND_FORMER_NAME ? pb::MATCH_KIND_SUCCESSOR_OF
                                                                     : pb::MATCH_KIND_ALIAS;
       absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
-      index->AddName(u.name(), a.text(), kind, until.ok() ? std::make_optional(*until) : std::nullopt);
+      absl::StatusOr<absl::CivilDay> from = FromProtoDate(a.valid_from(), "valid_from");
+      index->AddName(u.name(), a.text(), kind, until.ok() ? std::make_optional(*until) : std::nullopt,
+                     from.ok() ? std::make_optional(*from) : std::nullopt);
+      // Resolution as of a day after the last dated change is resolution as of today.
+      for (const auto* day : {&until, &from}) {
+        if (day->ok() && **day > index->last_change_) index->last_change_ = **day;
+      }
     }
   }
   const auto& groups = index->snapshot_.groups;
@@ -100,20 +106,16 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
   for (const pb::Group& g : index->snapshot_.groups) {
     index->members_[g.name()] = index->MembersOf(g, kFromNowOn);
   }
-  for (const auto& [key, postings] : index->by_canonical_) {
-    std::vector<std::string> targets;
-    for (const Entry* e : index->Distinct(postings)) targets.push_back(e->target);
-    index->fuzzy_keys_.emplace_back(key, std::move(targets));
-  }
+  for (const auto& [key, postings] : index->by_canonical_) index->fuzzy_keys_.emplace_back(key, postings);
   return index;
 }
 
 void NameIndex::AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
-                        std::optional<absl::CivilDay> until) {
+                        std::optional<absl::CivilDay> until, std::optional<absl::CivilDay> valid_from) {
   std::string canonical = CanonicalKey(text);
   if (canonical.empty()) return;
   int id = static_cast<int>(entries_.size());
-  entries_.push_back({target, kind, canonical, until});
+  entries_.push_back({target, kind, canonical, until, valid_from});
   by_text_[std::string(absl::StripAsciiWhitespace(text))].push_back(id);
   by_folded_[text::Fold(text)].push_back(id);
   by_canonical_[canonical].push_back(id);
@@ -130,11 +132,14 @@ std::string NameIndex::ExpandAbbreviations(absl::string_view folded) const {
   return absl::StrJoin(out, " ");
 }
 
-std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& postings) const {
+std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& postings,
+                                                        std::optional<absl::CivilDay> as_of) const {
   std::vector<const Entry*> out;
   absl::flat_hash_set<absl::string_view> seen;
   for (int id : postings) {
-    if (seen.insert(entries_[id].target).second) out.push_back(&entries_[id]);
+    const Entry& e = entries_[id];
+    if (as_of && e.valid_from && *as_of < *e.valid_from) continue;
+    if (seen.insert(e.target).second) out.push_back(&e);
   }
   return out;
 }
@@ -255,12 +260,14 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
   }
 }
 
-void NameIndex::AddCandidates(const std::string& key, const std::string& exclude, pb::Resolution& out) const {
+void NameIndex::AddCandidates(const std::string& key, const std::string& exclude, absl::CivilDay as_of,
+                              pb::Resolution& out) const {
   absl::flat_hash_map<absl::string_view, double> best;
-  for (const auto& [candidate_key, targets] : fuzzy_keys_) {
+  for (const auto& [candidate_key, postings] : fuzzy_keys_) {
     double sim = EditSimilarityAtLeast(key, candidate_key, kCandidateFloor);
     if (sim < kCandidateFloor) continue;
-    for (const std::string& target : targets) {
+    for (const Entry* e : Distinct(postings, as_of)) {
+      const std::string& target = e->target;
       if (target == exclude) continue;
       double& b = best[target];
       b = std::max(b, sim);
@@ -311,7 +318,8 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
   for (int t = 0; t < 3; ++t) {
     auto it = tiers[t].map->find(tiers[t].key);
     if (it == tiers[t].map->end()) continue;
-    std::vector<const Entry*> targets = Distinct(it->second);
+    std::vector<const Entry*> targets = Distinct(it->second, as_of);
+    if (targets.empty()) continue;  // Only names that came into use after as_of.
     if (targets.size() > 1) {
       out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);  // Ambiguous: several units share the name.
       for (const Entry* e : targets) {
@@ -344,7 +352,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
   }
 
   // Tier 5: fuzzy, only when clearly ahead of every other target.
-  AddCandidates(key, "", out);
+  AddCandidates(key, "", as_of, out);
   const auto& c = out.candidates();
   const double best = c.empty() ? 0 : c[0].confidence();
   const double second = c.size() < 2 ? 0 : c[1].confidence();

@@ -66,21 +66,26 @@ class NameIndex {
     std::string target;  // "units/…" or "groups/…"
     pb::MatchKind kind;  // EXACT, ALIAS, ABBREVIATION or SUCCESSOR_OF (former name)
     std::string canonical;
-    std::optional<absl::CivilDay> until;  // A former name applied before this day.
+    std::optional<absl::CivilDay> until;       // A former name applied before this day.
+    std::optional<absl::CivilDay> valid_from;  // Not a match before this day.
   };
   using Postings = std::vector<int>;  // indexes into entries_
 
   NameIndex() = default;
   void AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
-               std::optional<absl::CivilDay> until = std::nullopt);
+               std::optional<absl::CivilDay> until = std::nullopt,
+               std::optional<absl::CivilDay> valid_from = std::nullopt);
   // Fills units, group and successor_chain of `out` for a matched target; a former
   // name, or a unit not active at `as_of`, makes the match SUCCESSOR_OF.
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
   std::string DisplayName(const std::string& target) const;
-  // Distinct targets of `postings`.
-  std::vector<const Entry*> Distinct(const Postings& postings) const;
-  void AddCandidates(const std::string& key, const std::string& exclude, pb::Resolution& out) const;
+  // Distinct targets of `postings`; with `as_of`, only of the entries valid then.
+  std::vector<const Entry*> Distinct(const Postings& postings,
+                                     std::optional<absl::CivilDay> as_of = std::nullopt) const;
+  // Fuzzy candidates for `key` among the names valid at `as_of`, best first.
+  void AddCandidates(const std::string& key, const std::string& exclude, absl::CivilDay as_of,
+                     pb::Resolution& out) const;
 
   DirectorySnapshot snapshot_;
   absl::flat_hash_map<std::string, int> unit_by_id_;
@@ -92,8 +97,8 @@ class NameIndex {
   absl::flat_hash_map<std::string, Postings> by_canonical_;             // CanonicalKey
   absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members today
   absl::CivilDay last_change_ = absl::CivilDay(1, 1, 1);  // The latest day a unit ended or began.
-  // Each distinct canonical key once, with its targets: what the fuzzy tier scans.
-  std::vector<std::pair<std::string, std::vector<std::string>>> fuzzy_keys_;
+  // Each distinct canonical key once, with its postings: what the fuzzy tier scans.
+  std::vector<std::pair<std::string, Postings>> fuzzy_keys_;
 };
 
 // 1 − Levenshtein distance / longer length, on bytes; 1 for equal strings.

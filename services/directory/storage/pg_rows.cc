@@ -58,7 +58,9 @@ SELECT u.id, u.code, u.display_name, u.kind, coalesce(u.parent_id, ''), u.in_min
        ARRAY(SELECT e.channel FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
        ARRAY(SELECT e.address FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
        ARRAY(SELECT e.daily_digest::int FROM unit_endpoints e WHERE e.unit_id = u.id ORDER BY e.ordinal),
-       coalesce(to_char(u.valid_from, 'YYYY-MM-DD'), '')
+       coalesce(to_char(u.valid_from, 'YYYY-MM-DD'), ''),
+       ARRAY(SELECT coalesce(to_char(a.valid_from, 'YYYY-MM-DD'), '') FROM unit_aliases a WHERE a.unit_id = u.id
+             ORDER BY a.ordinal)
 FROM units u
 )sql";
 
@@ -88,7 +90,8 @@ namespace {
 
 constexpr char kDeleteAliases[] = "DELETE FROM unit_aliases WHERE unit_id = $1";
 constexpr char kInsertAlias[] =
-    "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until) VALUES ($1, $2, $3, $4, nullif($5, '')::date)";
+    "INSERT INTO unit_aliases (unit_id, ordinal, text, kind, until, valid_from) "
+    "VALUES ($1, $2, $3, $4, nullif($5, '')::date, nullif($6, '')::date)";
 constexpr char kDeleteEndpoints[] = "DELETE FROM unit_endpoints WHERE unit_id = $1";
 constexpr char kInsertEndpoint[] =
     "INSERT INTO unit_endpoints (unit_id, ordinal, channel, address, daily_digest) VALUES ($1, $2, $3, $4, $5)";
@@ -100,7 +103,9 @@ void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
   for (int i = 0; i < u.aliases_size(); ++i) {
     const pb::Alias& a = u.aliases(i);
     absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
-    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "");
+    absl::StatusOr<absl::CivilDay> from = FromProtoDate(a.valid_from(), "valid_from");
+    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "",
+                   from.ok() ? FormatIsoDate(*from) : "");
   }
   tx.exec_params(kDeleteEndpoints, id);
   for (int i = 0; i < u.notification_endpoints_size(); ++i) {
@@ -138,9 +143,15 @@ pb::Unit UnitFromRow(const pqxx::row& r) {
   *u.mutable_update_time() = MicrosToProtoTimestamp(r[11].as<int64_t>());
   AddAliases(db::TextArray(r[12]), db::IntArray(r[13]), u.mutable_aliases());
   std::vector<std::string> until = db::TextArray(r[14]);
-  for (int i = 0; i < u.aliases_size() && i < static_cast<int>(until.size()); ++i) {
+  std::vector<std::string> from = db::TextArray(r[20]);
+  for (int i = 0; i < u.aliases_size(); ++i) {
     absl::CivilDay day;
-    if (ParseIsoDate(until[i], &day)) *u.mutable_aliases(i)->mutable_until() = ToProtoDate(day);
+    if (i < static_cast<int>(until.size()) && ParseIsoDate(until[i], &day)) {
+      *u.mutable_aliases(i)->mutable_until() = ToProtoDate(day);
+    }
+    if (i < static_cast<int>(from.size()) && ParseIsoDate(from[i], &day)) {
+      *u.mutable_aliases(i)->mutable_valid_from() = ToProtoDate(day);
+    }
   }
   for (const std::string& s : db::TextArray(r[15])) u.add_successors(absl::StrCat("units/", s));
   std::vector<int> channels = db::IntArray(r[16]);
