@@ -196,7 +196,7 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::ImportReferenceData(
   summary.set_revision(current.revision);
   if (request.dry_run() || plan.empty()) return summary;
   return index_.AfterWrite(store_.ApplyReferenceImport(caller.subject, request, current.revision, plan.added,
-                                                       plan.changed, std::move(summary), UnitSearchText,
+                                                       plan.changed, plan.abbreviations, std::move(summary), UnitSearchText,
                                                        index_.NameKey(), std::nullopt));
 }
 
@@ -228,7 +228,7 @@ absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> f
       }
       absl::StatusOr<pb::ImportReferenceDataResponse> written = index_.AfterWrite(store_.ApplyReferenceImport(
           "reference-data", pb::ImportReferenceDataRequest(), current.revision, plan.added, plan.changed,
-          plan.summary, UnitSearchText, index_.NameKey(), record));
+          plan.abbreviations, plan.summary, UnitSearchText, index_.NameKey(), record));
       if (written.ok()) break;
       if (!absl::IsAborted(written.status()) || attempt == kAttempts) {
         return absl::Status(written.status().code(), absl::StrCat(where, ": ", written.status().message()));

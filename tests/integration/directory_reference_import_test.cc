@@ -174,6 +174,40 @@ TEST_F(DirectoryReferenceImportTest, AFileOfSeveralRenamesAppliedTwiceChangesNot
 
 // A unit that begins after today is not in today's groups (found by review: the
 // members kept for "from now on" counted it in).
+// Abbreviations are data too: a file adds one, and names written with it resolve at
+// once; one that would change a meaning, or make two units' names alike, is refused.
+TEST_F(DirectoryReferenceImportTest, AnAbbreviationAddedByAFileExpandsInNames) {
+  EXPECT_NE(Resolve("Cục BTTP").match_kind(), dpb::MATCH_KIND_ABBREVIATION);
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import("abbreviation\tBTTP\tBổ trợ tư pháp\n", /*dry_run=*/true, &r).ok());
+  EXPECT_EQ(std::vector<std::string>(r.abbreviations_added().begin(), r.abbreviations_added().end()),
+            std::vector<std::string>{"bttp: Bổ trợ tư pháp"});
+  EXPECT_FALSE(r.applied());
+  ASSERT_TRUE(Import("abbreviation\tBTTP\tBổ trợ tư pháp\n", false, &r).ok());
+  EXPECT_TRUE(r.applied());
+  const dpb::Resolution now = Resolve("Cuc BTTP");
+  EXPECT_EQ(now.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << now.ShortDebugString();
+  EXPECT_EQ(now.units(0), "units/cuc-bo-tro-tu-phap");
+  // Again: nothing to do.
+  ASSERT_TRUE(Import("abbreviation\tbttp\tBổ trợ tư pháp\n", false, &r).ok());
+  EXPECT_FALSE(r.applied());
+
+  const int64_t before = Revision();
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"abbreviation\tSTP\tSở Tài chính\n", "already expands to \"Sở Tư pháp\""},
+      {"abbreviation\tS T\tSở Tư\n", "one word"},
+      {"abbreviation\tQLTP\tQuản lý TP\n", "full words: \"tp\" is an abbreviation"},
+      // "VPB" is free, but read as "Văn phòng Bộ" it would be the Office's name too.
+      {"alias\tcuc-cntt\talias\t-\t-\tVPB\nabbreviation\tVPB\tVăn phòng Bộ\n", "read alike"},
+  };
+  for (const auto& [text, why] : bad) {
+    grpc::Status s = Import(text, false, &r);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << text;
+    EXPECT_THAT(s.error_message(), HasSubstr(why)) << text;
+  }
+  EXPECT_EQ(Revision(), before);
+}
+
 // An alias is dated at both ends: before its first day the text names nothing (or
 // what it named then), after it the unit.
 TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {

@@ -35,6 +35,7 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
       {"rename", {"unit", "day", "display_name"}},
       {"merge", {"unit", "day", "successors"}},
       {"dissolve", {"unit", "day", "successors"}},
+      {"abbreviation", {"abbreviation", "expansion"}},
   };
   return *kColumns;
 }
@@ -51,7 +52,11 @@ class Planner {
       code_holder_[u.code()] = id;
       if (u.state() == pb::UNIT_STATE_ACTIVE) HoldNames(id, u);
     }
-    for (const pb::Group& g : current.groups) name_holder_[name_key_(g.display_name())] = g.name();
+    for (const pb::Group& g : current.groups) {
+      name_holder_[name_key_(g.display_name())] = g.name();
+      group_names_.emplace_back(g.name(), g.display_name());
+    }
+    for (const auto& [abbreviation, expansion] : current.abbreviations) abbreviations_[abbreviation] = {expansion, 0};
   }
 
   ReferenceImport Run(absl::string_view text) {
@@ -72,6 +77,7 @@ class Planner {
     CheckParents();
     CheckSuccessorDays();
     CheckSuccessorCycles();
+    CheckAbbreviationsKeepNamesApart();
     if (!out_.problems.empty()) return std::move(out_);
     for (const std::string& id : order_) {
       if (!touched_.contains(id)) continue;
@@ -124,7 +130,8 @@ class Planner {
       for (absl::string_view f : absl::StrSplit(raw, '\t')) r.fields.emplace_back(absl::StripAsciiWhitespace(f));
       auto it = Columns().find(r.fields[0]);
       if (it == Columns().end()) {
-        Problem(line, "type", absl::StrCat("\"", r.fields[0], "\" is not a record type (unit, alias, rename, merge, dissolve)"));
+        Problem(line, "type", absl::StrCat("\"", r.fields[0],
+                                           "\" is not a record type (unit, alias, rename, merge, dissolve, abbreviation)"));
         continue;
       }
       const std::vector<std::string>& columns = it->second;
@@ -181,6 +188,8 @@ class Planner {
       AddAlias(r);
     } else if (type == "rename") {
       Rename(r);
+    } else if (type == "abbreviation") {
+      AddAbbreviation(r);
     } else {
       End(r, type == "merge" ? pb::UNIT_STATE_MERGED : pb::UNIT_STATE_DISSOLVED);
     }
@@ -380,6 +389,86 @@ class Planner {
     }
   }
 
+  // An abbreviation is one word, expanded when names are compared ("STP" → "Sở Tư
+  // pháp"). Its expansion is written in full words, so expanding once is enough.
+  void AddAbbreviation(const Record& r) {
+    const std::string abbreviation = text::Fold(r.fields[1]);
+    if (abbreviation.empty() || abbreviation.size() > 20 ||
+        !std::all_of(abbreviation.begin(), abbreviation.end(), [](char c) { return absl::ascii_isalnum(c); })) {
+      return Problem(r.line, "abbreviation", absl::StrCat("\"", r.fields[1], "\": one word of up to 20 letters and digits"));
+    }
+    std::string expansion = r.fields[2];
+    if (absl::Status s = NormalizeName(&expansion, "expansion"); !s.ok()) return Problem(r.line, s);
+    const std::string folded = text::Fold(expansion);
+    if (folded == abbreviation) return Problem(r.line, "expansion", "the abbreviation itself");
+    if (auto it = abbreviations_.find(abbreviation); it != abbreviations_.end()) {
+      if (text::Fold(it->second.expansion) == folded) return;  // Already there: nothing to do.
+      return Problem(r.line, "abbreviation",
+                     absl::StrCat("\"", abbreviation, "\" already expands to \"", it->second.expansion, "\"",
+                                  it->second.line > 0 ? absl::StrCat(" (line ", it->second.line, ")") : ""));
+    }
+    abbreviations_[abbreviation] = {expansion, r.line};
+    out_.abbreviations.emplace_back(abbreviation, expansion);
+    out_.summary.add_abbreviations_added(absl::StrCat(abbreviation, ": ", expansion));
+  }
+
+  // Once every record is in: no expansion holds an abbreviation, and the new
+  // abbreviations make no two holders' names read alike (a name would then resolve to
+  // neither).
+  void CheckAbbreviationsKeepNamesApart() {
+    if (out_.abbreviations.empty()) return;
+    absl::flat_hash_map<std::string, std::string> expand;  // The file's: folded → folded.
+    for (const auto& [abbreviation, expansion] : out_.abbreviations) expand[abbreviation] = text::Fold(expansion);
+    for (const auto& [abbreviation, expansion] : out_.abbreviations) {
+      for (absl::string_view word : absl::StrSplit(expand[abbreviation], ' ', absl::SkipEmpty())) {
+        if (abbreviations_.contains(word)) {
+          Problem(abbreviations_[abbreviation].line, "expansion",
+                  absl::StrCat("write it in full words: \"", word, "\" is an abbreviation"));
+        }
+      }
+    }
+    // The key a name has once the file's abbreviations are in: theirs first, then the
+    // directory's (expansions are in full words, so the order cannot matter).
+    auto new_key = [&](const std::string& text) {
+      std::vector<std::string> words;
+      for (absl::string_view w : absl::StrSplit(text::Fold(text), ' ', absl::SkipEmpty())) {
+        auto it = expand.find(w);
+        words.emplace_back(it == expand.end() ? std::string(w) : it->second);
+      }
+      return name_key_(absl::StrJoin(words, " "));
+    };
+    struct Holder {
+      std::string name, text, old_key;
+    };
+    absl::flat_hash_map<std::string, Holder> by_key;
+    auto hold = [&](const std::string& holder, const std::string& text) {
+      const std::string key = new_key(text);
+      auto [it, inserted] = by_key.try_emplace(key, Holder{holder, text, name_key_(text)});
+      if (inserted || it->second.name == holder || it->second.old_key == name_key_(text)) return;
+      int line = 0;  // The first of the file's abbreviations in either name.
+      for (const std::string* t : {&text, static_cast<const std::string*>(&it->second.text)}) {
+        for (absl::string_view w : absl::StrSplit(text::Fold(*t), ' ', absl::SkipEmpty())) {
+          if (expand.contains(w) && (line == 0 || abbreviations_[std::string(w)].line < line)) {
+            line = abbreviations_[std::string(w)].line;
+          }
+        }
+      }
+      if (line == 0) line = abbreviations_[out_.abbreviations.front().first].line;
+      Problem(line, "abbreviation",
+              absl::StrCat("makes \"", text, "\" (", holder, ") and \"", it->second.text, "\" (", it->second.name,
+                           ") read alike"));
+    };
+    for (const std::string& id : order_) {
+      const pb::Unit& u = units_.at(id);
+      if (u.state() != pb::UNIT_STATE_ACTIVE) continue;
+      hold(u.name(), u.display_name());
+      for (const pb::Alias& a : u.aliases()) {
+        if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) hold(u.name(), a.text());
+      }
+    }
+    for (const auto& [name, display_name] : group_names_) hold(name, display_name);
+  }
+
   // Every new unit's parent exists, and no chain of parents comes back to where it started.
   void CheckParents() {
     for (const auto& [id, line] : parent_lines_) {
@@ -467,6 +556,12 @@ class Planner {
   absl::flat_hash_map<std::string, int> parent_lines_, successor_lines_;  // Where each was set.
   absl::flat_hash_map<std::string, std::string> name_holder_;  // Name key → unit id or "groups/…".
   absl::flat_hash_map<std::string, std::string> code_holder_;  // Code → unit id.
+  struct Abbreviation {
+    std::string expansion;
+    int line = 0;  // Where the file defines it; 0: the directory's.
+  };
+  absl::flat_hash_map<std::string, Abbreviation> abbreviations_;      // Folded → its expansion.
+  std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, display name).
   ReferenceImport out_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,9 +30,11 @@ struct ReferenceImport {
   pb::ImportReferenceDataResponse summary;  // What changes; applied and revision unset.
   std::vector<pb::Unit> added;              // New units, whole, parents before children.
   std::vector<pb::Unit> changed;            // Existing units as they become.
+  // New abbreviations: folded abbreviation → expansion as written.
+  std::vector<std::pair<std::string, std::string>> abbreviations;
   std::vector<ImportProblem> problems;      // Empty when the file may be applied.
 
-  bool empty() const { return added.empty() && changed.empty(); }
+  bool empty() const { return added.empty() && changed.empty() && abbreviations.empty(); }
 };
 
 // `name_key` is the key names are compared on (NameIndex::CanonicalKey).

@@ -23,6 +23,7 @@ ON CONFLICT (id) DO UPDATE SET
   state_date = EXCLUDED.state_date, valid_from = EXCLUDED.valid_from, version = units.version + 1, update_time = now()
 )sql";
 constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
+constexpr char kInsertAbbreviation[] = "INSERT INTO abbreviations (abbreviation, expansion) VALUES ($1, $2)";
 constexpr char kRecordFile[] = "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3)";
 
 std::string DateOrEmpty(const p06::type::v1::Date& d) {
@@ -42,7 +43,8 @@ void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text
 
 absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReferenceImport(
     absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
-    const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed, pb::ImportReferenceDataResponse summary,
+    const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed,
+    const std::vector<std::pair<std::string, std::string>>& abbreviations, pb::ImportReferenceDataResponse summary,
     const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
     const std::optional<ReferenceFile>& file) {
   return db::RunInTransaction(pool_, "ImportReferenceData", [&](pqxx::work& tx) {
@@ -68,11 +70,15 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
               }
             }
           }
+          // Before the names: the index reads them through the abbreviations.
+          for (const auto& [abbreviation, expansion] : abbreviations) {
+            tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
+          }
           if (file.has_value()) {
             tx.exec_params(kRecordFile, file->version, file->name, file->checksum);
           }
           tx.exec0(pg::kBumpRevision);
-          summary.set_applied(!added.empty() || !changed.empty());
+          summary.set_applied(!added.empty() || !changed.empty() || !abbreviations.empty());
           summary.set_revision(tx.exec1("SELECT revision FROM directory_revision")[0].as<int64_t>());
           return summary;
         });
