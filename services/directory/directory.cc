@@ -204,6 +204,14 @@ absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> f
   // Replicas starting together: the one that commits first wins, the other's write is
   // ABORTED (the directory moved), and it looks again.
   constexpr int kAttempts = 5;
+  // As for migrations: versions strictly increasing from 1 (two branches that each
+  // added a 002 must not both ship).
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (files[i].version < 1 || (i > 0 && files[i].version <= files[i - 1].version)) {
+      return absl::FailedPreconditionError(absl::StrCat("reference_data/", files[i].name,
+                                                        ": versions must be positive and strictly increasing"));
+    }
+  }
   for (const db::Migration& file : files) {
     const DirectoryStore::ReferenceFile record{
         .version = file.version, .name = file.name, .checksum = StableHashHex(file.sql)};

@@ -113,6 +113,16 @@ absl::Status NormalizeAndValidateGroup(v1::Group& group, absl::string_view prefi
     return InvalidField(field("kind"), "required");
   }
   RETURN_IF_ERROR(NormalizeAndValidateAliases(group.mutable_aliases(), field("aliases")));
+  // A group's names are not dated (its members are, through their units): a date
+  // would be stored nowhere and honoured never.
+  for (int i = 0; i < group.aliases_size(); ++i) {
+    for (const auto& [date, name] : {std::pair{&group.aliases(i).valid_from(), "valid_from"},
+                                     std::pair{&group.aliases(i).until(), "until"}}) {
+      if (!IsUnset(*date)) {
+        return InvalidField(absl::StrCat(field("aliases"), "[", i, "].", name), "a group's aliases are not dated");
+      }
+    }
+  }
   if (group.kind() != v1::Group::KIND_EXPLICIT && group.members_size() > 0) {
     return InvalidField(field("members"), "only explicit groups list members; the others are computed");
   }

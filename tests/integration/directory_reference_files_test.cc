@@ -82,6 +82,12 @@ TEST_F(DirectoryReferenceFilesTest, AnEditedOrBrokenFileStopsTheStartWithNothing
   EXPECT_EQ(Revision(), before);
   EXPECT_TRUE(Query("SELECT 1 FROM directory.units WHERE id = 'cuc-moi'").empty());
   EXPECT_TRUE(Query("SELECT 1 FROM directory.reference_data_files WHERE version = 903").empty());
+  // Two files of one version (two branches each added a 002): refused before any is read.
+  std::vector<db::Migration> twice(DirectoryReferenceData().begin(), DirectoryReferenceData().end());
+  twice.push_back({905, "905_a.tsv", "unit\tcuc-a\tCA\tagency\tbtp\tyes\t-\tCục A\n"});
+  twice.push_back({905, "905_b.tsv", "unit\tcuc-b\tCB\tagency\tbtp\tyes\t-\tCục B\n"});
+  EXPECT_THAT(Apply(twice), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("strictly increasing")));
+  EXPECT_TRUE(Query("SELECT 1 FROM directory.units WHERE id = 'cuc-a'").empty());
 }
 
 }  // namespace

@@ -221,9 +221,11 @@ TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
     EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
     return response.resolutions(0);
   };
+  // Before: nothing, said so, and no guess at a neighbouring name either.
   const dpb::Resolution before = resolve(absl::CivilDay(2026, 2, 28));
-  EXPECT_NE(before.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << before.ShortDebugString();
-  EXPECT_TRUE(before.units().empty() || before.units(0) != "units/cuc-cntt") << before.ShortDebugString();
+  EXPECT_EQ(before.match_kind(), dpb::MATCH_KIND_UNRESOLVED) << before.ShortDebugString();
+  EXPECT_TRUE(before.units().empty()) << before.ShortDebugString();
+  EXPECT_THAT(before.error(), HasSubstr("from 2026-03-01"));
   const dpb::Resolution after = resolve(absl::CivilDay(2026, 3, 1));
   EXPECT_EQ(after.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << after.ShortDebugString();
   EXPECT_EQ(after.units(0), "units/cuc-cntt");
@@ -237,6 +239,22 @@ TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
     if (a.text() == "Cục CĐS") shown = a.valid_from().year() == 2026 && a.valid_from().month() == 3;
   }
   EXPECT_TRUE(shown) << unit.ShortDebugString();
+
+  // An alias that ended names the unit no more; dating an alias again is refused.
+  ASSERT_TRUE(Import("alias\tcuc-cntt\talias\t-\t2026-06-01\tCục Tin học cũ\n", false, &r).ok());
+  auto old_name = [&](absl::CivilDay as_of) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names("Cục Tin học cũ");
+    *request.mutable_as_of() = ToProtoDate(as_of);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
+    return response.resolutions(0);
+  };
+  EXPECT_EQ(old_name(absl::CivilDay(2026, 5, 31)).units(0), "units/cuc-cntt");
+  EXPECT_EQ(old_name(absl::CivilDay(2026, 6, 1)).match_kind(), dpb::MATCH_KIND_UNRESOLVED);
+  grpc::Status redated = Import("alias\tcuc-cntt\tabbreviation\t2026-04-01\t-\tCục CĐS\n", false, &r);
+  EXPECT_EQ(redated.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(redated.error_message(), HasSubstr("line 1 (from)"));
 }
 
 TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup) {

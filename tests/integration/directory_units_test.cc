@@ -440,6 +440,18 @@ TEST_F(DirectoryUnitsTest, GroupsExplicitAndComputed) {
   create.mutable_group()->add_members("units/nowhere");
   EXPECT_THAT(Call(&Stub::CreateGroup, create, &group),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units/nowhere")));
+  // A group's names are not dated: a date would be kept nowhere.
+  create.set_group_id("dated-alias");
+  create.mutable_group()->set_display_name("Nhóm có bí danh ghi ngày");
+  create.mutable_group()->clear_members();
+  dpb::Alias* dated = create.mutable_group()->add_aliases();
+  dated->set_text("Nhóm ghi ngày");
+  dated->set_kind(dpb::ALIAS_KIND_ALIAS);
+  dated->mutable_valid_from()->set_year(2026);
+  dated->mutable_valid_from()->set_month(1);
+  dated->mutable_valid_from()->set_day(1);
+  EXPECT_THAT(Call(&Stub::CreateGroup, create, &group),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("group.aliases[0].valid_from")));
 
   dpb::GetGroupRequest get;
   get.set_name("groups/so-tu-phap");

@@ -279,7 +279,13 @@ class Planner {
     }
     if (from && until && *from >= *until) return Problem(r.line, "from", "must be before until");
     for (const pb::Alias& existing : u->aliases()) {
-      if (existing.text() == a.text() && existing.kind() == a.kind()) return;  // Already there.
+      if (existing.text() != a.text() || existing.kind() != a.kind()) continue;
+      if (existing.valid_from().SerializeAsString() == a.valid_from().SerializeAsString() &&
+          existing.until().SerializeAsString() == a.until().SerializeAsString()) {
+        return;  // Already there.
+      }
+      return Problem(r.line, "from", absl::StrCat(u->name(), " has this ", r.fields[2],
+                                                  " with other dates; change them with UpdateUnit"));
     }
     if (u->aliases_size() >= kMaxAliases) return Problem(r.line, "unit", absl::StrCat("more than ", kMaxAliases, " aliases"));
     if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) {

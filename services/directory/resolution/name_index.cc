@@ -138,10 +138,17 @@ std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& posting
   absl::flat_hash_set<absl::string_view> seen;
   for (int id : postings) {
     const Entry& e = entries_[id];
-    if (as_of && e.valid_from && *as_of < *e.valid_from) continue;
+    if (as_of && !InUseOn(e, *as_of)) continue;
     if (seen.insert(e.target).second) out.push_back(&e);
   }
   return out;
+}
+
+bool NameIndex::InUseOn(const Entry& e, absl::CivilDay day) {
+  if (e.valid_from && day < *e.valid_from) return false;
+  // A former name's `until` makes it a former name, not no name; any other alias
+  // names the unit no more from that day.
+  return e.kind == pb::MATCH_KIND_SUCCESSOR_OF || !e.until || day < *e.until;
 }
 
 bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
@@ -319,7 +326,23 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     auto it = tiers[t].map->find(tiers[t].key);
     if (it == tiers[t].map->end()) continue;
     std::vector<const Entry*> targets = Distinct(it->second, as_of);
-    if (targets.empty()) continue;  // Only names that came into use after as_of.
+    if (targets.empty()) {
+      // The name is known, but was not in use that day: nothing, said so, and not a
+      // guess at a neighbouring name either.
+      out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
+      for (const Entry* e : Distinct(it->second)) {
+        pb::Candidate* c = out.add_candidates();
+        c->set_name(e->target);
+        c->set_display_name(DisplayName(e->target));
+        c->set_confidence(0.5);
+        if (out.error().empty()) {
+          out.set_error(absl::StrCat("names ", e->target, e->valid_from ? " from " + FormatIsoDate(*e->valid_from) : "",
+                                     e->until ? " until " + FormatIsoDate(*e->until) : "", ", not on ",
+                                     FormatIsoDate(as_of)));
+        }
+      }
+      return out;
+    }
     if (targets.size() > 1) {
       out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);  // Ambiguous: several units share the name.
       for (const Entry* e : targets) {

@@ -66,7 +66,7 @@ class NameIndex {
     std::string target;  // "units/…" or "groups/…"
     pb::MatchKind kind;  // EXACT, ALIAS, ABBREVIATION or SUCCESSOR_OF (former name)
     std::string canonical;
-    std::optional<absl::CivilDay> until;       // A former name applied before this day.
+    std::optional<absl::CivilDay> until;       // Former name: applied before this day; else: named it before.
     std::optional<absl::CivilDay> valid_from;  // Not a match before this day.
   };
   using Postings = std::vector<int>;  // indexes into entries_
@@ -79,6 +79,9 @@ class NameIndex {
   // name, or a unit not active at `as_of`, makes the match SUCCESSOR_OF.
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
+  // Whether the name of `e` named its target on `day` (its valid_from and, but for
+  // a former name, its until).
+  static bool InUseOn(const Entry& e, absl::CivilDay day);
   std::string DisplayName(const std::string& target) const;
   // Distinct targets of `postings`; with `as_of`, only of the entries valid then.
   std::vector<const Entry*> Distinct(const Postings& postings,

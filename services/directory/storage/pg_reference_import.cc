@@ -24,7 +24,8 @@ ON CONFLICT (id) DO UPDATE SET
 )sql";
 constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
 constexpr char kInsertAbbreviation[] = "INSERT INTO abbreviations (abbreviation, expansion) VALUES ($1, $2)";
-constexpr char kRecordFile[] = "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3)";
+constexpr char kRecordFile[] =
+    "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING";
 
 std::string DateOrEmpty(const p06::type::v1::Date& d) {
   absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
@@ -74,8 +75,10 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
           for (const auto& [abbreviation, expansion] : abbreviations) {
             tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
           }
-          if (file.has_value()) {
-            tx.exec_params(kRecordFile, file->version, file->name, file->checksum);
+          // Another replica applied it since we looked (with the same units, so the
+          // revision held): let the caller look again.
+          if (file.has_value() && tx.exec_params(kRecordFile, file->version, file->name, file->checksum).affected_rows() == 0) {
+            return absl::AbortedError(absl::StrCat("reference_data/", file->name, " was applied meanwhile"));
           }
           tx.exec0(pg::kBumpRevision);
           summary.set_applied(!added.empty() || !changed.empty() || !abbreviations.empty());
