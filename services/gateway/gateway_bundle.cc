@@ -77,7 +77,7 @@ absl::StatusOr<std::unique_ptr<GatewayBundle>> GatewayBundle::Create(ServiceCont
   options.backends[pb::GatewayService::service_full_name()] = self;
   options.backends[dashboard::v1::DashboardService::service_full_name()] = self;
   std::unique_ptr<GatewayBundle> bundle(new GatewayBundle(ctx, std::move(options), std::move(route_table), std::move(verifier)));
-  if (bundle->options_.tls.enabled()) RETURN_IF_ERROR(bundle->SetUpTls());
+  if (bundle->options_.tls.enabled()) RETURN_IF_ERROR(bundle->SetUpTls(ctx.metrics));
   RETURN_IF_ERROR(bundle->rest_->Start());
   return bundle;
 }
@@ -100,7 +100,7 @@ std::vector<NamedService> GatewayBundle::GrpcServices() {
           {dashboard::v1::DashboardService::service_full_name(), &dashboard_}};
 }
 
-absl::Status GatewayBundle::SetUpTls() {
+absl::Status GatewayBundle::SetUpTls(prometheus::Registry& metrics) {
   const TlsOptions& t = options_.tls;
   auto read = [](const char* field, const std::string& path) -> absl::StatusOr<std::string> {
     absl::StatusOr<std::string> text = ReadFileToString(path);
@@ -118,7 +118,8 @@ absl::Status GatewayBundle::SetUpTls() {
   ssl.pem_key_cert_pairs.push_back({key, cert});
   tls_credentials_ = grpc::SslServerCredentials(ssl);
   proxy_ = std::make_unique<GrpcProxy>(routes_, backends_, *std::move(principals), audit_, options_.rest.backend_timeout,
-                                       options_.rest.stream_max_duration);
+                                       options_.rest.stream_max_duration, static_cast<int>(options_.rest.max_streams),
+                                       metrics);
   return absl::OkStatus();
 }
 

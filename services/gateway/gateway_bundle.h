@@ -54,7 +54,10 @@ class GatewayBundle final : public ServiceBundle {
   // server.
   static absl::StatusOr<std::unique_ptr<GatewayBundle>> Create(ServiceContext& ctx, GatewayOptions options);
   std::vector<NamedService> GrpcServices() override;
-  void PrepareForShutdown() override { rest_->Stop(); }
+  void PrepareForShutdown() override {
+    rest_->Stop();
+    if (proxy_ != nullptr) proxy_->CancelStreams();
+  }
   // The TLS port and the proxy behind it, when configured.
   void ConfigureServer(ServerOptions& server) override;
   int http_port() const { return rest_->port(); }
@@ -63,7 +66,7 @@ class GatewayBundle final : public ServiceBundle {
  private:
   GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteTable routes, std::unique_ptr<JwtVerifier> jwt);
   // Reads the TLS files and the client principals; builds the credentials and proxy.
-  absl::Status SetUpTls();
+  absl::Status SetUpTls(prometheus::Registry& metrics);
 
   GatewayOptions options_;
   RouteTable routes_;

@@ -3,6 +3,7 @@
 // real services behind. The certificate is the caller; its scopes and roles decide.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/credentials.h>
+#include <signal.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -224,6 +225,61 @@ TEST_F(GatewayTlsTest, ASystemFollowsTheEventStream) {
   }
   tpb::Task task;
   EXPECT_TRUE(GetTask(*TaskAs("reader"), &task).ok());
+}
+
+// A gateway whose streams are short and few: the cap ends a stream OK (the caller's
+// own deadline is later), and past the limit a stream is refused, not queued.
+class GatewayTlsStreamLimitsTest : public GatewayTlsTest {
+ protected:
+  std::vector<std::string> ExtraGatewayFlags() override {
+    std::vector<std::string> flags = GatewayTlsTest::ExtraGatewayFlags();
+    flags.push_back("--sse_max_duration=2s");
+    flags.push_back("--sse_max_streams=2");
+    return flags;
+  }
+};
+
+TEST_F(GatewayTlsStreamLimitsTest, TheCapEndsAStreamOkAndTheLimitRefusesMore) {
+  auto reader_stub = TaskAs("reader");
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> streams;
+  for (int i = 0; i < 3; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    streams.push_back(reader_stub->WatchEvents(contexts.back().get(), tpb::WatchEventsRequest()));
+  }
+  int ok = 0, refused = 0;
+  for (auto& stream : streams) {
+    tpb::WatchEventsResponse m;
+    while (stream->Read(&m)) {
+    }
+    const grpc::Status s = stream->Finish();
+    ok += s.ok() ? 1 : 0;
+    refused += s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ? 1 : 0;
+    EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  }
+  EXPECT_EQ(ok, 2) << "ended by the gateway's 2 s cap, OK, long before their own deadline";
+  EXPECT_EQ(refused, 1);
+}
+
+// A gateway told to stop ends the streams it forwards at once (the caller resumes
+// elsewhere), instead of holding its drain until they time out.
+TEST_F(GatewayTlsTest, AStoppingGatewayEndsItsStreamsAtOnce) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto stream = TaskAs("reader")->WatchEvents(&ctx, tpb::WatchEventsRequest());
+  tpb::WatchEventsResponse m;
+  ASSERT_TRUE(stream->Read(&m));  // The replay: the stream is open and following.
+  const absl::Time stop = absl::Now();
+  gateway_->process().Signal(SIGTERM);
+  while (stream->Read(&m)) {
+  }
+  const grpc::Status s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_LT(absl::Now() - stop, absl::Seconds(5)) << "not the 10 s drain deadline";
+  auto exited = gateway_->process().Wait(absl::Seconds(15));
+  ASSERT_TRUE(exited.ok());
+  EXPECT_EQ(*exited, 0);
 }
 
 }  // namespace

@@ -3,6 +3,11 @@
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits of protobuf messages.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
 #include <atomic>
 #include <optional>
 
@@ -46,11 +51,23 @@ std::string CertificateSubject(const grpc::ServerContextBase& ctx) {
 }  // namespace
 
 GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals,
-                     AuditStore& audit, absl::Duration backend_timeout, absl::Duration stream_max_duration)
+                     AuditStore& audit, absl::Duration backend_timeout, absl::Duration stream_max_duration,
+                     int max_streams, prometheus::Registry& metrics)
     : principals_(std::move(principals)),
       audit_(audit),
       backend_timeout_(backend_timeout),
-      stream_max_duration_(stream_max_duration) {
+      stream_max_duration_(stream_max_duration),
+      streams_(max_streams,
+               prometheus::BuildGauge()
+                   .Name("p06_gateway_proxied_streams_open")
+                   .Help("Server streams forwarded on the mutual-TLS port, open now.")
+                   .Register(metrics)
+                   .Add({}),
+               prometheus::BuildCounter()
+                   .Name("p06_gateway_proxied_streams_refused_total")
+                   .Help("Server streams refused on the mutual-TLS port because the limit was reached.")
+                   .Register(metrics)
+                   .Add({})) {
   for (const Route& route : routes.routes()) {
     const std::string service = route.method->service()->full_name();
     std::shared_ptr<grpc::Channel> channel = backends.ChannelOf(service);
@@ -117,27 +134,42 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: no message before the end of the call"));
       return;
     }
-    const bool stream = target_->route->method->server_streaming();
-    // A stream lives until the caller's deadline, at most stream_max_duration: the
-    // caller resumes after its last event, as over the REST door.
-    PrepareClientContext(backend_ctx_, stream ? proxy_.stream_max_duration_ : proxy_.backend_timeout_,
-                         IncomingCallOf(*ctx_));
-    AttachPrincipal(backend_ctx_, caller_->principal);
-    if (stream) {
-      holds_.fetch_add(1);  // Released by the backend half's OnDone.
-      backend_stream_.emplace(*this);
-      backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
-      return;
-    }
-    // A mutation is in the audit log before it is made, or it is not made.
+    const IncomingCall incoming = IncomingCallOf(*ctx_);
+    if (target_->route->method->server_streaming()) return StartStream(incoming);
+    // A mutation is in the audit log before it is made, or it is not made. (Before
+    // the deadline is set: the audit's time is not the backend's.)
     if (!target_->route->is_read() && !Audit(grpc::Status::OK, kStageReceived)) {
       grpc::Status refused(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written: nothing was changed");
       Audit(refused);
       Finish(refused);
       return;
     }
+    PrepareClientContext(backend_ctx_, proxy_.backend_timeout_, incoming);
+    AttachPrincipal(backend_ctx_, caller_->principal);
     target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
                              [this](grpc::Status status) { OnBackendDone(std::move(status)); });
+  }
+
+  // A stream lives until the caller's deadline, at most stream_max_duration: then it
+  // ends OK and the caller resumes after its last event, as over the REST door.
+  void StartStream(const IncomingCall& incoming) {
+    absl::StatusOr<StreamSlots::Slot> slot = proxy_.streams_.Take();
+    if (!slot.ok()) return Finish(ToGrpcStatus(slot.status()));
+    slot_.emplace(*std::move(slot));
+    capped_ = incoming.deadline > absl::Now() + proxy_.stream_max_duration_;
+    PrepareClientContext(backend_ctx_, proxy_.stream_max_duration_, incoming);
+    AttachPrincipal(backend_ctx_, caller_->principal);
+    if (!proxy_.Track(this)) {
+      return Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is stopping: call again"));
+    }
+    holds_.fetch_add(1);  // Released by the backend half's OnDone.
+    backend_stream_.emplace(*this);
+    backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
+  }
+  // From GrpcProxy::CancelStreams: the gateway is stopping.
+  void CancelForShutdown() {
+    stopping_ = true;
+    backend_ctx_.TryCancel();
   }
 
   // The backend half's message, written to the caller; the next read waits for it.
@@ -152,11 +184,19 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
   // The backend half ended (every message forwarded, or cancelled).
   void StreamDone(const grpc::Status& status) {
+    proxy_.Untrack(this);
+    slot_.reset();
     if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       Audit(status);
     }
-    Finish(status);
+    if (stopping_) {
+      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is restarting: resume after your last cursor"));
+    } else if (capped_ && status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      Finish(grpc::Status::OK);  // The gateway's cap, not the caller's deadline.
+    } else {
+      Finish(status);
+    }
     Release();
   }
 
@@ -246,7 +286,28 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   grpc::ByteBuffer request_, response_;
   grpc::ClientContext backend_ctx_;
   std::optional<BackendStream> backend_stream_;
+  std::optional<StreamSlots::Slot> slot_;
+  bool capped_ = false;                // The stream ends at stream_max_duration, before the caller's deadline.
+  std::atomic<bool> stopping_{false};  // Cancelled by CancelStreams.
 };
+
+bool GrpcProxy::Track(ProxyCall* call) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return false;
+  live_.insert(call);
+  return true;
+}
+
+void GrpcProxy::Untrack(ProxyCall* call) {
+  absl::MutexLock lock(&mu_);
+  live_.erase(call);
+}
+
+void GrpcProxy::CancelStreams() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  for (ProxyCall* call : live_) call->CancelForShutdown();
+}
 
 void BackendStream::OnReadDone(bool ok) {
   // At the end of the stream there is nothing to forward: OnDone brings the status.

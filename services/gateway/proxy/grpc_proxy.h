@@ -20,12 +20,16 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/grpc/stream_slots.h"
 #include "services/gateway/proxy/client_principals.h"
 
 namespace p06::gateway {
 
 class AuditStore;
+class ProxyCall;
 class Backends;
 class RouteTable;
 struct Route;
@@ -33,12 +37,20 @@ struct Route;
 class GrpcProxy final : public grpc::CallbackGenericService {
  public:
   GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals, AuditStore& audit,
-            absl::Duration backend_timeout, absl::Duration stream_max_duration);
+            absl::Duration backend_timeout, absl::Duration stream_max_duration, int max_streams,
+            prometheus::Registry& metrics);
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
 
+  // Ends every forwarded stream (UNAVAILABLE: the caller resumes elsewhere or later)
+  // and refuses new ones, so that a stopping gateway does not wait out its drain.
+  void CancelStreams();
+
  private:
   friend class ProxyCall;
+  bool Track(ProxyCall* call);  // False once CancelStreams has run.
+  void Untrack(ProxyCall* call);
+
   struct Target {
     const Route* route;
     grpc::GenericStub* stub;
@@ -49,6 +61,10 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   AuditStore& audit_;
   const absl::Duration backend_timeout_;
   const absl::Duration stream_max_duration_;
+  StreamSlots streams_;  // Streams open at once, as at the REST door (sse_max_streams).
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_set<ProxyCall*> live_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace p06::gateway
