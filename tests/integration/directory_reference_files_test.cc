@@ -2,8 +2,6 @@
 // NNN_name.tsv): applied once each at start, in order, on the real database; a later
 // start, or a replica, applies nothing again; an edited or broken file stops the start
 // naming itself, with nothing of it written.
-#include <pqxx/pqxx>
-
 #include "tests/integration/directory_server.h"
 
 namespace p06::testing {
@@ -14,12 +12,6 @@ using ::testing::HasSubstr;
 
 class DirectoryReferenceFilesTest : public DirectoryServerTest {
  protected:
-  pqxx::result Query(const std::string& sql) {
-    pqxx::connection conn(database_url());
-    pqxx::read_transaction tx(conn);
-    return tx.exec(sql);
-  }
-  int64_t Revision() { return Query("SELECT revision FROM directory.directory_revision")[0][0].as<int64_t>(); }
   absl::Status Apply(std::vector<db::Migration> files) { return bundle_->directory().ApplyReferenceDataFiles(files); }
 };
 

@@ -23,15 +23,10 @@ class DirectoryReferenceImportTest : public DirectoryServerTest {
     return Call(&dpb::DirectoryService::Stub::ImportReferenceData, request, response, caller);
   }
 
-  int64_t Revision() {
-    pqxx::connection conn(database_url());
-    pqxx::read_transaction tx(conn);
-    return tx.exec1("SELECT revision FROM directory.directory_revision")[0].as<int64_t>();
-  }
-
-  dpb::Resolution Resolve(const std::string& name) {
+  dpb::Resolution Resolve(const std::string& name, std::optional<absl::CivilDay> as_of = std::nullopt) {
     dpb::ResolveUnitNamesRequest request;
     request.add_names(name);
+    if (as_of) *request.mutable_as_of() = ToProtoDate(*as_of);
     dpb::ResolveUnitNamesResponse response;
     EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
     return response.resolutions(0);
@@ -213,20 +208,12 @@ TEST_F(DirectoryReferenceImportTest, AnAbbreviationAddedByAFileExpandsInNames) {
 TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
   dpb::ImportReferenceDataResponse r;
   ASSERT_TRUE(Import("alias\tcuc-cntt\tabbreviation\t2026-03-01\t-\tCục CĐS\n", false, &r).ok());
-  auto resolve = [&](absl::CivilDay as_of) {
-    dpb::ResolveUnitNamesRequest request;
-    request.add_names("Cuc CDS");
-    *request.mutable_as_of() = ToProtoDate(as_of);
-    dpb::ResolveUnitNamesResponse response;
-    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
-    return response.resolutions(0);
-  };
   // Before: nothing, said so, and no guess at a neighbouring name either.
-  const dpb::Resolution before = resolve(absl::CivilDay(2026, 2, 28));
+  const dpb::Resolution before = Resolve("Cuc CDS", absl::CivilDay(2026, 2, 28));
   EXPECT_EQ(before.match_kind(), dpb::MATCH_KIND_UNRESOLVED) << before.ShortDebugString();
   EXPECT_TRUE(before.units().empty()) << before.ShortDebugString();
   EXPECT_THAT(before.error(), HasSubstr("from 2026-03-01"));
-  const dpb::Resolution after = resolve(absl::CivilDay(2026, 3, 1));
+  const dpb::Resolution after = Resolve("Cuc CDS", absl::CivilDay(2026, 3, 1));
   EXPECT_EQ(after.match_kind(), dpb::MATCH_KIND_ABBREVIATION) << after.ShortDebugString();
   EXPECT_EQ(after.units(0), "units/cuc-cntt");
   // The unit shows the alias with its day.
@@ -242,16 +229,8 @@ TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
 
   // An alias that ended names the unit no more; dating an alias again is refused.
   ASSERT_TRUE(Import("alias\tcuc-cntt\talias\t-\t2026-06-01\tCục Tin học cũ\n", false, &r).ok());
-  auto old_name = [&](absl::CivilDay as_of) {
-    dpb::ResolveUnitNamesRequest request;
-    request.add_names("Cục Tin học cũ");
-    *request.mutable_as_of() = ToProtoDate(as_of);
-    dpb::ResolveUnitNamesResponse response;
-    EXPECT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response).ok());
-    return response.resolutions(0);
-  };
-  EXPECT_EQ(old_name(absl::CivilDay(2026, 5, 31)).units(0), "units/cuc-cntt");
-  EXPECT_EQ(old_name(absl::CivilDay(2026, 6, 1)).match_kind(), dpb::MATCH_KIND_UNRESOLVED);
+  EXPECT_EQ(Resolve("Cục Tin học cũ", absl::CivilDay(2026, 5, 31)).units(0), "units/cuc-cntt");
+  EXPECT_EQ(Resolve("Cục Tin học cũ", absl::CivilDay(2026, 6, 1)).match_kind(), dpb::MATCH_KIND_UNRESOLVED);
   grpc::Status redated = Import("alias\tcuc-cntt\tabbreviation\t2026-04-01\t-\tCục CĐS\n", false, &r);
   EXPECT_EQ(redated.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(redated.error_message(), HasSubstr("line 1 (from)"));

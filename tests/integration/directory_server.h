@@ -7,6 +7,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <pqxx/pqxx>
+
 #include "common/db/migrations.h"
 #include "common/grpc/client.h"
 #include "common/server/server.h"
@@ -70,6 +72,15 @@ class DirectoryServerTest : public PgTest {
   }
 
   std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
+
+  // A read of the database as it is, past the service.
+  pqxx::result Query(const std::string& sql) {
+    pqxx::connection conn(database_url());
+    pqxx::read_transaction tx(conn);
+    return tx.exec(sql);
+  }
+  // The directory's revision, bumped by every change.
+  int64_t Revision() { return Query("SELECT revision FROM directory.directory_revision")[0][0].as<int64_t>(); }
 
   ServerConfig config_;
   prometheus::Registry registry_;
