@@ -36,6 +36,7 @@ pb::AuditEntry EntryOf(const AuditRecord& r) {
   e.set_hash(r.hash);
   e.set_client_certificate(r.client_certificate);
   e.set_stage(r.stage == kStageReceived ? pb::AuditEntry::STAGE_RECEIVED : pb::AuditEntry::STAGE_ANSWERED);
+  if (r.received_seq != 0) e.set_received_entry(absl::StrCat("auditEntries/", r.received_seq));
   return e;
 }
 

@@ -291,6 +291,7 @@ TEST_F(GatewayTest, AMutationIsAuditedBeforeItIsMadeOrNotMade) {
   EXPECT_EQ(received.at("requestId").string_value(), "wal-request-1");
   EXPECT_EQ(answered.at("requestId").string_value(), "wal-request-1");
   EXPECT_EQ(received.at("resource").string_value(), kTask);
+  EXPECT_EQ(answered.at("receivedEntry").string_value(), received.at("name").string_value());
 
   // The audit table out of reach (moved away by hand): the report is refused, 503,
   // and the task service never sees it.

@@ -44,6 +44,7 @@ TEST(AuditHashTest, EveryFieldCounts) {
            [](AuditRecord& r) { r.prev_hash[0] = '1'; },
            [](AuditRecord& r) { r.client_certificate = "CN=x"; },
            [](AuditRecord& r) { r.stage = kStageReceived; },
+           [](AuditRecord& r) { r.received_seq = 6; },
        }) {
     AuditRecord r = Entry();
     change(r);
@@ -70,6 +71,11 @@ TEST(AuditHashTest, NoFieldPassesForAnother) {
   AuditRecord packed = Entry();
   packed.client_certificate = "CN=a;8:received";
   EXPECT_NE(AuditHash(both), AuditHash(packed));
+  // A received entry's number is not a stage's text.
+  AuditRecord numbered = Entry(), staged = Entry();
+  numbered.received_seq = 6;
+  staged.stage = "6";
+  EXPECT_NE(AuditHash(numbered), AuditHash(staged));
 }
 
 }  // namespace

@@ -23,10 +23,15 @@ std::string AuditHash(const AuditRecord& r) {
   }
   Put(&text, absl::StrCat(r.http_status));
   // Added later: left out when empty, so that the rows from before keep their hashes.
-  // A stage comes with the certificate field always (empty or not), so that no
-  // certificate can pass for a stage: one field hashed is a certificate, two are both.
-  if (!r.client_certificate.empty() || !r.stage.empty()) Put(&text, r.client_certificate);
-  if (!r.stage.empty()) Put(&text, r.stage);
+  // The stage and the received entry come with the certificate field always (empty or
+  // not), so that no field can pass for another: one field hashed is a certificate,
+  // three are all of them.
+  const bool staged = !r.stage.empty() || r.received_seq != 0;
+  if (!r.client_certificate.empty() || staged) Put(&text, r.client_certificate);
+  if (staged) {
+    Put(&text, r.stage);
+    Put(&text, absl::StrCat(r.received_seq));
+  }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));

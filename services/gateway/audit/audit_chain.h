@@ -26,6 +26,8 @@ struct AuditRecord {
   // kStageReceived for the entry written before a mutation is forwarded; "" for an
   // outcome (every entry written after the answer, and every row from before stages).
   std::string stage;
+  // For the outcome of a forwarded mutation: the seq of its kStageReceived entry.
+  int64_t received_seq = 0;
   std::string prev_hash;
   std::string hash;
 };

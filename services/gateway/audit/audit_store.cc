@@ -13,7 +13,7 @@ constexpr int64_t kChainLock = 0x7030362d61756469;
 
 constexpr char kColumns[] =
     "seq, time_us, subject, unit, roles, method, resource, code, request_id, remote_address, http_method, "
-    "http_status, prev_hash, hash, client_certificate, stage";
+    "http_status, prev_hash, hash, client_certificate, stage, received_seq";
 
 AuditRecord RecordOf(const pqxx::row& row) {
   AuditRecord r;
@@ -33,13 +33,14 @@ AuditRecord RecordOf(const pqxx::row& row) {
   r.hash = row[13].c_str();
   r.client_certificate = row[14].c_str();
   r.stage = row[15].c_str();
+  r.received_seq = row[16].as<int64_t>();
   return r;
 }
 
 }  // namespace
 
-absl::Status AuditStore::Append(AuditRecord r) {
-  return db::RunInTransaction(pool_, "AppendAudit", [&](pqxx::work& tx) -> absl::Status {
+absl::StatusOr<int64_t> AuditStore::Append(AuditRecord r) {
+  return db::RunInTransaction(pool_, "AppendAudit", [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kChainLock);
     pqxx::result last = tx.exec("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1");
     r.seq = last.empty() ? 1 : last[0][0].as<int64_t>() + 1;
@@ -47,11 +48,11 @@ absl::Status AuditStore::Append(AuditRecord r) {
     r.time = absl::FromUnixMicros(absl::ToUnixMicros(r.time));
     r.hash = AuditHash(r);
     tx.exec_params(absl::StrCat("INSERT INTO audit_entries (", kColumns,
-                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
+                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"),
                    r.seq, absl::ToUnixMicros(r.time), r.subject, r.unit, r.roles, r.method, r.resource, r.code,
                    r.request_id, r.remote_address, r.http_method, r.http_status, r.prev_hash, r.hash,
-                   r.client_certificate, r.stage);
-    return absl::OkStatus();
+                   r.client_certificate, r.stage, r.received_seq);
+    return r.seq;
   });
 }
 

@@ -16,8 +16,9 @@ class AuditStore {
   explicit AuditStore(db::Pool& pool) : pool_(pool) {}
 
   // Appends `record` after the last entry: its seq, prev_hash and hash are set here,
-  // under a lock that orders every appender (one chain, no forks). Durable when OK.
-  absl::Status Append(AuditRecord record);
+  // under a lock that orders every appender (one chain, no forks). Durable when OK;
+  // returns the entry's seq.
+  absl::StatusOr<int64_t> Append(AuditRecord record);
 
   struct Filter {
     std::string subject, method, resource;

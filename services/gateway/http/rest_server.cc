@@ -103,6 +103,7 @@ struct RestServer::Exchange {
   std::string etag;
   std::string retry_after;
   bool audit = false;
+  int64_t received_seq = 0;  // The entry written before forwarding, once written.
 };
 
 RestServer::RestServer(RestOptions options, const RouteTable& routes, Backends& backends, const JwtVerifier& jwt,
@@ -336,7 +337,7 @@ void RestServer::Answer(Exchange& x, httplib::Response& res) {
   Count(x, res);
 }
 
-bool RestServer::Audit(const Exchange& x, const std::string& stage, int http_status) {
+bool RestServer::Audit(Exchange& x, const std::string& stage, int http_status) {
   AuditRecord r;
   r.time = absl::Now();
   if (x.principal) {
@@ -352,11 +353,15 @@ bool RestServer::Audit(const Exchange& x, const std::string& stage, int http_sta
   r.http_method = x.http_method;
   r.http_status = http_status;
   r.stage = stage;
-  if (absl::Status s = audit_.Append(std::move(r)); !s.ok()) {
+  if (stage.empty()) r.received_seq = x.received_seq;
+  absl::StatusOr<int64_t> seq = audit_.Append(std::move(r));
+  if (!seq.ok()) {
     metrics_->audit_failures.Increment();
-    log::Error("audit entry not written", {{"request_id", x.request_id}, {"error", std::string(s.message())}});
+    log::Error("audit entry not written",
+               {{"request_id", x.request_id}, {"error", std::string(seq.status().message())}});
     return false;
   }
+  if (stage == kStageReceived) x.received_seq = *seq;
   return true;
 }
 

@@ -74,7 +74,7 @@ class RestServer {
                    std::unique_ptr<google::protobuf::Message> response, httplib::Response& res);
   // Appends x's audit entry: its outcome (stage ""), or kStageReceived before a
   // mutation is forwarded. False (logged, counted) when it could not be written.
-  bool Audit(const Exchange& x, const std::string& stage, int http_status);
+  bool Audit(Exchange& x, const std::string& stage, int http_status);
   // Counts the answer in the request metrics.
   void Count(const Exchange& x, const httplib::Response& res);
 

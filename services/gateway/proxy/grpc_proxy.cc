@@ -261,13 +261,17 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     if (target_ != nullptr) r.resource = ResourceOf(*target_->route, request_);
     if (stage.empty()) r.code = CodeName(status.error_code());
     r.stage = stage;
+    if (stage.empty()) r.received_seq = received_seq_;
     r.request_id = request_id_;
     r.remote_address = ctx_->peer();
     r.http_method = "GRPC";
-    if (absl::Status s = proxy_.audit_.Append(std::move(r)); !s.ok()) {
-      log::Error("audit entry not written", {{"request_id", request_id_}, {"error", std::string(s.message())}});
+    absl::StatusOr<int64_t> seq = proxy_.audit_.Append(std::move(r));
+    if (!seq.ok()) {
+      log::Error("audit entry not written",
+                 {{"request_id", request_id_}, {"error", std::string(seq.status().message())}});
       return false;
     }
+    if (stage == kStageReceived) received_seq_ = *seq;
     return true;
   }
 
@@ -287,6 +291,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   grpc::ClientContext backend_ctx_;
   std::optional<BackendStream> backend_stream_;
   std::optional<StreamSlots::Slot> slot_;
+  int64_t received_seq_ = 0;  // The entry written before forwarding a mutation.
   bool capped_ = false;                // The stream ends at stream_max_duration, before the caller's deadline.
   std::atomic<bool> stopping_{false};  // Cancelled by CancelStreams.
 };
