@@ -236,6 +236,19 @@ TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
   EXPECT_THAT(redated.error_message(), HasSubstr("line 1 (from)"));
 }
 
+// An explicit group's members are dated by their units: a member merged away is
+// followed to its successor from that day, and counted once.
+TEST_F(DirectoryReferenceImportTest, AnExplicitGroupFollowsAMergedMemberToItsSuccessor) {
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import("merge\ttap-chi-dcpl\t2026-03-01\tbao-plvn\n", false, &r).ok());
+  auto members = [&](absl::CivilDay as_of) {
+    const dpb::Resolution g = Resolve("Các cơ quan thông tin, báo chí ngành", as_of);
+    return std::vector<std::string>(g.units().begin(), g.units().end());
+  };
+  EXPECT_EQ(members(absl::CivilDay(2026, 2, 28)), (std::vector<std::string>{"units/bao-plvn", "units/tap-chi-dcpl"}));
+  EXPECT_EQ(members(absl::CivilDay(2026, 3, 1)), (std::vector<std::string>{"units/bao-plvn"}));
+}
+
 TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup) {
   const absl::CivilDay later = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 60;
   dpb::ImportReferenceDataResponse r;

@@ -180,9 +180,19 @@ std::string NameIndex::DisplayName(const std::string& target) const {
 std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::CivilDay as_of) const {
   std::vector<std::string> members;
   switch (group.kind()) {
-    case pb::Group::KIND_EXPLICIT:
-      members.assign(group.members().begin(), group.members().end());
+    case pb::Group::KIND_EXPLICIT: {
+      // Dated by their units: one that had not begun is no member yet, one that ended
+      // is followed to its successors then (each once).
+      absl::flat_hash_set<std::string> seen;
+      for (const std::string& m : group.members()) {
+        const pb::Unit* u = FindUnit(LastSegment(m));
+        if (u != nullptr && BeganAfter(*u, as_of)) continue;
+        for (std::string& now : UnitsAt(m, as_of, nullptr)) {
+          if (seen.insert(now).second) members.push_back(std::move(now));
+        }
+      }
       break;
+    }
     case pb::Group::KIND_ALL_MINISTRY_UNITS:
     case pb::Group::KIND_PROVINCIAL_JUSTICE_DEPARTMENTS:
       for (const pb::Unit& u : snapshot_.units) {
@@ -203,6 +213,30 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
       break;
   }
   return members;
+}
+
+std::vector<std::string> NameIndex::UnitsAt(const std::string& unit, absl::CivilDay as_of,
+                                           std::vector<std::string>* passed) const {
+  // Successor links breadth-first, to the units active at `as_of`.
+  std::vector<std::string> units;
+  std::vector<std::string> frontier = {unit};
+  absl::flat_hash_set<std::string> visited;
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const std::string& name : frontier) {
+      if (!visited.insert(name).second) continue;  // A cycle in the data: stop there.
+      const pb::Unit* u = FindUnit(LastSegment(name));
+      if (u == nullptr) continue;
+      if (IsActiveAt(*u, as_of)) {
+        units.push_back(name);
+      } else {
+        if (passed != nullptr) passed->push_back(name);
+        next.insert(next.end(), u->successors().begin(), u->successors().end());
+      }
+    }
+    frontier = std::move(next);
+  }
+  return units;
 }
 
 const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_name) const {
@@ -241,27 +275,10 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     out.set_error(absl::StrCat(target, " began on ", FormatIsoDate(*BeginDay(*u)), ", after ", FormatIsoDate(as_of)));
     return;
   }
-  // Follow successor links breadth-first to the units active at `as_of`.
-  std::vector<std::string> frontier = {target};
-  absl::flat_hash_set<std::string> visited;
-  bool followed = false;
-  while (!frontier.empty()) {
-    std::vector<std::string> next;
-    for (const std::string& name : frontier) {
-      if (!visited.insert(name).second) continue;  // A cycle in the data: stop there.
-      const pb::Unit* u = FindUnit(LastSegment(name));
-      if (u == nullptr) continue;
-      if (IsActiveAt(*u, as_of)) {
-        out.add_units(name);
-      } else {
-        followed = true;
-        out.add_successor_chain(name);
-        next.insert(next.end(), u->successors().begin(), u->successors().end());
-      }
-    }
-    frontier = std::move(next);
-  }
-  if (followed || former_name) {
+  std::vector<std::string> passed;
+  for (std::string& unit : UnitsAt(target, as_of, &passed)) out.add_units(std::move(unit));
+  for (std::string& unit : passed) out.add_successor_chain(std::move(unit));
+  if (!passed.empty() || former_name) {
     for (const std::string& u : out.units()) out.add_successor_chain(u);
     out.set_match_kind(pb::MATCH_KIND_SUCCESSOR_OF);
   }

@@ -79,6 +79,10 @@ class NameIndex {
   // name, or a unit not active at `as_of`, makes the match SUCCESSOR_OF.
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
+  // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
+  // then (followed through renames and merges); the ended ones passed go to `passed`.
+  std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,
+                                   std::vector<std::string>* passed) const;
   // Whether the name of `e` named its target on `day` (its valid_from and, but for
   // a former name, its until).
   static bool InUseOn(const Entry& e, absl::CivilDay day);
