@@ -71,13 +71,14 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
               }
             }
           }
-          // Before the names: the index reads them through the abbreviations.
+          // The file's check has made sure they leave every name apart.
           for (const auto& [abbreviation, expansion] : abbreviations) {
             tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
           }
           // Another replica applied it since we looked (with the same units, so the
           // revision held): let the caller look again.
-          if (file.has_value() && tx.exec_params(kRecordFile, file->version, file->name, file->checksum).affected_rows() == 0) {
+          if (file.has_value() &&
+              tx.exec_params(kRecordFile, file->version, file->name, file->checksum).affected_rows() == 0) {
             return absl::AbortedError(absl::StrCat("reference_data/", file->name, " was applied meanwhile"));
           }
           tx.exec0(pg::kBumpRevision);
