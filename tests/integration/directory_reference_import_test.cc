@@ -192,6 +192,9 @@ TEST_F(DirectoryReferenceImportTest, AnAbbreviationAddedByAFileExpandsInNames) {
       {"abbreviation\tSTP\tSở Tài chính\n", "already expands to \"Sở Tư pháp\""},
       {"abbreviation\tS T\tSở Tư\n", "one word"},
       {"abbreviation\tQLTP\tQuản lý TP\n", "full words: \"tp\" is an abbreviation"},
+      // "TƯ" for "Trung ương" would turn "Sở Tư pháp" into another name than "STP" gives.
+      {"abbreviation\tTƯ\tTrung ương\n", "is a word of \"stp\""},
+      {"abbreviation\tDAI\t" + std::string(201, 'a') + "\n", "longer than 200 characters"},
       // "VPB" is free, but read as "Văn phòng Bộ" it would be the Office's name too.
       {"alias\tcuc-cntt\talias\t-\t-\tVPB\nabbreviation\tVPB\tVăn phòng Bộ\n", "read alike"},
   };
@@ -231,6 +234,9 @@ TEST_F(DirectoryReferenceImportTest, ADatedAliasMatchesFromItsFirstDay) {
   ASSERT_TRUE(Import("alias\tcuc-cntt\talias\t-\t2026-06-01\tCục Tin học cũ\n", false, &r).ok());
   EXPECT_EQ(Resolve("Cục Tin học cũ", absl::CivilDay(2026, 5, 31)).units(0), "units/cuc-cntt");
   EXPECT_EQ(Resolve("Cục Tin học cũ", absl::CivilDay(2026, 6, 1)).match_kind(), dpb::MATCH_KIND_UNRESOLVED);
+  // An ended alias that is also the unit's name written short does not hide the name.
+  ASSERT_TRUE(Import("alias\tcuc-cntt\tabbreviation\t-\t2025-03-01\tCục CNTT\n", false, &r).ok());
+  EXPECT_EQ(Resolve("Cục CNTT").units(0), "units/cuc-cntt") << Resolve("Cục CNTT").ShortDebugString();
   grpc::Status redated = Import("alias\tcuc-cntt\tabbreviation\t2026-04-01\t-\tCục CĐS\n", false, &r);
   EXPECT_EQ(redated.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(redated.error_message(), HasSubstr("line 1 (from)"));

@@ -41,6 +41,7 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
 }
 
 constexpr absl::string_view kNone = "-";
+constexpr size_t kMaxExpansionChars = 200;  // The abbreviations table's limit (001_units.sql).
 
 class Planner {
  public:
@@ -55,6 +56,7 @@ class Planner {
     for (const pb::Group& g : current.groups) {
       name_holder_[name_key_(g.display_name())] = g.name();
       group_names_.emplace_back(g.name(), g.display_name());
+      for (const pb::Alias& a : g.aliases()) group_names_.emplace_back(g.name(), a.text());
     }
     for (const auto& [abbreviation, expansion] : current.abbreviations) abbreviations_[abbreviation] = {expansion, 0};
   }
@@ -405,6 +407,11 @@ class Planner {
     }
     std::string expansion = r.fields[2];
     if (absl::Status s = NormalizeName(&expansion, "expansion"); !s.ok()) return Problem(r.line, s);
+    // Characters, as PostgreSQL's length() counts them: the bytes that start one.
+    const auto characters = std::count_if(expansion.begin(), expansion.end(), [](char c) { return (c & 0xC0) != 0x80; });
+    if (static_cast<size_t>(characters) > kMaxExpansionChars) {
+      return Problem(r.line, "expansion", absl::StrCat("longer than ", kMaxExpansionChars, " characters"));
+    }
     const std::string folded = text::Fold(expansion);
     if (folded == abbreviation) return Problem(r.line, "expansion", "the abbreviation itself");
     if (auto it = abbreviations_.find(abbreviation); it != abbreviations_.end()) {
@@ -430,6 +437,19 @@ class Planner {
         if (abbreviations_.contains(word)) {
           Problem(abbreviations_[abbreviation].line, "expansion",
                   absl::StrCat("write it in full words: \"", word, "\" is an abbreviation"));
+        }
+      }
+      // Nor may a new one be a word of the directory's expansions ("TƯ" for "Trung
+      // ương" in "Sở Tư pháp"): names written with the old abbreviation would stop
+      // meeting the names written out.
+      for (const auto& [other, known] : abbreviations_) {
+        if (known.line != 0) continue;
+        for (absl::string_view word : absl::StrSplit(text::Fold(known.expansion), ' ', absl::SkipEmpty())) {
+          if (word == abbreviation) {
+            Problem(abbreviations_[abbreviation].line, "abbreviation",
+                    absl::StrCat("\"", abbreviation, "\" is a word of \"", other, "\" (\"", known.expansion,
+                                 "\"): names written with one would no longer meet names written with the other"));
+          }
         }
       }
     }
@@ -464,15 +484,14 @@ class Planner {
               absl::StrCat("makes \"", text, "\" (", holder, ") and \"", it->second.text, "\" (", it->second.name,
                            ") read alike"));
     };
+    // Every name the store keeps apart (pg::CheckNamesFree): ended units' and former
+    // names too, which still resolve, and groups' aliases.
     for (const std::string& id : order_) {
       const pb::Unit& u = units_.at(id);
-      if (u.state() != pb::UNIT_STATE_ACTIVE) continue;
       hold(u.name(), u.display_name());
-      for (const pb::Alias& a : u.aliases()) {
-        if (a.kind() != pb::ALIAS_KIND_FORMER_NAME) hold(u.name(), a.text());
-      }
+      for (const pb::Alias& a : u.aliases()) hold(u.name(), a.text());
     }
-    for (const auto& [name, display_name] : group_names_) hold(name, display_name);
+    for (const auto& [name, text] : group_names_) hold(name, text);
   }
 
   // Every new unit's parent exists, and no chain of parents comes back to where it started.
@@ -567,7 +586,7 @@ class Planner {
     int line = 0;  // Where the file defines it; 0: the directory's.
   };
   absl::flat_hash_map<std::string, Abbreviation> abbreviations_;      // Folded → its expansion.
-  std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, display name).
+  std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, its name or an alias).
   ReferenceImport out_;
 };
 

@@ -339,26 +339,16 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     std::string key;
   };
   const Tier tiers[] = {{&by_text_, written}, {&by_folded_, folded}, {&by_canonical_, key}};
+  // Names known but not in use on as_of (matched by an earlier tier): the answer if
+  // no later tier finds a name that is, and never a guess at a neighbouring name.
+  std::vector<const Entry*> not_then;
   for (int t = 0; t < 3; ++t) {
     auto it = tiers[t].map->find(tiers[t].key);
     if (it == tiers[t].map->end()) continue;
     std::vector<const Entry*> targets = Distinct(it->second, as_of);
     if (targets.empty()) {
-      // The name is known, but was not in use that day: nothing, said so, and not a
-      // guess at a neighbouring name either.
-      out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
-      for (const Entry* e : Distinct(it->second)) {
-        pb::Candidate* c = out.add_candidates();
-        c->set_name(e->target);
-        c->set_display_name(DisplayName(e->target));
-        c->set_confidence(0.5);
-        if (out.error().empty()) {
-          out.set_error(absl::StrCat("names ", e->target, e->valid_from ? " from " + FormatIsoDate(*e->valid_from) : "",
-                                     e->until ? " until " + FormatIsoDate(*e->until) : "", ", not on ",
-                                     FormatIsoDate(as_of)));
-        }
-      }
-      return out;
+      if (not_then.empty()) not_then = Distinct(it->second);
+      continue;
     }
     if (targets.size() > 1) {
       out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);  // Ambiguous: several units share the name.
@@ -388,6 +378,22 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     out.set_match_kind(kind);
     out.set_confidence(confidence);
     Expand(e.target, former_name, as_of, out);
+    return out;
+  }
+
+  if (!not_then.empty()) {
+    out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
+    for (const Entry* e : not_then) {
+      pb::Candidate* c = out.add_candidates();
+      c->set_name(e->target);
+      c->set_display_name(DisplayName(e->target));
+      c->set_confidence(0.5);
+      if (out.error().empty()) {
+        out.set_error(absl::StrCat("names ", e->target, e->valid_from ? " from " + FormatIsoDate(*e->valid_from) : "",
+                                   e->until ? " until " + FormatIsoDate(*e->until) : "", ", not on ",
+                                   FormatIsoDate(as_of)));
+      }
+    }
     return out;
   }
 
