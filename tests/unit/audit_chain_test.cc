@@ -33,6 +33,17 @@ TEST(AuditHashTest, ARowFromBeforeStagesAndCertificatesKeepsItsHash) {
   EXPECT_EQ(AuditHash(Entry()), "059c0d52191a4bbfa867119b77c65ef362c530fbbe858e4732ec3ea0f7136f98");
 }
 
+TEST(AuditHashTest, ARowOfEachLaterSchemaKeepsItsHash) {
+  // 002: with a certificate; 003: a RECEIVED row (certificate field, empty, then the
+  // stage). Computed apart as above.
+  AuditRecord certificate = Entry();
+  certificate.client_certificate = "CN=a";
+  EXPECT_EQ(AuditHash(certificate), "e55b59343efe58fd2ad58c1b7d3f04c21df1b153b9db23b06447481a02104c0a");
+  AuditRecord received = Entry();
+  received.stage = kStageReceived;
+  EXPECT_EQ(AuditHash(received), "3b087a89b98a5f80fd7a1b4bfc5ad592ac278a7eeb89324ebfe78f44e59492eb");
+}
+
 TEST(AuditHashTest, EveryFieldCounts) {
   const std::string base = AuditHash(Entry());
   for (auto change : std::vector<void (*)(AuditRecord&)>{

@@ -22,16 +22,15 @@ std::string AuditHash(const AuditRecord& r) {
     Put(&text, *f);
   }
   Put(&text, absl::StrCat(r.http_status));
-  // Added later: left out when empty, so that the rows from before keep their hashes.
-  // The stage and the received entry come with the certificate field always (empty or
-  // not), so that no field can pass for another: one field hashed is a certificate,
-  // three are all of them.
-  const bool staged = !r.stage.empty() || r.received_seq != 0;
+  // Added later, each left out when empty, so that rows keep the hash they were written
+  // with. A later field brings the earlier ones along (empty or not), so that no field
+  // can pass for another: one field hashed is a certificate, two add the stage, three
+  // the received entry.
+  const bool received = r.received_seq != 0;
+  const bool staged = !r.stage.empty() || received;
   if (!r.client_certificate.empty() || staged) Put(&text, r.client_certificate);
-  if (staged) {
-    Put(&text, r.stage);
-    Put(&text, absl::StrCat(r.received_seq));
-  }
+  if (staged) Put(&text, r.stage);
+  if (received) Put(&text, absl::StrCat(r.received_seq));
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));

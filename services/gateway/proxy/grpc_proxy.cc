@@ -67,7 +67,8 @@ GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientP
                    .Name("p06_gateway_proxied_streams_refused_total")
                    .Help("Server streams refused on the mutual-TLS port because the limit was reached.")
                    .Register(metrics)
-                   .Add({})) {
+                   .Add({})),
+      sweeper_([this] { SweepStuckStreams(); }) {
   for (const Route& route : routes.routes()) {
     const std::string service = route.method->service()->full_name();
     std::shared_ptr<grpc::Channel> channel = backends.ChannelOf(service);
@@ -157,6 +158,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     if (!slot.ok()) return Finish(ToGrpcStatus(slot.status()));
     slot_.emplace(*std::move(slot));
     capped_ = incoming.deadline > absl::Now() + proxy_.stream_max_duration_;
+    ends_at_ = std::min(incoming.deadline, absl::Now() + proxy_.stream_max_duration_);
     PrepareClientContext(backend_ctx_, proxy_.stream_max_duration_, incoming);
     AttachPrincipal(backend_ctx_, caller_->principal);
     if (!proxy_.Track(this)) {
@@ -166,15 +168,27 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     backend_stream_.emplace(*this);
     backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
   }
-  // From GrpcProxy::CancelStreams: the gateway is stopping.
+  // From GrpcProxy (under its lock, so the call is still tracked: not finished, its
+  // context alive). The gateway is stopping: the stream ends, and a write the caller
+  // is not taking is cancelled too, or the backend half, waiting for it, never would.
   void CancelForShutdown() {
     stopping_ = true;
     backend_ctx_.TryCancel();
+    if (writing_) ctx_->TryCancel();
+  }
+  // From GrpcProxy's sweep: a caller that stopped reading holds its write open past
+  // the stream's end, and with it a slot; it is cut off.
+  void CancelIfStuck(absl::Time now) {
+    if (writing_ && now > ends_at_ + kStuckGrace) ctx_->TryCancel();
   }
 
   // The backend half's message, written to the caller; the next read waits for it.
-  void ForwardMessage() { StartWrite(&backend_stream_->message()); }
+  void ForwardMessage() {
+    writing_ = true;
+    StartWrite(&backend_stream_->message());
+  }
   void OnWriteDone(bool ok) override {
+    writing_ = false;
     if (ok) {
       backend_stream_->ReadNext();
     } else {
@@ -192,7 +206,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     }
     if (stopping_) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is restarting: resume after your last cursor"));
-    } else if (capped_ && status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    } else if (capped_ && status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+               absl::Now() >= ends_at_ - absl::Seconds(1)) {
       Finish(grpc::Status::OK);  // The gateway's cap, not the caller's deadline.
     } else {
       Finish(status);
@@ -292,9 +307,29 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   std::optional<BackendStream> backend_stream_;
   std::optional<StreamSlots::Slot> slot_;
   int64_t received_seq_ = 0;  // The entry written before forwarding a mutation.
+  // Past its end, how long a write the caller does not take may hold the stream.
+  static constexpr absl::Duration kStuckGrace = absl::Seconds(10);
   bool capped_ = false;                // The stream ends at stream_max_duration, before the caller's deadline.
+  absl::Time ends_at_;                 // When the backend half's deadline ends the stream.
+  std::atomic<bool> writing_{false};   // A message to the caller is in flight.
   std::atomic<bool> stopping_{false};  // Cancelled by CancelStreams.
 };
+
+void GrpcProxy::SweepStuckStreams() {
+  absl::MutexLock lock(&mu_);
+  while (!stopping_ && !mu_.AwaitWithTimeout(absl::Condition(&stopping_), kSweepEvery)) {
+    const absl::Time now = absl::Now();
+    for (ProxyCall* call : live_) call->CancelIfStuck(now);
+  }
+}
+
+GrpcProxy::~GrpcProxy() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  sweeper_.join();
+}
 
 bool GrpcProxy::Track(ProxyCall* call) {
   absl::MutexLock lock(&mu_);

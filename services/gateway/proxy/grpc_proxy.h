@@ -17,6 +17,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <map>
+#include <thread>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,8 @@ class GrpcProxy final : public grpc::CallbackGenericService {
             absl::Duration backend_timeout, absl::Duration stream_max_duration, int max_streams,
             prometheus::Registry& metrics);
 
+  ~GrpcProxy() override;
+
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
 
   // Ends every forwarded stream (UNAVAILABLE: the caller resumes elsewhere or later)
@@ -50,6 +53,9 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   friend class ProxyCall;
   bool Track(ProxyCall* call);  // False once CancelStreams has run.
   void Untrack(ProxyCall* call);
+  // Every kSweepEvery until stopping: cuts off the streams whose caller stopped reading.
+  void SweepStuckStreams();
+  static constexpr absl::Duration kSweepEvery = absl::Seconds(1);
 
   struct Target {
     const Route* route;
@@ -65,6 +71,7 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<ProxyCall*> live_ ABSL_GUARDED_BY(mu_);
+  std::thread sweeper_;  // Last: started once everything above is.
 };
 
 }  // namespace p06::gateway
