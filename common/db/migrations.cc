@@ -28,9 +28,6 @@ bool IsIdentifier(absl::string_view name) {
   return true;
 }
 
-// A stable checksum of a file's text, to detect edits after apply.
-std::string Checksum(absl::string_view text) { return StableHashHex(text); }
-
 absl::Status ValidateList(absl::string_view schema, std::span<const Migration> migrations) {
   if (!IsIdentifier(schema)) {
     return absl::InvalidArgumentError(absl::StrCat("schema name \"", schema, "\" is not a lower-case identifier"));
@@ -90,7 +87,7 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
                                                         newest_known, "); deploy the newer binary"));
     }
     for (const Migration& m : migrations) {
-      if (m.version == version && Checksum(m.sql) != row[2].c_str()) {
+      if (m.version == version && FileChecksum(m.sql) != row[2].c_str()) {
         return absl::FailedPreconditionError(absl::StrCat("migration ", m.name,
                                                           " was changed after it was applied to schema ", schema,
                                                           "; add a new migration instead of editing an applied one"));
@@ -108,7 +105,7 @@ absl::Status Apply(pqxx::connection& conn, const std::string& schema, std::span<
     }
     tx.exec_params0(
         absl::StrCat("INSERT INTO ", schema, ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"),
-        m.version, std::string(m.name), Checksum(m.sql));
+        m.version, std::string(m.name), FileChecksum(m.sql));
     tx.commit();
     log::Info("migration applied", {{"schema", schema}, {"version", m.version}, {"name", m.name}});
   }
@@ -151,6 +148,8 @@ absl::Status ApplyMigrations(const std::string& conninfo, absl::string_view sche
     return TranslateException(e, absl::StrCat("migrate ", schema));
   }
 }
+
+std::string FileChecksum(absl::string_view text) { return StableHashHex(text); }
 
 absl::StatusOr<int> CurrentSchemaVersion(const std::string& conninfo, absl::string_view schema) {
   if (!IsIdentifier(schema)) return absl::InvalidArgumentError("bad schema name");

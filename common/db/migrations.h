@@ -40,6 +40,10 @@ struct Migration {
 absl::Status ApplyMigrations(const std::string& conninfo, absl::string_view schema,
                              std::span<const Migration> migrations);
 
+// The checksum kept of an applied file (a migration, or a service's data file such as
+// the directory's reference data), to notice one edited after it was applied.
+std::string FileChecksum(absl::string_view text);
+
 // The schema's current version (0 when none was applied).
 absl::StatusOr<int> CurrentSchemaVersion(const std::string& conninfo, absl::string_view schema);
 

@@ -3,7 +3,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
-#include "common/base/hash.h"
 #include "common/base/status_macros.h"
 #include "common/grpc/field_mask.h"
 #include "common/grpc/pagination.h"
@@ -187,17 +186,29 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::ImportReferenceData(
   if (request.text().size() > kMaxReferenceFileBytes) {
     return InvalidField("text", absl::StrCat("longer than ", kMaxReferenceFileBytes, " bytes"));
   }
+  ASSIGN_OR_RETURN(CheckedImport checked, CheckReferenceImport(request.text()));
+  if (!checked.plan.problems.empty()) return ProblemsStatus(checked.plan.problems);
+  pb::ImportReferenceDataResponse summary = checked.plan.summary;
+  summary.set_revision(checked.revision);
+  if (request.dry_run() || checked.plan.empty()) return summary;
+  return WriteReferenceImport(caller.subject, request, checked, std::nullopt);
+}
+
+absl::StatusOr<Directory::CheckedImport> Directory::CheckReferenceImport(absl::string_view text) {
   ASSIGN_OR_RETURN(DirectorySnapshot current, store_.LoadSnapshot());
   std::shared_ptr<const NameIndex> index = index_.Current();
-  ReferenceImport plan = PlanReferenceImport(request.text(), current,
-                                             [&](absl::string_view name) { return index->CanonicalKey(name); });
-  if (!plan.problems.empty()) return ProblemsStatus(plan.problems);
-  pb::ImportReferenceDataResponse summary = plan.summary;
-  summary.set_revision(current.revision);
-  if (request.dry_run() || plan.empty()) return summary;
-  return index_.AfterWrite(store_.ApplyReferenceImport(caller.subject, request, current.revision, plan.added,
-                                                       plan.changed, plan.abbreviations, std::move(summary), UnitSearchText,
-                                                       index_.NameKey(), std::nullopt));
+  return CheckedImport{
+      .plan = PlanReferenceImport(text, current, [&](absl::string_view name) { return index->CanonicalKey(name); }),
+      .revision = current.revision};
+}
+
+absl::StatusOr<pb::ImportReferenceDataResponse> Directory::WriteReferenceImport(
+    absl::string_view caller, const pb::ImportReferenceDataRequest& request, const CheckedImport& checked,
+    const std::optional<DirectoryStore::ReferenceFile>& file) {
+  const ReferenceImport& plan = checked.plan;
+  return index_.AfterWrite(store_.ApplyReferenceImport(caller, request, checked.revision, plan.added, plan.changed,
+                                                       plan.abbreviations, plan.summary, UnitSearchText,
+                                                       index_.NameKey(), file));
 }
 
 absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> files) {
@@ -214,7 +225,7 @@ absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> f
   }
   for (const db::Migration& file : files) {
     const DirectoryStore::ReferenceFile record{
-        .version = file.version, .name = file.name, .checksum = StableHashHex(file.sql)};
+        .version = file.version, .name = file.name, .checksum = db::FileChecksum(file.sql)};
     const std::string where = absl::StrCat("reference_data/", file.name);
     for (int attempt = 1;; ++attempt) {
       ASSIGN_OR_RETURN(auto applied, store_.AppliedReferenceFiles());
@@ -226,17 +237,14 @@ absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> f
         }
         break;
       }
-      ASSIGN_OR_RETURN(DirectorySnapshot current, store_.LoadSnapshot());
-      std::shared_ptr<const NameIndex> index = index_.Current();
-      ReferenceImport plan = PlanReferenceImport(file.sql, current,
-                                                 [&](absl::string_view name) { return index->CanonicalKey(name); });
-      if (!plan.problems.empty()) {
+      ASSIGN_OR_RETURN(CheckedImport checked, CheckReferenceImport(file.sql));
+      if (!checked.plan.problems.empty()) {
         return absl::FailedPreconditionError(
-            absl::StrCat(where, ": ", ProblemsStatus(plan.problems).message()));
+            absl::StrCat(where, ": ", ProblemsStatus(checked.plan.problems).message()));
       }
-      absl::StatusOr<pb::ImportReferenceDataResponse> written = index_.AfterWrite(store_.ApplyReferenceImport(
-          "reference-data", pb::ImportReferenceDataRequest(), current.revision, plan.added, plan.changed,
-          plan.abbreviations, plan.summary, UnitSearchText, index_.NameKey(), record));
+      // Written even when it changes nothing: its record is what makes it applied.
+      absl::StatusOr<pb::ImportReferenceDataResponse> written =
+          WriteReferenceImport("reference-data", pb::ImportReferenceDataRequest(), checked, record);
       if (written.ok()) break;
       if (!absl::IsAborted(written.status()) || attempt == kAttempts) {
         return absl::Status(written.status().code(), absl::StrCat(where, ": ", written.status().message()));

@@ -17,6 +17,7 @@
 #include "common/db/migrations.h"
 #include "common/grpc/principal.h"
 #include "services/directory/directory_metrics.h"
+#include "services/directory/reference_data/reference_import.h"
 #include "services/directory/resolution/index_refresher.h"
 #include "services/directory/storage/directory_store.h"
 
@@ -53,6 +54,17 @@ class Directory {
   absl::StatusOr<pb::ResolveUnitNamesResponse> ResolveUnitNames(const pb::ResolveUnitNamesRequest& request);
 
  private:
+  // A reference data file checked against a fresh snapshot, at that snapshot's revision.
+  struct CheckedImport {
+    ReferenceImport plan;
+    int64_t revision = 0;
+  };
+  absl::StatusOr<CheckedImport> CheckReferenceImport(absl::string_view text);
+  // Writes a checked import (with `file`, recording it), then waits for the index.
+  absl::StatusOr<pb::ImportReferenceDataResponse> WriteReferenceImport(
+      absl::string_view caller, const pb::ImportReferenceDataRequest& request, const CheckedImport& checked,
+      const std::optional<DirectoryStore::ReferenceFile>& file);
+
   DirectoryStore& store_;
   IndexRefresher& index_;
   const Clock& clock_;
