@@ -471,7 +471,9 @@ class Planner {
       const std::string key = new_key(text);
       auto [it, inserted] = by_key.try_emplace(key, Holder{holder, text, name_key_(text)});
       if (inserted || it->second.name == holder || it->second.old_key == name_key_(text)) return;
-      int line = 0;  // The first of the file's abbreviations in either name.
+      // The first of the file's abbreviations in either name: one must be, or their keys
+      // would not have changed.
+      int line = 0;
       for (const std::string* t : {&text, static_cast<const std::string*>(&it->second.text)}) {
         for (absl::string_view w : absl::StrSplit(text::Fold(*t), ' ', absl::SkipEmpty())) {
           if (expand.contains(w) && (line == 0 || abbreviations_[std::string(w)].line < line)) {
@@ -479,7 +481,6 @@ class Planner {
           }
         }
       }
-      if (line == 0) line = abbreviations_[out_.abbreviations.front().first].line;
       Problem(line, "abbreviation",
               absl::StrCat("makes \"", text, "\" (", holder, ") and \"", it->second.text, "\" (", it->second.name,
                            ") read alike"));

@@ -284,6 +284,16 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
   }
 }
 
+void NameIndex::Unresolved(const std::vector<const Entry*>& targets, pb::Resolution& out) const {
+  out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
+  for (const Entry* e : targets) {
+    pb::Candidate* c = out.add_candidates();
+    c->set_name(e->target);
+    c->set_display_name(DisplayName(e->target));
+    c->set_confidence(0.5);
+  }
+}
+
 void NameIndex::AddCandidates(const std::string& key, const std::string& exclude, absl::CivilDay as_of,
                               pb::Resolution& out) const {
   absl::flat_hash_map<absl::string_view, double> best;
@@ -351,13 +361,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
       continue;
     }
     if (targets.size() > 1) {
-      out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);  // Ambiguous: several units share the name.
-      for (const Entry* e : targets) {
-        pb::Candidate* c = out.add_candidates();
-        c->set_name(e->target);
-        c->set_display_name(DisplayName(e->target));
-        c->set_confidence(0.5);
-      }
+      Unresolved(targets, out);  // Ambiguous: several units share the name.
       return out;
     }
     const Entry& e = *targets.front();
@@ -382,18 +386,10 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
   }
 
   if (!not_then.empty()) {
-    out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);
-    for (const Entry* e : not_then) {
-      pb::Candidate* c = out.add_candidates();
-      c->set_name(e->target);
-      c->set_display_name(DisplayName(e->target));
-      c->set_confidence(0.5);
-      if (out.error().empty()) {
-        out.set_error(absl::StrCat("names ", e->target, e->valid_from ? " from " + FormatIsoDate(*e->valid_from) : "",
-                                   e->until ? " until " + FormatIsoDate(*e->until) : "", ", not on ",
-                                   FormatIsoDate(as_of)));
-      }
-    }
+    Unresolved(not_then, out);
+    const Entry& e = *not_then.front();
+    out.set_error(absl::StrCat("names ", e.target, e.valid_from ? " from " + FormatIsoDate(*e.valid_from) : "",
+                               e.until ? " until " + FormatIsoDate(*e.until) : "", ", not on ", FormatIsoDate(as_of)));
     return out;
   }
 

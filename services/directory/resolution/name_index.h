@@ -90,6 +90,8 @@ class NameIndex {
   // Distinct targets of `postings`; with `as_of`, only of the entries valid then.
   std::vector<const Entry*> Distinct(const Postings& postings,
                                      std::optional<absl::CivilDay> as_of = std::nullopt) const;
+  // UNRESOLVED, with each of `targets` as an even candidate.
+  void Unresolved(const std::vector<const Entry*>& targets, pb::Resolution& out) const;
   // Fuzzy candidates for `key` among the names valid at `as_of`, best first.
   void AddCandidates(const std::string& key, const std::string& exclude, absl::CivilDay as_of,
                      pb::Resolution& out) const;
