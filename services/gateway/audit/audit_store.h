@@ -11,6 +11,9 @@
 
 namespace p06::gateway {
 
+// Why a mutation is refused (UNAVAILABLE) when its RECEIVED entry cannot be written.
+inline constexpr char kAuditUnwritable[] = "the audit log cannot be written: nothing was changed";
+
 class AuditStore {
  public:
   explicit AuditStore(db::Pool& pool) : pool_(pool) {}

@@ -279,7 +279,7 @@ void RestServer::Handle(const httplib::Request& req, httplib::Response& res) {
 
   // A mutation is in the audit log before it is made, or it is not made.
   if (x.audit && !Audit(x, kStageReceived, 0)) {
-    x.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written: nothing was changed");
+    x.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, kAuditUnwritable);
     return Answer(x, res);
   }
   grpc::ClientContext ctx;

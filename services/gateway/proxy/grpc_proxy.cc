@@ -140,7 +140,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     // A mutation is in the audit log before it is made, or it is not made. (Before
     // the deadline is set: the audit's time is not the backend's.)
     if (!target_->route->is_read() && !Audit(grpc::Status::OK, kStageReceived)) {
-      grpc::Status refused(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written: nothing was changed");
+      grpc::Status refused(grpc::StatusCode::UNAVAILABLE, kAuditUnwritable);
       Audit(refused);
       Finish(refused);
       return;
