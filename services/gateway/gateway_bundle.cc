@@ -53,6 +53,7 @@ absl::Status GatewayOptions::Validate() const {
   if (page_timeout <= absl::ZeroDuration()) return InvalidField("page_timeout", "must be positive");
   if (tls.enabled()) {
     if (tls.port > 65535) return InvalidField("tls_port", "must be 0..65535");
+    if (tls.max_streams < 1) return InvalidField("tls_max_streams", "must be at least 1");
     for (const auto& [name, value] : {std::pair{"tls_cert_file", &tls.cert_file}, {"tls_key_file", &tls.key_file},
                                       {"tls_client_ca_file", &tls.client_ca_file},
                                       {"tls_client_principals_file", &tls.client_principals_file}}) {
@@ -118,7 +119,7 @@ absl::Status GatewayBundle::SetUpTls(prometheus::Registry& metrics) {
   ssl.pem_key_cert_pairs.push_back({key, cert});
   tls_credentials_ = grpc::SslServerCredentials(ssl);
   proxy_ = std::make_unique<GrpcProxy>(routes_, backends_, *std::move(principals), audit_, options_.rest.backend_timeout,
-                                       options_.rest.stream_max_duration, static_cast<int>(options_.rest.max_streams),
+                                       options_.rest.stream_max_duration, options_.tls.max_streams,
                                        metrics);
   return absl::OkStatus();
 }

@@ -29,6 +29,9 @@ struct TlsOptions {
   std::string cert_file, key_file;  // The gateway's certificate chain and key (PEM).
   std::string client_ca_file;       // CA(s) whose client certificates are accepted (PEM).
   std::string client_principals_file;  // Certificate subject → principal and scopes.
+  // WatchEvents streams forwarded at once. Unlike the REST door's, they hold no
+  // thread, only a backend stream each: their own limit, not sse_max_streams.
+  int max_streams = 64;
   bool enabled() const { return port >= 0; }
 };
 

@@ -32,6 +32,9 @@ ABSL_FLAG(std::string, tls_key_file, "", "With tls_port: the gateway's private k
 ABSL_FLAG(std::string, tls_client_ca_file, "", "With tls_port: the CA certificates client certificates must chain to.");
 ABSL_FLAG(std::string, tls_client_principals_file, "",
           "With tls_port: client certificate subject -> principal and scopes (see proxy/client_principals.h).");
+ABSL_FLAG(int, tls_max_streams, 64,
+          "With tls_port: WatchEvents streams forwarded at once (each holds a backend stream, no thread); beyond, "
+          "RESOURCE_EXHAUSTED.");
 ABSL_FLAG(absl::Duration, page_timeout, absl::Seconds(3),
           "Longest an aggregate page (plan overview, unit page) waits for its services.");
 
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
                   .cert_file = absl::GetFlag(FLAGS_tls_cert_file),
                   .key_file = absl::GetFlag(FLAGS_tls_key_file),
                   .client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file),
-                  .client_principals_file = absl::GetFlag(FLAGS_tls_client_principals_file)};
+                  .client_principals_file = absl::GetFlag(FLAGS_tls_client_principals_file),
+                  .max_streams = absl::GetFlag(FLAGS_tls_max_streams)};
          o.backends = {{"p06.directory.v1.DirectoryService", absl::GetFlag(FLAGS_directory_target)},
                        {"p06.task.v1.TaskService", absl::GetFlag(FLAGS_task_target)},
                        {"p06.reporting.v1.ReportingService", absl::GetFlag(FLAGS_reporting_target)},

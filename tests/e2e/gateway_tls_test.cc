@@ -81,8 +81,9 @@ class GatewayTlsTest : public GatewayTest {
   }
 
   // The task service through the TLS port as the system holding `name`'s certificate
-  // ("" for none).
-  std::unique_ptr<tpb::TaskService::Stub> TaskAs(const std::string& name) {
+  // ("" for none), on a channel made with `args`.
+  std::unique_ptr<tpb::TaskService::Stub> TaskAs(const std::string& name,
+                                                 const grpc::ChannelArguments& args = grpc::ChannelArguments()) {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = ReadAll(dir_ + "/ca.pem");
     if (!name.empty()) {
@@ -90,7 +91,7 @@ class GatewayTlsTest : public GatewayTest {
       ssl.pem_cert_chain = ReadAll(dir_ + "/" + name + ".pem");
     }
     return tpb::TaskService::NewStub(
-        grpc::CreateChannel(absl::StrCat("localhost:", tls_port_), grpc::SslCredentials(ssl)));
+        grpc::CreateCustomChannel(absl::StrCat("localhost:", tls_port_), grpc::SslCredentials(ssl), args));
   }
 
   grpc::Status GetTask(tpb::TaskService::Stub& stub, tpb::Task* task) {
@@ -234,7 +235,7 @@ class GatewayTlsStreamLimitsTest : public GatewayTlsTest {
   std::vector<std::string> ExtraGatewayFlags() override {
     std::vector<std::string> flags = GatewayTlsTest::ExtraGatewayFlags();
     flags.push_back("--sse_max_duration=2s");
-    flags.push_back("--sse_max_streams=2");
+    flags.push_back("--tls_max_streams=2");
     return flags;
   }
 };
@@ -260,6 +261,56 @@ TEST_F(GatewayTlsStreamLimitsTest, TheCapEndsAStreamOkAndTheLimitRefusesMore) {
   }
   EXPECT_EQ(ok, 2) << "ended by the gateway's 2 s cap, OK, long before their own deadline";
   EXPECT_EQ(refused, 1);
+}
+
+// A system that opens streams and never reads them fills its HTTP/2 window: the
+// gateway's writes stall, and the stream cannot end at the cap. It is cut off 10 s
+// after, and its slot serves the next system.
+TEST_F(GatewayTlsStreamLimitsTest, ASystemThatStopsReadingIsCutOffAndItsSlotFreed) {
+  grpc::ChannelArguments tiny_window;
+  tiny_window.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
+  tiny_window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto stuck_stub = TaskAs("reader", tiny_window);
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> stuck;
+  for (int i = 0; i < 2; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    stuck.push_back(stuck_stub->WatchEvents(contexts.back().get(), tpb::WatchEventsRequest()));
+  }
+  auto reader_stub = TaskAs("reader");
+  // One attempt at a stream: whether it was let in (it reads the replay's first message).
+  auto admitted = [&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    auto stream = reader_stub->WatchEvents(&ctx, tpb::WatchEventsRequest());
+    tpb::WatchEventsResponse m;
+    const bool read = stream->Read(&m);
+    if (read) ctx.TryCancel();  // Else the refusal stands (a cancel now would replace it).
+    while (stream->Read(&m)) {
+    }
+    const grpc::Status s = stream->Finish();
+    EXPECT_TRUE(read || s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+    return read;
+  };
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_FALSE(admitted()) << "the two unread streams hold both slots";
+  const absl::Time start = absl::Now();
+  bool freed = false;
+  while (!freed && absl::Now() - start < absl::Seconds(30)) {
+    absl::SleepFor(absl::Seconds(1));
+    freed = admitted();
+  }
+  ASSERT_TRUE(freed) << "an unread stream held its slot past the cap and the cut-off";
+  std::cout << "unread streams gave their slots back " << absl::FormatDuration(absl::Now() - start)
+            << " after they were refused a third\n";
+  // Past the 2 s cap, by the cut-off: a stream that could end at the cap would have
+  // freed its slot within a second or two, and this test would no longer reach it.
+  EXPECT_GT(absl::Now() - start, absl::Seconds(6)) << "the unread streams never stalled";
+  auto metrics = ::p06::testing::HttpGet(gateway_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_TRUE(absl::StrContains(*metrics, "p06_gateway_proxied_streams_open 0")) << "every slot given back";
+  for (auto& c : contexts) c->TryCancel();
 }
 
 // A gateway told to stop ends the streams it forwards at once (the caller resumes

@@ -67,7 +67,7 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   AuditStore& audit_;
   const absl::Duration backend_timeout_;
   const absl::Duration stream_max_duration_;
-  StreamSlots streams_;  // Streams open at once, as at the REST door (sse_max_streams).
+  StreamSlots streams_;  // Streams open at once (tls_max_streams).
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<ProxyCall*> live_ ABSL_GUARDED_BY(mu_);
