@@ -206,9 +206,8 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::WriteReferenceImport(
     absl::string_view caller, const pb::ImportReferenceDataRequest& request, const CheckedImport& checked,
     const std::optional<DirectoryStore::ReferenceFile>& file) {
   const ReferenceImport& plan = checked.plan;
-  return index_.AfterWrite(store_.ApplyReferenceImport(caller, request, checked.revision, plan.added, plan.changed,
-                                                       plan.abbreviations, plan.summary, UnitSearchText,
-                                                       index_.NameKey(), file));
+  return index_.AfterWrite(store_.ApplyReferenceImport(caller, request, checked.revision, plan.changes, plan.summary,
+                                                       UnitSearchText, index_.NameKey(), file));
 }
 
 absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> files) {
@@ -270,31 +269,42 @@ absl::StatusOr<pb::Unit> Directory::DissolveUnit(const Principal& caller, const 
   return ended.front();
 }
 
+namespace {
+
+// A day names are resolved on: `unset` when not given, else from where the records
+// begin with Đề án 06 (QĐ 06/QĐ-TTg, 2022-01-06) to kMaxDaysAhead after today: what the
+// directory will say of a day years ahead is not known.
+absl::StatusOr<absl::CivilDay> ResolutionDay(const p06::type::v1::Date& date, absl::string_view field,
+                                             absl::CivilDay unset, absl::CivilDay today) {
+  if (IsUnset(date)) return unset;
+  ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(date, field));
+  if (day < kRecordsBegin) {
+    return InvalidField(field, absl::StrCat("before ", FormatIsoDate(kRecordsBegin), ", where the directory's records begin"));
+  }
+  if (day > today + kMaxDaysAhead) return InvalidField(field, absl::StrCat("more than ", kMaxDaysAhead, " days after today"));
+  return day;
+}
+
+}  // namespace
+
 // Answered from this replica's in-memory index.
 absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const pb::ResolveUnitNamesRequest& request) {
   if (request.names_size() > kMaxResolveNames) {
     return InvalidField("names", absl::StrCat("at most ", kMaxResolveNames, " per call; split the batch"));
   }
   const absl::CivilDay today = TodayInVietnam(clock_);
-  absl::CivilDay as_of = today;
-  if (!IsUnset(request.as_of())) {
-    ASSIGN_OR_RETURN(as_of, FromProtoDate(request.as_of(), "as_of"));
-    // The records begin with Đề án 06 (QĐ 06/QĐ-TTg, 2022-01-06); what the directory
-    // will say of a day years ahead is not known.
-    if (as_of < kRecordsBegin) {
-      return InvalidField("as_of", absl::StrCat("before ", FormatIsoDate(kRecordsBegin),
-                                                ", where the directory's records begin"));
-    }
-    if (as_of > today + kMaxDaysAhead) {
-      return InvalidField("as_of", absl::StrCat("more than ", kMaxDaysAhead, " days after today"));
-    }
+  ASSIGN_OR_RETURN(const absl::CivilDay as_of, ResolutionDay(request.as_of(), "as_of", today, today));
+  ASSIGN_OR_RETURN(const absl::CivilDay follow_to, ResolutionDay(request.follow_to(), "follow_to", as_of, today));
+  if (follow_to < as_of) {
+    return InvalidField("follow_to", absl::StrCat(FormatIsoDate(follow_to), " is before as_of, ", FormatIsoDate(as_of),
+                                                  ": units are followed forward in time"));
   }
   std::shared_ptr<const NameIndex> index = index_.Current();
   pb::ResolveUnitNamesResponse response;
   response.mutable_resolutions()->Reserve(request.names_size());
   for (const std::string& name : request.names()) {
     pb::Resolution* resolution = response.add_resolutions();
-    *resolution = index->Resolve(name, as_of);
+    *resolution = index->Resolve(name, as_of, follow_to);
     metrics_.CountResolution(resolution->match_kind());
   }
   return response;

@@ -17,6 +17,7 @@
 #include "common/db/migrations.h"
 #include "common/grpc/principal.h"
 #include "services/directory/directory_metrics.h"
+#include "common/base/de_an_06.h"
 #include "services/directory/reference_data/reference_import.h"
 #include "services/directory/resolution/index_refresher.h"
 #include "services/directory/storage/directory_store.h"
@@ -24,9 +25,9 @@
 namespace p06::directory {
 
 inline constexpr int kMaxResolveNames = 1000;
-// ResolveUnitNames.as_of: from where the records begin (QĐ 06/QĐ-TTg, 2022-01-06) to a
-// little over two plan years ahead.
-inline constexpr absl::CivilDay kRecordsBegin{2022, 1, 6};
+// ResolveUnitNames.as_of and follow_to: from where the records begin, with Đề án 06,
+// to a little over two plan years ahead.
+inline constexpr absl::CivilDay kRecordsBegin = kDeAn06Approved;
 inline constexpr int kMaxDaysAhead = 800;
 
 class Directory {

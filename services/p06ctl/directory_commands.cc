@@ -45,8 +45,11 @@ int ImportReferenceData(const std::shared_ptr<grpc::Channel>& channel, const Cal
   list("merged", response.units_merged());
   list("dissolved", response.units_dissolved());
   list("alias", response.aliases_added());
+  list("abbreviation", response.abbreviations_added());
+  list("member", response.memberships_changed());
   const int changes = response.units_added_size() + response.units_renamed_size() + response.units_merged_size() +
-                      response.units_dissolved_size() + response.aliases_added_size();
+                      response.units_dissolved_size() + response.aliases_added_size() +
+                      response.abbreviations_added_size() + response.memberships_changed_size();
   std::cout << path << ": " << changes << " changes"
             << (dry_run ? " (dry run: nothing written)" : response.applied() ? ", applied" : ", already applied")
             << "; directory revision " << response.revision() << "\n";

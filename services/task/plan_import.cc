@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -36,6 +37,12 @@ bool Resolved(const dpb::Resolution& r) {
   return r.match_kind() != dpb::MATCH_KIND_UNRESOLVED && r.match_kind() != dpb::MATCH_KIND_INVALID;
 }
 
+// A unit's name that leads to no unit today: it ended (Thanh tra Bộ, 2026-01-10) and
+// no successor is known. A group may have no members ("các cơ quan có liên quan").
+bool EndedWithoutSuccessor(const dpb::Resolution& r) {
+  return Resolved(r) && r.group().empty() && r.units().empty();
+}
+
 // "A, B" or "A và B" when the whole is no unit: the parts, if there are several.
 std::vector<std::string> SplitCompound(const std::string& name) {
   static const std::regex kSeparators("\\s*,\\s*|\\s+và\\s+");
@@ -50,7 +57,8 @@ std::vector<std::string> SplitCompound(const std::string& name) {
 // thuộc Bộ") when the whole is no unit but every part is.
 class NameBook {
  public:
-  absl::Status Load(const std::vector<std::string>& names, UnitResolver& resolver, const IncomingCall& call) {
+  absl::Status Load(const std::vector<std::string>& names, UnitResolver& resolver, const ResolutionDays& days,
+                    const IncomingCall& call) {
     std::vector<std::string> unique;
     for (const auto& n : names) {
       if (!known_.contains(n)) {
@@ -58,7 +66,7 @@ class NameBook {
         unique.push_back(n);
       }
     }
-    absl::StatusOr<std::vector<dpb::Resolution>> first = resolver.Resolve(unique, call);
+    absl::StatusOr<std::vector<dpb::Resolution>> first = resolver.Resolve(unique, days, call);
     if (!first.ok()) return first.status();
     std::vector<std::string> parts;
     for (size_t i = 0; i < unique.size(); ++i) {
@@ -68,7 +76,7 @@ class NameBook {
       }
     }
     if (parts.empty()) return absl::OkStatus();
-    absl::StatusOr<std::vector<dpb::Resolution>> second = resolver.Resolve(parts, call);
+    absl::StatusOr<std::vector<dpb::Resolution>> second = resolver.Resolve(parts, days, call);
     if (!second.ok()) return second.status();
     absl::flat_hash_map<std::string, dpb::Resolution> by_part;
     for (size_t i = 0; i < parts.size(); ++i) by_part[parts[i]] = (*second)[i];
@@ -90,6 +98,23 @@ class NameBook {
   absl::flat_hash_map<std::string, std::vector<dpb::Resolution>> known_;
 };
 
+// What an import diagnostic says of a cell that yields no unit (of its parts, the
+// first that yields none).
+std::string WhyNoUnit(const std::vector<dpb::Resolution>& parts) {
+  auto it = std::find_if(parts.begin(), parts.end(),
+                         [](const dpb::Resolution& r) { return !Resolved(r) || EndedWithoutSuccessor(r); });
+  const dpb::Resolution& r = it == parts.end() ? parts.front() : *it;
+  if (EndedWithoutSuccessor(r)) {
+    return absl::StrCat("names ", r.successor_chain().empty() ? "a unit" : r.successor_chain(0),
+                        ", which ended with no successor recorded");
+  }
+  // Known, but not on the plan's date: a unit formed after it; the directory says when.
+  if (!r.error().empty()) return absl::StrCat("is no unit on the plan's date: ", r.error());
+  std::string out = "not found in the directory";
+  if (!r.candidates().empty()) absl::StrAppend(&out, "; did you mean ", r.candidates(0).display_name(), "?");
+  return out;
+}
+
 void Diagnose(PlanDraft& d, int line, pb::ImportDiagnostic::Kind kind, std::string message, int task) {
   pb::ImportDiagnostic& diag = d.diagnostics.emplace_back();
   diag.set_line(line);
@@ -104,7 +129,7 @@ std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std
   std::vector<std::string> unresolved;
   for (const std::string& text : texts) {
     for (const dpb::Resolution& r : book.Get(text)) {
-      if (!Resolved(r)) {
+      if (!Resolved(r) || EndedWithoutSuccessor(r)) {
         refs->Add()->set_text(text);
         unresolved.push_back(text);
         continue;
@@ -144,7 +169,8 @@ std::string PlanIdFor(absl::string_view decision_number, int year) {
   return absl::StrCat(id.substr(0, 50), "-", year);
 }
 
-absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const IncomingCall& call) {
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, absl::CivilDay today,
+                                    const IncomingCall& call) {
   absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(text);
   if (!parsed.ok()) return parsed.status();
   PlanDraft d;
@@ -162,7 +188,7 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
     names.insert(names.end(), t.coordinating_texts.begin(), t.coordinating_texts.end());
   }
   NameBook book;
-  if (absl::Status s = book.Load(names, resolver, call); !s.ok()) return s;
+  if (absl::Status s = book.Load(names, resolver, PlanResolutionDays(d.plan, today), call); !s.ok()) return s;
 
   for (const ParsedTask& parsed_task : parsed->tasks) {
     TaskDraft draft;
@@ -177,11 +203,8 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
         AddUnits(book, UnitRole::kCoordinating, parsed_task.coordinating_texts, t.mutable_coordinating_units(), draft);
     unresolved.insert(unresolved.end(), more.begin(), more.end());
     for (const std::string& text : unresolved) {
-      const dpb::Resolution& r = book.Get(text).front();
-      std::string hint =
-          r.candidates().empty() ? "" : absl::StrCat("; did you mean ", r.candidates(0).display_name(), "?");
       Diagnose(d, parsed_task.line, pb::ImportDiagnostic::KIND_UNRESOLVED_UNIT,
-               absl::StrCat("task ", t.number(), ": unit \"", text, "\" not found in the directory", hint), t.number());
+               absl::StrCat("task ", t.number(), ": unit \"", text, "\" ", WhyNoUnit(book.Get(text))), t.number());
     }
     CompleteDraft(draft, d.plan.year());
     d.tasks.push_back(std::move(draft));
@@ -189,13 +212,14 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
   return d;
 }
 
-absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const IncomingCall& call,
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const ResolutionDays& days,
+                                                 const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft) {
   std::vector<std::string> names = lead_texts;
   names.insert(names.end(), coordinating_texts.begin(), coordinating_texts.end());
   NameBook book;
-  if (absl::Status s = book.Load(names, resolver, call); !s.ok()) return s;
+  if (absl::Status s = book.Load(names, resolver, days, call); !s.ok()) return s;
   draft.units.clear();
   draft.task.clear_lead_units();
   draft.task.clear_coordinating_units();

@@ -15,17 +15,20 @@
 
 namespace p06::task {
 
-// INVALID_ARGUMENT / RESOURCE_EXHAUSTED for text that is no plan (see
-// ParsePlanDocument); UNAVAILABLE when the directory cannot be asked.
-absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, const IncomingCall& call);
+// Names resolve on PlanResolutionDays(the plan, `today`). INVALID_ARGUMENT /
+// RESOURCE_EXHAUSTED for text that is no plan (see ParsePlanDocument); UNAVAILABLE
+// when the directory cannot be asked.
+absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, absl::CivilDay today,
+                                    const IncomingCall& call);
 
-// Resolves the unit names of one task into `draft` (its UnitRefs and unit rows).
+// Resolves the unit names of one task on `days` into `draft` (its UnitRefs and unit rows).
 // Returns, per role, the names the directory does not know (their refs keep the
 // text with no unit). UNAVAILABLE when the directory cannot be asked.
 struct UnresolvedNames {
   std::vector<std::string> lead, coordinating;
 };
-absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const IncomingCall& call,
+absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const ResolutionDays& days,
+                                                 const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft);
 

@@ -69,7 +69,7 @@ absl::StatusOr<pb::ImportPlanResponse> TaskService::ImportPlan(const pb::ImportP
                                                                const Principal& caller, const IncomingCall& call) {
   if (request.text().empty()) return InvalidField("text", "required: the decision's text, UTF-8");
   if (!request.request_id().empty()) RETURN_IF_ERROR(db::ValidateRequestId(request.request_id()));
-  ASSIGN_OR_RETURN(PlanDraft draft, DraftPlan(request.text(), units_, call));
+  ASSIGN_OR_RETURN(PlanDraft draft, DraftPlan(request.text(), units_, Today(), call));
   absl::StatusOr<pb::ImportPlanResponse> response =
       request.dry_run() ? store_.PreviewPlan(draft) : store_.SavePlan(draft, request, caller.subject, Today());
   if (!response.ok()) return response;
@@ -179,7 +179,7 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     }
   }
   if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");
-  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, call, lead, coordinating, draft));
+  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, PlanResolutionDays(plan, Today()), call, lead, coordinating, draft));
   if (!unresolved.lead.empty() || !unresolved.coordinating.empty()) {
     const bool is_lead = !unresolved.lead.empty();
     return InvalidField(is_lead ? "task.lead_units" : "task.coordinating_units",

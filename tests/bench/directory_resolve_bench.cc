@@ -71,26 +71,26 @@ int Run() {
   const absl::CivilDay today(2025, 6, 1);
 
   // Warm up, then measure.
-  for (const auto& n : names) (void)index->Resolve(n, today);
+  for (const auto& n : names) (void)index->Resolve(n, today, today);
   absl::Time start = absl::Now();
   size_t checksum = 0;
   for (const auto& n : names) checksum += p06::text::Fold(n).size();
   const absl::Duration fold = absl::Now() - start;
   start = absl::Now();
-  for (const auto& n : names) checksum += index->Resolve(n, today).units_size();
+  for (const auto& n : names) checksum += index->Resolve(n, today, today).units_size();
   const absl::Duration resolve = absl::Now() - start;
   // The two paths apart: names settled by a hash lookup, and names that reach the
   // fuzzy tier (a typo, an unknown name).
   std::vector<std::string> exact, fuzzy;
   for (const auto& n : names) {
-    auto kind = index->Resolve(n, today).match_kind();
+    auto kind = index->Resolve(n, today, today).match_kind();
     (kind == dpb::MATCH_KIND_FUZZY || kind == dpb::MATCH_KIND_UNRESOLVED ? fuzzy : exact).push_back(n);
   }
   start = absl::Now();
-  for (const auto& n : exact) checksum += index->Resolve(n, today).units_size();
+  for (const auto& n : exact) checksum += index->Resolve(n, today, today).units_size();
   const absl::Duration exact_time = absl::Now() - start;
   start = absl::Now();
-  for (const auto& n : fuzzy) checksum += index->Resolve(n, today).candidates_size();
+  for (const auto& n : fuzzy) checksum += index->Resolve(n, today, today).candidates_size();
   const absl::Duration fuzzy_time = absl::Now() - start;
 
   auto server = p06::Server::Start({}, (*bundle)->GrpcServices(), registry);

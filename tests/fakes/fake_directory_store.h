@@ -105,8 +105,7 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
     return Unimplemented();
   }
   absl::StatusOr<dpb::ImportReferenceDataResponse> ApplyReferenceImport(
-      absl::string_view, const dpb::ImportReferenceDataRequest&, int64_t, const std::vector<dpb::Unit>&,
-      const std::vector<dpb::Unit>&, const std::vector<std::pair<std::string, std::string>>&,
+      absl::string_view, const dpb::ImportReferenceDataRequest&, int64_t, const ReferenceChanges&,
       dpb::ImportReferenceDataResponse, const std::function<std::string(const dpb::Unit&)>&,
       const directory::NameKeyFn&, const std::optional<ReferenceFile>&) override {
     return Unimplemented();

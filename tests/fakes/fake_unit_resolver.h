@@ -20,8 +20,10 @@ class FakeUnitResolver final : public task::UnitResolver {
   void ResolveEverything() { resolve_everything_ = true; }
 
   absl::StatusOr<std::vector<directory::v1::Resolution>> Resolve(const std::vector<std::string>& names,
+                                                                 const task::ResolutionDays& days,
                                                                  const IncomingCall&) override {
     std::lock_guard lock(mu_);
+    days_.push_back(days);
     std::vector<directory::v1::Resolution> out;
     for (const std::string& name : names) {
       asked_.push_back(name);
@@ -43,12 +45,18 @@ class FakeUnitResolver final : public task::UnitResolver {
     std::lock_guard lock(mu_);
     return asked_;
   }
+  // The days of each call, in order.
+  std::vector<task::ResolutionDays> Days() const {
+    std::lock_guard lock(mu_);
+    return days_;
+  }
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::string> units_;
   bool resolve_everything_ = false;
   std::vector<std::string> asked_;
+  std::vector<task::ResolutionDays> days_;
 };
 
 }  // namespace p06::testing

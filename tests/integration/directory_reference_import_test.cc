@@ -281,6 +281,87 @@ TEST_F(DirectoryReferenceImportTest, AUnitBeginningAfterTodayIsNotYetInItsGroup)
   EXPECT_GT(group.members_size(), 10);
 }
 
+// A `member` record dates a unit's membership of an explicit group: counted from its
+// first day, not from its last; a later file may end it; UpdateGroup keeps the days.
+TEST_F(DirectoryReferenceImportTest, AGroupMembershipHoldsFromItsFirstDayToBeforeItsLast) {
+  const std::string file =
+      "member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-03-01\t2026-09-01\n"
+      "member\tco-quan-bao-chi-nganh\ttap-chi-dcpl\t-\t2026-06-01\n";
+  dpb::ImportReferenceDataResponse r;
+  ASSERT_TRUE(Import(file, /*dry_run=*/true, &r).ok());
+  EXPECT_EQ(std::vector<std::string>(r.memberships_changed().begin(), r.memberships_changed().end()),
+            (std::vector<std::string>{"groups/co-quan-bao-chi-nganh: units/cuc-cntt from 2026-03-01 until 2026-09-01",
+                                      "groups/co-quan-bao-chi-nganh: units/tap-chi-dcpl until 2026-06-01"}));
+  ASSERT_TRUE(Import(file, false, &r).ok());
+  EXPECT_TRUE(r.applied());
+  auto members = [&](absl::CivilDay as_of) {
+    const dpb::Resolution g = Resolve("Các cơ quan thông tin, báo chí ngành", as_of);
+    return std::vector<std::string>(g.units().begin(), g.units().end());
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(members(absl::CivilDay(2026, 2, 28)), (V{"units/bao-plvn", "units/tap-chi-dcpl"}));
+  EXPECT_EQ(members(absl::CivilDay(2026, 3, 1)), (V{"units/bao-plvn", "units/cuc-cntt", "units/tap-chi-dcpl"}));
+  EXPECT_EQ(members(absl::CivilDay(2026, 6, 1)), (V{"units/bao-plvn", "units/cuc-cntt"}));
+  EXPECT_EQ(members(absl::CivilDay(2026, 9, 1)), (V{"units/bao-plvn"}));
+
+  ASSERT_TRUE(Import(file, false, &r).ok());  // The same file again: nothing to do.
+  EXPECT_FALSE(r.applied());
+  EXPECT_EQ(r.memberships_changed_size(), 0);
+
+  // A later file ends the one undated membership.
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t-\t2026-10-01\n", false, &r).ok());
+  EXPECT_EQ(members(absl::CivilDay(2026, 10, 1)), V{});
+  EXPECT_EQ(members(absl::CivilDay(2026, 9, 30)), (V{"units/bao-plvn"}));
+
+  // GetGroup shows every membership with its days; UpdateGroup's members keep theirs.
+  dpb::GetGroupRequest get;
+  get.set_name("groups/co-quan-bao-chi-nganh");
+  dpb::Group group;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetGroup, get, &group).ok());
+  EXPECT_EQ(V(group.members().begin(), group.members().end()),
+            (V{"units/bao-plvn", "units/cuc-cntt", "units/tap-chi-dcpl"}));
+  ASSERT_EQ(group.memberships_size(), 3);
+  EXPECT_EQ(group.memberships(1).unit(), "units/cuc-cntt");
+  EXPECT_EQ(FromProtoDate(group.memberships(1).valid_from(), "").value(), absl::CivilDay(2026, 3, 1));
+  dpb::UpdateGroupRequest update;
+  *update.mutable_group() = group;
+  update.mutable_group()->clear_memberships();
+  update.mutable_group()->clear_members();
+  update.mutable_group()->add_members("units/cuc-cntt");
+  update.mutable_group()->add_members("units/vu-pldskt");
+  update.mutable_update_mask()->add_paths("members");
+  dpb::Group updated;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::UpdateGroup, update, &updated).ok());
+  ASSERT_EQ(updated.memberships_size(), 2);
+  EXPECT_EQ(updated.memberships(0).unit(), "units/cuc-cntt");
+  EXPECT_EQ(FromProtoDate(updated.memberships(0).valid_until(), "").value(), absl::CivilDay(2026, 9, 1));
+  EXPECT_EQ(updated.memberships(1).unit(), "units/vu-pldskt");
+  EXPECT_FALSE(updated.memberships(1).has_valid_from());
+  EXPECT_EQ(members(absl::CivilDay(2026, 9, 1)), V{"units/vu-pldskt"});
+}
+
+TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
+  const int64_t before = Revision();
+  dpb::ImportReferenceDataResponse r;
+  EXPECT_THAT(Import("member\tdon-vi-thuoc-bo\tcuc-cntt\t-\t-\n"
+                     "member\tkhong-co\tcuc-cntt\t-\t-\n"
+                     "member\tco-quan-bao-chi-nganh\tkhong-co\t-\t-\n"
+                     "member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-05-01\t2026-05-01\n"
+                     "member\tco-quan-bao-chi-nganh\tvu-pldskt\t-\t-\n"
+                     "member\tco-quan-bao-chi-nganh\tvu-pldskt\t2026-01-01\t-\n"
+                     "member\tco-quan-bao-chi-nganh\tcuc-cntt\t31/12/2026\t-\n",
+                     false, &r),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("line 1 (group): groups/don-vi-thuoc-bo computes its members"),
+                             HasSubstr("line 2 (group): groups/khong-co is not in the directory"),
+                             HasSubstr("line 3 (unit): units/khong-co is neither"),
+                             HasSubstr("line 4 (from): must be before until"),
+                             HasSubstr("line 6 (unit): units/vu-pldskt's membership of groups/co-quan-bao-chi-nganh "
+                                       "is on line 5 already"),
+                             HasSubstr("line 7 (from): \"31/12/2026\" is not a day"))));
+  EXPECT_EQ(Revision(), before);
+}
+
 TEST_F(DirectoryReferenceImportTest, OnlyTheOfficeImports) {
   dpb::ImportReferenceDataResponse r;
   EXPECT_THAT(Import(kFile, true, &r, &kViewerCaller), StatusIs(absl::StatusCode::kPermissionDenied));

@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/grpc/proto_time.h"
 #include "tests/integration/directory_server.h"
 
 namespace p06::testing {
@@ -153,6 +154,82 @@ TEST_F(DirectoryReorganisationTest, AnAsOfBeforeTheRecordsOrFarAheadIsRefused) {
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("as_of")))
         << y;
   }
+}
+
+// A 2025 plan's names, read as the units stood on its decision (2025-03-05) and
+// followed to a day of 2026: the units that carry the work on then.
+TEST_F(DirectoryReorganisationTest, NamesReadAsOfOneDayAreFollowedToALaterOne) {
+  const std::string provinces = "Sở Tư pháp các tỉnh, thành phố trực thuộc Trung ương";
+  dpb::ResolveUnitNamesRequest request;
+  for (const char* n : {"Sở Tư pháp tỉnh Bình Dương", "Các đơn vị thuộc Bộ", "Cục Kiểm soát thủ tục hành chính",
+                        "Thanh tra Bộ", "Bộ Kế hoạch và Đầu tư", "Cục Công nghệ thông tin"}) {
+    request.add_names(n);
+  }
+  request.add_names(provinces);
+  *request.mutable_as_of() = ToProtoDate(absl::CivilDay(2025, 3, 5));
+  *request.mutable_follow_to() = ToProtoDate(absl::CivilDay(2026, 6, 1));
+  dpb::ResolveUnitNamesResponse r;
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &r).ok());
+  ASSERT_EQ(r.resolutions_size(), 7);
+  auto units = [&](int i) { return std::set<std::string>(r.resolutions(i).units().begin(), r.resolutions(i).units().end()); };
+
+  // Itself in March 2025, merged into Hồ Chí Minh City's department by June 2026.
+  const dpb::Resolution& bd = r.resolutions(0);
+  EXPECT_EQ(bd.match_kind(), dpb::MATCH_KIND_SUCCESSOR_OF) << bd.DebugString();
+  EXPECT_EQ(units(0), std::set<std::string>{"units/stp-thanh-pho-ho-chi-minh"});
+  ASSERT_GE(bd.successor_chain_size(), 2);
+  EXPECT_EQ(bd.successor_chain(0), "units/stp-binh-duong");
+
+  // The ministry's units of March 2025, followed: Thanh tra Bộ ended with no successor,
+  // and the Cục formed in 2026 took over none of them, so it is not one of this plan's.
+  const std::set<std::string> ministry_then = units(1);
+  EXPECT_FALSE(ministry_then.contains("units/cuc-ksthc"));
+  EXPECT_FALSE(ministry_then.contains("units/thanh-tra-bo"));
+  EXPECT_TRUE(ministry_then.contains("units/cuc-cntt"));
+  EXPECT_EQ(ministry_then.size(), 19u);
+  const std::set<std::string> ministry_now = [&] {
+    const dpb::Resolution g = ResolveAsOf({"Các đơn vị thuộc Bộ"}, 2026, 6, 1).resolutions(0);
+    return std::set<std::string>(g.units().begin(), g.units().end());
+  }();
+  EXPECT_TRUE(ministry_now.contains("units/cuc-ksthc"));
+
+  // A unit not yet formed on the day read is no unit of it, followed or not.
+  EXPECT_EQ(r.resolutions(2).match_kind(), dpb::MATCH_KIND_UNRESOLVED);
+  EXPECT_THAT(r.resolutions(2).error(), HasSubstr("began on 2026-01-10"));
+  // Ended without a successor: matched, but no unit carries it on.
+  EXPECT_EQ(r.resolutions(3).match_kind(), dpb::MATCH_KIND_SUCCESSOR_OF) << r.resolutions(3).DebugString();
+  EXPECT_TRUE(units(3).empty());
+  // Merged before the day read: followed as before.
+  EXPECT_EQ(units(4), std::set<std::string>{"units/bo-tai-chinh"});
+  EXPECT_EQ(r.resolutions(5).match_kind(), dpb::MATCH_KIND_EXACT);
+  // The 63 departments of March 2025 are the 34 of June 2026, each once.
+  EXPECT_EQ(r.resolutions(6).units_size(), 34);
+  EXPECT_EQ(units(6).size(), 34u);
+  const dpb::Resolution then = ResolveAsOf({provinces}, 2025, 3, 5).resolutions(0);
+  EXPECT_EQ(then.units_size(), 63);
+}
+
+TEST_F(DirectoryReorganisationTest, AFollowToBeforeAsOfOrOutsideTheRecordsIsRefused) {
+  for (const auto& [as_of, follow_to] : std::vector<std::pair<absl::CivilDay, absl::CivilDay>>{
+           {absl::CivilDay(2026, 6, 1), absl::CivilDay(2025, 3, 5)},
+           {absl::CivilDay(2025, 3, 5), absl::CivilDay(2099, 1, 1)},
+           {absl::CivilDay(2025, 3, 5), absl::CivilDay(2022, 1, 5)}}) {
+    dpb::ResolveUnitNamesRequest request;
+    request.add_names("Bộ Tư pháp");
+    *request.mutable_as_of() = ToProtoDate(as_of);
+    *request.mutable_follow_to() = ToProtoDate(follow_to);
+    dpb::ResolveUnitNamesResponse response;
+    EXPECT_THAT(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &response),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("follow_to")))
+        << follow_to;
+  }
+  // Without as_of, follow_to is measured against today.
+  dpb::ResolveUnitNamesRequest past;
+  past.add_names("Bộ Tư pháp");
+  *past.mutable_follow_to() = ToProtoDate(absl::CivilDay(2025, 3, 5));
+  dpb::ResolveUnitNamesResponse response;
+  EXPECT_THAT(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, past, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before as_of")));
 }
 
 TEST_F(DirectoryReorganisationTest, TheProvincialGroupIs63BeforeJuly2025And34After) {

@@ -116,6 +116,11 @@ TEST_F(TaskImportTest, ListTasksFilters) {
   EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 45) != hctp.end());  // Through the successor.
   EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 24) != hctp.end());
   EXPECT_TRUE(std::find(hctp.begin(), hctp.end(), 5) != hctp.end());  // "Các đơn vị thuộc Bộ" leads 5.
+  tpb::ListTasksRequest by_inspectorate;  // In April 2025 Thanh tra Bộ is one of the ministry's units.
+  by_inspectorate.set_lead_unit("units/thanh-tra-bo");
+  std::vector<int> inspectorate = Numbers(by_inspectorate);
+  EXPECT_TRUE(std::find(inspectorate.begin(), inspectorate.end(), 5) != inspectorate.end());
+  EXPECT_TRUE(std::find(inspectorate.begin(), inspectorate.end(), 15) != inspectorate.end());
 
   tpb::ListTasksRequest by_coordinator;
   by_coordinator.set_coordinating_unit("units/bo-cong-an");
@@ -162,6 +167,24 @@ TEST_F(TaskImportTest, ListTasksFilters) {
   }
   EXPECT_EQ(seen, 49);
   EXPECT_EQ(pages, 4);
+}
+
+// Imported in June 2026, the 2025 plan is read as the units stood on its decision
+// (05/03/2025) and tracked under those that carry the work on: "Các đơn vị thuộc Bộ"
+// no longer counts Thanh tra Bộ (ended 2026-01-10, no successor), and does not count
+// the Cục formed on that day, which took over none of 2025's units.
+TEST_F(TaskImportTest, ThePlansNamesAreReadAsOfItsDecisionAndFollowedToToday) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), absl::FixedTimeZone(7 * 3600)));
+  Import(PlanText());
+  auto led_by = [&](const std::string& unit) {
+    tpb::ListTasksRequest r;
+    r.set_lead_unit(unit);
+    return Numbers(r);
+  };
+  EXPECT_TRUE(led_by("units/thanh-tra-bo").empty());
+  EXPECT_TRUE(led_by("units/cuc-ksthc").empty());
+  const std::vector<int> cntt = led_by("units/cuc-cntt");
+  EXPECT_TRUE(std::find(cntt.begin(), cntt.end(), 5) != cntt.end());
 }
 
 TEST_F(TaskImportTest, OccurrencesPerPeriod) {

@@ -56,11 +56,27 @@ class NameIndexTest : public ::testing::Test {
     related.set_display_name("Các cơ quan có liên quan");
     related.set_kind(pb::Group::KIND_UNSPECIFIED_RELATED_BODIES);
     s.groups.push_back(related);
+    // An explicit group: cntt always, http from 2025-06-01 (and through htqt, merged
+    // into it on 2025-03-01), twin-a until 2025-01-01.
+    pb::Group team;
+    team.set_name("groups/team");
+    team.set_display_name("Tổ công tác chuyển đổi số");
+    team.set_kind(pb::Group::KIND_EXPLICIT);
+    for (const char* unit : {"units/cntt", "units/http", "units/htqt", "units/twin-a"}) team.add_members(unit);
+    team.add_memberships()->set_unit("units/cntt");
+    pb::GroupMembership* http = team.add_memberships();
+    http->set_unit("units/http");
+    *http->mutable_valid_from() = ToProtoDate(absl::CivilDay(2025, 6, 1));
+    team.add_memberships()->set_unit("units/htqt");
+    pb::GroupMembership* twin = team.add_memberships();
+    twin->set_unit("units/twin-a");
+    *twin->mutable_valid_until() = ToProtoDate(absl::CivilDay(2025, 1, 1));
+    s.groups.push_back(team);
     s.abbreviations = {{"cntt", "Công nghệ thông tin"}, {"http", "Hành chính tư pháp"}};
     index_ = NameIndex::Build(std::move(s));
   }
   pb::Resolution Resolve(const std::string& name, absl::CivilDay as_of = kToday) {
-    return index_->Resolve(name, as_of);
+    return index_->Resolve(name, as_of, as_of);
   }
   std::shared_ptr<const NameIndex> index_;
 };
@@ -109,6 +125,37 @@ TEST_F(NameIndexTest, BeforeTheMergeTheOldUnitIsItself) {
   pb::Resolution r = Resolve("Cục Hộ tịch, quốc tịch, chứng thực", absl::CivilDay(2025, 2, 1));
   EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_EXACT);
   EXPECT_EQ(r.units(0), "units/htqt");
+}
+
+// Read as of one day, followed to a later one: the unit meant then, and who carries it
+// on; a former name as of a day before the rename is the unit's name then, but
+// followed past the rename it is a former name.
+TEST_F(NameIndexTest, ANameReadOnOneDayIsFollowedToALaterOne) {
+  const absl::CivilDay feb(2025, 2, 1), june(2025, 6, 1);
+  pb::Resolution merged = index_->Resolve("Cục Hộ tịch, quốc tịch, chứng thực", feb, june);
+  EXPECT_EQ(merged.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);
+  EXPECT_EQ(std::vector<std::string>(merged.units().begin(), merged.units().end()),
+            std::vector<std::string>{"units/http"});
+  EXPECT_EQ(merged.successor_chain(0), "units/htqt");
+  pb::Resolution former = index_->Resolve("Văn phòng Bộ Tư pháp cũ", absl::CivilDay(2024, 12, 31), june);
+  EXPECT_EQ(former.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);
+  EXPECT_EQ(former.units(0), "units/vpb");
+  EXPECT_EQ(index_->Resolve("Cục Công nghệ thông tin", feb, june).match_kind(), pb::MATCH_KIND_EXACT);
+}
+
+TEST_F(NameIndexTest, AnExplicitGroupCountsTheMembershipsHoldingThatDay) {
+  auto members = [&](absl::CivilDay as_of, absl::CivilDay follow_to) {
+    pb::Resolution r = index_->Resolve("Tổ công tác chuyển đổi số", as_of, follow_to);
+    return std::vector<std::string>(r.units().begin(), r.units().end());
+  };
+  using V = std::vector<std::string>;
+  const absl::CivilDay dec(2024, 12, 31), feb(2025, 2, 1), june(2025, 6, 1);
+  EXPECT_EQ(members(dec, dec), (V{"units/cntt", "units/htqt", "units/twin-a"}));  // twin-a's last day.
+  EXPECT_EQ(members(feb, feb), (V{"units/cntt", "units/htqt"}));
+  EXPECT_EQ(members(june, june), (V{"units/cntt", "units/http"}));  // http twice over, once.
+  // February's members, followed to June: htqt is http now; twin-a was no member then.
+  EXPECT_EQ(members(feb, june), (V{"units/cntt", "units/http"}));
+  EXPECT_EQ(members(dec, june), (V{"units/cntt", "units/http", "units/twin-a"}));
 }
 
 TEST_F(NameIndexTest, FormerNameOfARenamedUnit) {

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "common/grpc/proto_time.h"
 #include "services/task/progress_service.h"
 #include "services/task/task_service.h"
 #include "tests/fakes/fake_task_store.h"
@@ -156,6 +158,37 @@ TEST_F(TaskLogicTest, AnImportAsksEachUnitNameOnceAndADryRunSavesNothing) {
   ASSERT_EQ(store_.saved().size(), 1u);
   EXPECT_EQ(store_.saved()[0].plan_id, "910-qd-btp-2025");
   EXPECT_EQ(store_.saved()[0].tasks.size(), 49u);
+}
+
+// A plan's names are asked as of its decision (05/03/2025), followed to today.
+TEST_F(TaskLogicTest, APlansNamesAreAskedAsOfItsDecisionFollowedToToday) {
+  units_.ResolveEverything();
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), absl::UTCTimeZone()));
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  request.set_dry_run(true);
+  ASSERT_OK(tasks_.ImportPlan(request, kOfficeCaller, {}));
+  const std::vector<task::ResolutionDays> days = units_.Days();
+  ASSERT_FALSE(days.empty());
+  for (const task::ResolutionDays& d : days) {
+    EXPECT_EQ(d.as_of, absl::CivilDay(2025, 3, 5));
+    EXPECT_EQ(d.follow_to, absl::CivilDay(2026, 6, 1));
+  }
+}
+
+TEST(PlanResolutionDaysTest, TheDecisionDayWithinTheRecordsAndToday) {
+  const absl::CivilDay today(2026, 6, 1);
+  auto as_of = [&](std::optional<absl::CivilDay> decided) {
+    tpb::Plan plan;
+    if (decided) *plan.mutable_decision_date() = ToProtoDate(*decided);
+    const task::ResolutionDays d = task::PlanResolutionDays(plan, today);
+    EXPECT_EQ(d.follow_to, today);
+    return d.as_of;
+  };
+  EXPECT_EQ(as_of(absl::CivilDay(2025, 3, 5)), absl::CivilDay(2025, 3, 5));
+  EXPECT_EQ(as_of(absl::CivilDay(2021, 12, 1)), absl::CivilDay(2022, 1, 6));  // Before Đề án 06.
+  EXPECT_EQ(as_of(absl::CivilDay(2027, 1, 1)), today);                        // Not yet: today's units.
+  EXPECT_EQ(as_of(std::nullopt), today);
 }
 
 // A plan whose units the directory does not know is imported with its cells kept as

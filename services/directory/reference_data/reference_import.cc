@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -36,6 +37,7 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
       {"merge", {"unit", "day", "successors"}},
       {"dissolve", {"unit", "day", "successors"}},
       {"abbreviation", {"abbreviation", "expansion"}},
+      {"member", {"group", "unit", "from", "until"}},
   };
   return *kColumns;
 }
@@ -54,6 +56,7 @@ class Planner {
       if (u.state() == pb::UNIT_STATE_ACTIVE) HoldNames(id, u);
     }
     for (const pb::Group& g : current.groups) {
+      groups_.emplace(LastSegment(g.name()), g);
       name_holder_[name_key_(g.display_name())] = g.name();
       group_names_.emplace_back(g.name(), g.display_name());
       for (const pb::Alias& a : g.aliases()) group_names_.emplace_back(g.name(), a.text());
@@ -83,9 +86,10 @@ class Planner {
     if (!out_.problems.empty()) return std::move(out_);
     for (const std::string& id : order_) {
       if (!touched_.contains(id)) continue;
-      (added_ids_.contains(id) ? out_.added : out_.changed).push_back(units_.at(id));
+      (added_ids_.contains(id) ? out_.changes.added : out_.changes.changed).push_back(units_.at(id));
     }
-    SortParentsFirst(out_.added);
+    SortParentsFirst(out_.changes.added);
+    for (const std::string& id : touched_groups_) out_.changes.groups.push_back(groups_.at(id));
     return std::move(out_);
   }
 
@@ -133,7 +137,7 @@ class Planner {
       auto it = Columns().find(r.fields[0]);
       if (it == Columns().end()) {
         Problem(line, "type", absl::StrCat("\"", r.fields[0],
-                                           "\" is not a record type (unit, alias, rename, merge, dissolve, abbreviation)"));
+                                           "\" is not a record type (unit, alias, rename, merge, dissolve, abbreviation, member)"));
         continue;
       }
       const std::vector<std::string>& columns = it->second;
@@ -192,6 +196,8 @@ class Planner {
       Rename(r);
     } else if (type == "abbreviation") {
       AddAbbreviation(r);
+    } else if (type == "member") {
+      SetMembership(r);
     } else {
       End(r, type == "merge" ? pb::UNIT_STATE_MERGED : pb::UNIT_STATE_DISSOLVED);
     }
@@ -377,6 +383,56 @@ class Planner {
         ->assign(u->name());
   }
 
+  // A unit's membership of an explicit group, with its days: a new member, or the days
+  // of one (an undated membership dated, a dated one ended by a later file). The same
+  // days again are nothing to do.
+  void SetMembership(const Record& r) {
+    auto g = groups_.find(r.fields[1]);
+    if (g == groups_.end()) {
+      return Problem(r.line, "group", absl::StrCat("groups/", r.fields[1], " is not in the directory (CreateGroup makes groups)"));
+    }
+    pb::Group& group = g->second;
+    if (group.kind() != pb::Group::KIND_EXPLICIT) {
+      return Problem(r.line, "group", absl::StrCat(group.name(), " computes its members; only an explicit group lists them"));
+    }
+    const pb::Unit* u = Known(r, r.fields[2], "unit");
+    if (u == nullptr) return;
+    pb::GroupMembership m;
+    m.set_unit(u->name());
+    std::optional<absl::CivilDay> from, until;
+    if (r.fields[3] != kNone) {
+      if (!(from = Day(r, 3, "from", false))) return;
+      *m.mutable_valid_from() = ToProtoDate(*from);
+    }
+    if (r.fields[4] != kNone) {
+      if (!(until = Day(r, 4, "until", false))) return;
+      *m.mutable_valid_until() = ToProtoDate(*until);
+    }
+    if (from && until && *from >= *until) return Problem(r.line, "from", "must be before until");
+    const std::string key = absl::StrCat(group.name(), " ", m.unit());
+    if (auto [it, fresh] = membership_lines_.try_emplace(key, r.line); !fresh) {
+      return Problem(r.line, "unit", absl::StrCat(m.unit(), "'s membership of ", group.name(), " is on line ", it->second,
+                                                  " already"));
+    }
+    const std::string said = absl::StrCat(group.name(), ": ", m.unit(), from ? " from " + FormatIsoDate(*from) : "",
+                                          until ? " until " + FormatIsoDate(*until) : "");
+    for (pb::GroupMembership& existing : *group.mutable_memberships()) {
+      if (existing.unit() != m.unit()) continue;
+      if (existing.SerializeAsString() == m.SerializeAsString()) return;  // Already so.
+      existing = m;
+      touched_groups_.insert(r.fields[1]);
+      out_.summary.add_memberships_changed(said);
+      return;
+    }
+    if (group.memberships_size() >= kMaxMembers) {
+      return Problem(r.line, "group", absl::StrCat(group.name(), " has ", kMaxMembers, " members already"));
+    }
+    group.add_members(m.unit());
+    *group.add_memberships() = std::move(m);
+    touched_groups_.insert(r.fields[1]);
+    out_.summary.add_memberships_changed(said);
+  }
+
   // Once every record is in, whatever their order: each successor existed on the day
   // it took over (begun by then, not ended before).
   void CheckSuccessorDays() {
@@ -421,7 +477,7 @@ class Planner {
                                   it->second.line > 0 ? absl::StrCat(" (line ", it->second.line, ")") : ""));
     }
     abbreviations_[abbreviation] = {expansion, r.line};
-    out_.abbreviations.emplace_back(abbreviation, expansion);
+    out_.changes.abbreviations.emplace_back(abbreviation, expansion);
     out_.summary.add_abbreviations_added(absl::StrCat(abbreviation, ": ", expansion));
   }
 
@@ -429,10 +485,10 @@ class Planner {
   // abbreviations make no two holders' names read alike (a name would then resolve to
   // neither).
   void CheckAbbreviationsKeepNamesApart() {
-    if (out_.abbreviations.empty()) return;
+    if (out_.changes.abbreviations.empty()) return;
     absl::flat_hash_map<std::string, std::string> expand;  // The file's: folded → folded.
-    for (const auto& [abbreviation, expansion] : out_.abbreviations) expand[abbreviation] = text::Fold(expansion);
-    for (const auto& [abbreviation, expansion] : out_.abbreviations) {
+    for (const auto& [abbreviation, expansion] : out_.changes.abbreviations) expand[abbreviation] = text::Fold(expansion);
+    for (const auto& [abbreviation, expansion] : out_.changes.abbreviations) {
       for (absl::string_view word : absl::StrSplit(expand[abbreviation], ' ', absl::SkipEmpty())) {
         if (abbreviations_.contains(word)) {
           Problem(abbreviations_[abbreviation].line, "expansion",
@@ -588,6 +644,9 @@ class Planner {
   };
   absl::flat_hash_map<std::string, Abbreviation> abbreviations_;      // Folded → its expansion.
   std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, its name or an alias).
+  absl::flat_hash_map<std::string, pb::Group> groups_;                // By id, as the file leaves them.
+  std::set<std::string> touched_groups_;                              // Ids, in order.
+  absl::flat_hash_map<std::string, int> membership_lines_;            // "groups/… units/…" → its line.
   ReferenceImport out_;
 };
 

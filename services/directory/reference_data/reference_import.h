@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "p06/directory/v1/directory.pb.h"
 #include "services/directory/storage/directory_snapshot.h"
+#include "services/directory/storage/directory_store.h"
 
 namespace p06::directory {
 
@@ -28,13 +29,10 @@ struct ImportProblem {
 
 struct ReferenceImport {
   pb::ImportReferenceDataResponse summary;  // What changes; applied and revision unset.
-  std::vector<pb::Unit> added;              // New units, whole, parents before children.
-  std::vector<pb::Unit> changed;            // Existing units as they become.
-  // New abbreviations: folded abbreviation → expansion as written.
-  std::vector<std::pair<std::string, std::string>> abbreviations;
-  std::vector<ImportProblem> problems;      // Empty when the file may be applied.
+  DirectoryStore::ReferenceChanges changes;
+  std::vector<ImportProblem> problems;  // Empty when the file may be applied.
 
-  bool empty() const { return added.empty() && changed.empty() && abbreviations.empty(); }
+  bool empty() const { return changes.empty(); }
 };
 
 // `name_key` is the key names are compared on (NameIndex::CanonicalKey).

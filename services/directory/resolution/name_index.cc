@@ -103,6 +103,19 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
       index->last_change_ = *began;
     }
   }
+  for (pb::Group& g : index->snapshot_.groups) {
+    // Members without a membership (a snapshot not read from the store): as long as
+    // their units.
+    if (g.memberships().empty()) {
+      for (const std::string& unit : g.members()) g.add_memberships()->set_unit(unit);
+    }
+    for (const pb::GroupMembership& m : g.memberships()) {
+      for (const auto* date : {&m.valid_from(), &m.valid_until()}) {
+        absl::StatusOr<absl::CivilDay> day = FromProtoDate(*date, "date");
+        if (day.ok() && *day > index->last_change_) index->last_change_ = *day;
+      }
+    }
+  }
   for (const pb::Group& g : index->snapshot_.groups) {
     index->members_[g.name()] = index->MembersOf(g, kFromNowOn);
   }
@@ -151,6 +164,12 @@ bool NameIndex::InUseOn(const Entry& e, absl::CivilDay day) {
   return e.kind == pb::MATCH_KIND_SUCCESSOR_OF || !e.until || day < *e.until;
 }
 
+bool NameIndex::MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day) {
+  absl::StatusOr<absl::CivilDay> from = FromProtoDate(m.valid_from(), "valid_from");
+  absl::StatusOr<absl::CivilDay> until = FromProtoDate(m.valid_until(), "valid_until");
+  return (!from.ok() || *from <= day) && (!until.ok() || day < *until);
+}
+
 bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
   if (unit.state() == pb::UNIT_STATE_ACTIVE) return true;
   if (unit.successors().empty() && unit.state() != pb::UNIT_STATE_DISSOLVED) return true;
@@ -181,13 +200,15 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
   std::vector<std::string> members;
   switch (group.kind()) {
     case pb::Group::KIND_EXPLICIT: {
-      // Dated by their units: one that had not begun is no member yet, one that ended
-      // is followed to its successors then (each once).
+      // Dated by their memberships and their units: a membership that does not hold
+      // then, or a unit that had not begun, is no member; a unit that ended is
+      // followed to its successors then (each once).
       absl::flat_hash_set<std::string> seen;
-      for (const std::string& m : group.members()) {
-        const pb::Unit* u = FindUnit(LastSegment(m));
+      for (const pb::GroupMembership& m : group.memberships()) {
+        if (!MembershipHolds(m, as_of)) continue;
+        const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
-        for (std::string& now : UnitsAt(m, as_of, nullptr)) {
+        for (std::string& now : UnitsAt(m.unit(), as_of, nullptr)) {
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
       }
@@ -245,7 +266,8 @@ const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_nam
   return it == members_.end() ? kNone : it->second;
 }
 
-void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const {
+void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
+                       pb::Resolution& out) const {
   if (target.rfind("groups/", 0) == 0) {
     out.set_group(target);
     // The members from the last change on are kept; an earlier day, before some unit
@@ -257,7 +279,18 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     }
     const std::vector<std::string>& members = as_of < last_change_ ? then : MembersOf(absl::string_view(target));
     out.mutable_units()->Reserve(static_cast<int>(members.size()));
-    for (const std::string& m : members) out.add_units(m);
+    if (follow_to <= as_of) {
+      for (const std::string& m : members) out.add_units(m);
+      return;
+    }
+    // Each member of then, followed to its successors on follow_to, each once: the 63
+    // departments of early 2025 are the 34 of today.
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& m : members) {
+      for (std::string& now : UnitsAt(m, follow_to, nullptr)) {
+        if (seen.insert(now).second) out.add_units(std::move(now));
+      }
+    }
     return;
   }
   // A unit that began after `as_of` stood for nothing then: the name is not its yet.
@@ -275,8 +308,10 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     out.set_error(absl::StrCat(target, " began on ", FormatIsoDate(*BeginDay(*u)), ", after ", FormatIsoDate(as_of)));
     return;
   }
+  // Walking to follow_to passes through what it would walking to as_of first: a unit
+  // still active on the later day was active on the earlier.
   std::vector<std::string> passed;
-  for (std::string& unit : UnitsAt(target, as_of, &passed)) out.add_units(std::move(unit));
+  for (std::string& unit : UnitsAt(target, follow_to, &passed)) out.add_units(std::move(unit));
   for (std::string& unit : passed) out.add_successor_chain(std::move(unit));
   if (!passed.empty() || former_name) {
     for (const std::string& u : out.units()) out.add_successor_chain(u);
@@ -319,7 +354,7 @@ void NameIndex::AddCandidates(const std::string& key, const std::string& exclude
   }
 }
 
-pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of) const {
+pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of, absl::CivilDay follow_to) const {
   pb::Resolution out;
   out.set_input(std::string(input));
   if (!text::IsValidUtf8(input)) {
@@ -365,8 +400,8 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
       return out;
     }
     const Entry& e = *targets.front();
-    // A former name is the current one when resolving as of a day before the rename.
-    const bool former_name = e.kind == pb::MATCH_KIND_SUCCESSOR_OF && !(e.until.has_value() && as_of < *e.until);
+    // A former name is the current one when followed only to a day before the rename.
+    const bool former_name = e.kind == pb::MATCH_KIND_SUCCESSOR_OF && !(e.until.has_value() && follow_to < *e.until);
     pb::MatchKind kind;
     double confidence;
     if (t == 0) {
@@ -381,7 +416,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     }
     out.set_match_kind(kind);
     out.set_confidence(confidence);
-    Expand(e.target, former_name, as_of, out);
+    Expand(e.target, former_name, as_of, follow_to, out);
     return out;
   }
 
@@ -403,7 +438,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of)
     out.mutable_candidates()->DeleteSubrange(0, 1);
     out.set_match_kind(pb::MATCH_KIND_FUZZY);
     out.set_confidence(best * kConfidenceAbbreviation);
-    Expand(target, /*former_name=*/false, as_of, out);
+    Expand(target, /*former_name=*/false, as_of, follow_to, out);
     return out;
   }
   out.set_match_kind(pb::MATCH_KIND_UNRESOLVED);

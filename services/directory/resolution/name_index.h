@@ -9,8 +9,11 @@
 //   4. ABBREVIATION   equal once the sector's abbreviations are expanded, or the code;
 //   5. FUZZY          edit similarity of the expanded keys ≥ kFuzzyThreshold and clearly
 //                     ahead of the runner-up; otherwise UNRESOLVED with candidates.
-// A match on a unit that is no longer active at `as_of` (renamed, merged, dissolved)
-// follows the successor links to the current unit(s): SUCCESSOR_OF, with the chain.
+// Names are matched as they stood on `as_of`, and the units meant then are followed
+// to `follow_to` (as_of or later): a match on a unit that is no longer active on
+// `follow_to` (renamed, merged, dissolved) follows the successor links to the unit(s)
+// active then: SUCCESSOR_OF, with the chain. A group's members are those of `as_of`,
+// each followed to `follow_to`.
 // A name that matches different targets equally well is UNRESOLVED: never a guess.
 //
 // Thread-safe: const after Build().
@@ -41,7 +44,7 @@ class NameIndex {
  public:
   static std::shared_ptr<const NameIndex> Build(DirectorySnapshot snapshot);
 
-  pb::Resolution Resolve(absl::string_view input, absl::CivilDay as_of) const;
+  pb::Resolution Resolve(absl::string_view input, absl::CivilDay as_of, absl::CivilDay follow_to) const;
 
   // The key names are compared on: folded, abbreviations expanded.
   std::string CanonicalKey(absl::string_view text) const;
@@ -75,10 +78,14 @@ class NameIndex {
   void AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
                std::optional<absl::CivilDay> until = std::nullopt,
                std::optional<absl::CivilDay> valid_from = std::nullopt);
-  // Fills units, group and successor_chain of `out` for a matched target; a former
-  // name, or a unit not active at `as_of`, makes the match SUCCESSOR_OF.
-  void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, pb::Resolution& out) const;
+  // Fills units, group and successor_chain of `out` for a target matched as of
+  // `as_of`, followed to `follow_to`; a former name, or a unit not active on
+  // `follow_to`, makes the match SUCCESSOR_OF.
+  void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
+              pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
+  // Whether an explicit group's membership holds on `day` (its valid_from and until).
+  static bool MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day);
   // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
   // then (followed through renames and merges); the ended ones passed go to `passed`.
   std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,

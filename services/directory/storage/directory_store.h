@@ -62,6 +62,17 @@ class DirectoryStore {
  public:
   virtual ~DirectoryStore() = default;
 
+  // What a checked reference data import writes.
+  struct ReferenceChanges {
+    std::vector<pb::Unit> added;    // New units, whole, parents before children.
+    std::vector<pb::Unit> changed;  // Existing units as they become.
+    // New abbreviations: folded abbreviation → expansion as written.
+    std::vector<std::pair<std::string, std::string>> abbreviations;
+    std::vector<pb::Group> groups;  // Explicit groups whose memberships change, as they become.
+
+    bool empty() const { return added.empty() && changed.empty() && abbreviations.empty() && groups.empty(); }
+  };
+
   // A reference data file applied at start (schema/009_reference_data_files.sql).
   struct ReferenceFile {
     int version = 0;
@@ -107,17 +118,15 @@ class DirectoryStore {
                                                          const google::protobuf::Message& request,
                                                          absl::string_view request_id) = 0;
 
-  // Writes a checked reference data import in one transaction: `added` (parents before
-  // children) and `changed`, each whole, and the new `abbreviations` (folded →
-  // expansion), if the directory is still at
+  // Writes a checked reference data import in one transaction: its units, each whole,
+  // its abbreviations and its groups' memberships, if the directory is still at
   // `expected_revision` (ABORTED otherwise: it was checked against another state).
   // Returns `summary` with applied and the new revision; a replayed request_id, the
   // first answer. With `file` (a reference data file applied at start), it is recorded
   // as applied in the same transaction, even when it changes nothing.
   virtual absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
-      const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed,
-      const std::vector<std::pair<std::string, std::string>>& abbreviations, pb::ImportReferenceDataResponse summary,
+      const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
       const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
       const std::optional<ReferenceFile>& file) = 0;
   // The reference data files applied so far, by version.

@@ -33,8 +33,7 @@ class PgDirectoryStore final : public DirectoryStore {
                                                  absl::string_view request_id) override;
   absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
-      const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed,
-      const std::vector<std::pair<std::string, std::string>>& abbreviations, pb::ImportReferenceDataResponse summary,
+      const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
       const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
       const std::optional<ReferenceFile>& file) override;
   absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() override;

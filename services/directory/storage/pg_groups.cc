@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
 #include "common/base/status_macros.h"
+#include "common/db/arrays.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/resource_name.h"
@@ -18,8 +19,12 @@ constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
-constexpr char kDeleteMembers[] = "DELETE FROM group_members WHERE group_id = $1";
-constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2)";
+// The members written replace the others; a member kept keeps the days a reference
+// data file gave its membership.
+constexpr char kDeleteMembersNotIn[] =
+    "DELETE FROM group_members WHERE group_id = $1 AND NOT (unit_id = ANY($2::text[]))";
+constexpr char kInsertMember[] =
+    "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT (group_id, unit_id) DO NOTHING";
 constexpr char kListGroups[] = " WHERE g.id > $1 ORDER BY g.id LIMIT $2";
 
 absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Group& g) {
@@ -27,14 +32,16 @@ absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Grou
   for (int i = 0; i < g.aliases_size(); ++i) {
     tx.exec_params(kInsertAlias, id, i, g.aliases(i).text(), static_cast<int>(g.aliases(i).kind()));
   }
-  tx.exec_params(kDeleteMembers, id);
+  std::vector<std::string> unit_ids;
   for (int i = 0; i < g.members_size(); ++i) {
     std::string unit_id = LastSegment(g.members(i));
     if (tx.exec_params(pg::kUnitExists, unit_id).empty()) {
       return absl::FailedPreconditionError(absl::StrCat("group.members[", i, "]: ", g.members(i), " does not exist"));
     }
-    tx.exec_params(kInsertMember, id, unit_id);
+    unit_ids.push_back(std::move(unit_id));
   }
+  tx.exec_params(kDeleteMembersNotIn, id, db::ArrayLiteral(unit_ids));
+  for (const std::string& unit_id : unit_ids) tx.exec_params(kInsertMember, id, unit_id);
   return absl::OkStatus();
 }
 

@@ -23,6 +23,12 @@ ON CONFLICT (id) DO UPDATE SET
   state_date = EXCLUDED.state_date, valid_from = EXCLUDED.valid_from, version = units.version + 1, update_time = now()
 )sql";
 constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
+constexpr char kUpsertMembership[] = R"sql(
+INSERT INTO group_members (group_id, unit_id, valid_from, valid_until)
+VALUES ($1, $2, nullif($3, '')::date, nullif($4, '')::date)
+ON CONFLICT (group_id, unit_id) DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until
+)sql";
+constexpr char kBumpGroup[] = "UPDATE unit_groups SET version = version + 1 WHERE id = $1";
 constexpr char kInsertAbbreviation[] = "INSERT INTO abbreviations (abbreviation, expansion) VALUES ($1, $2)";
 constexpr char kRecordFile[] =
     "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING";
@@ -40,12 +46,21 @@ void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text
   pg::WriteChildren(tx, id, u);
 }
 
+// An explicit group's memberships, with their days; the file's check has made sure
+// each unit exists.
+void WriteMemberships(pqxx::work& tx, const pb::Group& g) {
+  const std::string id = LastSegment(g.name());
+  for (const pb::GroupMembership& m : g.memberships()) {
+    tx.exec_params(kUpsertMembership, id, LastSegment(m.unit()), DateOrEmpty(m.valid_from()), DateOrEmpty(m.valid_until()));
+  }
+  tx.exec_params(kBumpGroup, id);
+}
+
 }  // namespace
 
 absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReferenceImport(
     absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
-    const std::vector<pb::Unit>& added, const std::vector<pb::Unit>& changed,
-    const std::vector<std::pair<std::string, std::string>>& abbreviations, pb::ImportReferenceDataResponse summary,
+    const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
     const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
     const std::optional<ReferenceFile>& file) {
   return db::RunInTransaction(pool_, "ImportReferenceData", [&](pqxx::work& tx) {
@@ -56,10 +71,10 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
             return absl::AbortedError("the directory changed while the file was checked; import it again");
           }
           // Units first (parents before children), then what refers to them.
-          for (const auto* units : {&added, &changed}) {
+          for (const auto* units : {&changes.added, &changes.changed}) {
             for (const pb::Unit& u : *units) WriteUnit(tx, u, search_text(u));
           }
-          for (const auto* units : {&added, &changed}) {
+          for (const auto* units : {&changes.added, &changes.changed}) {
             for (const pb::Unit& u : *units) {
               const std::string id = LastSegment(u.name());
               if (u.state() == pb::UNIT_STATE_ACTIVE) {
@@ -72,9 +87,10 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
             }
           }
           // The file's check has made sure they leave every name apart.
-          for (const auto& [abbreviation, expansion] : abbreviations) {
+          for (const auto& [abbreviation, expansion] : changes.abbreviations) {
             tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
           }
+          for (const pb::Group& g : changes.groups) WriteMemberships(tx, g);
           // Another replica applied it since we looked (with the same units, so the
           // revision held): let the caller look again.
           if (file.has_value() &&
@@ -82,7 +98,7 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
             return absl::AbortedError(absl::StrCat("reference_data/", file->name, " was applied meanwhile"));
           }
           tx.exec0(pg::kBumpRevision);
-          summary.set_applied(!added.empty() || !changed.empty() || !abbreviations.empty());
+          summary.set_applied(!changes.empty());
           summary.set_revision(tx.exec1("SELECT revision FROM directory_revision")[0].as<int64_t>());
           return summary;
         });

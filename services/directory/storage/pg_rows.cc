@@ -68,7 +68,11 @@ const char kSelectGroups[] = R"sql(
 SELECT g.id, g.display_name, g.kind, g.version,
        ARRAY(SELECT a.text FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
        ARRAY(SELECT a.kind FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
-       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id)
+       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id),
+       ARRAY(SELECT coalesce(to_char(m.valid_from, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
+             ORDER BY m.unit_id),
+       ARRAY(SELECT coalesce(to_char(m.valid_until, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
+             ORDER BY m.unit_id)
 FROM unit_groups g
 )sql";
 
@@ -189,7 +193,15 @@ pb::Group GroupFromRow(const pqxx::row& r) {
   g.set_kind(static_cast<pb::Group::Kind>(r[2].as<int>()));
   g.set_etag(r[3].c_str());
   AddAliases(db::TextArray(r[4]), db::IntArray(r[5]), g.mutable_aliases());
-  for (const std::string& m : db::TextArray(r[6])) g.add_members(absl::StrCat("units/", m));
+  const std::vector<std::string> members = db::TextArray(r[6]), from = db::TextArray(r[7]), until = db::TextArray(r[8]);
+  for (size_t i = 0; i < members.size(); ++i) {
+    g.add_members(absl::StrCat("units/", members[i]));
+    pb::GroupMembership* m = g.add_memberships();
+    m->set_unit(g.members(static_cast<int>(i)));
+    absl::CivilDay day;
+    if (i < from.size() && ParseIsoDate(from[i], &day)) *m->mutable_valid_from() = ToProtoDate(day);
+    if (i < until.size() && ParseIsoDate(until[i], &day)) *m->mutable_valid_until() = ToProtoDate(day);
+  }
   return g;
 }
 
