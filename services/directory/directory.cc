@@ -112,7 +112,7 @@ absl::StatusOr<pb::Unit> Directory::CreateUnit(const Principal& caller, pb::Crea
   for (const char* f : {"name", "state", "state_date", "successors", "valid_from", "etag", "create_time", "update_time"}) {
     unit->GetReflection()->ClearField(unit, unit->GetDescriptor()->FindFieldByName(f));
   }
-  return index_.AfterWrite(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit), index_.NameKey()));
+  return index_.AfterWrite(store_.CreateUnit(caller.subject, request, UnitSearchText(*unit)));
 }
 
 absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb::UpdateUnitRequest& request) {
@@ -128,7 +128,7 @@ absl::StatusOr<pb::Unit> Directory::UpdateUnit(const Principal& caller, const pb
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText, index_.NameKey()));
+      UnitSearchText));
 }
 
 absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb::RenameUnitRequest& request) {
@@ -155,7 +155,7 @@ absl::StatusOr<pb::Unit> Directory::RenameUnit(const Principal& caller, const pb
         RETURN_IF_ERROR(NormalizeAndValidateUnit(updated, "unit"));
         return updated;
       },
-      UnitSearchText, index_.NameKey()));
+      UnitSearchText));
 }
 
 absl::StatusOr<pb::MergeUnitsResponse> Directory::MergeUnits(const Principal& caller, const pb::MergeUnitsRequest& request) {
@@ -196,9 +196,11 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::ImportReferenceData(
 
 absl::StatusOr<Directory::CheckedImport> Directory::CheckReferenceImport(absl::string_view text) {
   ASSIGN_OR_RETURN(DirectorySnapshot current, store_.LoadSnapshot());
-  std::shared_ptr<const NameIndex> index = index_.Current();
+  // Names compared by the snapshot's own abbreviations, not this replica's index's,
+  // which may be behind it.
+  const Expansions expansions = FoldExpansions(current.abbreviations);
   return CheckedImport{
-      .plan = PlanReferenceImport(text, current, [&](absl::string_view name) { return index->CanonicalKey(name); }),
+      .plan = PlanReferenceImport(text, current, [&](absl::string_view name) { return NameKeyOf(name, expansions); }),
       .revision = current.revision};
 }
 
@@ -207,7 +209,7 @@ absl::StatusOr<pb::ImportReferenceDataResponse> Directory::WriteReferenceImport(
     const std::optional<DirectoryStore::ReferenceFile>& file) {
   const ReferenceImport& plan = checked.plan;
   return index_.AfterWrite(store_.ApplyReferenceImport(caller, request, checked.revision, plan.changes, plan.summary,
-                                                       UnitSearchText, index_.NameKey(), file));
+                                                       UnitSearchText, file));
 }
 
 absl::Status Directory::ApplyReferenceDataFiles(std::span<const db::Migration> files) {

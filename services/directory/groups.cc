@@ -46,7 +46,7 @@ absl::StatusOr<pb::Group> Groups::CreateGroup(const Principal& caller, pb::Creat
   RETURN_IF_ERROR(NormalizeAndValidateGroup(*request.mutable_group(), "group"));
   request.mutable_group()->clear_name();
   request.mutable_group()->clear_etag();
-  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.CreateGroup(caller.subject, request, index_.NameKey())));
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.CreateGroup(caller.subject, request)));
   return WithMembers(std::move(group));
 }
 
@@ -56,7 +56,7 @@ absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb:
   ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated, index_.NameKey())));
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated)));
   return WithMembers(std::move(group));
 }
 

@@ -52,8 +52,7 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
   absl::StatusOr<dpb::Unit> UpdateUnit(absl::string_view, absl::string_view unit_id, absl::string_view,
                                        const google::protobuf::Message&, absl::string_view,
                                        const directory::UnitMutation& mutate,
-                                       const std::function<std::string(const dpb::Unit&)>&,
-                                       const directory::NameKeyFn&) override {
+                                       const std::function<std::string(const dpb::Unit&)>&) override {
     std::lock_guard lock(mu_);
     auto found = units_.find(std::string(unit_id));
     if (found == units_.end()) return absl::NotFoundError(absl::StrCat("units/", unit_id, " not found"));
@@ -100,25 +99,22 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<directory::RankedUnit>> ListUnits(const directory::UnitQuery&) override { return Unimplemented(); }
-  absl::StatusOr<dpb::Unit> CreateUnit(absl::string_view, const dpb::CreateUnitRequest&, const std::string&,
-                                       const directory::NameKeyFn&) override {
+  absl::StatusOr<dpb::Unit> CreateUnit(absl::string_view, const dpb::CreateUnitRequest&, const std::string&) override {
     return Unimplemented();
   }
   absl::StatusOr<dpb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view, const dpb::ImportReferenceDataRequest&, int64_t, const ReferenceChanges&,
       dpb::ImportReferenceDataResponse, const std::function<std::string(const dpb::Unit&)>&,
-      const directory::NameKeyFn&, const std::optional<ReferenceFile>&) override {
+      const std::optional<ReferenceFile>&) override {
     return Unimplemented();
   }
   absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() override { return Unimplemented(); }
   absl::StatusOr<dpb::Group> GetGroup(absl::string_view) override { return Unimplemented(); }
   absl::StatusOr<std::vector<dpb::Group>> ListGroups(absl::string_view, int) override { return Unimplemented(); }
-  absl::StatusOr<dpb::Group> CreateGroup(absl::string_view, const dpb::CreateGroupRequest&,
-                                         const directory::NameKeyFn&) override {
+  absl::StatusOr<dpb::Group> CreateGroup(absl::string_view, const dpb::CreateGroupRequest&) override {
     return Unimplemented();
   }
-  absl::StatusOr<dpb::Group> UpdateGroup(absl::string_view, const dpb::UpdateGroupRequest&, const dpb::Group&,
-                                         const directory::NameKeyFn&) override {
+  absl::StatusOr<dpb::Group> UpdateGroup(absl::string_view, const dpb::UpdateGroupRequest&, const dpb::Group&) override {
     return Unimplemented();
   }
   absl::StatusOr<std::vector<dpb::Contact>> ListContacts(absl::string_view, int64_t, int) override {

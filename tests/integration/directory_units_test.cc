@@ -232,6 +232,23 @@ TEST_F(DirectoryUnitsTest, RenameKeepsTheOldNameResolvingToTheUnit) {
   EXPECT_EQ(r.resolutions(2).match_kind(), dpb::MATCH_KIND_EXACT);
 }
 
+// Another replica imported an abbreviation this one's index has not seen yet (written
+// here straight into the table, which tells no index): the name check still uses it,
+// since it reads the abbreviations in the writing transaction.
+TEST_F(DirectoryUnitsTest, ANameIsCheckedByTheAbbreviationsStoredNotByThisReplicasIndex) {
+  dpb::Unit out;
+  ASSERT_TRUE(Call(&Stub::CreateUnit, NewUnit("cuc-qlxlvp", "CQLXLVP", "Cục Quản lý xử lý vi phạm"), &out).ok());
+  {
+    pqxx::connection conn(database_url());
+    pqxx::work tx(conn);
+    tx.exec("INSERT INTO directory.abbreviations (abbreviation, expansion) VALUES ('qlxlvp', 'Quản lý xử lý vi phạm')");
+    tx.commit();
+  }
+  // "Cục QLXLVP" now reads as the unit's name, though this replica's index says not.
+  EXPECT_THAT(Call(&Stub::CreateUnit, NewUnit("cuc-viet-tat", "CVT", "Cục QLXLVP"), &out),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("units/cuc-qlxlvp")));
+}
+
 // A name or alias identifies one unit: a second holder would make both unresolvable,
 // and with them every plan cell that names them (33 cells of the 2025 plan name
 // Văn phòng Bộ).

@@ -26,10 +26,6 @@ void IndexRefresher::RefreshOrLog() {
   if (absl::Status s = Refresh(); !s.ok()) log::Warning("name index refresh failed", {{"error", s.ToString()}});
 }
 
-NameKeyFn IndexRefresher::NameKey() const {
-  return [index = Current()](absl::string_view name) { return index->CanonicalKey(name); };
-}
-
 absl::Status IndexRefresher::Refresh() {
   std::lock_guard refreshing(refresh_mu_);
   std::shared_ptr<const NameIndex> current = Current();

@@ -44,9 +44,6 @@ class IndexRefresher {
     return result;
   }
 
-  // How the store compares names: as the current index resolves them.
-  NameKeyFn NameKey() const;
-
  private:
   void RefreshOrLog();
 

@@ -62,9 +62,7 @@ double EditSimilarity(absl::string_view a, absl::string_view b) {
 std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
   std::shared_ptr<NameIndex> index(new NameIndex());
   index->snapshot_ = std::move(snapshot);
-  for (const auto& [abbreviation, expansion] : index->snapshot_.abbreviations) {
-    index->expansions_[text::Fold(abbreviation)] = text::Fold(expansion);
-  }
+  index->expansions_ = FoldExpansions(index->snapshot_.abbreviations);
   const auto& units = index->snapshot_.units;
   for (size_t i = 0; i < units.size(); ++i) {
     const pb::Unit& u = units[i];
@@ -134,15 +132,10 @@ void NameIndex::AddName(const std::string& target, const std::string& text, pb::
   by_canonical_[canonical].push_back(id);
 }
 
-std::string NameIndex::CanonicalKey(absl::string_view text) const { return ExpandAbbreviations(text::Fold(text)); }
+std::string NameIndex::CanonicalKey(absl::string_view text) const { return NameKeyOf(text, expansions_); }
 
 std::string NameIndex::ExpandAbbreviations(absl::string_view folded) const {
-  std::vector<std::string> out;
-  for (absl::string_view token : absl::StrSplit(folded, ' ', absl::SkipEmpty())) {
-    auto it = expansions_.find(token);
-    out.push_back(it == expansions_.end() ? std::string(token) : it->second);
-  }
-  return absl::StrJoin(out, " ");
+  return directory::ExpandAbbreviations(folded, expansions_);
 }
 
 std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& postings,

@@ -30,6 +30,7 @@
 #include "absl/time/civil_time.h"
 #include "p06/directory/v1/directory.pb.h"
 #include "services/directory/storage/directory_snapshot.h"
+#include "services/directory/storage/name_key.h"
 
 namespace p06::directory {
 
@@ -46,7 +47,7 @@ class NameIndex {
 
   pb::Resolution Resolve(absl::string_view input, absl::CivilDay as_of, absl::CivilDay follow_to) const;
 
-  // The key names are compared on: folded, abbreviations expanded.
+  // The key names are compared on (name_key.h), by this snapshot's abbreviations.
   std::string CanonicalKey(absl::string_view text) const;
   // The same, from text already folded by text::Fold.
   std::string ExpandAbbreviations(absl::string_view folded) const;
@@ -106,7 +107,7 @@ class NameIndex {
   DirectorySnapshot snapshot_;
   absl::flat_hash_map<std::string, int> unit_by_id_;
   absl::flat_hash_map<std::string, int> group_by_id_;
-  absl::flat_hash_map<std::string, std::string> expansions_;  // folded abbreviation → folded expansion
+  Expansions expansions_;
   std::vector<Entry> entries_;
   absl::flat_hash_map<std::string, Postings> by_text_;                  // NFC text as written
   absl::flat_hash_map<std::string, Postings> by_folded_;                // text::Fold

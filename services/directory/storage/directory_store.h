@@ -41,10 +41,6 @@ struct UnitQuery {
 // A unit of a ListUnits page and the rank of its match (0 without a search).
 using RankedUnit = db::Ranked<pb::Unit>;
 
-// The key names are compared on (NameIndex::CanonicalKey: folded, abbreviations
-// expanded), for the rule that a name identifies one active unit.
-using NameKeyFn = std::function<std::string(absl::string_view)>;
-
 // Computes a unit's new state from its current one, inside the update's transaction.
 using UnitMutation = std::function<absl::StatusOr<pb::Unit>(const pb::Unit& current)>;
 
@@ -93,11 +89,11 @@ class DirectoryStore {
   // NOT_FOUND when no unit has this id.
   virtual absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) = 0;
   virtual absl::StatusOr<std::vector<RankedUnit>> ListUnits(const UnitQuery& query) = 0;
-  // ALREADY_EXISTS (id or code; or a name or alias whose key, by `name_key`, is
-  // already a name or alias of another unit or of a group),
+  // ALREADY_EXISTS (id or code; or a name or alias whose key (name_key.h, with the
+  // abbreviations stored) is already a name or alias of another unit or of a group),
   // FAILED_PRECONDITION (parent missing).
   virtual absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
-                                              const std::string& search_text, const NameKeyFn& name_key) = 0;
+                                              const std::string& search_text) = 0;
   // Read-modify-write of one unit under a row lock: `mutate` sees the current unit and
   // returns the new one (etag checks belong in `mutate`). Writes every writable field,
   // aliases and endpoints; ALREADY_EXISTS (code, or a name taken as for CreateUnit),
@@ -106,8 +102,7 @@ class DirectoryStore {
   virtual absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                               const google::protobuf::Message& request, absl::string_view request_id,
                                               const UnitMutation& mutate,
-                                              const std::function<std::string(const pb::Unit&)>& search_text,
-                                              const NameKeyFn& name_key) = 0;
+                                              const std::function<std::string(const pb::Unit&)>& search_text) = 0;
   // Ends `unit_ids` (MERGED or DISSOLVED) on `date`, recording `successor_ids`, all in
   // one transaction, if `may_end` allows it (NOT_FOUND for a unit that does not exist).
   virtual absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
@@ -127,8 +122,7 @@ class DirectoryStore {
   virtual absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
       const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
-      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
-      const std::optional<ReferenceFile>& file) = 0;
+      const std::function<std::string(const pb::Unit&)>& search_text, const std::optional<ReferenceFile>& file) = 0;
   // The reference data files applied so far, by version.
   virtual absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() = 0;
 
@@ -136,11 +130,10 @@ class DirectoryStore {
   virtual absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) = 0;
   // ALREADY_EXISTS (the id, or a name taken as for CreateUnit), FAILED_PRECONDITION
   // (a member missing).
-  virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request,
-                                               const NameKeyFn& name_key) = 0;
+  virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) = 0;
   // Replaces display name, aliases and members; ABORTED when `etag` is stale.
   virtual absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
-                                              const pb::Group& updated, const NameKeyFn& name_key) = 0;
+                                              const pb::Group& updated) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                 int limit) = 0;

@@ -19,12 +19,11 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<pb::Unit> GetUnit(absl::string_view unit_id) override;
   absl::StatusOr<std::vector<RankedUnit>> ListUnits(const UnitQuery& query) override;
   absl::StatusOr<pb::Unit> CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& request,
-                                              const std::string& search_text, const NameKeyFn& name_key) override;
+                                              const std::string& search_text) override;
   absl::StatusOr<pb::Unit> UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                       const google::protobuf::Message& request, absl::string_view request_id,
                                       const UnitMutation& mutate,
-                                      const std::function<std::string(const pb::Unit&)>& search_text,
-                                              const NameKeyFn& name_key) override;
+                                      const std::function<std::string(const pb::Unit&)>& search_text) override;
   absl::StatusOr<std::vector<pb::Unit>> EndUnits(absl::string_view caller, const std::vector<std::string>& unit_ids,
                                                          pb::UnitState state,
                                                  absl::CivilDay date, const std::vector<std::string>& successor_ids,
@@ -34,16 +33,14 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<pb::ImportReferenceDataResponse> ApplyReferenceImport(
       absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
       const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
-      const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
-      const std::optional<ReferenceFile>& file) override;
+      const std::function<std::string(const pb::Unit&)>& search_text, const std::optional<ReferenceFile>& file) override;
   absl::StatusOr<std::map<int, ReferenceFile>> AppliedReferenceFiles() override;
 
   absl::StatusOr<pb::Group> GetGroup(absl::string_view group_id) override;
   absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) override;
-  absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request,
-                                               const NameKeyFn& name_key) override;
+  absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) override;
   absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
-                                              const pb::Group& updated, const NameKeyFn& name_key) override;
+                                              const pb::Group& updated) override;
 
   absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                         int limit) override;

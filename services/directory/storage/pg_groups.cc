@@ -70,14 +70,13 @@ absl::StatusOr<std::vector<pb::Group>> PgDirectoryStore::ListGroups(absl::string
       });
 }
 
-absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& req,
-                                                        const NameKeyFn& name_key) {
+absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& req) {
   return db::RunInTransaction(pool_, "CreateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "CreateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       if (!tx.exec_params(kGroupExists, req.group_id()).empty()) {
         return absl::AlreadyExistsError(absl::StrCat("group_id: groups/", req.group_id(), " already exists"));
       }
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", req.group_id()), NamesOf(req.group()), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", req.group_id()), NamesOf(req.group())));
       tx.exec_params(kInsertGroup, req.group_id(), req.group().display_name(), static_cast<int>(req.group().kind()));
       RETURN_IF_ERROR(WriteChildren(tx, req.group_id(), req.group()));
       tx.exec0(pg::kBumpRevision);
@@ -87,13 +86,13 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
-                                                        const pb::Group& updated, const NameKeyFn& name_key) {
+                                                        const pb::Group& updated) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
       RETURN_IF_ERROR(CheckEtag(req.group().etag(), current.etag(), current.name(), "group.etag"));
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated)));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteChildren(tx, id, updated));
       tx.exec0(pg::kBumpRevision);

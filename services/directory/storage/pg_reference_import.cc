@@ -61,14 +61,21 @@ void WriteMemberships(pqxx::work& tx, const pb::Group& g) {
 absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReferenceImport(
     absl::string_view caller, const pb::ImportReferenceDataRequest& request, int64_t expected_revision,
     const ReferenceChanges& changes, pb::ImportReferenceDataResponse summary,
-    const std::function<std::string(const pb::Unit&)>& search_text, const NameKeyFn& name_key,
-    const std::optional<ReferenceFile>& file) {
+    const std::function<std::string(const pb::Unit&)>& search_text, const std::optional<ReferenceFile>& file) {
   return db::RunInTransaction(pool_, "ImportReferenceData", [&](pqxx::work& tx) {
     return db::Idempotent<pb::ImportReferenceDataResponse>(
         tx, caller, request.request_id(), "ImportReferenceData", request,
         [&]() -> absl::StatusOr<pb::ImportReferenceDataResponse> {
+          // Names first, as every writer of names, then the revision: the other order
+          // would deadlock with a CreateUnit between its name check and its bump.
+          pg::LockNames(tx);
           if (tx.exec1(kRevisionForUpdate)[0].as<int64_t>() != expected_revision) {
             return absl::AbortedError("the directory changed while the file was checked; import it again");
+          }
+          // The file's check has made sure the new abbreviations leave every name
+          // apart; in before the units, whose names are checked with them.
+          for (const auto& [abbreviation, expansion] : changes.abbreviations) {
+            tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
           }
           // Units first (parents before children), then what refers to them.
           for (const auto* units : {&changes.added, &changes.changed}) {
@@ -78,17 +85,13 @@ absl::StatusOr<pb::ImportReferenceDataResponse> PgDirectoryStore::ApplyReference
             for (const pb::Unit& u : *units) {
               const std::string id = LastSegment(u.name());
               if (u.state() == pb::UNIT_STATE_ACTIVE) {
-                RETURN_IF_ERROR(pg::CheckNamesFree(tx, u.name(), pg::NamesOf(u), name_key));
+                RETURN_IF_ERROR(pg::CheckNamesFree(tx, u.name(), pg::NamesOf(u)));
               }
               tx.exec_params(kDeleteSuccessors, id);
               for (int i = 0; i < u.successors_size(); ++i) {
                 tx.exec_params(pg::kInsertSuccessor, id, LastSegment(u.successors(i)), i);
               }
             }
-          }
-          // The file's check has made sure they leave every name apart.
-          for (const auto& [abbreviation, expansion] : changes.abbreviations) {
-            tx.exec_params(kInsertAbbreviation, abbreviation, expansion);
           }
           for (const pb::Group& g : changes.groups) WriteMemberships(tx, g);
           // Another replica applied it since we looked (with the same units, so the

@@ -3,12 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/arrays.h"
 #include "common/grpc/proto_time.h"
+#include "services/directory/storage/name_key.h"
 
 namespace p06::directory::pg {
 namespace {
 
 // Class 3 of pg_advisory_xact_lock(int, int): writers of names.
 constexpr char kLockNames[] = "SELECT pg_advisory_xact_lock(3, 0)";
+constexpr char kAbbreviations[] = "SELECT abbreviation, expansion FROM abbreviations";
 // Every name that resolves to something, with its holder ("units/…", "groups/…")
 // other than $1, and the holder's display name.
 constexpr char kNamesInUse[] = R"sql(
@@ -25,13 +27,19 @@ WHERE 'groups/' || g.id <> $1
 
 }  // namespace
 
-absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names,
-                            const NameKeyFn& name_key) {
+void LockNames(pqxx::work& tx) { tx.exec(kLockNames); }
+
+absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names) {
+  LockNames(tx);
+  // The abbreviations committed now, not this replica's index's: it may be an import
+  // behind.
+  std::vector<std::pair<std::string, std::string>> abbreviations;
+  for (const auto& row : tx.exec(kAbbreviations)) abbreviations.emplace_back(row[0].c_str(), row[1].c_str());
+  const Expansions expansions = FoldExpansions(abbreviations);
   std::vector<std::pair<std::string, const OwnName*>> mine;
-  for (const OwnName& n : names) mine.emplace_back(name_key(n.text), &n);
-  tx.exec(kLockNames);
+  for (const OwnName& n : names) mine.emplace_back(NameKeyOf(n.text, expansions), &n);
   for (const auto& row : tx.exec_params(kNamesInUse, owner)) {
-    const std::string key = name_key(row[1].c_str());
+    const std::string key = NameKeyOf(row[1].c_str(), expansions);
     for (const auto& [my_key, name] : mine) {
       if (my_key.empty() || my_key != key) continue;
       return absl::AlreadyExistsError(absl::StrCat(name->field, ": \"", row[1].c_str(), "\" already names ",

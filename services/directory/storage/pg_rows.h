@@ -52,10 +52,14 @@ std::vector<OwnName> NamesOf(const pb::Unit& u);
 // A name or alias must identify one unit or group: two holders make both unresolvable
 // (UNRESOLVED, never a guess), and with them every plan cell that names them.
 // ALREADY_EXISTS naming the holder when a name of `owner` ("units/x", "groups/y") has
-// the key (by `name_key`) of a name or alias of any other unit (ended ones too: their
-// names resolve to their successors) or group. Takes the lock every writer of names
-// takes, so that two of them cannot both see a name free.
-absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names,
-                            const NameKeyFn& name_key);
+// the key (name_key.h, with the abbreviations as `tx` reads them) of a name or alias
+// of any other unit (ended ones too: their names resolve to their successors) or
+// group. Takes LockNames first.
+absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names);
+
+// The lock every writer of names and abbreviations takes, before any other, so that
+// two of them cannot both see a name free, nor one check names by abbreviations
+// another is changing.
+void LockNames(pqxx::work& tx);
 
 }  // namespace p06::directory::pg

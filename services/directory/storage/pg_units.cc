@@ -116,7 +116,7 @@ absl::StatusOr<std::vector<RankedUnit>> PgDirectoryStore::ListUnits(const UnitQu
 }
 
 absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, const pb::CreateUnitRequest& req,
-                                                      const std::string& search_text, const NameKeyFn& name_key) {
+                                                      const std::string& search_text) {
   return db::RunInTransaction(pool_, "CreateUnit", [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
     return db::Idempotent<pb::Unit>(tx, caller, req.request_id(), "CreateUnit", req, [&]() -> absl::StatusOr<pb::Unit> {
       const pb::Unit& u = req.unit();
@@ -124,7 +124,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, 
         return absl::AlreadyExistsError(absl::StrCat("unit_id: units/", req.unit_id(), " already exists"));
       }
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), req.unit_id()));
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", req.unit_id()), pg::NamesOf(u), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", req.unit_id()), pg::NamesOf(u)));
       RETURN_IF_ERROR(CheckParent(tx, req.unit_id(), LastSegment(u.parent())));
       tx.exec_params(kInsertUnit, req.unit_id(), u.code(), u.display_name(), static_cast<int>(u.kind()),
                      LastSegment(u.parent()), u.in_ministry(), u.electronic_id(), search_text);
@@ -138,15 +138,14 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::CreateUnit(absl::string_view caller, 
 absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, absl::string_view unit_id, absl::string_view method,
                                                       const google::protobuf::Message& request,
                                                       absl::string_view request_id, const UnitMutation& mutate,
-                                                      const std::function<std::string(const pb::Unit&)>& search_text,
-                                                      const NameKeyFn& name_key) {
+                                                      const std::function<std::string(const pb::Unit&)>& search_text) {
   const std::string id(unit_id);
   return db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
     return db::Idempotent<pb::Unit>(tx, caller, request_id, method, request, [&]() -> absl::StatusOr<pb::Unit> {
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
-      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", id), pg::NamesOf(u), name_key));
+      RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("units/", id), pg::NamesOf(u)));
       RETURN_IF_ERROR(CheckParent(tx, id, LastSegment(u.parent())));
       tx.exec_params(kUpdateUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
                      u.in_ministry(), u.electronic_id(), search_text(u));
