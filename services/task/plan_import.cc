@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/base/hash.h"
+#include "common/base/status_macros.h"
 #include "common/grpc/status_mapping.h"
 #include "common/text/fold.h"
 #include "services/task/plan_text/time_phrase.h"
@@ -93,6 +94,22 @@ class NameBook {
     return absl::OkStatus();
   }
   const std::vector<dpb::Resolution>& Get(const std::string& name) const { return known_.at(name); }
+  // Whether a name, or every part of it, yields no unit that resolved.
+  bool Unresolved(const std::string& name) const {
+    const std::vector<dpb::Resolution>& parts = known_.at(name);
+    return std::any_of(parts.begin(), parts.end(), [](const dpb::Resolution& r) { return !Resolved(r); });
+  }
+  // Asks `names` again on `days`, keeping what resolves then.
+  absl::Status Retry(const std::vector<std::string>& names, UnitResolver& resolver, const ResolutionDays& days,
+                     const IncomingCall& call) {
+    if (names.empty()) return absl::OkStatus();
+    NameBook again;
+    RETURN_IF_ERROR(again.Load(names, resolver, days, call));
+    for (const std::string& n : names) {
+      if (!again.Unresolved(n)) known_[n] = again.Get(n);
+    }
+    return absl::OkStatus();
+  }
 
  private:
   absl::flat_hash_map<std::string, std::vector<dpb::Resolution>> known_;
@@ -220,13 +237,26 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const R
   names.insert(names.end(), coordinating_texts.begin(), coordinating_texts.end());
   NameBook book;
   if (absl::Status s = book.Load(names, resolver, days, call); !s.ok()) return s;
+  // A name typed today may be a unit formed since the plan's day: read it as of today.
+  std::vector<std::string> unknown_then;
+  for (const std::string& n : names) {
+    if (book.Unresolved(n)) unknown_then.push_back(n);
+  }
+  RETURN_IF_ERROR(book.Retry(unknown_then, resolver, {days.follow_to, days.follow_to}, call));
   draft.units.clear();
   draft.task.clear_lead_units();
   draft.task.clear_coordinating_units();
+  // A name of a unit that ended with no successor keeps its text, with no unit, as an
+  // import leaves it; only a name the directory does not know is refused.
+  auto unknown = [&](std::vector<std::string> texts) {
+    texts.erase(std::remove_if(texts.begin(), texts.end(), [&](const std::string& t) { return !book.Unresolved(t); }),
+                texts.end());
+    return texts;
+  };
   UnresolvedNames out;
-  out.lead = AddUnits(book, UnitRole::kLead, lead_texts, draft.task.mutable_lead_units(), draft);
-  out.coordinating =
-      AddUnits(book, UnitRole::kCoordinating, coordinating_texts, draft.task.mutable_coordinating_units(), draft);
+  out.lead = unknown(AddUnits(book, UnitRole::kLead, lead_texts, draft.task.mutable_lead_units(), draft));
+  out.coordinating = unknown(
+      AddUnits(book, UnitRole::kCoordinating, coordinating_texts, draft.task.mutable_coordinating_units(), draft));
   return out;
 }
 

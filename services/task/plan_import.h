@@ -21,9 +21,12 @@ namespace p06::task {
 absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolver, absl::CivilDay today,
                                     const IncomingCall& call);
 
-// Resolves the unit names of one task on `days` into `draft` (its UnitRefs and unit rows).
-// Returns, per role, the names the directory does not know (their refs keep the
-// text with no unit). UNAVAILABLE when the directory cannot be asked.
+// Resolves the unit names of one task on `days` into `draft` (its UnitRefs and unit
+// rows), as an import would; a name no unit had on `days.as_of` is read as of
+// `days.follow_to` (a unit formed since, typed today). Returns, per role, the names
+// the directory does not know (their refs keep the text with no unit; so do those of
+// a unit that ended with no successor, which are not returned). UNAVAILABLE when the
+// directory cannot be asked.
 struct UnresolvedNames {
   std::vector<std::string> lead, coordinating;
 };

@@ -179,7 +179,10 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     }
   }
   if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");
-  ASSIGN_OR_RETURN(UnresolvedNames unresolved, ResolveTaskUnits(units_, PlanResolutionDays(plan, Today()), call, lead, coordinating, draft));
+  // Read as the plan's import reads them, so that an edit of the title leaves the
+  // units as imported; a unit formed since is found as of today.
+  ASSIGN_OR_RETURN(UnresolvedNames unresolved,
+                   ResolveTaskUnits(units_, PlanResolutionDays(plan, Today()), call, lead, coordinating, draft));
   if (!unresolved.lead.empty() || !unresolved.coordinating.empty()) {
     const bool is_lead = !unresolved.lead.empty();
     return InvalidField(is_lead ? "task.lead_units" : "task.coordinating_units",

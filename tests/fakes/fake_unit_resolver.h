@@ -15,6 +15,8 @@ class FakeUnitResolver final : public task::UnitResolver {
  public:
   // `name` resolves (EXACT) to `unit`; every other name is UNRESOLVED.
   void Add(const std::string& name, const std::string& unit) { units_[name] = unit; }
+  // `name` is `unit`'s, which ended with no successor: matched, no unit carries it on.
+  void AddEnded(const std::string& name, const std::string& unit) { ended_[name] = unit; }
   // Every name resolves: to "units/" + a slug of its position in the calls (for
   // tests that care about the asking, not the answers).
   void ResolveEverything() { resolve_everything_ = true; }
@@ -30,7 +32,10 @@ class FakeUnitResolver final : public task::UnitResolver {
       directory::v1::Resolution r;
       r.set_input(name);
       auto found = units_.find(name);
-      if (found != units_.end() || resolve_everything_) {
+      if (auto ended = ended_.find(name); ended != ended_.end()) {
+        r.set_match_kind(directory::v1::MATCH_KIND_SUCCESSOR_OF);
+        r.add_successor_chain(ended->second);
+      } else if (found != units_.end() || resolve_everything_) {
         r.set_match_kind(directory::v1::MATCH_KIND_EXACT);
         r.add_units(found != units_.end() ? found->second : "units/u" + std::to_string(asked_.size()));
       } else {
@@ -53,7 +58,7 @@ class FakeUnitResolver final : public task::UnitResolver {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::string> units_;
+  std::map<std::string, std::string> units_, ended_;
   bool resolve_everything_ = false;
   std::vector<std::string> asked_;
   std::vector<task::ResolutionDays> days_;

@@ -52,6 +52,29 @@ TEST_F(TaskUpdateTest, FieldsScheduleAndUnits) {
   EXPECT_THAT(Update(t, {"title"}, &updated), StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
 }
 
+// Edited in June 2026, a 2025 task's names are read as its import reads them (as of
+// the decision, followed), and a unit formed since, typed today, is found as of today.
+TEST_F(TaskUpdateTest, A2025TaskEditedIn2026KeepsTheImportsReadingAndTakesANewUnit) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), absl::FixedTimeZone(7 * 3600)));
+  tpb::Task t = Task(5);  // Led by "Các đơn vị thuộc Bộ".
+  t.add_coordinating_units()->set_text("Cục Kiểm soát thủ tục hành chính");
+  tpb::Task updated;
+  grpc::Status s = Update(t, {"coordinating_units"}, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(Units(updated.coordinating_units()).back(), "units/cuc-ksthc");
+  auto numbers = [&](const std::string& lead, const std::string& coordinating) {
+    tpb::ListTasksRequest r;
+    r.set_lead_unit(lead);
+    r.set_coordinating_unit(coordinating);
+    std::vector<int> n = Numbers(r);
+    return std::find(n.begin(), n.end(), 5) != n.end();
+  };
+  EXPECT_TRUE(numbers("", "units/cuc-ksthc"));
+  EXPECT_FALSE(numbers("units/cuc-ksthc", "")) << "the Cục formed in 2026 took over none of 2025's units";
+  EXPECT_FALSE(numbers("units/thanh-tra-bo", "")) << "ended on 2026-01-10 with no successor";
+  EXPECT_TRUE(numbers("units/cuc-cntt", ""));
+}
+
 TEST_F(TaskUpdateTest, BadUpdatesNameTheField) {
   const tpb::Task original = Task(3);
   tpb::Task t = original;

@@ -176,6 +176,25 @@ TEST_F(TaskLogicTest, APlansNamesAreAskedAsOfItsDecisionFollowedToToday) {
   }
 }
 
+// A cell naming a unit that ended with no successor is kept as text, and said so on
+// its line: the task is not silently left without it.
+TEST_F(TaskLogicTest, AUnitEndedWithNoSuccessorIsDiagnosedNotDropped) {
+  units_.ResolveEverything();
+  units_.AddEnded("Văn phòng Bộ", "units/van-phong-bo");
+  tpb::ImportPlanRequest request;
+  request.set_text(PlanText());
+  request.set_dry_run(true);
+  absl::StatusOr<tpb::ImportPlanResponse> preview = tasks_.ImportPlan(request, kOfficeCaller, {});
+  ASSERT_OK(preview);
+  int said = 0;
+  for (const tpb::ImportDiagnostic& d : preview->diagnostics()) {
+    if (d.kind() != tpb::ImportDiagnostic::KIND_UNRESOLVED_UNIT) continue;
+    EXPECT_THAT(d.message(), HasSubstr("\"Văn phòng Bộ\" names units/van-phong-bo, which ended with no successor"));
+    ++said;
+  }
+  EXPECT_GT(said, 10);  // Văn phòng Bộ is on most of the plan's tasks.
+}
+
 TEST(PlanResolutionDaysTest, TheDecisionDayWithinTheRecordsAndToday) {
   const absl::CivilDay today(2026, 6, 1);
   auto as_of = [&](std::optional<absl::CivilDay> decided) {
