@@ -16,9 +16,16 @@ const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "
 }  // namespace
 
 pb::Group Groups::WithMembers(pb::Group group) {
+  const absl::CivilDay today = TodayInVietnam(clock_);
+  group.clear_members();
   if (group.kind() != pb::Group::KIND_EXPLICIT) {
-    group.clear_members();
-    for (const std::string& m : index_.Current()->MembersOf(group, TodayInVietnam(clock_))) group.add_members(m);
+    for (const std::string& m : index_.Current()->MembersOf(group, today)) group.add_members(m);
+  } else {
+    // The units whose membership holds today, as stored (not followed to successors:
+    // these are what UpdateGroup writes back); `memberships` has every one.
+    for (const pb::GroupMembership& m : group.memberships()) {
+      if (NameIndex::MembershipHolds(m, today)) group.add_members(m.unit());
+    }
   }
   return group;
 }
@@ -53,10 +60,12 @@ absl::StatusOr<pb::Group> Groups::CreateGroup(const Principal& caller, pb::Creat
 absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
-  ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
+  ASSIGN_OR_RETURN(pb::Group stored, store_.GetGroup(id));
+  pb::Group updated = WithMembers(std::move(stored));  // Members as read: today's.
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated)));
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated,
+                                                                       TodayInVietnam(clock_))));
   return WithMembers(std::move(group));
 }
 

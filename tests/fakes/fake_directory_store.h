@@ -114,7 +114,8 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
   absl::StatusOr<dpb::Group> CreateGroup(absl::string_view, const dpb::CreateGroupRequest&) override {
     return Unimplemented();
   }
-  absl::StatusOr<dpb::Group> UpdateGroup(absl::string_view, const dpb::UpdateGroupRequest&, const dpb::Group&) override {
+  absl::StatusOr<dpb::Group> UpdateGroup(absl::string_view, const dpb::UpdateGroupRequest&, const dpb::Group&,
+                                         absl::CivilDay) override {
     return Unimplemented();
   }
   absl::StatusOr<std::vector<dpb::Contact>> ListContacts(absl::string_view, int64_t, int) override {

@@ -313,31 +313,46 @@ TEST_F(DirectoryReferenceImportTest, AGroupMembershipHoldsFromItsFirstDayToBefor
   EXPECT_EQ(members(absl::CivilDay(2026, 10, 1)), V{});
   EXPECT_EQ(members(absl::CivilDay(2026, 9, 30)), (V{"units/bao-plvn"}));
 
-  // GetGroup shows every membership with its days; UpdateGroup's members keep theirs.
+  // GetGroup's members are today's (all three ended by now); its memberships are
+  // every one, with its days.
   dpb::GetGroupRequest get;
   get.set_name("groups/co-quan-bao-chi-nganh");
   dpb::Group group;
   ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetGroup, get, &group).ok());
-  EXPECT_EQ(V(group.members().begin(), group.members().end()),
-            (V{"units/bao-plvn", "units/cuc-cntt", "units/tap-chi-dcpl"}));
+  EXPECT_TRUE(group.members().empty()) << group.ShortDebugString();
   ASSERT_EQ(group.memberships_size(), 3);
   EXPECT_EQ(group.memberships(1).unit(), "units/cuc-cntt");
   EXPECT_EQ(FromProtoDate(group.memberships(1).valid_from(), "").value(), absl::CivilDay(2026, 3, 1));
-  dpb::UpdateGroupRequest update;
-  *update.mutable_group() = group;
-  update.mutable_group()->clear_memberships();
-  update.mutable_group()->clear_members();
-  update.mutable_group()->add_members("units/cuc-cntt");
-  update.mutable_group()->add_members("units/vu-pldskt");
-  update.mutable_update_mask()->add_paths("members");
+
+  // UpdateGroup writes today's members: a unit added is one from today, and the ended
+  // memberships stay as they were.
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
+  auto update = [&](const V& units, dpb::Group* out) {
+    dpb::UpdateGroupRequest request;
+    request.mutable_group()->set_name(group.name());
+    request.mutable_group()->set_etag(group.etag());
+    for (const std::string& u : units) request.mutable_group()->add_members(u);
+    request.mutable_update_mask()->add_paths("members");
+    grpc::Status s = Call(&dpb::DirectoryService::Stub::UpdateGroup, request, out);
+    if (s.ok()) group = *out;
+    return s;
+  };
   dpb::Group updated;
-  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::UpdateGroup, update, &updated).ok());
-  ASSERT_EQ(updated.memberships_size(), 2);
-  EXPECT_EQ(updated.memberships(0).unit(), "units/cuc-cntt");
-  EXPECT_EQ(FromProtoDate(updated.memberships(0).valid_until(), "").value(), absl::CivilDay(2026, 9, 1));
-  EXPECT_EQ(updated.memberships(1).unit(), "units/vu-pldskt");
-  EXPECT_FALSE(updated.memberships(1).has_valid_from());
-  EXPECT_EQ(members(absl::CivilDay(2026, 9, 1)), V{"units/vu-pldskt"});
+  ASSERT_TRUE(update({"units/vu-pldskt"}, &updated).ok());
+  EXPECT_EQ(V(updated.members().begin(), updated.members().end()), V{"units/vu-pldskt"});
+  ASSERT_EQ(updated.memberships_size(), 4);
+  EXPECT_EQ(FromProtoDate(updated.memberships(1).valid_until(), "").value(), absl::CivilDay(2026, 9, 1));
+  EXPECT_EQ(updated.memberships(3).unit(), "units/vu-pldskt");
+  EXPECT_EQ(FromProtoDate(updated.memberships(3).valid_from(), "").value(), today);
+  EXPECT_EQ(members(today), V{"units/vu-pldskt"});
+  EXPECT_EQ(members(today - 1), V{}) << "added today, not back-dated";
+  // A unit whose membership ended cannot simply be listed again.
+  EXPECT_THAT(update({"units/vu-pldskt", "units/cuc-cntt"}, &updated),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units/cuc-cntt was a member until 2026-09-01")));
+  // Left out on the day it was added: it never was a member.
+  grpc::Status emptied = update({}, &updated);
+  ASSERT_TRUE(emptied.ok()) << emptied.error_message();
+  EXPECT_EQ(updated.memberships_size(), 3);
 }
 
 TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
@@ -349,7 +364,8 @@ TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
                      "member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-05-01\t2026-05-01\n"
                      "member\tco-quan-bao-chi-nganh\tvu-pldskt\t-\t-\n"
                      "member\tco-quan-bao-chi-nganh\tvu-pldskt\t2026-01-01\t-\n"
-                     "member\tco-quan-bao-chi-nganh\tcuc-cntt\t31/12/2026\t-\n",
+                     "member\tco-quan-bao-chi-nganh\tcuc-cntt\t31/12/2026\t-\n"
+                     "member\tco-quan-bao-chi-nganh\tbao-plvn\t0000-01-01\t-\n",
                      false, &r),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("line 1 (group): groups/don-vi-thuoc-bo computes its members"),
@@ -358,8 +374,15 @@ TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
                              HasSubstr("line 4 (from): must be before until"),
                              HasSubstr("line 6 (unit): units/vu-pldskt's membership of groups/co-quan-bao-chi-nganh "
                                        "is on line 5 already"),
-                             HasSubstr("line 7 (from): \"31/12/2026\" is not a day"))));
+                             HasSubstr("line 7 (from): \"31/12/2026\" is not a day"),
+                             HasSubstr("line 8 (from): \"0000-01-01\" is outside 1900..2200"))));
   EXPECT_EQ(Revision(), before);
+  // A day set is not moved by a later file (an older one run again would undo it).
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-03-01\t-\n", false, &r).ok());
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-03-01\t2026-09-01\n", false, &r).ok())
+      << "an open membership may be ended";
+  EXPECT_THAT(Import("member\tco-quan-bao-chi-nganh\tcuc-cntt\t2026-03-01\t-\n", false, &r),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 1 (until): units/cuc-cntt's membership")));
 }
 
 TEST_F(DirectoryReferenceImportTest, OnlyTheOfficeImports) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -43,7 +44,8 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
 }
 
 constexpr absl::string_view kNone = "-";
-constexpr size_t kMaxExpansionChars = 200;  // The abbreviations table's limit (001_units.sql).
+constexpr size_t kMaxExpansionChars = 200;
+constexpr int kFirstYear = 1900, kLastYear = 2200;  // The abbreviations table's limit (001_units.sql).
 
 class Planner {
  public:
@@ -162,6 +164,12 @@ class Planner {
     absl::CivilDay day;
     if (!ParseIsoDate(r.fields[i], &day)) {
       Problem(r.line, field, absl::StrCat("\"", r.fields[i], "\" is not a day (YYYY-MM-DD)"));
+      return std::nullopt;
+    }
+    // A year the state's records could hold: 0000 or 9999 is a slip of the pen, and
+    // the store (and protobuf dates) would not keep it as written.
+    if (day.year() < kFirstYear || day.year() > kLastYear) {
+      Problem(r.line, field, absl::StrCat("\"", r.fields[i], "\" is outside ", kFirstYear, "..", kLastYear));
       return std::nullopt;
     }
     return day;
@@ -419,6 +427,17 @@ class Planner {
     for (pb::GroupMembership& existing : *group.mutable_memberships()) {
       if (existing.unit() != m.unit()) continue;
       if (existing.SerializeAsString() == m.SerializeAsString()) return;  // Already so.
+      // A day may be given where there was none (an undated membership dated, an open
+      // one ended), never moved or taken away: an older file run again would undo a
+      // later one's.
+      for (const auto& [field, was, now] :
+           {std::tuple{"from", &existing.valid_from(), &m.valid_from()},
+            std::tuple{"until", &existing.valid_until(), &m.valid_until()}}) {
+        if (IsUnset(*was) || was->SerializeAsString() == now->SerializeAsString()) continue;
+        return Problem(r.line, field,
+                       absl::StrCat(m.unit(), "'s membership of ", group.name(), " has ", field, " ",
+                                    FormatIsoDate(*FromProtoDate(*was, field)), "; a day set is not changed"));
+      }
       existing = m;
       touched_groups_.insert(r.fields[1]);
       out_.summary.add_memberships_changed(said);
@@ -645,7 +664,7 @@ class Planner {
   absl::flat_hash_map<std::string, Abbreviation> abbreviations_;      // Folded → its expansion.
   std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, its name or an alias).
   absl::flat_hash_map<std::string, pb::Group> groups_;                // By id, as the file leaves them.
-  std::set<std::string> touched_groups_;                              // Ids, in order.
+  std::set<std::string> touched_groups_;                              // Ids, sorted.
   absl::flat_hash_map<std::string, int> membership_lines_;            // "groups/… units/…" → its line.
   ReferenceImport out_;
 };

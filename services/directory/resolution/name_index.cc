@@ -196,12 +196,16 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
       // Dated by their memberships and their units: a membership that does not hold
       // then, or a unit that had not begun, is no member; a unit that ended is
       // followed to its successors then (each once).
+      // A successor with a membership of its own counts only while that holds.
+      absl::flat_hash_map<absl::string_view, const pb::GroupMembership*> own;
+      for (const pb::GroupMembership& m : group.memberships()) own[m.unit()] = &m;
       absl::flat_hash_set<std::string> seen;
       for (const pb::GroupMembership& m : group.memberships()) {
         if (!MembershipHolds(m, as_of)) continue;
         const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
         for (std::string& now : UnitsAt(m.unit(), as_of, nullptr)) {
+          if (auto it = own.find(now); it != own.end() && !MembershipHolds(*it->second, as_of)) continue;
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
       }

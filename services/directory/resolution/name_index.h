@@ -57,6 +57,8 @@ class NameIndex {
   std::vector<std::string> MembersOf(const pb::Group& group, absl::CivilDay as_of) const;
   // As of today and on: units that ended count out, whenever they ended.
   static constexpr absl::CivilDay kFromNowOn{9999, 12, 31};
+  // Whether an explicit group's membership holds on `day` (its valid_from and until).
+  static bool MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day);
   // A group's members today, computed once at Build().
   const std::vector<std::string>& MembersOf(absl::string_view group_name) const;
 
@@ -85,8 +87,6 @@ class NameIndex {
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
               pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
-  // Whether an explicit group's membership holds on `day` (its valid_from and until).
-  static bool MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day);
   // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
   // then (followed through renames and merges); the ended ones passed go to `passed`.
   std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,
@@ -113,7 +113,9 @@ class NameIndex {
   absl::flat_hash_map<std::string, Postings> by_folded_;                // text::Fold
   absl::flat_hash_map<std::string, Postings> by_canonical_;             // CanonicalKey
   absl::flat_hash_map<std::string, std::vector<std::string>> members_;  // group name → members today
-  absl::CivilDay last_change_ = absl::CivilDay(1, 1, 1);  // The latest day a unit ended or began.
+  // The latest day a unit ended or began, or an alias or a membership did: resolution
+  // as of a later day is resolution as of today, and group members come from members_.
+  absl::CivilDay last_change_ = absl::CivilDay(1, 1, 1);
   // Each distinct canonical key once, with its postings: what the fuzzy tier scans.
   std::vector<std::pair<std::string, Postings>> fuzzy_keys_;
 };

@@ -4,7 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
 #include "common/base/status_macros.h"
-#include "common/db/arrays.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "common/grpc/proto_time.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
 #include "common/grpc/resource_name.h"
@@ -19,19 +21,25 @@ constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
-// The members written replace the others; a member kept keeps the days a reference
-// data file gave its membership.
-constexpr char kDeleteMembersNotIn[] =
-    "DELETE FROM group_members WHERE group_id = $1 AND NOT (unit_id = ANY($2::text[]))";
-constexpr char kInsertMember[] =
-    "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT (group_id, unit_id) DO NOTHING";
+constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2)";
+constexpr char kMemberFrom[] = R"sql(
+INSERT INTO group_members (group_id, unit_id, valid_from) VALUES ($1, $2, $3::date)
+ON CONFLICT (group_id, unit_id) DO UPDATE SET valid_from = EXCLUDED.valid_from
+)sql";
+constexpr char kMemberUntil[] = "UPDATE group_members SET valid_until = $3::date WHERE group_id = $1 AND unit_id = $2";
+constexpr char kDeleteMember[] = "DELETE FROM group_members WHERE group_id = $1 AND unit_id = $2";
 constexpr char kListGroups[] = " WHERE g.id > $1 ORDER BY g.id LIMIT $2";
 
-absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Group& g) {
+absl::Status WriteAliases(pqxx::work& tx, const std::string& id, const pb::Group& g) {
   tx.exec_params(kDeleteAliases, id);
   for (int i = 0; i < g.aliases_size(); ++i) {
     tx.exec_params(kInsertAlias, id, i, g.aliases(i).text(), static_cast<int>(g.aliases(i).kind()));
   }
+  return absl::OkStatus();
+}
+
+// The unit ids of `g.members`, each existing (FAILED_PRECONDITION naming the first that does not).
+absl::StatusOr<std::vector<std::string>> MemberIds(pqxx::work& tx, const pb::Group& g) {
   std::vector<std::string> unit_ids;
   for (int i = 0; i < g.members_size(); ++i) {
     std::string unit_id = LastSegment(g.members(i));
@@ -40,8 +48,50 @@ absl::Status WriteChildren(pqxx::work& tx, const std::string& id, const pb::Grou
     }
     unit_ids.push_back(std::move(unit_id));
   }
-  tx.exec_params(kDeleteMembersNotIn, id, db::ArrayLiteral(unit_ids));
-  for (const std::string& unit_id : unit_ids) tx.exec_params(kInsertMember, id, unit_id);
+  return unit_ids;
+}
+
+// UpdateGroup's members are today's (as GetGroup reads them), so writing them is a
+// change made today: a unit listed anew is a member from today (also one whose
+// membership was to begin later); a member today left out is one no more from today
+// (gone, if it became one only today). A membership ended before today, or begun
+// later, left out, stays: history and plans are not today's list. A unit listed whose
+// membership ended is refused: a unit has one membership a group, and its days are
+// a reference data file's to set.
+absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb::Group& current,
+                                const std::vector<std::string>& listed, absl::CivilDay today) {
+  const std::string day = FormatIsoDate(today);
+  absl::flat_hash_map<std::string, const pb::GroupMembership*> stored;
+  for (const pb::GroupMembership& m : current.memberships()) stored[LastSegment(m.unit())] = &m;
+  auto date = [](const p06::type::v1::Date& d) -> std::optional<absl::CivilDay> {
+    absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
+    return day.ok() ? std::make_optional(*day) : std::nullopt;
+  };
+  absl::flat_hash_set<std::string> listed_set(listed.begin(), listed.end());
+  for (const std::string& unit : listed) {
+    auto it = stored.find(unit);
+    if (it == stored.end()) {
+      tx.exec_params(kMemberFrom, id, unit, day);
+      continue;
+    }
+    const std::optional<absl::CivilDay> from = date(it->second->valid_from()), until = date(it->second->valid_until());
+    if (until && *until <= today) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "group.members: units/", unit, " was a member until ", FormatIsoDate(*until),
+          "; a unit that rejoins needs a reference data file's member record"));
+    }
+    if (from && *from > today) tx.exec_params(kMemberFrom, id, unit, day);
+  }
+  for (const auto& [unit, m] : stored) {
+    if (listed_set.contains(unit)) continue;
+    const std::optional<absl::CivilDay> from = date(m->valid_from()), until = date(m->valid_until());
+    if ((from && *from > today) || (until && *until <= today)) continue;  // Not today's: kept.
+    if (from && *from == today) {
+      tx.exec_params(kDeleteMember, id, unit);
+    } else {
+      tx.exec_params(kMemberUntil, id, unit, day);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -78,7 +128,10 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
       }
       RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", req.group_id()), NamesOf(req.group())));
       tx.exec_params(kInsertGroup, req.group_id(), req.group().display_name(), static_cast<int>(req.group().kind()));
-      RETURN_IF_ERROR(WriteChildren(tx, req.group_id(), req.group()));
+      RETURN_IF_ERROR(WriteAliases(tx, req.group_id(), req.group()));
+      // A new group is these units, as long as each exists.
+      ASSIGN_OR_RETURN(std::vector<std::string> members, MemberIds(tx, req.group()));
+      for (const std::string& unit : members) tx.exec_params(kInsertMember, req.group_id(), unit);
       tx.exec0(pg::kBumpRevision);
       return pg::ReadGroup(tx, req.group_id());
     });
@@ -86,7 +139,7 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
-                                                        const pb::Group& updated) {
+                                                        const pb::Group& updated, absl::CivilDay today) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
@@ -94,7 +147,9 @@ absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller
       RETURN_IF_ERROR(CheckEtag(req.group().etag(), current.etag(), current.name(), "group.etag"));
       RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated)));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
-      RETURN_IF_ERROR(WriteChildren(tx, id, updated));
+      RETURN_IF_ERROR(WriteAliases(tx, id, updated));
+      ASSIGN_OR_RETURN(std::vector<std::string> members, MemberIds(tx, updated));
+      if (updated.kind() == pb::Group::KIND_EXPLICIT) RETURN_IF_ERROR(WriteTodaysMembers(tx, id, current, members, today));
       tx.exec0(pg::kBumpRevision);
       return pg::ReadGroup(tx, id);
     });
