@@ -60,8 +60,9 @@ absl::StatusOr<pb::Group> Groups::CreateGroup(const Principal& caller, pb::Creat
 absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
-  ASSIGN_OR_RETURN(pb::Group stored, store_.GetGroup(id));
-  pb::Group updated = WithMembers(std::move(stored));  // Members as read: today's.
+  ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
+  // An explicit group's members as read: today's. A computed group has none to write.
+  if (updated.kind() == pb::Group::KIND_EXPLICIT) updated = WithMembers(std::move(updated));
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
   ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated,

@@ -474,6 +474,17 @@ TEST_F(DirectoryUnitsTest, GroupsExplicitAndComputed) {
   get.set_name("groups/so-tu-phap");
   ASSERT_TRUE(Call(&Stub::GetGroup, get, &group).ok());
   EXPECT_EQ(group.members_size(), 34);  // Since 2025-07-01.
+  // A computed group's names may change; its members, computed, are not written.
+  dpb::UpdateGroupRequest rename;
+  rename.mutable_group()->set_name("groups/so-tu-phap");
+  rename.mutable_group()->set_etag(group.etag());
+  dpb::Alias* alias = rename.mutable_group()->add_aliases();
+  alias->set_text("Các Sở Tư pháp tỉnh, thành");
+  alias->set_kind(dpb::ALIAS_KIND_ALIAS);
+  rename.mutable_update_mask()->add_paths("aliases");
+  grpc::Status renamed = Call(&Stub::UpdateGroup, rename, &group);
+  ASSERT_TRUE(renamed.ok()) << renamed.error_message();
+  EXPECT_EQ(group.members_size(), 34);
   dpb::ListGroupsRequest list;
   list.set_page_size(3);
   dpb::ListGroupsResponse groups;

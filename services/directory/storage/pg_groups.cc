@@ -1,14 +1,14 @@
 // Groups of units.
 #include <pqxx/pqxx>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/etag.h"
 #include "common/base/status_macros.h"
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "common/grpc/proto_time.h"
 #include "common/db/idempotency.h"
 #include "common/db/transaction.h"
+#include "common/grpc/proto_time.h"
 #include "common/grpc/resource_name.h"
 #include "services/directory/storage/pg_directory_store.h"
 #include "services/directory/storage/pg_rows.h"
