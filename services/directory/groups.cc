@@ -15,8 +15,8 @@ const std::set<std::string> kWritableGroupFields = {"display_name", "aliases", "
 
 }  // namespace
 
-pb::Group Groups::WithMembers(pb::Group group) {
-  const absl::CivilDay today = TodayInVietnam(clock_);
+pb::Group Groups::WithMembers(pb::Group group, std::optional<absl::CivilDay> on) {
+  const absl::CivilDay today = on.value_or(TodayInVietnam(clock_));
   group.clear_members();
   if (group.kind() != pb::Group::KIND_EXPLICIT) {
     for (const std::string& m : index_.Current()->MembersOf(group, today)) group.add_members(m);
@@ -60,14 +60,18 @@ absl::StatusOr<pb::Group> Groups::CreateGroup(const Principal& caller, pb::Creat
 absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb::UpdateGroupRequest& request) {
   ASSIGN_OR_RETURN(std::string id, ParseResourceId(request.group().name(), "groups/*", "group.name"));
   RETURN_IF_ERROR(ValidateUpdateMask(request.update_mask(), kWritableGroupFields));
+  const absl::CivilDay today = TodayInVietnam(clock_);  // One day for the whole request.
   ASSIGN_OR_RETURN(pb::Group updated, store_.GetGroup(id));
   // An explicit group's members as read: today's. A computed group has none to write.
-  if (updated.kind() == pb::Group::KIND_EXPLICIT) updated = WithMembers(std::move(updated));
+  if (updated.kind() == pb::Group::KIND_EXPLICIT) updated = WithMembers(std::move(updated), today);
   ApplyUpdateMask(request.group(), request.update_mask(), &updated);
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
-  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated,
-                                                                       TodayInVietnam(clock_))));
-  return WithMembers(std::move(group));
+  const bool members = std::find(request.update_mask().paths().begin(), request.update_mask().paths().end(),
+                                 "members") != request.update_mask().paths().end();
+  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(
+                                        caller.subject, request, updated,
+                                        members ? std::make_optional(today) : std::nullopt)));
+  return WithMembers(std::move(group), today);
 }
 
 }  // namespace p06::directory

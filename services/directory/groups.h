@@ -24,7 +24,9 @@ class Groups {
 
  private:
   // Fills the computed members of a group from the current index.
-  pb::Group WithMembers(pb::Group group);
+  // `group` with its members on `on` (default today): computed, or for an explicit
+  // group the units whose membership holds then.
+  pb::Group WithMembers(pb::Group group, std::optional<absl::CivilDay> on = std::nullopt);
 
   DirectoryStore& store_;
   IndexRefresher& index_;

@@ -230,14 +230,16 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
 }
 
 absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const ResolutionDays& days,
-                                                 const IncomingCall& call,
+                                                 const std::set<std::string>& typed, const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft) {
   std::vector<std::string> names = lead_texts;
   names.insert(names.end(), coordinating_texts.begin(), coordinating_texts.end());
   NameBook book;
   if (absl::Status s = book.Load(names, resolver, days, call); !s.ok()) return s;
-  // A name typed today may be a unit formed since the plan's day: read it as of today.
+  // A name no unit had on the plan's day may be one formed since, typed in this edit
+  // or an earlier one (refs do not keep the day they were read on): read it as of
+  // today.
   std::vector<std::string> unknown_then;
   for (const std::string& n : names) {
     if (book.Unresolved(n)) unknown_then.push_back(n);
@@ -246,10 +248,11 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const R
   draft.units.clear();
   draft.task.clear_lead_units();
   draft.task.clear_coordinating_units();
-  // A name of a unit that ended with no successor keeps its text, with no unit, as an
-  // import leaves it; only a name the directory does not know is refused.
+  // A stored name of a unit that ended with no successor keeps its text, with no unit,
+  // as the import left it; a name typed today must name a unit.
   auto unknown = [&](std::vector<std::string> texts) {
-    texts.erase(std::remove_if(texts.begin(), texts.end(), [&](const std::string& t) { return !book.Unresolved(t); }),
+    texts.erase(std::remove_if(texts.begin(), texts.end(),
+                               [&](const std::string& t) { return !typed.contains(t) && !book.Unresolved(t); }),
                 texts.end());
     return texts;
   };

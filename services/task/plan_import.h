@@ -3,6 +3,7 @@
 // and reporting obligations. Writes nothing; ImportPlan's dry run stops here.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,15 +24,16 @@ absl::StatusOr<PlanDraft> DraftPlan(absl::string_view text, UnitResolver& resolv
 
 // Resolves the unit names of one task on `days` into `draft` (its UnitRefs and unit
 // rows), as an import would; a name no unit had on `days.as_of` is read as of
-// `days.follow_to` (a unit formed since, typed today). Returns, per role, the names
-// the directory does not know (their refs keep the text with no unit; so do those of
-// a unit that ended with no successor, which are not returned). UNAVAILABLE when the
-// directory cannot be asked.
+// `days.follow_to` (a unit formed since). `typed` are the names new in this edit.
+// Returns, per role, the names that yield no unit (their refs keep the text): any the
+// directory does not know, and those `typed` that name a unit ended with no successor
+// (a stored one stays as the import left it). UNAVAILABLE when the directory cannot
+// be asked.
 struct UnresolvedNames {
   std::vector<std::string> lead, coordinating;
 };
 absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const ResolutionDays& days,
-                                                 const IncomingCall& call,
+                                                 const std::set<std::string>& typed, const IncomingCall& call,
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft);
 

@@ -123,6 +123,10 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
   ASSIGN_OR_RETURN(pb::Plan plan, store_.GetPlan(id.first));
   ASSIGN_OR_RETURN(TaskRecord current, store_.GetTask(id.first, id.second));
   TaskDraft draft;
+  std::set<std::string> stored_texts;  // Unit names as the task has them: read as the import read them.
+  for (const auto* refs : {&current.task.lead_units(), &current.task.coordinating_units()}) {
+    for (const pb::UnitRef& ref : *refs) stored_texts.insert(ref.text());
+  }
   draft.task = std::move(current.task);
   ApplyUpdateMask(request.task(), request.update_mask(), &draft.task);
   pb::Task& t = draft.task;
@@ -179,10 +183,16 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
     }
   }
   if (lead.empty()) return InvalidField("task.lead_units", "at least one lead unit");
+  std::set<std::string> typed;  // Names new in this edit.
+  for (const auto* texts : {&lead, &coordinating}) {
+    for (const std::string& text : *texts) {
+      if (!stored_texts.contains(text)) typed.insert(text);
+    }
+  }
   // Read as the plan's import reads them, so that an edit of the title leaves the
-  // units as imported; a unit formed since is found as of today.
+  // units as imported; a name no unit had then may be a unit formed since.
   ASSIGN_OR_RETURN(UnresolvedNames unresolved,
-                   ResolveTaskUnits(units_, PlanResolutionDays(plan, Today()), call, lead, coordinating, draft));
+                   ResolveTaskUnits(units_, PlanResolutionDays(plan, Today()), typed, call, lead, coordinating, draft));
   if (!unresolved.lead.empty() || !unresolved.coordinating.empty()) {
     const bool is_lead = !unresolved.lead.empty();
     return InvalidField(is_lead ? "task.lead_units" : "task.coordinating_units",

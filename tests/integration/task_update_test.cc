@@ -73,6 +73,17 @@ TEST_F(TaskUpdateTest, A2025TaskEditedIn2026KeepsTheImportsReadingAndTakesANewUn
   EXPECT_FALSE(numbers("units/cuc-ksthc", "")) << "the Cục formed in 2026 took over none of 2025's units";
   EXPECT_FALSE(numbers("units/thanh-tra-bo", "")) << "ended on 2026-01-10 with no successor";
   EXPECT_TRUE(numbers("units/cuc-cntt", ""));
+  // The Cục, stored now, still reads on the next edit; a unit that ended with no
+  // successor, typed today, names nobody: refused.
+  tpb::Task renamed = updated;
+  renamed.set_title(renamed.title() + " (sửa)");
+  grpc::Status title_edit = Update(renamed, {"title"}, &updated);
+  ASSERT_TRUE(title_edit.ok()) << title_edit.error_message();
+  EXPECT_EQ(Units(updated.coordinating_units()).back(), "units/cuc-ksthc");
+  tpb::Task again = updated;
+  again.add_coordinating_units()->set_text("Thanh tra Bộ");
+  EXPECT_THAT(Update(again, {"coordinating_units"}, &updated),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Thanh tra Bộ")));
 }
 
 TEST_F(TaskUpdateTest, BadUpdatesNameTheField) {

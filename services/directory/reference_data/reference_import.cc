@@ -427,20 +427,16 @@ class Planner {
     for (pb::GroupMembership& existing : *group.mutable_memberships()) {
       if (existing.unit() != m.unit()) continue;
       if (existing.SerializeAsString() == m.SerializeAsString()) return;  // Already so.
-      // A day may be given where there was none (an undated membership dated, an open
-      // one ended), never moved or taken away: an older file run again would undo a
-      // later one's.
-      for (const auto& [field, was, now] :
-           {std::tuple{"from", &existing.valid_from(), &m.valid_from()},
-            std::tuple{"until", &existing.valid_until(), &m.valid_until()}}) {
-        if (IsUnset(*was) || was->SerializeAsString() == now->SerializeAsString()) continue;
-        return Problem(r.line, field,
-                       absl::StrCat(m.unit(), "'s membership of ", group.name(), " has ", field, " ",
-                                    FormatIsoDate(*FromProtoDate(*was, field)), "; a day set is not changed"));
-      }
+      // The file's days replace the stored ones (UpdateGroup's, or an earlier file's);
+      // the summary, and so the dry run, says what they were.
+      auto day = [](const p06::type::v1::Date& d, absl::string_view word) {
+        absl::StatusOr<absl::CivilDay> v = FromProtoDate(d, word);
+        return v.ok() ? absl::StrCat(" ", word, " ", FormatIsoDate(*v)) : std::string();
+      };
+      const std::string was = day(existing.valid_from(), "from") + day(existing.valid_until(), "until");
       existing = m;
       touched_groups_.insert(r.fields[1]);
-      out_.summary.add_memberships_changed(said);
+      out_.summary.add_memberships_changed(absl::StrCat(said, " (was", was.empty() ? " undated" : was, ")"));
       return;
     }
     if (group.memberships_size() >= kMaxMembers) {

@@ -163,6 +163,11 @@ bool NameIndex::MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day
   return (!from.ok() || *from <= day) && (!until.ok() || day < *until);
 }
 
+bool NameIndex::EndedBy(const pb::GroupMembership& m, absl::CivilDay day) {
+  absl::StatusOr<absl::CivilDay> until = FromProtoDate(m.valid_until(), "valid_until");
+  return until.ok() && *until <= day;
+}
+
 bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
   if (unit.state() == pb::UNIT_STATE_ACTIVE) return true;
   if (unit.successors().empty() && unit.state() != pb::UNIT_STATE_DISSOLVED) return true;
@@ -196,7 +201,8 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
       // Dated by their memberships and their units: a membership that does not hold
       // then, or a unit that had not begun, is no member; a unit that ended is
       // followed to its successors then (each once).
-      // A successor with a membership of its own counts only while that holds.
+      // A successor whose own membership had ended by then counts no more through a
+      // predecessor (one that begins later does not undo the predecessor's).
       absl::flat_hash_map<absl::string_view, const pb::GroupMembership*> own;
       for (const pb::GroupMembership& m : group.memberships()) own[m.unit()] = &m;
       absl::flat_hash_set<std::string> seen;
@@ -205,7 +211,7 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
         const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
         for (std::string& now : UnitsAt(m.unit(), as_of, nullptr)) {
-          if (auto it = own.find(now); it != own.end() && !MembershipHolds(*it->second, as_of)) continue;
+          if (auto it = own.find(now); it != own.end() && EndedBy(*it->second, as_of)) continue;
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
       }

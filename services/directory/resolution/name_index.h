@@ -87,6 +87,8 @@ class NameIndex {
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
               pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
+  // Whether a membership had ended by `day`.
+  static bool EndedBy(const pb::GroupMembership& m, absl::CivilDay day);
   // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
   // then (followed through renames and merges); the ended ones passed go to `passed`.
   std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,

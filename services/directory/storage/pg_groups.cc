@@ -21,7 +21,8 @@ constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
-constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2)";
+constexpr char kInsertMember[] =
+    "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT (group_id, unit_id) DO NOTHING";
 constexpr char kMemberFrom[] = R"sql(
 INSERT INTO group_members (group_id, unit_id, valid_from) VALUES ($1, $2, $3::date)
 ON CONFLICT (group_id, unit_id) DO UPDATE SET valid_from = EXCLUDED.valid_from
@@ -78,7 +79,7 @@ absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb:
     if (until && *until <= today) {
       return absl::FailedPreconditionError(absl::StrCat(
           "group.members: units/", unit, " was a member until ", FormatIsoDate(*until),
-          "; a unit that rejoins needs a reference data file's member record"));
+          "; a unit has one membership of a group, so a reference data file's member record must change its days"));
     }
     if (from && *from > today) tx.exec_params(kMemberFrom, id, unit, day);
   }
@@ -139,17 +140,21 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
-                                                        const pb::Group& updated, absl::CivilDay today) {
+                                                        const pb::Group& updated,
+                                                        std::optional<absl::CivilDay> members_on) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
+      pg::LockNames(tx);  // Before the group's row: the order every writer takes them in.
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
       RETURN_IF_ERROR(CheckEtag(req.group().etag(), current.etag(), current.name(), "group.etag"));
       RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated)));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteAliases(tx, id, updated));
-      ASSIGN_OR_RETURN(std::vector<std::string> members, MemberIds(tx, updated));
-      if (updated.kind() == pb::Group::KIND_EXPLICIT) RETURN_IF_ERROR(WriteTodaysMembers(tx, id, current, members, today));
+      if (members_on.has_value() && updated.kind() == pb::Group::KIND_EXPLICIT) {
+        ASSIGN_OR_RETURN(std::vector<std::string> members, MemberIds(tx, updated));
+        RETURN_IF_ERROR(WriteTodaysMembers(tx, id, current, members, *members_on));
+      }
       tx.exec0(pg::kBumpRevision);
       return pg::ReadGroup(tx, id);
     });

@@ -57,9 +57,10 @@ std::vector<OwnName> NamesOf(const pb::Unit& u);
 // group. Takes LockNames first.
 absl::Status CheckNamesFree(pqxx::work& tx, const std::string& owner, const std::vector<OwnName>& names);
 
-// The lock every writer of names and abbreviations takes, before any other, so that
-// two of them cannot both see a name free, nor one check names by abbreviations
-// another is changing.
+// The lock every writer of the directory takes before any row lock (CreateUnit,
+// UpdateUnit, EndUnits, the group writes, the reference import), so that two of them
+// cannot both see a name free, nor one check names by abbreviations another is
+// changing, nor two deadlock on rows taken in different orders.
 void LockNames(pqxx::work& tx);
 
 }  // namespace p06::directory::pg

@@ -142,6 +142,7 @@ absl::StatusOr<pb::Unit> PgDirectoryStore::UpdateUnit(absl::string_view caller, 
   const std::string id(unit_id);
   return db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::Unit> {
     return db::Idempotent<pb::Unit>(tx, caller, request_id, method, request, [&]() -> absl::StatusOr<pb::Unit> {
+      pg::LockNames(tx);  // Before the unit's row: the order every writer takes them in.
       ASSIGN_OR_RETURN(pb::Unit current, pg::ReadUnit(tx, id, /*lock=*/true));
       ASSIGN_OR_RETURN(pb::Unit u, mutate(current));
       RETURN_IF_ERROR(CheckCodeFree(tx, u.code(), id));
@@ -167,6 +168,7 @@ absl::StatusOr<std::vector<pb::Unit>> PgDirectoryStore::EndUnits(absl::string_vi
       db::RunInTransaction(pool_, method, [&](pqxx::work& tx) -> absl::StatusOr<pb::MergeUnitsResponse> {
         return db::Idempotent<pb::MergeUnitsResponse>(
             tx, caller, request_id, method, request, [&]() -> absl::StatusOr<pb::MergeUnitsResponse> {
+              pg::LockNames(tx);  // Before the units' rows: the order every writer takes them in.
               std::vector<std::string> all = unit_ids;
               all.insert(all.end(), successor_ids.begin(), successor_ids.end());
               pqxx::result locked = tx.exec_params(kLockUnits, IdArray(all));
