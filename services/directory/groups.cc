@@ -6,6 +6,7 @@
 #include "common/grpc/pagination.h"
 #include "common/grpc/resource_name.h"
 #include "common/grpc/status_mapping.h"
+#include "services/directory/unit_dates.h"
 #include "services/directory/unit_validation.h"
 
 namespace p06::directory {
@@ -24,7 +25,7 @@ pb::Group Groups::WithMembers(pb::Group group, std::optional<absl::CivilDay> on)
     // The units whose membership holds today, as stored (not followed to successors:
     // these are what UpdateGroup writes back); `memberships` has every one.
     for (const pb::GroupMembership& m : group.memberships()) {
-      if (NameIndex::MembershipHolds(m, today)) group.add_members(m.unit());
+      if (MembershipHolds(m, today)) group.add_members(m.unit());
     }
   }
   return group;

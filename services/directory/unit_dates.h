@@ -1,5 +1,6 @@
-// When a unit began and ended, as its data says: what resolution as of a day, group
-// expansion and the reference data import all judge a unit's lifetime by.
+// When a unit began and ended, and an explicit group's membership held, as the data
+// says: what resolution as of a day, group expansion, the group writes and the
+// reference data import all judge them by.
 #pragma once
 
 #include <optional>
@@ -24,6 +25,35 @@ inline std::optional<absl::CivilDay> EndDay(const v1::Unit& u) {
   absl::StatusOr<absl::CivilDay> ended = FromProtoDate(u.state_date(), "state_date");
   if (!ended.ok()) return std::nullopt;
   return *ended;
+}
+
+// The first day of an explicit group's membership, when it has one (else: from when
+// its unit began).
+inline std::optional<absl::CivilDay> MemberFrom(const v1::GroupMembership& m) {
+  if (IsUnset(m.valid_from())) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = FromProtoDate(m.valid_from(), "valid_from");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+// The day a membership ends (a member before it only), when it has one.
+inline std::optional<absl::CivilDay> MemberUntil(const v1::GroupMembership& m) {
+  if (IsUnset(m.valid_until())) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = FromProtoDate(m.valid_until(), "valid_until");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+// Whether a membership holds on `day`.
+inline bool MembershipHolds(const v1::GroupMembership& m, absl::CivilDay day) {
+  const std::optional<absl::CivilDay> from = MemberFrom(m), until = MemberUntil(m);
+  return (!from || *from <= day) && (!until || day < *until);
+}
+
+// Whether a membership had ended by `day`.
+inline bool MembershipEndedBy(const v1::GroupMembership& m, absl::CivilDay day) {
+  const std::optional<absl::CivilDay> until = MemberUntil(m);
+  return until && *until <= day;
 }
 
 }  // namespace p06::directory

@@ -45,7 +45,13 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
 
 constexpr absl::string_view kNone = "-";
 constexpr size_t kMaxExpansionChars = 200;
-constexpr int kFirstYear = 1900, kLastYear = 2200;  // The abbreviations table's limit (001_units.sql).
+constexpr int kFirstYear = 1900, kLastYear = 2200;
+
+// " from D until D" of a membership, either part only when set.
+std::string DaysOf(const pb::GroupMembership& m) {
+  const std::optional<absl::CivilDay> from = MemberFrom(m), until = MemberUntil(m);
+  return absl::StrCat(from ? " from " + FormatIsoDate(*from) : "", until ? " until " + FormatIsoDate(*until) : "");
+}  // The abbreviations table's limit (001_units.sql).
 
 class Planner {
  public:
@@ -422,18 +428,13 @@ class Planner {
       return Problem(r.line, "unit", absl::StrCat(m.unit(), "'s membership of ", group.name(), " is on line ", it->second,
                                                   " already"));
     }
-    const std::string said = absl::StrCat(group.name(), ": ", m.unit(), from ? " from " + FormatIsoDate(*from) : "",
-                                          until ? " until " + FormatIsoDate(*until) : "");
+    const std::string said = absl::StrCat(group.name(), ": ", m.unit(), DaysOf(m));
     for (pb::GroupMembership& existing : *group.mutable_memberships()) {
       if (existing.unit() != m.unit()) continue;
       if (existing.SerializeAsString() == m.SerializeAsString()) return;  // Already so.
       // The file's days replace the stored ones (UpdateGroup's, or an earlier file's);
       // the summary, and so the dry run, says what they were.
-      auto day = [](const p06::type::v1::Date& d, absl::string_view word) {
-        absl::StatusOr<absl::CivilDay> v = FromProtoDate(d, word);
-        return v.ok() ? absl::StrCat(" ", word, " ", FormatIsoDate(*v)) : std::string();
-      };
-      const std::string was = day(existing.valid_from(), "from") + day(existing.valid_until(), "until");
+      const std::string was = DaysOf(existing);
       existing = m;
       touched_groups_.insert(r.fields[1]);
       out_.summary.add_memberships_changed(absl::StrCat(said, " (was", was.empty() ? " undated" : was, ")"));

@@ -35,7 +35,8 @@ struct ReferenceImport {
   bool empty() const { return changes.empty(); }
 };
 
-// `name_key` is the key names are compared on (NameIndex::CanonicalKey).
+// `name_key` is the key names are compared on (storage/name_key.h, with `current`'s
+// abbreviations).
 ReferenceImport PlanReferenceImport(absl::string_view text, const DirectorySnapshot& current,
                                     const std::function<std::string(absl::string_view)>& name_key);
 

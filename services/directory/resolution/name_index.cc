@@ -108,9 +108,8 @@ std::shared_ptr<const NameIndex> NameIndex::Build(DirectorySnapshot snapshot) {
       for (const std::string& unit : g.members()) g.add_memberships()->set_unit(unit);
     }
     for (const pb::GroupMembership& m : g.memberships()) {
-      for (const auto* date : {&m.valid_from(), &m.valid_until()}) {
-        absl::StatusOr<absl::CivilDay> day = FromProtoDate(*date, "date");
-        if (day.ok() && *day > index->last_change_) index->last_change_ = *day;
+      for (const std::optional<absl::CivilDay>& day : {MemberFrom(m), MemberUntil(m)}) {
+        if (day && *day > index->last_change_) index->last_change_ = *day;
       }
     }
   }
@@ -134,9 +133,6 @@ void NameIndex::AddName(const std::string& target, const std::string& text, pb::
 
 std::string NameIndex::CanonicalKey(absl::string_view text) const { return NameKeyOf(text, expansions_); }
 
-std::string NameIndex::ExpandAbbreviations(absl::string_view folded) const {
-  return directory::ExpandAbbreviations(folded, expansions_);
-}
 
 std::vector<const NameIndex::Entry*> NameIndex::Distinct(const Postings& postings,
                                                         std::optional<absl::CivilDay> as_of) const {
@@ -155,17 +151,6 @@ bool NameIndex::InUseOn(const Entry& e, absl::CivilDay day) {
   // A former name's `until` makes it a former name, not no name; any other alias
   // names the unit no more from that day.
   return e.kind == pb::MATCH_KIND_SUCCESSOR_OF || !e.until || day < *e.until;
-}
-
-bool NameIndex::MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day) {
-  absl::StatusOr<absl::CivilDay> from = FromProtoDate(m.valid_from(), "valid_from");
-  absl::StatusOr<absl::CivilDay> until = FromProtoDate(m.valid_until(), "valid_until");
-  return (!from.ok() || *from <= day) && (!until.ok() || day < *until);
-}
-
-bool NameIndex::EndedBy(const pb::GroupMembership& m, absl::CivilDay day) {
-  absl::StatusOr<absl::CivilDay> until = FromProtoDate(m.valid_until(), "valid_until");
-  return until.ok() && *until <= day;
 }
 
 bool NameIndex::IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const {
@@ -211,7 +196,7 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
         const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
         for (std::string& now : UnitsAt(m.unit(), as_of, nullptr)) {
-          if (auto it = own.find(now); it != own.end() && EndedBy(*it->second, as_of)) continue;
+          if (auto it = own.find(now); it != own.end() && MembershipEndedBy(*it->second, as_of)) continue;
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
       }
@@ -374,7 +359,7 @@ pb::Resolution NameIndex::Resolve(absl::string_view input, absl::CivilDay as_of,
   absl::StatusOr<std::string> nfc = text::NormalizeNfc(input);
   const std::string written(absl::StripAsciiWhitespace(nfc.ok() ? *nfc : std::string(input)));
   const std::string folded = text::Fold(written);
-  const std::string key = ExpandAbbreviations(folded);
+  const std::string key = directory::ExpandAbbreviations(folded, expansions_);
   if (key.empty()) {
     out.set_match_kind(pb::MATCH_KIND_INVALID);
     out.set_error("empty: no letters or digits");

@@ -49,16 +49,12 @@ class NameIndex {
 
   // The key names are compared on (name_key.h), by this snapshot's abbreviations.
   std::string CanonicalKey(absl::string_view text) const;
-  // The same, from text already folded by text::Fold.
-  std::string ExpandAbbreviations(absl::string_view folded) const;
 
   // A group's members ("units/…") as of a day: computed kinds (all ministry units,
   // all provincial departments) evaluated on the snapshot; an explicit group's list.
   std::vector<std::string> MembersOf(const pb::Group& group, absl::CivilDay as_of) const;
   // As of today and on: units that ended count out, whenever they ended.
   static constexpr absl::CivilDay kFromNowOn{9999, 12, 31};
-  // Whether an explicit group's membership holds on `day` (its valid_from and until).
-  static bool MembershipHolds(const pb::GroupMembership& m, absl::CivilDay day);
   // A group's members today, computed once at Build().
   const std::vector<std::string>& MembersOf(absl::string_view group_name) const;
 
@@ -87,8 +83,6 @@ class NameIndex {
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
               pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
-  // Whether a membership had ended by `day`.
-  static bool EndedBy(const pb::GroupMembership& m, absl::CivilDay day);
   // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
   // then (followed through renames and merges); the ended ones passed go to `passed`.
   std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,

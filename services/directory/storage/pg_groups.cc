@@ -12,6 +12,7 @@
 #include "common/grpc/resource_name.h"
 #include "services/directory/storage/pg_directory_store.h"
 #include "services/directory/storage/pg_rows.h"
+#include "services/directory/unit_dates.h"
 
 namespace p06::directory {
 namespace {
@@ -64,10 +65,6 @@ absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb:
   const std::string day = FormatIsoDate(today);
   absl::flat_hash_map<std::string, const pb::GroupMembership*> stored;
   for (const pb::GroupMembership& m : current.memberships()) stored[LastSegment(m.unit())] = &m;
-  auto date = [](const p06::type::v1::Date& d) -> std::optional<absl::CivilDay> {
-    absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
-    return day.ok() ? std::make_optional(*day) : std::nullopt;
-  };
   absl::flat_hash_set<std::string> listed_set(listed.begin(), listed.end());
   for (const std::string& unit : listed) {
     auto it = stored.find(unit);
@@ -75,7 +72,7 @@ absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb:
       tx.exec_params(kMemberFrom, id, unit, day);
       continue;
     }
-    const std::optional<absl::CivilDay> from = date(it->second->valid_from()), until = date(it->second->valid_until());
+    const std::optional<absl::CivilDay> from = MemberFrom(*it->second), until = MemberUntil(*it->second);
     if (until && *until <= today) {
       return absl::FailedPreconditionError(absl::StrCat(
           "group.members: units/", unit, " was a member until ", FormatIsoDate(*until),
@@ -85,7 +82,7 @@ absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb:
   }
   for (const auto& [unit, m] : stored) {
     if (listed_set.contains(unit)) continue;
-    const std::optional<absl::CivilDay> from = date(m->valid_from()), until = date(m->valid_until());
+    const std::optional<absl::CivilDay> from = MemberFrom(*m), until = MemberUntil(*m);
     if ((from && *from > today) || (until && *until <= today)) continue;  // Not today's: kept.
     if (from && *from == today) {
       tx.exec_params(kDeleteMember, id, unit);
