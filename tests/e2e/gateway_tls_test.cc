@@ -238,17 +238,25 @@ class GatewayTlsStreamLimitsTest : public GatewayTlsTest {
     flags.push_back("--tls_max_streams=2");
     return flags;
   }
+
+  // `n` WatchEvents streams opened on `stub`, each with `deadline`; contexts_ holds
+  // their contexts.
+  std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> OpenStreams(
+      tpb::TaskService::Stub& stub, int n, std::chrono::seconds deadline) {
+    std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> streams;
+    for (int i = 0; i < n; ++i) {
+      contexts_.push_back(std::make_unique<grpc::ClientContext>());
+      contexts_.back()->set_deadline(std::chrono::system_clock::now() + deadline);
+      streams.push_back(stub.WatchEvents(contexts_.back().get(), tpb::WatchEventsRequest()));
+    }
+    return streams;
+  }
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
 };
 
 TEST_F(GatewayTlsStreamLimitsTest, TheCapEndsAStreamOkAndTheLimitRefusesMore) {
   auto reader_stub = TaskAs("reader");
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> streams;
-  for (int i = 0; i < 3; ++i) {
-    contexts.push_back(std::make_unique<grpc::ClientContext>());
-    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    streams.push_back(reader_stub->WatchEvents(contexts.back().get(), tpb::WatchEventsRequest()));
-  }
+  auto streams = OpenStreams(*reader_stub, 3, std::chrono::seconds(30));
   int ok = 0, refused = 0;
   for (auto& stream : streams) {
     tpb::WatchEventsResponse m;
@@ -271,13 +279,7 @@ TEST_F(GatewayTlsStreamLimitsTest, ASystemThatStopsReadingIsCutOffAndItsSlotFree
   tiny_window.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
   tiny_window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   auto stuck_stub = TaskAs("reader", tiny_window);
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<std::unique_ptr<grpc::ClientReader<tpb::WatchEventsResponse>>> stuck;
-  for (int i = 0; i < 2; ++i) {
-    contexts.push_back(std::make_unique<grpc::ClientContext>());
-    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    stuck.push_back(stuck_stub->WatchEvents(contexts.back().get(), tpb::WatchEventsRequest()));
-  }
+  auto stuck = OpenStreams(*stuck_stub, 2, std::chrono::seconds(60));
   auto reader_stub = TaskAs("reader");
   // One attempt at a stream: whether it was let in (it reads the replay's first message).
   auto admitted = [&] {
@@ -310,7 +312,7 @@ TEST_F(GatewayTlsStreamLimitsTest, ASystemThatStopsReadingIsCutOffAndItsSlotFree
   auto metrics = ::p06::testing::HttpGet(gateway_->metrics_port(), "/metrics");
   ASSERT_TRUE(metrics.ok());
   EXPECT_TRUE(absl::StrContains(*metrics, "p06_gateway_proxied_streams_open 0")) << "every slot given back";
-  for (auto& c : contexts) c->TryCancel();
+  for (auto& c : contexts_) c->TryCancel();
 }
 
 // A gateway told to stop ends the streams it forwards at once (the caller resumes

@@ -41,6 +41,14 @@ class TaskLogicTest : public ::testing::Test {
   task::TaskService tasks_{store_, cache_, units_, clock_};
   task::ProgressService progress_{store_, cache_, events_, clock_};
 
+  // The 2025 plan's import as a dry run, by the Office.
+  absl::StatusOr<tpb::ImportPlanResponse> PreviewPlan() {
+    tpb::ImportPlanRequest request;
+    request.set_text(PlanText());
+    request.set_dry_run(true);
+    return tasks_.ImportPlan(request, kOfficeCaller, {});
+  }
+
   static tpb::ReportProgressRequest Report(int percent) {
     tpb::ReportProgressRequest r;
     r.set_parent("plans/910-qd-btp-2025/tasks/24");
@@ -164,10 +172,7 @@ TEST_F(TaskLogicTest, AnImportAsksEachUnitNameOnceAndADryRunSavesNothing) {
 TEST_F(TaskLogicTest, APlansNamesAreAskedAsOfItsDecisionFollowedToToday) {
   units_.ResolveEverything();
   clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), absl::UTCTimeZone()));
-  tpb::ImportPlanRequest request;
-  request.set_text(PlanText());
-  request.set_dry_run(true);
-  ASSERT_OK(tasks_.ImportPlan(request, kOfficeCaller, {}));
+  ASSERT_OK(PreviewPlan());
   const std::vector<task::ResolutionDays> days = units_.Days();
   ASSERT_FALSE(days.empty());
   for (const task::ResolutionDays& d : days) {
@@ -181,10 +186,7 @@ TEST_F(TaskLogicTest, APlansNamesAreAskedAsOfItsDecisionFollowedToToday) {
 TEST_F(TaskLogicTest, AUnitEndedWithNoSuccessorIsDiagnosedNotDropped) {
   units_.ResolveEverything();
   units_.AddEnded("Văn phòng Bộ", "units/van-phong-bo");
-  tpb::ImportPlanRequest request;
-  request.set_text(PlanText());
-  request.set_dry_run(true);
-  absl::StatusOr<tpb::ImportPlanResponse> preview = tasks_.ImportPlan(request, kOfficeCaller, {});
+  absl::StatusOr<tpb::ImportPlanResponse> preview = PreviewPlan();
   ASSERT_OK(preview);
   int said = 0;
   for (const tpb::ImportDiagnostic& d : preview->diagnostics()) {
@@ -213,10 +215,7 @@ TEST(PlanResolutionDaysTest, TheDecisionDayWithinTheRecordsAndToday) {
 // A plan whose units the directory does not know is imported with its cells kept as
 // text and a diagnostic on the line of each: never a silent guess.
 TEST_F(TaskLogicTest, UnresolvedUnitsAreDiagnosedOnTheirLines) {
-  tpb::ImportPlanRequest request;
-  request.set_text(PlanText());
-  request.set_dry_run(true);
-  absl::StatusOr<tpb::ImportPlanResponse> preview = tasks_.ImportPlan(request, kOfficeCaller, {});
+  absl::StatusOr<tpb::ImportPlanResponse> preview = PreviewPlan();
   ASSERT_OK(preview);
   int unresolved = 0;
   for (const tpb::ImportDiagnostic& d : preview->diagnostics()) {
