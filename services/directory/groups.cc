@@ -28,6 +28,7 @@ pb::Group Groups::WithMembers(pb::Group group, std::optional<absl::CivilDay> on)
       if (MembershipHolds(m, today)) group.add_members(m.unit());
     }
   }
+  group.set_etag(GroupEtagOn(group, today));
   return group;
 }
 
@@ -69,9 +70,8 @@ absl::StatusOr<pb::Group> Groups::UpdateGroup(const Principal& caller, const pb:
   RETURN_IF_ERROR(NormalizeAndValidateGroup(updated, "group"));
   const bool members = std::find(request.update_mask().paths().begin(), request.update_mask().paths().end(),
                                  "members") != request.update_mask().paths().end();
-  ASSIGN_OR_RETURN(pb::Group group, index_.AfterWrite(store_.UpdateGroup(
-                                        caller.subject, request, updated,
-                                        members ? std::make_optional(today) : std::nullopt)));
+  ASSIGN_OR_RETURN(pb::Group group,
+                   index_.AfterWrite(store_.UpdateGroup(caller.subject, request, updated, today, members)));
   return WithMembers(std::move(group), today);
 }
 

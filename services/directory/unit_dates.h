@@ -4,7 +4,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/grpc/proto_time.h"
 #include "p06/directory/v1/directory.pb.h"
@@ -55,5 +57,26 @@ inline bool MembershipEndedBy(const v1::GroupMembership& m, absl::CivilDay day) 
   const std::optional<absl::CivilDay> until = MemberUntil(m);
   return until && *until <= day;
 }
+
+// The etag a group is served with on `today`: its stored version (`g.etag()` as
+// read) and, for an explicit group whose members changed by date (a membership began
+// or ended) by then, the last such day. UpdateGroup writes "today's members", so a
+// list read before a membership began or ended must be stale after it: otherwise the
+// unit that joined overnight, missing from the list read yesterday, would be taken as
+// left out today.
+inline std::string GroupEtagOn(const v1::Group& g, absl::CivilDay today) {
+  std::optional<absl::CivilDay> last;
+  for (const v1::GroupMembership& m : g.memberships()) {
+    for (std::optional<absl::CivilDay> day : {MemberFrom(m), MemberUntil(m)}) {
+      if (day && *day <= today && (!last || *day > *last)) last = day;
+    }
+  }
+  return last ? absl::StrCat(g.etag(), "-", FormatIsoDate(*last)) : g.etag();
+}
+
+// The stored version a served group etag names (GroupEtagOn's first part): what an
+// update that writes no members compares, since the day its members last changed by
+// date does not bear on a name or an alias.
+inline std::string GroupEtagVersion(const std::string& served) { return served.substr(0, served.find('-')); }
 
 }  // namespace p06::directory

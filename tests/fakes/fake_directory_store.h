@@ -115,7 +115,7 @@ class FakeDirectoryStore final : public directory::DirectoryStore {
     return Unimplemented();
   }
   absl::StatusOr<dpb::Group> UpdateGroup(absl::string_view, const dpb::UpdateGroupRequest&, const dpb::Group&,
-                                         std::optional<absl::CivilDay>) override {
+                                         absl::CivilDay, bool) override {
     return Unimplemented();
   }
   absl::StatusOr<std::vector<dpb::Contact>> ListContacts(absl::string_view, int64_t, int) override {

@@ -323,6 +323,18 @@ TEST_F(DirectoryReferenceImportTest, AGroupMembershipHoldsFromItsFirstDayToBefor
   ASSERT_EQ(group.memberships_size(), 3);
   EXPECT_EQ(group.memberships(1).unit(), "units/cuc-cntt");
   EXPECT_EQ(FromProtoDate(group.memberships(1).valid_from(), "").value(), absl::CivilDay(2026, 3, 1));
+  // Its etag names the last day its members changed by date (GroupEtagOn), so a list
+  // read before then is stale; the stored version alone is not its etag.
+  EXPECT_THAT(group.etag(), ::testing::EndsWith("-2026-10-01"));
+  {
+    dpb::UpdateGroupRequest stale;
+    stale.mutable_group()->set_name(group.name());
+    stale.mutable_group()->set_etag(group.etag().substr(0, group.etag().find('-')));
+    stale.mutable_update_mask()->add_paths("members");
+    dpb::Group ignored;
+    EXPECT_THAT(Call(&dpb::DirectoryService::Stub::UpdateGroup, stale, &ignored),
+                StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
+  }
 
   // UpdateGroup writes today's members: a unit added is one from today, and the ended
   // memberships stay as they were.

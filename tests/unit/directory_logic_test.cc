@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 
 #include "services/directory/directory.h"
+#include "services/directory/unit_dates.h"
 #include "tests/fakes/fake_directory_store.h"
 #include "tests/harness/callers.h"
 #include "tests/harness/fake_clock.h"
@@ -118,6 +119,30 @@ TEST_F(DirectoryLogicTest, AnEndedUnitIsNotRenamedOrUpdated) {
   EXPECT_THAT(directory_.RenameUnit(kOfficeCaller, rename),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("new_display_name")));
   EXPECT_EQ(store_.writes(), 0);
+}
+
+// A group read the day before a membership begins or ends is stale once it has: its
+// "today's members" are no longer the list the reader saw.
+TEST(GroupEtagTest, AMembershipBeginningOrEndingMakesEarlierReadsStale) {
+  dpb::Group g;
+  g.set_kind(dpb::Group::KIND_EXPLICIT);
+  g.set_etag("7");
+  EXPECT_EQ(directory::GroupEtagOn(g, absl::CivilDay(2026, 1, 1)), "7") << "no dated membership";
+  dpb::GroupMembership* joins = g.add_memberships();
+  joins->set_unit("units/a");
+  *joins->mutable_valid_from() = ToProtoDate(absl::CivilDay(2026, 3, 1));
+  dpb::GroupMembership* leaves = g.add_memberships();
+  leaves->set_unit("units/b");
+  *leaves->mutable_valid_until() = ToProtoDate(absl::CivilDay(2026, 6, 1));
+
+  EXPECT_EQ(directory::GroupEtagOn(g, absl::CivilDay(2026, 2, 28)), "7") << "nothing has changed by date yet";
+  const std::string march = directory::GroupEtagOn(g, absl::CivilDay(2026, 3, 1));
+  EXPECT_EQ(march, "7-2026-03-01");
+  EXPECT_EQ(directory::GroupEtagOn(g, absl::CivilDay(2026, 5, 31)), march) << "the same members all spring";
+  EXPECT_EQ(directory::GroupEtagOn(g, absl::CivilDay(2026, 6, 1)), "7-2026-06-01");
+  EXPECT_EQ(directory::GroupEtagOn(g, absl::CivilDay(2027, 1, 1)), "7-2026-06-01");
+  EXPECT_EQ(directory::GroupEtagVersion("7-2026-06-01"), "7");
+  EXPECT_EQ(directory::GroupEtagVersion("7"), "7");
 }
 
 }  // namespace

@@ -131,12 +131,14 @@ class DirectoryStore {
   // ALREADY_EXISTS (the id, or a name taken as for CreateUnit), FAILED_PRECONDITION
   // (a member missing).
   virtual absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) = 0;
-  // Replaces display name and aliases and, with `members_on` (the update's mask names
-  // them), makes an explicit group's members on that day `updated.members` (see
-  // WriteTodaysMembers in pg_groups.cc); ABORTED when `etag` is stale.
+  // Replaces display name and aliases and, with `write_members` (the update's mask
+  // names them), makes an explicit group's members `today` `updated.members` (see
+  // WriteTodaysMembers in pg_groups.cc); ABORTED when the request's etag is stale: not
+  // the group's as served today (GroupEtagOn) when members are written, not its
+  // version otherwise.
   virtual absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
-                                              const pb::Group& updated,
-                                              std::optional<absl::CivilDay> members_on) = 0;
+                                              const pb::Group& updated, absl::CivilDay today,
+                                              bool write_members) = 0;
 
   virtual absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                                 int limit) = 0;

@@ -40,8 +40,8 @@ class PgDirectoryStore final : public DirectoryStore {
   absl::StatusOr<std::vector<pb::Group>> ListGroups(absl::string_view after_id, int limit) override;
   absl::StatusOr<pb::Group> CreateGroup(absl::string_view caller, const pb::CreateGroupRequest& request) override;
   absl::StatusOr<pb::Group> UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& request,
-                                              const pb::Group& updated,
-                                              std::optional<absl::CivilDay> members_on) override;
+                                              const pb::Group& updated, absl::CivilDay today,
+                                              bool write_members) override;
 
   absl::StatusOr<std::vector<pb::Contact>> ListContacts(absl::string_view unit_id, int64_t after_id,
                                                         int limit) override;

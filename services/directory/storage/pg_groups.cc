@@ -137,20 +137,24 @@ absl::StatusOr<pb::Group> PgDirectoryStore::CreateGroup(absl::string_view caller
 }
 
 absl::StatusOr<pb::Group> PgDirectoryStore::UpdateGroup(absl::string_view caller, const pb::UpdateGroupRequest& req,
-                                                        const pb::Group& updated,
-                                                        std::optional<absl::CivilDay> members_on) {
+                                                        const pb::Group& updated, absl::CivilDay today,
+                                                        bool write_members) {
   const std::string id = LastSegment(req.group().name());
   return db::RunInTransaction(pool_, "UpdateGroup", [&](pqxx::work& tx) -> absl::StatusOr<pb::Group> {
     return db::Idempotent<pb::Group>(tx, caller, req.request_id(), "UpdateGroup", req, [&]() -> absl::StatusOr<pb::Group> {
       pg::LockNames(tx);  // Before the group's row: the order every writer takes them in.
       ASSIGN_OR_RETURN(pb::Group current, pg::ReadGroup(tx, id, /*lock=*/true));
-      RETURN_IF_ERROR(CheckEtag(req.group().etag(), current.etag(), current.name(), "group.etag"));
+      if (write_members) {
+        RETURN_IF_ERROR(CheckEtag(req.group().etag(), GroupEtagOn(current, today), current.name(), "group.etag"));
+      } else {
+        RETURN_IF_ERROR(CheckEtag(GroupEtagVersion(req.group().etag()), current.etag(), current.name(), "group.etag"));
+      }
       RETURN_IF_ERROR(pg::CheckNamesFree(tx, absl::StrCat("groups/", id), NamesOf(updated)));
       tx.exec_params(kUpdateGroup, id, updated.display_name());
       RETURN_IF_ERROR(WriteAliases(tx, id, updated));
-      if (members_on.has_value() && updated.kind() == pb::Group::KIND_EXPLICIT) {
+      if (write_members && updated.kind() == pb::Group::KIND_EXPLICIT) {
         ASSIGN_OR_RETURN(std::vector<std::string> members, MemberIds(tx, updated));
-        RETURN_IF_ERROR(WriteTodaysMembers(tx, id, current, members, *members_on));
+        RETURN_IF_ERROR(WriteTodaysMembers(tx, id, current, members, today));
       }
       tx.exec0(pg::kBumpRevision);
       return pg::ReadGroup(tx, id);
