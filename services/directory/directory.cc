@@ -303,6 +303,8 @@ absl::StatusOr<pb::ResolveUnitNamesResponse> Directory::ResolveUnitNames(const p
   }
   std::shared_ptr<const NameIndex> index = index_.Current();
   pb::ResolveUnitNamesResponse response;
+  *response.mutable_as_of() = ToProtoDate(as_of);
+  *response.mutable_follow_to() = ToProtoDate(follow_to);
   response.mutable_resolutions()->Reserve(request.names_size());
   for (const std::string& name : request.names()) {
     pb::Resolution* resolution = response.add_resolutions();

@@ -41,6 +41,19 @@ absl::StatusOr<std::vector<directory::v1::Resolution>> GrpcUnitResolver::Resolve
       // Whatever the directory said, for our caller the dependency is unavailable.
       return absl::UnavailableError(absl::StrCat("directory: ResolveUnitNames failed: ", status.error_message()));
     }
+    if (response.resolutions_size() != request.names_size()) {
+      return absl::UnavailableError(absl::StrCat("directory: ResolveUnitNames answered ", response.resolutions_size(),
+                                                 " names of ", request.names_size()));
+    }
+    // A directory from before follow_to reads the names on as_of alone and says
+    // nothing of the day it followed to (a rolling deploy): not an answer to take.
+    if (days.follow_to != days.as_of &&
+        (IsUnset(response.follow_to()) || FromProtoDate(response.follow_to(), "follow_to").value_or(days.as_of) !=
+                                              days.follow_to)) {
+      return absl::UnavailableError(
+          "directory: ResolveUnitNames did not follow the units to a later day (a directory older than follow_to); "
+          "retry once it is upgraded");
+    }
     for (auto& r : *response.mutable_resolutions()) out.push_back(std::move(r));
   }
   return out;

@@ -171,6 +171,10 @@ TEST_F(DirectoryReorganisationTest, NamesReadAsOfOneDayAreFollowedToALaterOne) {
   dpb::ResolveUnitNamesResponse r;
   ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::ResolveUnitNames, request, &r).ok());
   ASSERT_EQ(r.resolutions_size(), 7);
+  // The answer says the days it was read on, so a caller can tell it from that of a
+  // directory older than follow_to.
+  EXPECT_EQ(FromProtoDate(r.as_of(), "").value(), absl::CivilDay(2025, 3, 5));
+  EXPECT_EQ(FromProtoDate(r.follow_to(), "").value(), absl::CivilDay(2026, 6, 1));
   auto units = [&](int i) { return std::set<std::string>(r.resolutions(i).units().begin(), r.resolutions(i).units().end()); };
 
   // Itself in March 2025, merged into Hồ Chí Minh City's department by June 2026.
