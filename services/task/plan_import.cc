@@ -144,25 +144,30 @@ void Diagnose(PlanDraft& d, int line, pb::ImportDiagnostic::Kind kind, std::stri
 std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std::vector<std::string>& texts,
                                   google::protobuf::RepeatedPtrField<pb::UnitRef>* refs, TaskDraft& draft) {
   std::vector<std::string> unresolved;
+  // Parts of a cell may come to one unit (one merged into the other) or both end: the
+  // cell then has that ref once, as a caller's list may (UpdateTask refuses repeats).
+  std::set<std::pair<std::string, std::string>> added;
+  auto add_ref = [&](const std::string& text, const std::string& unit) {
+    if (!added.emplace(text, unit).second) return;
+    pb::UnitRef* ref = refs->Add();
+    ref->set_unit(unit);
+    ref->set_text(text);
+  };
   for (const std::string& text : texts) {
     for (const dpb::Resolution& r : book.Get(text)) {
       if (!Resolved(r) || EndedWithoutSuccessor(r)) {
-        refs->Add()->set_text(text);
-        unresolved.push_back(text);
+        if (added.emplace(text, "").second) {
+          refs->Add()->set_text(text);
+          unresolved.push_back(text);
+        }
         continue;
       }
       if (!r.group().empty()) {
-        pb::UnitRef* ref = refs->Add();
-        ref->set_unit(r.group());
-        ref->set_text(text);
+        add_ref(text, r.group());
         draft.units.emplace_back(role, r.group());
       }
       for (const std::string& unit : r.units()) {
-        if (r.group().empty()) {
-          pb::UnitRef* ref = refs->Add();
-          ref->set_unit(unit);
-          ref->set_text(text);
-        }
+        if (r.group().empty()) add_ref(text, unit);
         draft.units.emplace_back(role, unit);
       }
     }
@@ -263,10 +268,29 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const R
   return out;
 }
 
+std::vector<std::string> CellTexts(const google::protobuf::RepeatedPtrField<pb::UnitRef>& refs) {
+  std::vector<std::string> texts;
+  for (const pb::UnitRef& ref : refs) {
+    if (std::find(texts.begin(), texts.end(), ref.text()) == texts.end()) texts.push_back(ref.text());
+  }
+  return texts;
+}
+
+void ClearDerivedFields(pb::Task& t) {
+  for (const char* derived : {"status", "percent_complete", "overdue", "etag", "update_time"}) {
+    t.GetReflection()->ClearField(&t, t.GetDescriptor()->FindFieldByName(derived));
+  }
+}
+
 void CompleteDraft(TaskDraft& draft, int plan_year) {
   pb::Task& t = draft.task;
+  // Decree 39/2022: one accountable lead, the first named that is a unit (the first
+  // of all when none is: a cell kept as text).
   for (auto& ref : *t.mutable_lead_units()) ref.set_primary(false);
-  if (!t.lead_units().empty()) t.mutable_lead_units(0)->set_primary(true);  // Decree 39/2022: one accountable lead.
+  auto primary = std::find_if(t.mutable_lead_units()->begin(), t.mutable_lead_units()->end(),
+                              [](const pb::UnitRef& ref) { return !ref.unit().empty(); });
+  if (primary == t.mutable_lead_units()->end()) primary = t.mutable_lead_units()->begin();
+  if (primary != t.mutable_lead_units()->end()) primary->set_primary(true);
   std::sort(draft.units.begin(), draft.units.end());
   draft.units.erase(std::unique(draft.units.begin(), draft.units.end()), draft.units.end());
   draft.occurrences.clear();

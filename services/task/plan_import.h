@@ -37,6 +37,14 @@ absl::StatusOr<UnresolvedNames> ResolveTaskUnits(UnitResolver& resolver, const R
                                                  const std::vector<std::string>& lead_texts,
                                                  const std::vector<std::string>& coordinating_texts, TaskDraft& draft);
 
+// The names of a task's cells, in order, each once: a cell naming several units yields
+// a ref per unit, all with its text.
+std::vector<std::string> CellTexts(const google::protobuf::RepeatedPtrField<pb::UnitRef>& refs);
+
+// Clears what the store derives (status, percent, overdue, etag, update time), leaving
+// the definition a draft stores.
+void ClearDerivedFields(pb::Task& task);
+
 // Derives what follows from draft.task: the primary lead, occurrences of the plan
 // year, the definition hash and the search text.
 void CompleteDraft(TaskDraft& draft, int plan_year);

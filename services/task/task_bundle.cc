@@ -11,6 +11,9 @@ absl::Status TaskOptions::Validate() const {
     return InvalidField("event_retention", "must not be negative (0 keeps events for ever)");
   }
   if (max_event_streams < 1 || max_event_streams > 10000) return InvalidField("max_event_streams", "must be 1..10000");
+  if (follow_units_every < absl::ZeroDuration() || follow_units_every > absl::Hours(24 * 7)) {
+    return InvalidField("follow_units_every", "must be 0 (never) up to 168h");
+  }
   if (directory_target.empty()) return InvalidField("directory_target", "required: host:port of the directory");
   return absl::OkStatus();
 }
@@ -23,6 +26,8 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
       events_(db::BuildConnectionString(ctx.config.db)),
       cache_(store_, events_),
       pruner_(store_, options.event_retention),
+      follower_(store_, cache_, units_, ctx.clock, options.follow_units_every,
+                {.followed = metrics_.units_followed, .kept = metrics_.units_kept}),
       service_(store_, cache_, units_, ctx.clock),
       progress_(store_, cache_, events_, ctx.clock),
       event_streams_(options.max_event_streams, metrics_.event_streams_open, metrics_.event_streams_refused),
@@ -34,6 +39,7 @@ absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& c
   bundle->events_.Start();
   if (absl::Status s = bundle->cache_.Start(); !s.ok()) return s;
   bundle->pruner_.Start();
+  bundle->follower_.Start();
   return bundle;
 }
 

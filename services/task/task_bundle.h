@@ -12,6 +12,7 @@
 #include "services/task/task_grpc.h"
 #include "services/task/task_metrics.h"
 #include "services/task/task_service.h"
+#include "services/task/unit_follower.h"
 #include "services/task/unit_resolver.h"
 
 std::span<const p06::db::Migration> TaskMigrations();
@@ -24,6 +25,7 @@ struct TaskOptions {
   std::string directory_target = "127.0.0.1:7101";       // host:port of the directory.
   absl::Duration event_retention = absl::ZeroDuration();  // How long events are kept; zero: for ever.
   int max_event_streams = 100;                            // WatchEvents streams held at once.
+  absl::Duration follow_units_every = absl::Hours(1);     // Tasks moved to today's units; zero: never.
 
   // INVALID_ARGUMENT naming the first bad setting.
   absl::Status Validate() const;
@@ -34,9 +36,13 @@ class TaskBundle final : public ServiceBundle {
   // Validates `options`, starts following the outbox; UNAVAILABLE without a database.
   static absl::StatusOr<std::unique_ptr<TaskBundle>> Create(ServiceContext& ctx, const TaskOptions& options);
   std::vector<NamedService> GrpcServices() override;
-  void PrepareForShutdown() override { events_.Stop(); }
+  void PrepareForShutdown() override {
+    follower_.Stop();
+    events_.Stop();
+  }
   TaskService& service() { return service_; }
   ProgressService& progress() { return progress_; }
+  UnitFollower& follower() { return follower_; }
 
  private:
   TaskBundle(ServiceContext& ctx, const TaskOptions& options);
@@ -47,6 +53,7 @@ class TaskBundle final : public ServiceBundle {
   EventWaiter events_;
   TaskCache cache_;
   EventPruner pruner_;
+  UnitFollower follower_;
   TaskService service_;
   ProgressService progress_;
   StreamSlots event_streams_;

@@ -24,6 +24,17 @@ TaskMetrics TaskMetrics::Register(prometheus::Registry& registry) {
                                .Help("Progress reports written by one statement and one commit (group commit).")
                                .Register(registry)
                                .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64}),
+      .units_followed = prometheus::BuildCounter()
+                            .Name("task_units_followed_total")
+                            .Help("Tasks rewritten under the units that carry their work today (unit_follower.h).")
+                            .Register(registry)
+                            .Add({}),
+      .units_kept = prometheus::BuildCounter()
+                        .Name("task_units_kept_total")
+                        .Help("Tasks a follower pass left as stored: a name they have a unit for is unknown to the "
+                              "directory now, or matches other units only by a guess (counted every pass).")
+                        .Register(registry)
+                        .Add({}),
   };
 }
 

@@ -15,6 +15,8 @@ struct TaskMetrics {
   prometheus::Counter& event_streams_refused;    // task_event_streams_refused_total
   prometheus::Counter& events_streamed;          // task_events_streamed_total
   prometheus::Histogram& report_batch_size;      // task_report_batch_size: reports per commit
+  prometheus::Counter& units_followed;           // task_units_followed_total: tasks moved to today's units
+  prometheus::Counter& units_kept;               // task_units_kept_total: tasks a pass left as stored
 
   static TaskMetrics Register(prometheus::Registry& registry);
 };

@@ -130,9 +130,7 @@ absl::StatusOr<pb::Task> TaskService::UpdateTask(const pb::UpdateTaskRequest& re
   draft.task = std::move(current.task);
   ApplyUpdateMask(request.task(), request.update_mask(), &draft.task);
   pb::Task& t = draft.task;
-  for (const char* derived : {"status", "percent_complete", "overdue", "etag", "update_time"}) {
-    t.GetReflection()->ClearField(&t, t.GetDescriptor()->FindFieldByName(derived));
-  }
+  ClearDerivedFields(t);
   ASSIGN_OR_RETURN(*t.mutable_title(), text::NormalizeNfc(t.title(), "task.title"));
   if (t.title().empty()) return InvalidField("task.title", "required");
   for (int i = 0; i < t.expected_products_size(); ++i) {

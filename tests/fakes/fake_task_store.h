@@ -110,6 +110,10 @@ class FakeTaskStore final : public task::TaskStore {
   }
   absl::StatusOr<int64_t> CountEventsAfter(const task::EventPosition&, int64_t) override { return Unimplemented(); }
   absl::StatusOr<int64_t> PruneEvents(absl::Duration) override { return Unimplemented(); }
+  absl::StatusOr<bool> FollowTaskUnits(const std::string&, const task::TaskDraft&, const std::string&,
+                                       absl::CivilDay, const std::string&) override {
+    return Unimplemented();
+  }
 
  private:
   static absl::Status Unimplemented() { return absl::UnimplementedError("not in FakeTaskStore"); }

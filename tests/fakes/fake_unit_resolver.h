@@ -13,8 +13,12 @@ namespace p06::testing {
 
 class FakeUnitResolver final : public task::UnitResolver {
  public:
-  // `name` resolves (EXACT) to `unit`; every other name is UNRESOLVED.
-  void Add(const std::string& name, const std::string& unit) { units_[name] = unit; }
+  // `name` resolves (by `kind`) to `unit`; every other name is UNRESOLVED.
+  void Add(const std::string& name, const std::string& unit,
+           directory::v1::MatchKind kind = directory::v1::MATCH_KIND_EXACT) {
+    units_[name] = unit;
+    kinds_[name] = kind;
+  }
   // `name` is `unit`'s, which ended with no successor: matched, no unit carries it on.
   void AddEnded(const std::string& name, const std::string& unit) { ended_[name] = unit; }
   // Every name resolves: to "units/" + a slug of its position in the calls (for
@@ -36,7 +40,7 @@ class FakeUnitResolver final : public task::UnitResolver {
         r.set_match_kind(directory::v1::MATCH_KIND_SUCCESSOR_OF);
         r.add_successor_chain(ended->second);
       } else if (found != units_.end() || resolve_everything_) {
-        r.set_match_kind(directory::v1::MATCH_KIND_EXACT);
+        r.set_match_kind(found != units_.end() ? kinds_[name] : directory::v1::MATCH_KIND_EXACT);
         r.add_units(found != units_.end() ? found->second : "units/u" + std::to_string(asked_.size()));
       } else {
         r.set_match_kind(directory::v1::MATCH_KIND_UNRESOLVED);
@@ -59,6 +63,7 @@ class FakeUnitResolver final : public task::UnitResolver {
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::string> units_, ended_;
+  std::map<std::string, directory::v1::MatchKind> kinds_;
   bool resolve_everything_ = false;
   std::vector<std::string> asked_;
   std::vector<task::ResolutionDays> days_;

@@ -110,7 +110,9 @@ class TaskServerTest : public DirectoryServerTest {
 
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2025, 4, 15, 9, 0, 0), absl::FixedTimeZone(7 * 3600))};
   ServerConfig task_config_;
-  task::TaskOptions task_options_;  // Set before StartTaskServer() to change them.
+  // Set before StartTaskServer() to change them. Tests follow units by calling the
+  // follower, never at a time of its thread's choosing.
+  task::TaskOptions task_options_{.follow_units_every = absl::ZeroDuration()};
   prometheus::Registry task_registry_;
   std::unique_ptr<db::Pool> task_pool_;
   std::unique_ptr<task::TaskBundle> task_bundle_;

@@ -10,6 +10,7 @@
 #include "common/grpc/proto_time.h"
 #include "services/task/progress_service.h"
 #include "services/task/task_service.h"
+#include "services/task/unit_follower.h"
 #include "tests/fakes/fake_task_store.h"
 #include "tests/fakes/fake_unit_resolver.h"
 #include "tests/harness/callers.h"
@@ -20,6 +21,7 @@ namespace p06::testing {
 namespace {
 
 namespace tpb = ::p06::task::v1;
+namespace dpb = ::p06::directory::v1;
 using ::testing::HasSubstr;
 
 const Principal kHctp{.subject = "cv@hctp", .unit = "units/cuc-hctp", .roles = {kRoleUnitReporter}};
@@ -195,6 +197,90 @@ TEST_F(TaskLogicTest, AUnitEndedWithNoSuccessorIsDiagnosedNotDropped) {
     ++said;
   }
   EXPECT_GT(said, 10);  // Văn phòng Bộ is on most of the plan's tasks.
+}
+
+// A stored task read again: a unit merged away is followed, one ended with no successor
+// leaves its text, and a name the directory no longer knows at all leaves the task as
+// stored (never stripped of its units by a directory in a bad state).
+TEST(FollowedUnitsTest, FollowedEndedOrKeptAsStored) {
+  tpb::Task stored;
+  stored.set_name("plans/p-2025/tasks/7");
+  stored.set_title("Số hóa sổ hộ tịch");
+  stored.set_status(tpb::TASK_STATUS_IN_PROGRESS);
+  stored.set_etag("4");
+  for (const auto& [unit, text] : {std::pair{"units/stp-binh-duong", "Sở Tư pháp tỉnh Bình Dương"},
+                                   std::pair{"units/thanh-tra-bo", "Thanh tra Bộ"}}) {
+    tpb::UnitRef* ref = stored.add_lead_units();
+    ref->set_unit(unit);
+    ref->set_text(text);
+  }
+  stored.add_coordinating_units()->set_text("Các cơ quan chưa rõ");  // Unresolved at import.
+  const task::ResolutionDays days{absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)};
+
+  FakeUnitResolver directory;
+  directory.Add("Sở Tư pháp tỉnh Bình Dương", "units/stp-thanh-pho-ho-chi-minh");
+  directory.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+  absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(stored, 2025, directory, days, {});
+  ASSERT_OK(followed);
+  ASSERT_TRUE(followed->has_value());
+  const tpb::Task& t = (*followed)->task;
+  ASSERT_EQ(t.lead_units_size(), 2);
+  EXPECT_EQ(t.lead_units(0).unit(), "units/stp-thanh-pho-ho-chi-minh");
+  EXPECT_TRUE(t.lead_units(0).primary());
+  EXPECT_EQ(t.lead_units(1).unit(), "");
+  EXPECT_EQ(t.lead_units(1).text(), "Thanh tra Bộ");
+  ASSERT_EQ(t.coordinating_units_size(), 1);
+  EXPECT_EQ(t.coordinating_units(0).text(), "Các cơ quan chưa rõ");
+  EXPECT_EQ(t.status(), tpb::TASK_STATUS_UNSPECIFIED) << "derived fields are the store's";
+  EXPECT_TRUE(t.etag().empty());
+  EXPECT_EQ((*followed)->units,
+            (std::vector<std::pair<task::UnitRole, std::string>>{
+                {task::UnitRole::kLead, "units/stp-thanh-pho-ho-chi-minh"}}));
+
+  FakeUnitResolver forgetful;  // Knows Thanh tra Bộ still, but not Bình Dương's department.
+  forgetful.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+  followed = task::FollowedUnits(stored, 2025, forgetful, days, {});
+  ASSERT_OK(followed);
+  EXPECT_FALSE(followed->has_value()) << "followed whole or not at all";
+
+  FakeUnitResolver guessing;  // Finds the department only by the typo-tolerant tier, elsewhere.
+  guessing.Add("Sở Tư pháp tỉnh Bình Dương", "units/stp-binh-dinh", dpb::MATCH_KIND_FUZZY);
+  guessing.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+  followed = task::FollowedUnits(stored, 2025, guessing, days, {});
+  ASSERT_OK(followed);
+  EXPECT_FALSE(followed->has_value()) << "a guess does not move a unit";
+  FakeUnitResolver same_guess;  // The same unit by a guess: nothing moves, the rest follows.
+  same_guess.Add("Sở Tư pháp tỉnh Bình Dương", "units/stp-binh-duong", dpb::MATCH_KIND_FUZZY);
+  same_guess.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+  followed = task::FollowedUnits(stored, 2025, same_guess, days, {});
+  ASSERT_OK(followed);
+  ASSERT_TRUE(followed->has_value());
+  EXPECT_EQ((*followed)->task.lead_units(1).unit(), "");
+}
+
+// Two parts of a cell that come to one unit give one ref, and the primary lead is the
+// first that is a unit.
+TEST(FollowedUnitsTest, PartsComingToOneUnitGiveOneRefAndThePrimaryIsAUnit) {
+  tpb::Task stored;
+  stored.set_name("plans/p-2025/tasks/8");
+  stored.set_title("Hướng dẫn địa phương");
+  for (const char* text : {"Thanh tra Bộ", "Sở Tư pháp tỉnh Bình Dương, Sở Tư pháp Thành phố Hồ Chí Minh"}) {
+    stored.add_lead_units()->set_text(text);
+  }
+  FakeUnitResolver directory;
+  directory.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+  directory.Add("Sở Tư pháp tỉnh Bình Dương", "units/stp-thanh-pho-ho-chi-minh");
+  directory.Add("Sở Tư pháp Thành phố Hồ Chí Minh", "units/stp-thanh-pho-ho-chi-minh");
+  absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
+      stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
+  ASSERT_OK(followed);
+  ASSERT_TRUE(followed->has_value());
+  const tpb::Task& t = (*followed)->task;
+  ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
+  EXPECT_EQ(t.lead_units(0).unit(), "");
+  EXPECT_FALSE(t.lead_units(0).primary());
+  EXPECT_EQ(t.lead_units(1).unit(), "units/stp-thanh-pho-ho-chi-minh");
+  EXPECT_TRUE(t.lead_units(1).primary());
 }
 
 TEST(PlanResolutionDaysTest, TheDecisionDayWithinTheRecordsAndToday) {

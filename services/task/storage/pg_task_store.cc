@@ -50,6 +50,14 @@ constexpr char kRefreshSearchText[] =
 constexpr char kRemoveTask[] =
     "UPDATE tasks SET removed_in = $3, version = version + 1, update_time = now() WHERE plan_id = $1 AND number = $2";
 constexpr char kDeleteTaskUnits[] = "DELETE FROM task_units WHERE plan_id = $1 AND number = $2";
+// What FollowTaskUnits compares: the version (etag), the definition's hash, the day
+// the units were last followed to.
+constexpr char kSelectFollowState[] = R"sql(
+SELECT version, definition_hash, to_char(units_followed_on, 'YYYY-MM-DD') FROM tasks
+WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL
+)sql";
+// In the order of TaskDraft.units (CompleteDraft sorts them by role, then unit).
+constexpr char kSelectTaskUnits[] = "SELECT role, unit FROM task_units WHERE plan_id = $1 AND number = $2 ORDER BY role, unit COLLATE \"C\"";
 constexpr char kInsertTaskUnit[] = "INSERT INTO task_units (plan_id, number, role, unit) VALUES ($1, $2, $3, $4)";
 constexpr char kInsertOccurrence[] = R"sql(
 INSERT INTO occurrences (plan_id, number, sub_activity, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING
@@ -425,6 +433,44 @@ absl::StatusOr<std::vector<pb::Occurrence>> PgTaskStore::ListOccurrences(const O
         }
         return out;
       });
+}
+
+absl::StatusOr<bool> PgTaskStore::FollowTaskUnits(const std::string& plan_id, const TaskDraft& draft,
+                                                 const std::string& etag, absl::CivilDay followed_on,
+                                                 const std::string& request_id) {
+  const int number = draft.task.number();
+  const std::string day = FormatIsoDate(followed_on);
+  // Whether the task as stored (at `etag`) differs from the draft: a group's members
+  // may change with no change to the refs, and so to the hash. Read first without a
+  // lock, since most tasks of most passes have nothing to change.
+  auto differs = [&](pqxx::transaction_base& tx) -> absl::StatusOr<bool> {
+    pqxx::result current = tx.exec_params(kSelectFollowState, plan_id, number);
+    if (current.empty()) return absl::NotFoundError(absl::StrCat(draft.task.name(), " not found"));
+    RETURN_IF_ERROR(CheckEtag(etag, current[0][0].c_str(), draft.task.name(), "etag"));
+    if (!current[0][2].is_null() && current[0][2].as<std::string>() > day) return false;  // Followed further already.
+    std::vector<std::pair<UnitRole, std::string>> stored;
+    for (const pqxx::row& r : tx.exec_params(kSelectTaskUnits, plan_id, number)) {
+      stored.emplace_back(static_cast<UnitRole>(r[0].as<int>()), r[1].as<std::string>());
+    }
+    return current[0][1].as<std::string>() != draft.definition_hash || stored != draft.units;
+  };
+  ASSIGN_OR_RETURN(bool changed, db::RunReadOnly(pool_, "FollowTaskUnits", differs));
+  if (!changed) return false;
+  absl::StatusOr<bool> wrote = db::RunInTransaction(pool_, "FollowTaskUnits", [&](pqxx::work& tx) -> absl::StatusOr<bool> {
+    pg::LockTaskForWrite(tx, plan_id, number);  // Before the first write (FOR UPDATE is one): see pg_events.h.
+    tx.exec_params("SELECT 1 FROM tasks WHERE plan_id = $1 AND number = $2 FOR UPDATE", plan_id, number);
+    ASSIGN_OR_RETURN(bool still, differs(tx));
+    if (!still) return false;
+    tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
+                   draft.definition_hash, draft.search_text);
+    tx.exec_params("UPDATE tasks SET units_followed_on = $3::date WHERE plan_id = $1 AND number = $2", plan_id, number,
+                   day);
+    WriteTaskChildren(tx, plan_id, draft);
+    RETURN_IF_ERROR(pg::AppendEvent(tx, TaskChangedEvent(draft), request_id));
+    return true;
+  });
+  if (wrote.ok() && *wrote) notifier_.Notify();
+  return wrote;
 }
 
 }  // namespace p06::task

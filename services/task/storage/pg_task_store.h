@@ -44,6 +44,8 @@ class PgTaskStore final : public TaskStore {
   absl::StatusOr<pb::Task> UpdateTask(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
                                       const pb::UpdateTaskRequest& request, const std::string& caller,
                                       absl::CivilDay today) override;
+  absl::StatusOr<bool> FollowTaskUnits(const std::string& plan_id, const TaskDraft& draft, const std::string& etag,
+                                       absl::CivilDay followed_on, const std::string& request_id) override;
   absl::StatusOr<pb::ProgressReport> ReportProgress(const std::string& plan_id, int number,
                                                     const std::optional<OccurrenceKey>& occurrence,
                                                     const pb::ProgressReport& report, const Reporter& reporter,

@@ -112,6 +112,15 @@ class TaskStore {
                                               const std::string& etag, const pb::UpdateTaskRequest& request,
                                               const std::string& caller, absl::CivilDay today) = 0;
 
+  // Rewrites a task's units with those of `draft` (the same definition but for the
+  // units its names yield when followed to `followed_on`), with a TASK_CHANGED event
+  // of `request_id`, when they differ from the stored ones (refs or expanded rows)
+  // and the task was not followed to a later day already; returns whether it wrote.
+  // ABORTED when `etag` is stale (the task changed since it was read); NOT_FOUND.
+  virtual absl::StatusOr<bool> FollowTaskUnits(const std::string& plan_id, const TaskDraft& draft,
+                                               const std::string& etag, absl::CivilDay followed_on,
+                                               const std::string& request_id) = 0;
+
   // Appends a progress report and its event; the task's (and occurrence's) status
   // follow it. PERMISSION_DENIED unless `reporter.unit` leads or coordinates the task
   // (groups expanded), checked before NOT_FOUND; FAILED_PRECONDITION for a cancelled
