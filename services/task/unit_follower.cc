@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/grpc/proto_time.h"
+#include "common/grpc/resource_name.h"
 #include "common/log/log.h"
 #include "services/task/plan_import.h"
 
@@ -112,9 +113,8 @@ UnitFollower::~UnitFollower() {
 }
 
 void UnitFollower::Stop() {
-  stopping_ = true;
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu_);  // Set under the lock, so that Run's wait cannot miss it.
     stop_ = true;
   }
   wake_.notify_one();
@@ -134,7 +134,7 @@ absl::StatusOr<FollowPass> UnitFollower::Follow() {
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<pb::Plan> plans, store_.ListPlans(/*year=*/0, after, 100));
     for (const pb::Plan& plan : plans) {
-      const std::string plan_id = plan.name().substr(plan.name().find('/') + 1);
+      const std::string plan_id = LastSegment(plan.name());
       const ResolutionDays days = PlanResolutionDays(plan, today);
       ASSIGN_OR_RETURN(std::vector<pb::Task> tasks, TasksOf(store_, plan_id, today));
       MemoResolver memo(resolver_);
@@ -146,7 +146,7 @@ absl::StatusOr<FollowPass> UnitFollower::Follow() {
       }
       RETURN_IF_ERROR(memo.Resolve(names, days, call).status());  // The plan's cells in one call.
       for (const pb::Task& t : tasks) {
-        if (stopping_) return absl::UnavailableError("the task service is stopping");
+        if (stop_) return absl::UnavailableError("the task service is stopping");
         ++pass.tasks_read;
         ASSIGN_OR_RETURN(std::optional<TaskDraft> draft, FollowedUnits(t, plan.year(), memo, days, call));
         if (!draft) {
@@ -173,14 +173,14 @@ absl::StatusOr<FollowPass> UnitFollower::Follow() {
       }
     }
     if (plans.size() < 100) return pass;
-    after = plans.back().name().substr(plans.back().name().find('/') + 1);
+    after = LastSegment(plans.back().name());
   }
 }
 
 void UnitFollower::Run() {
   absl::Duration wait = std::min(every_, absl::Minutes(1));
   std::unique_lock lock(mu_);
-  while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return stop_; })) {
+  while (!wake_.wait_for(lock, absl::ToChronoNanoseconds(wait), [&] { return stop_.load(); })) {
     lock.unlock();
     absl::StatusOr<FollowPass> pass = Follow();
     if (!pass.ok()) {

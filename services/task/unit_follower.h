@@ -82,10 +82,9 @@ class UnitFollower {
   const Clock& clock_;
   const absl::Duration every_;
   FollowCounters counters_;
-  std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;  // Guarded by mu_.
+  std::atomic<bool> stop_{false};  // Set under mu_ (Run waits on it); Follow reads it between tasks.
   std::thread thread_;
 };
 

@@ -57,7 +57,11 @@ SELECT version, definition_hash, to_char(units_followed_on, 'YYYY-MM-DD') FROM t
 WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL
 )sql";
 // In the order of TaskDraft.units (CompleteDraft sorts them by role, then unit).
-constexpr char kSelectTaskUnits[] = "SELECT role, unit FROM task_units WHERE plan_id = $1 AND number = $2 ORDER BY role, unit COLLATE \"C\"";
+constexpr char kSelectTaskUnits[] =
+    "SELECT role, unit FROM task_units WHERE plan_id = $1 AND number = $2 ORDER BY role, unit COLLATE \"C\"";
+constexpr char kLockTaskRow[] = "SELECT 1 FROM tasks WHERE plan_id = $1 AND number = $2 FOR UPDATE";
+constexpr char kSetUnitsFollowedOn[] =
+    "UPDATE tasks SET units_followed_on = $3::date WHERE plan_id = $1 AND number = $2";
 constexpr char kInsertTaskUnit[] = "INSERT INTO task_units (plan_id, number, role, unit) VALUES ($1, $2, $3, $4)";
 constexpr char kInsertOccurrence[] = R"sql(
 INSERT INTO occurrences (plan_id, number, sub_activity, due_date) VALUES ($1, $2, $3, $4::date) ON CONFLICT DO NOTHING
@@ -458,13 +462,12 @@ absl::StatusOr<bool> PgTaskStore::FollowTaskUnits(const std::string& plan_id, co
   if (!changed) return false;
   absl::StatusOr<bool> wrote = db::RunInTransaction(pool_, "FollowTaskUnits", [&](pqxx::work& tx) -> absl::StatusOr<bool> {
     pg::LockTaskForWrite(tx, plan_id, number);  // Before the first write (FOR UPDATE is one): see pg_events.h.
-    tx.exec_params("SELECT 1 FROM tasks WHERE plan_id = $1 AND number = $2 FOR UPDATE", plan_id, number);
+    tx.exec_params(kLockTaskRow, plan_id, number);
     ASSIGN_OR_RETURN(bool still, differs(tx));
     if (!still) return false;
     tx.exec_params(kUpdateTask, plan_id, number, draft.task.section_ordinal(), pqxx::binarystring(Bytes(draft.task)),
                    draft.definition_hash, draft.search_text);
-    tx.exec_params("UPDATE tasks SET units_followed_on = $3::date WHERE plan_id = $1 AND number = $2", plan_id, number,
-                   day);
+    tx.exec_params(kSetUnitsFollowedOn, plan_id, number, day);
     WriteTaskChildren(tx, plan_id, draft);
     RETURN_IF_ERROR(pg::AppendEvent(tx, TaskChangedEvent(draft), request_id));
     return true;
