@@ -78,21 +78,44 @@ p06_wait_serving() {
   return 1
 }
 
-# Creates (once) the suite's internal key in $1 (common/grpc/internal_proof.h): 32
-# random bytes as hex, readable by this user only.
-p06_internal_key() {
-  local file="$1"
-  [[ -s "$file" ]] || (umask 077; mkdir -p "$(dirname "$file")"; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$file")
+# The processes of the suite, each with its own internal key (common/grpc/internal_proof.h);
+# "operator" is p06ctl.
+P06_INTERNAL_ISSUERS=(gateway directory task reporting notification operator)
+
+# Makes in directory $1 a keys directory for each process of the suite, $1/{issuer}/:
+# its own {issuer}.key (made once, readable by this user only) and the {name}.pub of
+# every process, derived from the keys each time, so that a .key made anew is never
+# left with an old .pub. Each process is started with its own directory.
+p06_internal_keys() {
+  local root="$1" issuer other
+  (
+    umask 077
+    for issuer in "${P06_INTERNAL_ISSUERS[@]}"; do
+      mkdir -p "$root/$issuer"
+      [[ -s "$root/$issuer/$issuer.key" ]] ||
+        openssl genpkey -algorithm ed25519 -out "$root/$issuer/$issuer.key" 2>/dev/null || exit 1
+    done
+    for issuer in "${P06_INTERNAL_ISSUERS[@]}"; do
+      openssl pkey -in "$root/$issuer/$issuer.key" -pubout -out "$root/$issuer.pub.new" 2>/dev/null || exit 1
+      for other in "${P06_INTERNAL_ISSUERS[@]}"; do cp "$root/$issuer.pub.new" "$root/$other/$issuer.pub"; done
+      rm -f "$root/$issuer.pub.new"
+    done
+  ) || { echo "could not make the internal keys in $root" >&2; return 1; }
 }
 
-# Prints the x-p06-proof of (subject $2, unit $3, roles $4) under the key in $1, valid
-# for five minutes: for tools that call a service's port directly (h2load).
+# Prints the x-p06-proof of (subject $4, unit $5, roles $6) for service $3, signed by
+# issuer $2 with its key in keys directory $1, valid for five minutes: for tools that
+# call a service's port directly (h2load). Only the gateway and the operator may
+# assert a person.
 p06_principal_proof() {
-  local key="$1" subject="$2" unit="$3" roles="$4" expiry mac
+  local dir="$1" issuer="$2" audience="$3" subject="$4" unit="$5" roles="$6" expiry msg sig
   expiry=$(($(date +%s) + 300))
-  mac=$(printf 'v1\n%s\n%s\n%s\n%s' "$expiry" "$subject" "$unit" "$roles" |
-    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$key")" | awk '{print $NF}')
-  echo "v1.$expiry.$mac"
+  msg=$(mktemp)   # pkeyutl signs a whole file with Ed25519, not a pipe
+  printf 'v2\n%s\n%s\n%s\n%s\n%s\n%s' "$issuer" "$audience" "$expiry" "$subject" "$unit" "$roles" >"$msg"
+  sig=$(openssl pkeyutl -sign -inkey "$dir/$issuer.key" -rawin -in "$msg" | basenc --base64url -w0 | tr -d '=')
+  rm -f "$msg"
+  [[ -n "$sig" ]] || { echo "could not sign a proof with $dir/$issuer.key" >&2; return 1; }
+  echo "v2.$issuer.$audience.$expiry.$sig"
 }
 
 # Development TLS material for the gateway's mutual-TLS port in directory $1, made

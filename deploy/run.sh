@@ -73,6 +73,7 @@ supervise() {
     # drained on SIGINT by itself would look like an exit to restart. Only
     # stop_supervised stops it. (setsid execs in place: $! is the service.)
     setsid "$P06_BUILD_DIR/$binary" --grpc_port="$grpc_port" --metrics_port="$metrics_port" \
+      --internal_keys_dir="$INTERNAL_KEYS/$name" \
       </dev/null >>"$DATA/logs/$name.log" 2>&1 &
     service_pid=$!
     # Checked again here: a SIGTERM before $! was known had nothing to stop.
@@ -169,7 +170,7 @@ create_reports() {
       sleep 0.5
     done
   done
-  echo "run: reports: the 12 monthly reports of 2025 (p06ctl report list --target=127.0.0.1:7103)"
+  echo "run: reports: the 12 monthly reports of 2025 (P06_INTERNAL_KEYS_DIR=$INTERNAL_KEYS/operator p06ctl report list --target=127.0.0.1:7103)"
 }
 
 # PostgreSQL is not restarted here (that needs a look at why it died, and the
@@ -212,10 +213,12 @@ if [[ -z "${P06_DATABASE_URL:-}" ]]; then
 fi
 export P06_DATABASE_URL
 mkdir -p "$DATA/logs"
-# The key with which the services prove principals to each other (and p06ctl, run
-# on this machine, to them): made once, kept with the data.
-export P06_INTERNAL_KEY_FILE="${P06_INTERNAL_KEY_FILE:-$DATA/internal.key}"
-p06_internal_key "$P06_INTERNAL_KEY_FILE"
+# The keys with which the gateway and the services prove principals to each other (and
+# p06ctl, run on this machine, to them): a keys directory per process, each with its
+# own key and every process's public key, made once and kept with the data.
+INTERNAL_KEYS="$DATA/internal-keys"
+p06_internal_keys "$INTERNAL_KEYS"
+export P06_INTERNAL_KEYS_DIR="$INTERNAL_KEYS/operator"   # p06ctl's, here and in its calls below
 # A development token issuer for the gateway, unless one is configured (the
 # ministry's OpenID Connect provider: P06_JWKS_FILE and P06_JWT_ISSUER; README.md).
 if [[ -z "${P06_JWKS_FILE:-}" ]]; then

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/grpc/proof_interceptor.h"
 #include "common/grpc/request_id.h"
 
 namespace p06 {
@@ -34,7 +35,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connec
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
   args.SetMaxReceiveMessageSize(64 << 20);
   // Inside the cluster traffic is plain HTTP/2; the gateway terminates TLS at the edge.
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  // Principals are proven per call instead (proof_interceptor.h).
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ProofInterceptorFactory>());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(), args,
+                                                                 std::move(interceptors));
 }
 
 void PrepareClientContext(grpc::ClientContext& ctx, absl::Duration timeout, const std::string& request_id) {

@@ -12,8 +12,8 @@
 
 namespace p06 {
 
-// A channel to `target` ("host:port") with keepalive and a retry policy in the service
-// config: up to 3 attempts on UNAVAILABLE only, with backoff. Mutations are safe to
+// A channel to `target` ("host:port") that proves the principal of each call
+// (proof_interceptor.h), with keepalive and a retry policy in the service config: up to 3 attempts on UNAVAILABLE only, with backoff. Mutations are safe to
 // retry because they carry a request_id; no other code is retried.
 // `connection`: channels to the same target with different numbers have connections
 // of their own (one HTTP/2 connection serialises its calls' work; a busy client

@@ -102,7 +102,6 @@ void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal) {
   if (!principal.unit.empty()) ctx.AddMetadata(kUnitHeader, principal.unit);
   const std::string roles = absl::StrJoin(principal.roles, ",");
   if (!roles.empty()) ctx.AddMetadata(kRolesHeader, roles);
-  if (HasInternalKey()) ctx.AddMetadata(kProofHeader, SignPrincipal(principal.subject, principal.unit, roles));
 }
 
 Principal ServicePrincipal(const std::string& service) {

@@ -71,8 +71,9 @@ absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx);
 // PrincipalOf, then PERMISSION_DENIED unless the caller's roles give `access`.
 absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& ctx, Access access);
 
-// Adds `principal` to an outgoing call (the gateway, tests, p06ctl), with its proof
-// when the process has the internal key.
+// Adds `principal` to an outgoing call (the gateway, tests, p06ctl). Its proof is
+// added as the call leaves, by the channel (MakeChannel; proof_interceptor.h), for
+// the service the call goes to.
 void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal);
 
 // The identity a service of the suite calls another with: subject "service:{name}",

@@ -60,7 +60,7 @@ int RunServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!config.ok()) return Fail("invalid configuration", config.status());
   log::Init(config->service, config->log_level);
   log::Info("starting", {{"config", config->ToLogString()}});
-  if (absl::Status s = InstallInternalKeyFile(config->internal_key_file); !s.ok()) {
+  if (absl::Status s = InstallInternalKeys(config->internal_keys_dir, config->service); !s.ok()) {
     return Fail("invalid configuration", s);
   }
 

@@ -25,8 +25,9 @@ ABSL_FLAG(absl::Duration, startup_db_wait, absl::Seconds(30),
           "How long to wait for the database at start before giving up.");
 ABSL_FLAG(int, max_message_bytes, 16 << 20, "Largest request or response message.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error.");
-ABSL_FLAG(std::string, internal_key_file, "",
-          "File with the suite's internal key (64 hex digits): proves principals between the gateway and the services.");
+ABSL_FLAG(std::string, internal_keys_dir, "",
+          "Directory with this process's internal key ({service}.key) and the public keys ({issuer}.pub) "
+          "of the processes it believes: they prove principals between the gateway and the services.");
 
 namespace p06 {
 
@@ -64,7 +65,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv, const Servi
   c.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   c.startup_db_wait = absl::GetFlag(FLAGS_startup_db_wait);
   c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  c.internal_key_file = absl::GetFlag(FLAGS_internal_key_file);
+  c.internal_keys_dir = absl::GetFlag(FLAGS_internal_keys_dir);
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &c.log_level)) {
     return InvalidField("log_level", "must be debug, info, warning or error");
   }
@@ -85,8 +86,8 @@ absl::Status ServerConfig::Validate() const {
   if (db.lock_timeout <= absl::ZeroDuration()) return InvalidField("db_lock_timeout", "must be positive");
   if (drain_deadline < absl::ZeroDuration()) return InvalidField("drain_deadline", "must not be negative");
   if (max_message_bytes < 1024) return InvalidField("max_message_bytes", "must be at least 1024");
-  if (internal_key_file.empty()) {
-    return InvalidField("internal_key_file", "required (flag --internal_key_file or P06_INTERNAL_KEY_FILE)");
+  if (internal_keys_dir.empty()) {
+    return InvalidField("internal_keys_dir", "required (flag --internal_keys_dir or P06_INTERNAL_KEYS_DIR)");
   }
   return absl::OkStatus();
 }
@@ -95,7 +96,7 @@ std::string ServerConfig::ToLogString() const {
   return absl::StrCat("listen_host=", listen_host, " grpc_port=", grpc_port, " metrics_port=", metrics_port,
                       " database_url=", db::RedactUrl(db.url), " db_pool_size=", db.size,
                       " drain_deadline=", absl::FormatDuration(drain_deadline),
-                      " max_message_bytes=", max_message_bytes, " internal_key_file=", internal_key_file);
+                      " max_message_bytes=", max_message_bytes, " internal_keys_dir=", internal_keys_dir);
 }
 
 }  // namespace p06

@@ -23,7 +23,7 @@ struct ServerConfig {
   absl::Duration drain_deadline = absl::Seconds(10);
   absl::Duration startup_db_wait = absl::Seconds(30);  // How long to wait for the database at start.
   int max_message_bytes = 16 << 20;
-  std::string internal_key_file;  // common/grpc/internal_proof.h; required.
+  std::string internal_keys_dir;  // common/grpc/internal_proof.h; required.
   log::Level log_level = log::Level::kInfo;
 
   // INVALID_ARGUMENT naming the first bad setting.

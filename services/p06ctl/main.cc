@@ -28,7 +28,8 @@
 //   p06ctl audit verify --target=127.0.0.1:7100   (the gateway's audit log, checked; exit 1 when broken)
 //
 // Every call but health carries the caller's identity as the gateway passes it, with
-// its proof under the suite's internal key (--internal_key_file, as the services):
+// its proof under the operator's internal key (operator.key in --internal_keys_dir, as
+// the services; common/grpc/internal_proof.h):
 // --subject (default $USER), --as_unit (default the Ministry Office) and --roles
 // (default office), so that a terminal on the server acts as the Office.
 //
@@ -101,7 +102,7 @@ ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "For token: how long it is valid.
 ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
 
 // Defined with the services' flags (common/server/server_config.cc).
-ABSL_DECLARE_FLAG(std::string, internal_key_file);
+ABSL_DECLARE_FLAG(std::string, internal_keys_dir);
 
 namespace {
 
@@ -280,10 +281,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  // The services believe p06ctl's principal only with the suite's internal key (the
-  // operator's tool runs where the services' key file is).
-  if (!absl::GetFlag(FLAGS_internal_key_file).empty()) {
-    if (absl::Status s = p06::InstallInternalKeyFile(absl::GetFlag(FLAGS_internal_key_file)); !s.ok()) {
+  // The services believe p06ctl's principal only with the operator's internal key (the
+  // operator's tool runs where it is kept).
+  if (!absl::GetFlag(FLAGS_internal_keys_dir).empty()) {
+    if (absl::Status s = p06::InstallInternalKeys(absl::GetFlag(FLAGS_internal_keys_dir), p06::kOperatorIssuer);
+        !s.ok()) {
       std::cerr << s.message() << "\n";
       return 2;
     }

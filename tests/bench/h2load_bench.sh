@@ -161,17 +161,18 @@ if [[ -z "$P06_DATABASE_URL" ]] || ! psql -X -q "$P06_DATABASE_URL" -tAc 'SELECT
   die "PostgreSQL did not start on port $PG_PORT"
 fi
 export P06_DATABASE_URL
-p06_internal_key "$WORK/internal.key"
-export P06_INTERNAL_KEY_FILE="$WORK/internal.key"
+p06_internal_keys "$WORK/keys" || die "could not make the internal keys"
+export P06_INTERNAL_KEYS_DIR="$WORK/keys/operator"   # p06ctl's; each service gets its own below
 say "PostgreSQL on port $PG_PORT (data in $WORK/db)"
 
 free_port DIR_PORT; free_port DIR_METRICS
 free_port TASK_PORT; free_port TASK_METRICS
 free_port ECHO_PORT
-start directory "$DIRECTORY_BIN" --grpc_port="$DIR_PORT" --metrics_port="$DIR_METRICS"
+start directory "$DIRECTORY_BIN" --grpc_port="$DIR_PORT" --metrics_port="$DIR_METRICS" \
+  --internal_keys_dir="$WORK/keys/directory"
 wait_healthy directory "$DIR_PORT"
 start task "$TASK_BIN" --grpc_port="$TASK_PORT" --metrics_port="$TASK_METRICS" \
-  --directory_target="127.0.0.1:$DIR_PORT"
+  --directory_target="127.0.0.1:$DIR_PORT" --internal_keys_dir="$WORK/keys/task"
 TASK_PID=$last_pid
 start echo "$ECHO_BIN" --port="$ECHO_PORT"
 ECHO_PID=$last_pid
@@ -183,6 +184,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/issuer.
 "$CTL" jwks --signing_key="$WORK/issuer.pem" >"$WORK/jwks.json" || die "p06ctl jwks failed"
 free_port GW_PORT; free_port GW_METRICS; free_port GW_HTTP
 start gateway "$GATEWAY_BIN" --grpc_port="$GW_PORT" --metrics_port="$GW_METRICS" --http_port="$GW_HTTP" \
+  --internal_keys_dir="$WORK/keys/gateway" \
   --jwks_file="$WORK/jwks.json" --jwt_issuer=p06-dev --task_target="127.0.0.1:$TASK_PORT" \
   --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0
 GATEWAY_PID=$last_pid
@@ -211,7 +213,7 @@ frame() {  # $1: output file; stdin: the message
 COMMON_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
 # Proofs live five minutes: longer than the whole benchmark.
 TASK_HEADERS=(-H 'x-p06-subject: bench' -H 'x-p06-roles: viewer'
-  -H "x-p06-proof: $(p06_principal_proof "$P06_INTERNAL_KEY_FILE" bench '' viewer)")
+  -H "x-p06-proof: $(p06_principal_proof "$P06_INTERNAL_KEYS_DIR" operator task bench '' viewer)")
 ECHO_URL="http://127.0.0.1:$ECHO_PORT/grpc.health.v1.Health/Check"
 TASK_URL="http://127.0.0.1:$TASK_PORT/p06.task.v1.TaskService/GetTask"
 REST_URL="http://127.0.0.1:$GW_HTTP/v1/$TASK"

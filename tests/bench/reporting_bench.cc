@@ -244,6 +244,6 @@ int Run() {
 }  // namespace
 
 int main() {
-  p06::testing::InstallTestInternalKey();
+  p06::testing::InstallTestInternalKeys();
   return Run();
 }

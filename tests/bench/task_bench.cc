@@ -93,9 +93,9 @@ int Run() {
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int c = 0; c < kClients; ++c) {
-    grpc::ChannelArguments args;
-    args.SetInt("p06.bench.channel", c);  // A connection per client, as separate callers have.
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    // A connection per client, as separate callers have; proving its principal, as the
+    // suite's channels do.
+    channels.push_back(p06::MakeChannel(target, c + 1));
   }
   std::printf("task service benchmark: %d concurrent clients, %s per measurement\n", kClients,
               absl::FormatDuration(kDuration).c_str());
@@ -109,10 +109,8 @@ int Run() {
           .BuildAndStart();
   std::vector<std::shared_ptr<grpc::Channel>> bare_channels;
   for (int c = 0; c < kClients; ++c) {
-    grpc::ChannelArguments args;
-    args.SetInt("p06.bench.channel", c);
-    bare_channels.push_back(
-        grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(bare_port), grpc::InsecureChannelCredentials(), args));
+    // Made as the task service's clients are, so that the two differ only in the server.
+    bare_channels.push_back(p06::MakeChannel("127.0.0.1:" + std::to_string(bare_port), c + 1));
   }
   auto check = [](const std::shared_ptr<grpc::Channel>& channel) {
     grpc::Status s = p06::ctl::CheckHealth(channel, "", absl::Seconds(5));
@@ -173,6 +171,6 @@ int Run() {
 }  // namespace
 
 int main() {
-  p06::testing::InstallTestInternalKey();
+  p06::testing::InstallTestInternalKeys();
   return Run();
 }

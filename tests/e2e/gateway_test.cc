@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -22,7 +23,9 @@
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/gateway/auth/jwt.h"
 #include "tests/e2e/gateway_fixture.h"
+#include "common/grpc/internal_proof.h"
 #include "tests/harness/callers.h"
+#include "tests/harness/internal_key.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/subprocess.h"
@@ -105,37 +108,73 @@ TEST_F(GatewayTest, RolesAreCheckedAndRefusalsAudited) {
   EXPECT_GE(denied, 4) << absl::StrJoin(codes, "\n");
 }
 
+// Forged principals sent straight to each process's port, by someone who can reach
+// it: with a made-up proof, with a real one from a service's key (the notification
+// service's, as if broken into) claiming the Office, and with the gateway's real
+// proof for another service passed on.
 TEST_F(GatewayTest, ServicePortsRefuseForgedPrincipals) {
+  const std::string& keys = ::p06::testing::InstallTestInternalKeys();
+  auto notification_key = Keyring::LoadDirectory(keys, "notification");
+  auto gateway_key = Keyring::LoadDirectory(keys, kGatewayIssuer);
+  ASSERT_TRUE(notification_key.ok() && gateway_key.ok());
   for (const ServiceProcess* s : {core_.directory.get(), core_.task.get(), reporting_.get(), notification_.get(), gateway_.get()}) {
-    auto channel = grpc::CreateChannel(s->target(), grpc::InsecureChannelCredentials());
-    grpc::ClientContext ctx;
-    ctx.AddMetadata(kSubjectHeader, "attacker");
-    ctx.AddMetadata(kUnitHeader, kMinistryOfficeUnit);
-    ctx.AddMetadata(kRolesHeader, kRoleOffice);
-    ctx.AddMetadata("x-p06-proof", "v1.99999999999.deadbeef");
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    grpc::GenericStub stub(channel);
-    // Any method: the principal is checked before the request is read.
-    grpc::Slice empty("");  // An empty request message.
-    grpc::ByteBuffer request(&empty, 1), response;
-    grpc::Status status;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
     const std::string method = s == core_.task.get() ? "/p06.task.v1.TaskService/GetTask"
                              : s == core_.directory.get() ? "/p06.directory.v1.DirectoryService/GetUnit"
                              : s == reporting_.get() ? "/p06.reporting.v1.ReportingService/ListReports"
                              : s == notification_.get() ? "/p06.notification.v1.NotificationService/ListRules"
                                                         : "/p06.gateway.v1.GatewayService/GetPrincipal";
-    stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
-      std::lock_guard<std::mutex> lock(mu);
-      status = st;
-      done = true;
-      cv.notify_one();
-    });
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << method << ": " << status.error_message();
+    const std::string audience = AudienceOfMethod(method);
+    const std::string elsewhere = audience == "task" ? "directory" : "task";
+    struct Forgery {
+      std::string what, proof, why;
+    };
+    const std::vector<Forgery> forgeries{
+        {"made up", "v1.99999999999.deadbeef", "no longer believed"},
+        {"a service's own key", (*notification_key)->Sign(audience, "attacker", kMinistryOfficeUnit, kRoleOffice),
+         "issuer notification may assert only"},
+        {"the gateway's, for another service",
+         (*gateway_key)->Sign(elsewhere, "attacker", kMinistryOfficeUnit, kRoleOffice),
+         absl::StrCat("made for ", elsewhere, ", not for ", audience)},
+        // The control: the gateway's proof for this very service is believed (the call
+        // then fails, if at all, on its empty request, not on its principal).
+        {"the gateway's, for this service", (*gateway_key)->Sign(audience, "attacker", kMinistryOfficeUnit, kRoleOffice),
+         ""},
+    };
+    for (const auto& [what, proof, why] : forgeries) {
+      ASSERT_FALSE(proof.empty()) << what;
+      // A channel of its own, without the interceptor that would sign for this process.
+      auto channel = grpc::CreateChannel(s->target(), grpc::InsecureChannelCredentials());
+      grpc::ClientContext ctx;
+      ctx.AddMetadata(kSubjectHeader, "attacker");
+      ctx.AddMetadata(kUnitHeader, kMinistryOfficeUnit);
+      ctx.AddMetadata(kRolesHeader, kRoleOffice);
+      ctx.AddMetadata(kProofHeader, proof);
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      grpc::GenericStub stub(channel);
+      // Any method: the principal is checked before the request is read.
+      grpc::Slice empty("");  // An empty request message.
+      grpc::ByteBuffer request(&empty, 1), response;
+      grpc::Status status;
+      std::mutex mu;
+      std::condition_variable cv;
+      bool done = false;
+      stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
+        std::lock_guard<std::mutex> lock(mu);
+        status = st;
+        done = true;
+        cv.notify_one();
+      });
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done; });
+      if (why.empty()) {
+        EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+            << method << ", " << what << ": " << status.error_message();
+        continue;
+      }
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << method << ", " << what << ": " << status.error_message();
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr(why)) << method << ", " << what;
+    }
   }
 }
 

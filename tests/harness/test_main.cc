@@ -4,7 +4,7 @@
 #include "tests/harness/internal_key.h"
 
 int main(int argc, char** argv) {
-  p06::testing::InstallTestInternalKey();
+  p06::testing::InstallTestInternalKeys();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -33,7 +33,7 @@ TEST(ServerConfigTest, ValidateNamesTheBadSetting) {
   ServerConfig c;
   c.service = "directory";
   c.db.url = "postgresql:///x";
-  c.internal_key_file = "/run/p06/internal.key";
+  c.internal_keys_dir = "/run/p06/keys";
   EXPECT_OK(c.Validate());
   c.grpc_port = 70000;
   EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("grpc_port")));
@@ -41,8 +41,8 @@ TEST(ServerConfigTest, ValidateNamesTheBadSetting) {
   c.db.url = "";
   EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("database_url")));
   c.db.url = "postgresql:///x";
-  c.internal_key_file = "";
-  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("internal_key_file")));
+  c.internal_keys_dir = "";
+  EXPECT_THAT(c.Validate(), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("internal_keys_dir")));
 }
 
 TEST(ServerConfigTest, LogStringHidesThePassword) {

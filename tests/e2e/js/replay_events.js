@@ -20,11 +20,13 @@ const tasks = new (grpc.loadPackageDefinition(definition).p06.task.v1.TaskServic
 const caller = new grpc.Metadata();
 caller.set('x-p06-subject', 'replay@grpc-js');
 caller.set('x-p06-roles', 'viewer');
-// The principal's proof (common/grpc/internal_proof.h), computed here independently.
-const key = Buffer.from(fs.readFileSync(process.env.P06_INTERNAL_KEY_FILE, 'utf8').trim(), 'hex');
+// The principal's proof (common/grpc/internal_proof.h), computed here independently
+// with Node's Ed25519, signed as the operator (who may assert any principal).
+// The proof names the service it is for (task).
+const key = fs.readFileSync(path.join(process.env.P06_INTERNAL_KEYS_DIR, 'operator.key'));
 const expiry = Math.floor(Date.now() / 1000) + 300;
-const mac = crypto.createHmac('sha256', key).update(`v1\n${expiry}\nreplay@grpc-js\n\nviewer`).digest('hex');
-caller.set('x-p06-proof', `v1.${expiry}.${mac}`);
+const signature = crypto.sign(null, Buffer.from(`v2\noperator\ntask\n${expiry}\nreplay@grpc-js\n\nviewer`), key);
+caller.set('x-p06-proof', `v2.operator.task.${expiry}.${signature.toString('base64url')}`);
 
 function fail(what, e) {
   console.log(`${what} failed: ${e.code} ${e.details}`);
