@@ -147,11 +147,27 @@ std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std
   // Parts of a cell may come to one unit (one merged into the other) or both end: the
   // cell then has that ref once, as a caller's list may (UpdateTask refuses repeats).
   std::set<std::pair<std::string, std::string>> added;
-  auto add_ref = [&](const std::string& text, const std::string& unit) {
-    if (!added.emplace(text, unit).second) return;
-    pb::UnitRef* ref = refs->Add();
-    ref->set_unit(unit);
-    ref->set_text(text);
+  auto add_ref = [&](const std::string& text, const std::string& unit, const dpb::Resolution& r) {
+    pb::UnitRef* ref = nullptr;
+    if (added.emplace(text, unit).second) {
+      ref = refs->Add();
+      ref->set_unit(unit);
+      ref->set_text(text);
+    } else {  // Another part of the cell came to this unit: what it passed through counts too.
+      for (pb::UnitRef& existing : *refs) {
+        if (existing.text() == text && existing.unit() == unit) ref = &existing;
+      }
+      if (ref == nullptr) return;
+    }
+    // The units the directory passed through to reach this one (the successor chain
+    // ends with the units of today).
+    for (const std::string& before : r.successor_chain()) {
+      const auto& units = r.units();
+      if (std::find(units.begin(), units.end(), before) != units.end()) continue;
+      if (std::find(ref->followed_from().begin(), ref->followed_from().end(), before) == ref->followed_from().end()) {
+        ref->add_followed_from(before);
+      }
+    }
   };
   for (const std::string& text : texts) {
     for (const dpb::Resolution& r : book.Get(text)) {
@@ -163,11 +179,11 @@ std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std
         continue;
       }
       if (!r.group().empty()) {
-        add_ref(text, r.group());
+        add_ref(text, r.group(), dpb::Resolution());
         draft.units.emplace_back(role, r.group());
       }
       for (const std::string& unit : r.units()) {
-        if (r.group().empty()) add_ref(text, unit);
+        if (r.group().empty()) add_ref(text, unit, r);
         draft.units.emplace_back(role, unit);
       }
     }

@@ -19,6 +19,11 @@ class FakeUnitResolver final : public task::UnitResolver {
     units_[name] = unit;
     kinds_[name] = kind;
   }
+  // `name` was `predecessor`'s, which `unit` took over (SUCCESSOR_OF, with the chain).
+  void AddSuccessor(const std::string& name, const std::string& predecessor, const std::string& unit) {
+    Add(name, unit, directory::v1::MATCH_KIND_SUCCESSOR_OF);
+    chains_[name] = {predecessor, unit};
+  }
   // `name` is `unit`'s, which ended with no successor: matched, no unit carries it on.
   void AddEnded(const std::string& name, const std::string& unit) { ended_[name] = unit; }
   // Every name resolves: to "units/" + a slug of its position in the calls (for
@@ -42,6 +47,9 @@ class FakeUnitResolver final : public task::UnitResolver {
       } else if (found != units_.end() || resolve_everything_) {
         r.set_match_kind(found != units_.end() ? kinds_[name] : directory::v1::MATCH_KIND_EXACT);
         r.add_units(found != units_.end() ? found->second : "units/u" + std::to_string(asked_.size()));
+        if (auto chain = chains_.find(name); chain != chains_.end()) {
+          for (const std::string& u : chain->second) r.add_successor_chain(u);
+        }
       } else {
         r.set_match_kind(directory::v1::MATCH_KIND_UNRESOLVED);
       }
@@ -64,6 +72,7 @@ class FakeUnitResolver final : public task::UnitResolver {
   mutable std::mutex mu_;
   std::map<std::string, std::string> units_, ended_;
   std::map<std::string, directory::v1::MatchKind> kinds_;
+  std::map<std::string, std::vector<std::string>> chains_;
   bool resolve_everything_ = false;
   std::vector<std::string> asked_;
   std::vector<task::ResolutionDays> days_;

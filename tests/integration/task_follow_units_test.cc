@@ -82,6 +82,8 @@ TEST_F(TaskFollowUnitsTest, TasksMoveToTodaysUnitsOnceWithAnEventEach) {
   tpb::Task t45 = Task(45);
   EXPECT_EQ(t45.coordinating_units().rbegin()->text(), "Sở Tư pháp tỉnh Bình Dương");  // As typed.
   EXPECT_EQ(t45.coordinating_units().rbegin()->unit(), "units/stp-thanh-pho-ho-chi-minh");
+  // It names the unit it took over from, so that Bình Dương's reports count for it.
+  EXPECT_THAT(t45.coordinating_units().rbegin()->followed_from(), ElementsAre("units/stp-binh-duong"));
   EXPECT_NE(t45.etag(), etag_before);
   // The group's 63 members of 2025 are the 34 of today; its ref is unchanged.
   EXPECT_EQ(ProvincialRows(46), 34);
@@ -106,6 +108,19 @@ TEST_F(TaskFollowUnitsTest, TasksMoveToTodaysUnitsOnceWithAnEventEach) {
 
   // The successor reports on the work now.
   EXPECT_TRUE(Post(Report(45, "hcm-1"), kHcmJustice).ok());
+
+  // An edit reads the names again as the follower did: the predecessor stays named, and
+  // what a caller writes there (output only) is not taken.
+  tpb::UpdateTaskRequest edit;
+  *edit.mutable_task() = Task(45);
+  edit.mutable_task()->set_title(edit.task().title() + " (sửa)");
+  edit.mutable_task()->mutable_coordinating_units()->rbegin()->add_followed_from("units/van-phong-bo");
+  edit.mutable_update_mask()->add_paths("title");
+  edit.mutable_update_mask()->add_paths("coordinating_units");
+  tpb::Task edited;
+  grpc::Status edited_status = T(&TaskStub::UpdateTask, edit, &edited);
+  ASSERT_TRUE(edited_status.ok()) << edited_status.error_message();
+  EXPECT_THAT(edited.coordinating_units().rbegin()->followed_from(), ElementsAre("units/stp-binh-duong"));
 
   // A second pass finds nothing to change and writes nothing.
   const int events_after = CountEvents();

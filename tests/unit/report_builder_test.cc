@@ -58,6 +58,28 @@ TEST(ReportBuilderTest, NothingReportedIsOverdueOnceDueAndNotYetDueBefore) {
   ASSERT_EQ(r.missing_reports_size(), 1) << "31/3 was due in the window and nobody reported";
 }
 
+// units/a merged into units/b, and the task followed: a's report, made before, answers
+// for b; a report by a unit that b did not take over does not.
+TEST(ReportBuilderTest, AUnitThatTookATaskOverAnswersByItsPredecessorsReport) {
+  PlanModel m = TwoDueDates();
+  tpb::UnitRef* lead = m.tasks[0].task.mutable_lead_units(0);
+  lead->set_unit("units/b");
+  lead->add_followed_from("units/a");
+  m.reports[1] = {Reported(absl::CivilDay(2025, 3, 20), tpb::TASK_STATUS_IN_PROGRESS)};
+  const pb::ReportPeriod window = Window(absl::CivilDay(2025, 3, 15), absl::CivilDay(2025, 4, 14));
+  EXPECT_EQ(BuildReport(m, window, nullptr).missing_reports_size(), 0);
+  // A second ref to b (another text in the cell) that took nothing over: b is still
+  // answered for, and listed once when it is not.
+  tpb::UnitRef* again = m.tasks[0].task.add_lead_units();
+  again->set_unit("units/b");
+  again->set_text("b, as named elsewhere");
+  EXPECT_EQ(BuildReport(m, window, nullptr).missing_reports_size(), 0);
+  m.tasks[0].task.mutable_lead_units(0)->clear_followed_from();
+  const pb::Report r = BuildReport(m, window, nullptr);
+  ASSERT_EQ(r.missing_reports_size(), 1);
+  EXPECT_EQ(r.missing_reports(0).unit(), "units/b");
+}
+
 TEST(ReportBuilderTest, AReportOnTheTaskSpeaksForEveryItemOneOnAnOccurrenceForItAlone) {
   PlanModel m = TwoDueDates();
   m.reports[1] = {Reported(absl::CivilDay(2025, 2, 1), tpb::TASK_STATUS_BLOCKED),

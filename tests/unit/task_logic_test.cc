@@ -260,27 +260,31 @@ TEST(FollowedUnitsTest, FollowedEndedOrKeptAsStored) {
 
 // Two parts of a cell that come to one unit give one ref, and the primary lead is the
 // first that is a unit.
+// The ref names the unit it took over from, whichever part of the cell comes first.
 TEST(FollowedUnitsTest, PartsComingToOneUnitGiveOneRefAndThePrimaryIsAUnit) {
-  tpb::Task stored;
-  stored.set_name("plans/p-2025/tasks/8");
-  stored.set_title("Hướng dẫn địa phương");
-  for (const char* text : {"Thanh tra Bộ", "Sở Tư pháp tỉnh Bình Dương, Sở Tư pháp Thành phố Hồ Chí Minh"}) {
-    stored.add_lead_units()->set_text(text);
+  for (const char* cell : {"Sở Tư pháp tỉnh Bình Dương, Sở Tư pháp Thành phố Hồ Chí Minh",
+                           "Sở Tư pháp Thành phố Hồ Chí Minh, Sở Tư pháp tỉnh Bình Dương"}) {
+    tpb::Task stored;
+    stored.set_name("plans/p-2025/tasks/8");
+    stored.set_title("Hướng dẫn địa phương");
+    for (const char* text : {"Thanh tra Bộ", cell}) stored.add_lead_units()->set_text(text);
+    FakeUnitResolver directory;
+    directory.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
+    directory.AddSuccessor("Sở Tư pháp tỉnh Bình Dương", "units/stp-binh-duong", "units/stp-thanh-pho-ho-chi-minh");
+    directory.Add("Sở Tư pháp Thành phố Hồ Chí Minh", "units/stp-thanh-pho-ho-chi-minh");
+    absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
+        stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
+    ASSERT_OK(followed);
+    ASSERT_TRUE(followed->has_value());
+    const tpb::Task& t = (*followed)->task;
+    ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
+    EXPECT_EQ(t.lead_units(0).unit(), "");
+    EXPECT_FALSE(t.lead_units(0).primary());
+    EXPECT_EQ(t.lead_units(1).unit(), "units/stp-thanh-pho-ho-chi-minh");
+    EXPECT_TRUE(t.lead_units(1).primary());
+    EXPECT_THAT(t.lead_units(1).followed_from(), ::testing::ElementsAre("units/stp-binh-duong")) << cell;
+    EXPECT_TRUE(t.lead_units(0).followed_from().empty()) << "an ended unit took nothing over";
   }
-  FakeUnitResolver directory;
-  directory.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
-  directory.Add("Sở Tư pháp tỉnh Bình Dương", "units/stp-thanh-pho-ho-chi-minh");
-  directory.Add("Sở Tư pháp Thành phố Hồ Chí Minh", "units/stp-thanh-pho-ho-chi-minh");
-  absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
-      stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
-  ASSERT_OK(followed);
-  ASSERT_TRUE(followed->has_value());
-  const tpb::Task& t = (*followed)->task;
-  ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
-  EXPECT_EQ(t.lead_units(0).unit(), "");
-  EXPECT_FALSE(t.lead_units(0).primary());
-  EXPECT_EQ(t.lead_units(1).unit(), "units/stp-thanh-pho-ho-chi-minh");
-  EXPECT_TRUE(t.lead_units(1).primary());
 }
 
 TEST(PlanResolutionDaysTest, TheDecisionDayWithinTheRecordsAndToday) {

@@ -77,6 +77,20 @@ std::vector<std::string> ParticipatingUnits(const tpb::Task& t) {
   return {units.begin(), units.end()};
 }
 
+// Each lead that is a unit, with the units whose reports answer for it: itself, and
+// those it took the task over from (a merger; UnitRef.followed_from), over all the
+// refs that name it.
+std::map<std::string, std::set<std::string>> LeadsAndWhoAnswers(const tpb::Task& t) {
+  std::map<std::string, std::set<std::string>> out;
+  for (const tpb::UnitRef& l : t.lead_units()) {
+    if (l.unit().rfind("units/", 0) != 0) continue;
+    std::set<std::string>& answering = out[l.unit()];
+    answering.insert(l.unit());
+    answering.insert(l.followed_from().begin(), l.followed_from().end());
+  }
+  return out;
+}
+
 // How far `value` meets `target`, 0..100, in the target's direction.
 double PercentMet(tpb::Target::Comparison comparison, double target, double value) {
   double percent = 0;
@@ -257,15 +271,14 @@ pb::Report BuildReport(const PlanModel& model, const pb::ReportPeriod& period, c
       // on within the window (a report of months ago does not answer this one).
       if (!item.has_due_date() || CivilDayOf(item.due_date()) < start || CivilDayOf(item.due_date()) > end) continue;
       if (IsCompleted(item.outcome()) || item.outcome() == pb::OUTCOME_CANCELLED) continue;
-      for (const tpb::UnitRef& l : t.lead_units()) {
-        if (l.unit().empty() || l.unit().rfind("units/", 0) != 0) continue;
+      for (const auto& [lead_unit, answering] : LeadsAndWhoAnswers(t)) {
         bool reported = false;
         for (const ModelReport* r : speaking[i]) {
-          reported |= r->day >= start && r->report.reporting_unit() == l.unit();
+          reported |= r->day >= start && answering.contains(r->report.reporting_unit());
         }
         if (reported) continue;
         pb::MissingReport* missing = report.add_missing_reports();
-        missing->set_unit(l.unit());
+        missing->set_unit(lead_unit);
         missing->set_task(t.name());
         missing->set_occurrence(item.occurrence());
         *missing->mutable_due_date() = item.due_date();
