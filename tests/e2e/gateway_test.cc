@@ -3,15 +3,12 @@
 // tokens, and the services' own ports called with forged principals.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
@@ -25,6 +22,7 @@
 #include "tests/e2e/gateway_fixture.h"
 #include "common/grpc/internal_proof.h"
 #include "tests/harness/callers.h"
+#include "tests/harness/generic_call.h"
 #include "tests/harness/internal_key.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
@@ -150,22 +148,8 @@ TEST_F(GatewayTest, ServicePortsRefuseForgedPrincipals) {
       ctx.AddMetadata(kRolesHeader, kRoleOffice);
       ctx.AddMetadata(kProofHeader, proof);
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-      grpc::GenericStub stub(channel);
-      // Any method: the principal is checked before the request is read.
-      grpc::Slice empty("");  // An empty request message.
-      grpc::ByteBuffer request(&empty, 1), response;
-      grpc::Status status;
-      std::mutex mu;
-      std::condition_variable cv;
-      bool done = false;
-      stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
-        std::lock_guard<std::mutex> lock(mu);
-        status = st;
-        done = true;
-        cv.notify_one();
-      });
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return done; });
+      // Any method, an empty request: the principal is checked before the request is read.
+      const grpc::Status status = ::p06::testing::GenericUnaryCall(channel, ctx, method);
       if (why.empty()) {
         EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
             << method << ", " << what << ": " << status.error_message();

@@ -2,11 +2,9 @@
 // as a server sees it: a real gRPC server on a free port that records the x-p06-proof
 // of every call it is sent, whatever the method, and answers UNIMPLEMENTED.
 #include <grpcpp/generic/async_generic_service.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -16,6 +14,7 @@
 #include "common/grpc/client.h"
 #include "common/grpc/internal_proof.h"
 #include "common/grpc/principal.h"
+#include "tests/harness/generic_call.h"
 #include "tests/harness/internal_key.h"
 #include "tests/harness/status_matchers.h"
 
@@ -70,22 +69,7 @@ class ProofInterceptorTest : public ::testing::Test {
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     if (caller != nullptr) AttachPrincipal(ctx, *caller);
     if (!proof.empty()) ctx.AddMetadata(kProofHeader, proof);
-    grpc::GenericStub stub(channel_);
-    grpc::Slice empty("");
-    grpc::ByteBuffer request(&empty, 1), response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status status;
-    stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
-      std::lock_guard lock(mu);
-      status = std::move(s);
-      done = true;
-      cv.notify_one();
-    });
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return done; });
-    EXPECT_EQ(status.error_message(), "recorded") << method;
+    EXPECT_EQ(::p06::testing::GenericUnaryCall(channel_, ctx, method).error_message(), "recorded") << method;
   }
 
   RecordingService service_;

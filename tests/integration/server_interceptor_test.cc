@@ -7,6 +7,7 @@
 
 #include "common/grpc/request_id.h"
 #include "services/p06ctl/health.h"
+#include "tests/harness/generic_call.h"
 #include "tests/integration/directory_server.h"
 
 namespace p06 {
@@ -20,25 +21,10 @@ class ServerInterceptorTest : public ::p06::testing::DirectoryServerTest {
  protected:
   // A unary call with raw request bytes, as a client of another language might send.
   grpc::Status RawUnary(const std::string& method, const std::string& bytes) {
-    grpc::GenericStub stub(channel_);
-    grpc::CompletionQueue cq;
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     testing::AttachOffice(ctx);
-    grpc::Slice slice(bytes.data(), bytes.size());
-    grpc::ByteBuffer request(&slice, 1);
-    auto call = stub.PrepareUnaryCall(&ctx, method, request, &cq);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    cq.Next(&tag, &ok);
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
-    return status;
+    return testing::GenericUnaryCall(channel_, ctx, method, bytes);
   }
 };
 
