@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/base/file.h"
+#include "common/base/status_macros.h"
 
 namespace p06 {
 namespace {
@@ -87,6 +88,13 @@ EVP_PKEY* ReadPem(absl::string_view pem, bool private_key) {
   return k;
 }
 
+// INVALID_ARGUMENT unless `name` can name an issuer or an audience: it becomes a file
+// name and a part of every proof.
+absl::Status CheckIssuerName(absl::string_view name) {
+  if (IsValidIssuer(name)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("internal keys: \"", name, "\" is no issuer name ([a-z0-9-]{1,32})"));
+}
+
 // The public half of an Ed25519 private key.
 EVP_PKEY* PublicOf(EVP_PKEY* private_key) {
   unsigned char raw[32];
@@ -130,15 +138,9 @@ Keyring::~Keyring() = default;
 absl::StatusOr<std::unique_ptr<Keyring>> Keyring::FromPem(
     std::string self, absl::string_view self_pem, const std::map<std::string, std::vector<std::string>>& public_pems,
     std::vector<std::string> audiences) {
+  RETURN_IF_ERROR(CheckIssuerName(self));
+  for (const std::string& name : audiences) RETURN_IF_ERROR(CheckIssuerName(name));
   if (audiences.empty()) audiences.push_back(self);
-  for (const std::string& name : audiences) {
-    if (!IsValidIssuer(name)) {
-      return absl::InvalidArgumentError(absl::StrCat("internal keys: \"", name, "\" is no issuer name ([a-z0-9-]{1,32})"));
-    }
-  }
-  if (!IsValidIssuer(self)) {
-    return absl::InvalidArgumentError(absl::StrCat("internal keys: \"", self, "\" is no issuer name ([a-z0-9-]{1,32})"));
-  }
   std::unique_ptr<Keyring> ring(new Keyring());
   ring->self_ = std::move(self);
   ring->audiences_ = std::move(audiences);
@@ -152,9 +154,7 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::FromPem(
   if (own_public == nullptr) return absl::InternalError("internal keys: cannot derive this process's public key");
   auto own_listed = std::make_unique<Key>(own_public);
   for (const auto& [issuer, pems] : public_pems) {
-    if (!IsValidIssuer(issuer)) {
-      return absl::InvalidArgumentError(absl::StrCat("internal keys: \"", issuer, "\" is no issuer name ([a-z0-9-]{1,32})"));
-    }
+    RETURN_IF_ERROR(CheckIssuerName(issuer));
     for (const std::string& pem : pems) {
       EVP_PKEY* k = ReadPem(pem, /*private_key=*/false);
       if (k == nullptr) {
@@ -185,9 +185,7 @@ absl::StatusOr<std::unique_ptr<Keyring>> Keyring::LoadDirectory(const std::strin
   }
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return absl::InvalidArgumentError(absl::StrCat("internal_keys_dir: ", dir, " is no directory"));
-  if (!IsValidIssuer(self)) {
-    return absl::InvalidArgumentError(absl::StrCat("internal_keys_dir: \"", self, "\" is no issuer name"));
-  }
+  RETURN_IF_ERROR(CheckIssuerName(self));  // Before it names a file to read.
   const std::string own_file = (fs::path(dir) / (self + ".key")).string();
   absl::StatusOr<std::string> own = ReadFileToString(own_file);
   if (!own.ok()) {
