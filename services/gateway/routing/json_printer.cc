@@ -78,8 +78,18 @@ uint32_t DecodeUtf8(absl::string_view s, size_t i, size_t* n) {
 // escaped; the rest of ASCII and the code points of PrintedAsIs as they are.
 void AppendString(std::string* out, absl::string_view s) {
   out->push_back('"');
+  size_t plain = 0;  // Start of the run of bytes copied as they are, appended at once.
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>') continue;
+    if (c >= 0x80) {
+      size_t n = 1;
+      if (!PrintedAsIs(DecodeUtf8(s, i, &n))) t_give_up = true;
+      i += n - 1;  // Copied with the run.
+      continue;
+    }
+    out->append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out->append("\\\""); continue;
       case '\\': out->append("\\\\"); continue;
@@ -92,19 +102,11 @@ void AppendString(std::string* out, absl::string_view s) {
       case '>': out->append("\\u003e"); continue;
       default: break;
     }
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out->append(buf);
-    } else if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-    } else {
-      size_t n = 1;
-      if (!PrintedAsIs(DecodeUtf8(s, i, &n))) t_give_up = true;
-      out->append(s.data() + i, n);
-      i += n - 1;
-    }
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+    out->append(buf);
   }
+  out->append(s.data() + plain, s.size() - plain);
   out->push_back('"');
 }
 
