@@ -16,7 +16,8 @@ PACKAGES=(
   python3-openpyxl libreoffice-calc-nogui chromium poppler-utils  # the tests open those exports
   libcurl4-openssl-dev  # webhook and SMTP deliveries
   python3-aiosmtpd      # a real SMTP server for the notification tests and deploy/tools/smtp_sink.py
-  libcpp-httplib-dev    # the gateway's REST server
+  libboost-dev          # Beast: the gateway's HTTP server
+  libcpp-httplib-dev    # the e2e tests' HTTP client
   openssl               # deploy/run.sh makes the development token issuer's key
 )
 

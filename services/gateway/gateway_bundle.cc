@@ -42,10 +42,11 @@ absl::Status GatewayOptions::Validate() const {
   if (jwt.audience.empty()) return InvalidField("jwt_audience", "required");
   if (rest.port < 0 || rest.port > 65535) return InvalidField("http_port", "must be 0..65535");
   if (rest.threads < 1 || rest.threads > 1024) return InvalidField("http_threads", "must be 1..1024");
-  if (rest.max_connections < rest.threads) return InvalidField("http_max_connections", "must be at least http_threads");
+  if (rest.io_threads < 1 || rest.io_threads > 64) return InvalidField("http_io_threads", "must be 1..64");
+  if (rest.max_connections < 1) return InvalidField("http_max_connections", "must be at least 1");
   if (rest.backend_timeout <= absl::ZeroDuration()) return InvalidField("backend_timeout", "must be positive");
   if (rest.max_streams >= rest.threads) {
-    return InvalidField("sse_max_streams", "must be below http_threads: streams hold threads, requests need some");
+    return InvalidField("sse_max_streams", "must be below http_threads: streams hold workers, mutations need some");
   }
   if (rest.stream_max_duration <= absl::ZeroDuration()) return InvalidField("sse_max_duration", "must be positive");
   if (rest.stream_heartbeat <= absl::ZeroDuration()) return InvalidField("sse_heartbeat", "must be positive");

@@ -16,12 +16,13 @@ ABSL_FLAG(std::string, notification_target, "127.0.0.1:7104", "host:port of the 
 ABSL_FLAG(double, rate_limit, 50, "Requests per second per principal (0: no limit).");
 ABSL_FLAG(double, rate_burst, 100, "Requests a principal may send at once above the rate.");
 ABSL_FLAG(std::string, cors_origins, "", "Comma-separated origins allowed to call from a browser.");
-ABSL_FLAG(int, http_threads, 32, "Connections served at once.");
+ABSL_FLAG(int, http_io_threads, 2, "Threads reading requests and writing answers, for every connection.");
+ABSL_FLAG(int, http_threads, 32, "Worker threads: audited mutations and refusals, and streams, at once.");
 ABSL_FLAG(int, http_max_connections, 256, "Connections held at once; beyond, 503 and close.");
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10), "Deadline of every call to a service.");
 ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(10), "Longest stall reading a request or writing an answer.");
 ABSL_FLAG(int, max_body_bytes, 8 << 20, "Largest request body; beyond, 413.");
-ABSL_FLAG(int, sse_max_streams, 16, "Server-Sent Event streams open at once (each holds an HTTP thread); beyond, 503.");
+ABSL_FLAG(int, sse_max_streams, 16, "Server-Sent Event streams open at once (each holds a worker thread); beyond, 503.");
 ABSL_FLAG(absl::Duration, sse_max_duration, absl::Minutes(10),
           "Longest a Server-Sent Event stream stays open; then it ends and the client resumes.");
 ABSL_FLAG(absl::Duration, sse_heartbeat, absl::Seconds(15),
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
          p06::gateway::GatewayOptions o;
          o.rest.host = ctx.config.listen_host;
          o.rest.port = absl::GetFlag(FLAGS_http_port);
+         o.rest.io_threads = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_http_io_threads)));
          o.rest.threads = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_http_threads)));
          o.rest.max_connections = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_http_max_connections)));
          o.rest.backend_timeout = absl::GetFlag(FLAGS_backend_timeout);

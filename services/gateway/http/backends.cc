@@ -2,6 +2,7 @@
 
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/support/client_callback.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc/client.h"
@@ -36,23 +37,37 @@ Backends::Backends(const std::map<std::string, std::string>& targets) {
   }
 }
 
+Backends::Method* Backends::Find(const std::string& grpc_path) {
+  auto it = methods_.find(grpc_path);
+  return it == methods_.end() ? nullptr : it->second.get();
+}
+
 grpc::Status Backends::Call(const std::string& grpc_path, grpc::ClientContext& ctx,
                             const google::protobuf::Message& request, google::protobuf::Message* response) {
-  auto it = methods_.find(grpc_path);
-  if (it == methods_.end()) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend");
-  Method& m = *it->second;
-  const unsigned c = m.next.fetch_add(1, std::memory_order_relaxed) % kConnections;
+  Method* m = Find(grpc_path);
+  if (m == nullptr) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend");
+  const unsigned c = m->next.fetch_add(1, std::memory_order_relaxed) % kConnections;
   return grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
-      m.channel[c].get(), *m.rpc[c], &ctx, request, response);
+      m->channel[c].get(), *m->rpc[c], &ctx, request, response);
+}
+
+void Backends::CallAsync(const std::string& grpc_path, grpc::ClientContext& ctx,
+                         const google::protobuf::Message& request, google::protobuf::Message* response,
+                         std::function<void(grpc::Status)> done) {
+  Method* m = Find(grpc_path);
+  if (m == nullptr) return done(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend"));
+  const unsigned c = m->next.fetch_add(1, std::memory_order_relaxed) % kConnections;
+  grpc::internal::CallbackUnaryCall<google::protobuf::Message, google::protobuf::Message>(
+      m->channel[c].get(), *m->rpc[c], &ctx, &request, response, std::move(done));
 }
 
 std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Backends::Stream(
     const std::string& grpc_path, grpc::ClientContext& ctx, const google::protobuf::Message& request) {
-  auto it = methods_.find(grpc_path);
-  if (it == methods_.end()) return nullptr;
+  Method* m = Find(grpc_path);
+  if (m == nullptr) return nullptr;
   return std::unique_ptr<grpc::ClientReader<google::protobuf::Message>>(
-      grpc::internal::ClientReaderFactory<google::protobuf::Message>::Create(it->second->channel[0].get(),
-                                                                             *it->second->rpc[0], &ctx, request));
+      grpc::internal::ClientReaderFactory<google::protobuf::Message>::Create(m->channel[0].get(), *m->rpc[0], &ctx,
+                                                                             request));
 }
 
 }  // namespace p06::gateway

@@ -1,9 +1,9 @@
 // The services behind the gateway: one channel per service, shared by all requests,
 // and every method of each service registered on its channel at start (gRPC then
-// interns the path once, not per call). Calls are blocking on the caller's thread,
-// as generated sync stubs make them: the REST worker drives its own call, with no
-// hand-over to a completion thread and back. Messages are built from descriptors, so
-// nothing here is written per service.
+// interns the path once, not per call). A call either blocks its caller's thread (a
+// worker's, for mutations and streams) or completes on a gRPC thread (reads, so that
+// no thread waits for them). Messages are built from descriptors, so nothing here is
+// written per service.
 #pragma once
 
 #include <google/protobuf/message.h>
@@ -14,6 +14,7 @@
 #include <grpcpp/support/sync_stream.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +40,12 @@ class Backends {
   grpc::Status Call(const std::string& grpc_path, grpc::ClientContext& ctx, const google::protobuf::Message& request,
                     google::protobuf::Message* response);
 
+  // The same call without waiting: `done` runs on a gRPC thread when it ends. ctx,
+  // request and response must outlive it; `done` is called at once (UNIMPLEMENTED)
+  // for a method of no configured service.
+  void CallAsync(const std::string& grpc_path, grpc::ClientContext& ctx, const google::protobuf::Message& request,
+                 google::protobuf::Message* response, std::function<void(grpc::Status)> done);
+
   // A server-streaming call of `grpc_path`: read it with Read(), end it with Finish().
   // Null for a method of no configured service.
   std::unique_ptr<grpc::ClientReader<google::protobuf::Message>> Stream(const std::string& grpc_path,
@@ -48,6 +55,8 @@ class Backends {
  private:
   // Connections to each service, taken in turn by calls.
   static constexpr int kConnections = 4;
+  struct Method;
+  Method* Find(const std::string& grpc_path);
   struct Method {
     std::string path;  // Owned here: RpcMethod keeps a pointer to it.
     std::shared_ptr<grpc::Channel> channel[kConnections];

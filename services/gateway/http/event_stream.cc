@@ -1,7 +1,5 @@
 #include "services/gateway/http/event_stream.h"
 
-#include <httplib.h>
-
 #include <deque>
 #include <thread>
 
@@ -49,7 +47,7 @@ std::string SseEvent(const std::string& event, const std::string& data, const st
 }
 
 // One open stream: a pump thread reads the call into a short queue; the HTTP worker
-// takes from it, and while nothing comes writes a heartbeat comment now and then, which
+// thread takes from it, and while nothing comes writes a heartbeat comment now and then, which
 // is how a client that has gone is noticed (the write fails) and its call ended.
 struct EventStreams::Stream {
   // Then the pump waits for the client (a WatchEvents message is up to 2 MiB).
@@ -100,9 +98,9 @@ struct EventStreams::Stream {
   }
 };
 
-grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
-                                std::unique_ptr<Message> request, std::unique_ptr<Message> response,
-                                const std::string& request_id, httplib::Response& res) {
+grpc::Status EventStreams::Serve(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
+                                 std::unique_ptr<Message> request, std::unique_ptr<Message> response,
+                                 const std::string& request_id, HttpResponse head, HttpExchange& out) {
   auto s = std::make_shared<Stream>();
   s->ctx = std::move(ctx);
   s->ctx->set_deadline(absl::ToChronoTime(absl::Now() + max_duration_));
@@ -127,68 +125,68 @@ grpc::Status EventStreams::Open(const std::string& grpc_path, std::unique_ptr<gr
     close();
     return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, grpc_path + ": no backend");
   }
+  head.content_type = "text/event-stream";
+  head.SetHeader("X-Accel-Buffering", "no");  // Proxies in front must not hold events back.
   // The first message is awaited here, so that a call refused at once (a bad cursor)
   // is an ordinary error answer rather than a stream.
   auto first = std::unique_ptr<Message>(s->prototype->New());
   if (!s->reader->Read(first.get())) {
     grpc::Status status = s->reader->Finish();
     close();
-    if (status.ok()) res.set_content(SseEvent("end", "{}"), "text/event-stream");
+    if (status.ok() && out.StartChunked(std::move(head)) && out.WriteChunk(SseEvent("end", "{}"))) out.EndChunked();
     return status;
   }
   s->pump = std::thread([s, first = std::move(first)]() mutable { s->Pump(std::move(first)); });
 
-  res.set_header("X-Accel-Buffering", "no");  // Proxies in front must not hold events back.
-  const absl::Duration heartbeat = heartbeat_;
-  res.set_chunked_content_provider(
-      "text/event-stream",
-      [s, heartbeat](size_t, httplib::DataSink& sink) {
-        std::unique_ptr<Message> m;
-        bool ended = false;
-        grpc::Status status;
-        {
-          absl::MutexLock lock(&s->mu);
-          auto ready = [s]() ABSL_SHARED_LOCKS_REQUIRED(s->mu) { return !s->queue.empty() || s->ended; };
-          s->mu.AwaitWithTimeout(absl::Condition(&ready), heartbeat);
-          if (!s->queue.empty()) {
-            m = std::move(s->queue.front().message);
-            s->queued_bytes -= s->queue.front().bytes;
-            s->queue.pop_front();
-          } else if (s->ended) {
-            ended = true;
-            status = s->status;
-          }
-        }
-        std::string text;
-        if (m != nullptr) {
-          absl::StatusOr<std::string> json = ResponseJson(*m);
-          text = json.ok() ? SseEvent("message", *json, LastCursor(*m))
-                           : SseEvent("error", ErrorBody(grpc::Status(grpc::StatusCode::INTERNAL,
-                                                                      std::string(json.status().message())),
-                                                         s->request_id));
-        } else if (ended) {
-          // Time up (our own deadline) is an ordinary end: the client resumes from the
-          // last id.
-          text = status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                     ? SseEvent("end", "{}")
-                     : SseEvent("error", ErrorBody(status, s->request_id));
-        } else {
-          text = ": heartbeat\n\n";  // A comment: clients ignore it.
-        }
-        if (!sink.write(text.data(), text.size())) return false;
-        if (ended) sink.done();
-        return true;
-      },
-      [s, close](bool) {
-        // The stream ended, the client left, or the server stops: end the call.
-        s->ctx->TryCancel();
-        {
-          absl::MutexLock lock(&s->mu);
-          s->closing = true;
-        }
-        s->pump.join();
-        close();
-      });
+  bool writing = out.StartChunked(std::move(head));
+  while (writing) {
+    std::unique_ptr<Message> m;
+    bool ended = false;
+    grpc::Status status;
+    {
+      absl::MutexLock lock(&s->mu);
+      auto ready = [s]() ABSL_SHARED_LOCKS_REQUIRED(s->mu) { return !s->queue.empty() || s->ended; };
+      s->mu.AwaitWithTimeout(absl::Condition(&ready), heartbeat_);
+      if (!s->queue.empty()) {
+        m = std::move(s->queue.front().message);
+        s->queued_bytes -= s->queue.front().bytes;
+        s->queue.pop_front();
+      } else if (s->ended) {
+        ended = true;
+        status = s->status;
+      }
+    }
+    std::string text;
+    if (m != nullptr) {
+      absl::StatusOr<std::string> json = ResponseJson(*m);
+      text = json.ok() ? SseEvent("message", *json, LastCursor(*m))
+                       : SseEvent("error", ErrorBody(grpc::Status(grpc::StatusCode::INTERNAL,
+                                                                  std::string(json.status().message())),
+                                                     s->request_id));
+    } else if (ended) {
+      // Time up (our own deadline) is an ordinary end: the client resumes from the
+      // last id.
+      text = status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                 ? SseEvent("end", "{}")
+                 : SseEvent("error", ErrorBody(status, s->request_id));
+    } else {
+      text = ": heartbeat\n\n";  // A comment: clients ignore it.
+    }
+    // A failed write is a client that has gone (or stopped reading).
+    writing = out.WriteChunk(std::move(text));
+    if (writing && ended) {
+      out.EndChunked();
+      break;
+    }
+  }
+  // The stream ended, the client left, or the server stops: end the call.
+  s->ctx->TryCancel();
+  {
+    absl::MutexLock lock(&s->mu);
+    s->closing = true;
+  }
+  s->pump.join();
+  close();
   return grpc::Status::OK;
 }
 

@@ -7,7 +7,7 @@
 // an event. The call's end is an `event: end`; an error mid-stream an `event: error`
 // with the error body.
 //
-// A stream holds a REST worker (and a thread reading the call) while it lasts, so
+// A stream holds a REST worker thread (and a thread reading the call) while it lasts, so
 // streams are bounded in number (past the limit, 503) and in length (then the stream
 // ends and the client resumes); a silent stream writes a heartbeat comment, which ends
 // the call of a client that has gone; all are cancelled when the gateway stops.
@@ -22,10 +22,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-
-namespace httplib {
-struct Response;
-}
+#include "services/gateway/http/http_message.h"
 
 namespace p06::gateway {
 
@@ -44,14 +41,15 @@ class EventStreams {
   static constexpr char kResumeField[] = "after";
   static constexpr char kCursorField[] = "cursor";
 
-  // Opens `grpc_path` with `request` and waits for its first message. A call that ends
-  // before any (a bad cursor, say) returns its status, for an ordinary error answer;
-  // otherwise `res` gets a content provider that relays messages until the call ends,
-  // the client leaves, the stream's time is up, or CancelAll().
-  grpc::Status Open(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
-                    std::unique_ptr<google::protobuf::Message> request,
-                    std::unique_ptr<google::protobuf::Message> response, const std::string& request_id,
-                    httplib::Response& res);
+  // Opens `grpc_path` with `request` and waits for its first message. A call that
+  // fails before any (a bad cursor, say) returns its status, for an ordinary error
+  // answer, and nothing is written. Otherwise writes `head` (with the stream's headers
+  // added) and relays events on `out` until the call ends, the client leaves, the
+  // stream's time is up, or CancelAll(); then returns OK. Blocks all that while.
+  grpc::Status Serve(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
+                     std::unique_ptr<google::protobuf::Message> request,
+                     std::unique_ptr<google::protobuf::Message> response, const std::string& request_id,
+                     HttpResponse head, HttpExchange& out);
 
   // Cancels every open stream (on shutdown).
   void CancelAll();

@@ -1,30 +1,29 @@
-// The REST/JSON door (cpp-httplib): authenticates the bearer token, limits each
+// The REST/JSON door (on http_server.h): authenticates the bearer token, limits each
 // principal's rate, checks the route's roles, transcodes to the service's gRPC method,
 // forwards with a deadline and the verified principal (with its proof), answers JSON
 // or the one error body, and audits every mutation and every refusal.
 //
-// Edge limits: a body over max_body_bytes is 413; reading a request or writing an
-// answer stalls at most io_timeout; idle keep-alive connections close after
-// keep_alive_timeout; past max_connections a connection is answered 503 and closed.
-// Every response carries the security headers and X-Request-Id; CORS headers only for
-// the configured origins. Server-streaming RPCs answer as Server-Sent Events
-// (event_stream.h).
+// Threads: a read is decided on an I/O thread and forwarded without waiting; its
+// answer is written from the gRPC completion. Whatever writes the audit log (a
+// mutation, a refusal) or holds a stream runs on a worker thread, where it may block.
+//
+// Edge limits (http_server.h): a body over max_body_bytes is 413; a request must
+// arrive within io_timeout and an answer be taken within it; idle keep-alive
+// connections close after keep_alive_timeout; past max_connections a connection is
+// answered 503 and closed. Every response carries the security headers and
+// X-Request-Id; CORS headers only for the configured origins. Server-streaming RPCs
+// answer as Server-Sent Events (event_stream.h).
 #pragma once
 
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "absl/synchronization/mutex.h"
 #include "services/gateway/http/event_stream.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "services/gateway/http/http_message.h"
 
 namespace prometheus {
 class Registry;
@@ -34,6 +33,7 @@ namespace p06::gateway {
 
 class AuditStore;
 class Backends;
+class HttpServer;
 class JwtVerifier;
 class RateLimiter;
 class RouteTable;
@@ -45,11 +45,12 @@ struct RestOptions {
   size_t max_body_bytes = 8 << 20;
   absl::Duration io_timeout = absl::Seconds(10);
   absl::Duration keep_alive_timeout = absl::Seconds(5);
-  size_t threads = 32;
+  size_t io_threads = 2;   // Serve every connection's reads and writes.
+  size_t threads = 32;      // Workers: mutations (audited), refusals, streams.
   size_t max_connections = 256;
   absl::Duration backend_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;
-  size_t max_streams = 16;  // Server-Sent Event streams open at once; each holds a thread.
+  size_t max_streams = 16;  // Server-Sent Event streams open at once; each holds a worker.
   absl::Duration stream_max_duration = absl::Minutes(10);  // Then the client resumes.
   absl::Duration stream_heartbeat = absl::Seconds(15);     // Longest silence on a stream.
 };
@@ -60,23 +61,34 @@ class RestServer {
              RateLimiter& limiter, AuditStore& audit, std::string openapi_json, prometheus::Registry& metrics);
   ~RestServer();
 
-  // Binds and starts serving on a thread of its own.
+  // Binds and starts serving on threads of its own.
   absl::Status Start();
-  int port() const { return port_; }
+  int port() const;
+  // Ends the streams, waits for the requests under way, and stops serving.
   void Stop();
 
  private:
   struct Metrics;
   struct Exchange;
-  void Handle(const httplib::Request& req, httplib::Response& res);
-  void Answer(Exchange& x, httplib::Response& res);
-  void ServeStream(Exchange& x, const httplib::Request& req, std::unique_ptr<google::protobuf::Message> request,
-                   std::unique_ptr<google::protobuf::Message> response, httplib::Response& res);
+  using ExchangePtr = std::shared_ptr<Exchange>;
+  void Handle(HttpRequest req, std::shared_ptr<HttpExchange> http);
+  // Everything before the backend call: the route, the principal, the roles, the
+  // request message. False, with x.status set, when the request is refused.
+  bool Prepare(const HttpRequest& req, Exchange& x);
+  void CallWithoutWaiting(ExchangePtr x);
+  void CallAudited(ExchangePtr x);
+  // The backend has answered: the JSON, or the error; then Finish.
+  void Complete(ExchangePtr x, bool on_worker);
+  // Answers x, on a worker when the answer must be audited and this is not one.
+  void Finish(ExchangePtr x, bool on_worker);
+  void ServeStream(Exchange& x, const std::string& last_event_id);
+  void Answer(Exchange& x);
+  HttpResponse Preflight(const HttpRequest& req) const;
   // Appends x's audit entry: its outcome (stage ""), or kStageReceived before a
   // mutation is forwarded. False (logged, counted) when it could not be written.
   bool Audit(Exchange& x, const std::string& stage, int http_status);
   // Counts the answer in the request metrics.
-  void Count(const Exchange& x, const httplib::Response& res);
+  void Count(const Exchange& x, int http_status);
 
   RestOptions options_;
   const RouteTable& routes_;
@@ -86,10 +98,10 @@ class RestServer {
   AuditStore& audit_;
   const std::string openapi_json_;
   std::unique_ptr<Metrics> metrics_;
-  std::unique_ptr<httplib::Server> http_;
   EventStreams streams_;
-  std::thread thread_;
-  int port_ = 0;
+  absl::Mutex mu_;
+  int calls_without_waiting_ ABSL_GUARDED_BY(mu_) = 0;  // Stop waits for them.
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace p06::gateway
