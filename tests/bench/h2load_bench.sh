@@ -29,7 +29,7 @@
 # Environment: P06_BENCH_SECONDS (5: measured seconds per run, after 1 s of warm-up),
 # P06_BENCH_ROUNDS (3), P06_BENCH_CLIENTS (16: connections, one call in flight on
 # each), P06_BENCH_THREADS (1: h2load's threads), P06_BENCH_TASK (the task read),
-# P06_BENCH_PORT (21491: the first port tried; PostgreSQL and the services take the
+# P06_BENCH_GATEWAY_FLAGS (more flags for p06-gateway, to compare settings), P06_BENCH_PORT (21491: the first port tried; PostgreSQL and the services take the
 # next free ones; below Linux's ephemeral range, 32768–60999, so that no outgoing
 # connection takes a port between its choice and its bind), P06_ECHO_BINARY, P06_BUILD_DIR.
 #
@@ -186,7 +186,7 @@ free_port GW_PORT; free_port GW_METRICS; free_port GW_HTTP
 start gateway "$GATEWAY_BIN" --grpc_port="$GW_PORT" --metrics_port="$GW_METRICS" --http_port="$GW_HTTP" \
   --internal_keys_dir="$WORK/keys/gateway" \
   --jwks_file="$WORK/jwks.json" --jwt_issuer=p06-dev --task_target="127.0.0.1:$TASK_PORT" \
-  --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0
+  --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0 ${P06_BENCH_GATEWAY_FLAGS:-}
 GATEWAY_PID=$last_pid
 wait_healthy gateway "$GW_PORT"
 TOKEN=$("$CTL" token --signing_key="$WORK/issuer.pem" --subject=bench --roles=viewer --ttl=1h) ||
