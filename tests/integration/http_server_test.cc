@@ -133,6 +133,17 @@ TEST_F(HttpServerTest, KeepAliveServesRequestsInTurnWithTheDefaultHeaders) {
   EXPECT_THAT(c.ReadUntil("body=3"), HasSubstr("POST /c body=3"));
 }
 
+TEST_F(HttpServerTest, HeadIsAnsweredWithoutABodyAndTheConnectionGoesOn) {
+  StartServer({});
+  RawClient c(server_->port());
+  ASSERT_TRUE(c.Send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string head = c.ReadUntil("\r\n\r\n");
+  EXPECT_THAT(head, HasSubstr("Content-Length: 14\r\n"));  // "HEAD /h body=0".
+  ASSERT_TRUE(c.Send(Get("/next")));
+  // Had the body been sent, it would come first and this answer would not start with it.
+  EXPECT_THAT(c.ReadUntil("body=0"), StartsWith("HTTP/1.1 200 OK\r\n"));
+}
+
 TEST_F(HttpServerTest, HalfSentRequestsHoldNoThreadAndAreCutOffAfterTheTimeout) {
   HttpServerOptions o;
   o.io_threads = 1;

@@ -40,7 +40,8 @@ bool IsMalformed(const beast::error_code& ec) {
 // An answer's bytes: status line, headers (the answer's own over the defaults of the
 // same name), Content-Length, Connection, body. A name or value with a line break is
 // left out: an answer is never split into two.
-std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigned version, bool keep_alive) {
+std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigned version, bool keep_alive,
+                      bool head) {
   std::string out;
   out.reserve(512 + r.body.size());
   const beast::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
@@ -66,7 +67,7 @@ std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigne
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  out += r.body;
+  if (!head) out += r.body;  // An answer to HEAD says the body's length, without it.
   return out;
 }
 
@@ -177,6 +178,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     parser_.reset();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
+    head_ = message.method() == http::verb::head;
     if (server_.loop_->stopping.load()) return Close();
     if (shed_) return Refuse(503);
     absl::StatusOr<RequestTarget> target = ParseRequestTarget({message.target().data(), message.target().size()});
@@ -215,7 +217,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // answers fit the socket's buffer and are sent here and now, with no hand-over to an
   // I/O thread; the rest of a larger one is written by the loop.
   void Write(HttpResponse response) {
-    auto bytes = std::make_shared<std::string>(Serialize(response, options_.default_headers, version_, keep_alive_));
+    auto bytes = std::make_shared<std::string>(Serialize(response, options_.default_headers, version_, keep_alive_, head_));
     beast::error_code ec;
     const size_t sent = stream_.socket().write_some(net::buffer(*bytes), ec);
     if (ec && ec != net::error::would_block) return Close();
@@ -289,6 +291,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   const bool shed_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  bool head_ = false;  // The request is a HEAD.
   size_t served_ = 0;
   std::string remote_addr_;
   int remote_port_ = 0;
