@@ -21,6 +21,7 @@ namespace p06::gateway {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // A plain TCP client: what it sends is exactly what the test writes.
@@ -97,13 +98,27 @@ class HttpServerTest : public ::testing::Test {
         server_->Blocking([this, x] {
           HttpResponse head;
           head.content_type = "text/event-stream";
+          head.SetHeader("X-Split", "a\r\nSet-Cookie: injected");  // Never written.
           bool ok = x->StartChunked(head);
           while (ok) ok = x->WriteChunk(std::string(64 << 10, 'e'));  // Until the reader leaves.
           stream_ended_.Notify();
         });
         return;
       }
+      if (req.path == "/later") {  // Answered from another thread, a while after.
+        std::thread([x] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          HttpResponse r;
+          r.body = "late";
+          x->Reply(std::move(r));
+        }).detach();
+        return;
+      }
       HttpResponse r;
+      if (req.path == "/empty") {
+        r.status = 204;
+        return x->Reply(std::move(r));
+      }
       r.content_type = "text/plain";
       r.body = absl::StrCat(req.method, " ", req.path, " body=", req.body.size());
       for (const auto& [k, v] : req.query) absl::StrAppend(&r.body, " ", k, "=", v);
@@ -157,7 +172,8 @@ TEST_F(HttpServerTest, HalfSentRequestsHoldNoThreadAndAreCutOffAfterTheTimeout) 
   // Twenty stalled clients, one I/O thread: a whole request is still answered at once.
   RawClient fast(server_->port());
   ASSERT_TRUE(fast.Send(Get("/fast")));
-  EXPECT_THAT(fast.ReadUntil("body=0", 300), HasSubstr("GET /fast"));
+  // Held threads would answer it only after the stalled ones' 20 × 400 ms.
+  EXPECT_THAT(fast.ReadUntil("body=0", 1500), HasSubstr("GET /fast"));
   // And the stalled ones are closed once their time is up, without an answer.
   for (auto& c : slow) EXPECT_TRUE(c->ClosedWithin(2000));
 }
@@ -245,6 +261,7 @@ TEST_F(HttpServerTest, AStreamWhoseReaderLeavesEndsItsWorker) {
     const std::string head = c.ReadUntil("\r\n\r\n");
     EXPECT_THAT(head, HasSubstr("Transfer-Encoding: chunked"));
     EXPECT_THAT(head, HasSubstr("Content-Type: text/event-stream"));
+    EXPECT_THAT(head, Not(HasSubstr("Set-Cookie")));
   }  // Closed: the next writes fail.
   EXPECT_TRUE(stream_ended_.WaitForNotificationWithTimeout(absl::Seconds(5)));
 }
@@ -269,6 +286,97 @@ TEST_F(HttpServerTest, StopClosesIdleConnectionsAtOnce) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   server_.reset();
   EXPECT_TRUE(c.ClosedWithin(2000));
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  StartServer({});
+  RawClient c(server_->port());
+  ASSERT_TRUE(c.Send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  EXPECT_EQ(c.ReadUntil("\r\n\r\n", 2000), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(c.Send("hello"));
+  EXPECT_THAT(c.ReadUntil("body=5"), HasSubstr("POST /up body=5"));
+}
+
+TEST_F(HttpServerTest, ARefusedHeadIsAnsweredWithoutAskingForTheBody) {
+  HttpServerOptions o;
+  o.max_body_bytes = 1024;
+  StartServer(o);
+  RawClient c(server_->port());
+  ASSERT_TRUE(c.Send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n"));
+  const std::string answer = c.ReadUntil("{\"refused\":413}");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 413"));
+  EXPECT_THAT(answer, Not(HasSubstr("100 Continue")));
+}
+
+TEST_F(HttpServerTest, OnlyChunkedTransferEncodingInHttp11IsRead) {
+  StartServer({});
+  {
+    RawClient c(server_->port());
+    ASSERT_TRUE(c.Send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+    EXPECT_THAT(c.ReadUntil("body=5"), HasSubstr("200 OK"));
+  }
+  for (const std::string& bad :
+       {std::string("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nhello"),
+        std::string("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "0\r\n\r\n"),
+        std::string("POST /up HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")}) {
+    RawClient c(server_->port());
+    ASSERT_TRUE(c.Send(bad));
+    EXPECT_THAT(c.ReadUntil(""), HasSubstr(" 400 Bad Request\r\n")) << bad;
+  }
+}
+
+TEST_F(HttpServerTest, A204CarriesNoContentLength) {
+  StartServer({});
+  RawClient c(server_->port());
+  ASSERT_TRUE(c.Send(Get("/empty") + Get("/a")));
+  const std::string both = c.ReadUntil("body=0");
+  EXPECT_THAT(both, StartsWith("HTTP/1.1 204 No Content\r\n"));
+  const std::string first = both.substr(0, both.find("\r\n\r\n"));
+  EXPECT_THAT(first, Not(HasSubstr("Content-Length")));
+  EXPECT_THAT(both, HasSubstr("GET /a body=0"));  // The connection went on.
+}
+
+TEST_F(HttpServerTest, AStreamToAnHttp10ClientIsNotChunked) {
+  HttpServerOptions o;
+  o.io_timeout = absl::Milliseconds(500);
+  StartServer(o);
+  RawClient c(server_->port());
+  ASSERT_TRUE(c.Send("GET /stream HTTP/1.0\r\n\r\n"));
+  const std::string start = c.ReadUntil("eeee");
+  EXPECT_THAT(start, StartsWith("HTTP/1.0 200"));
+  EXPECT_THAT(start, Not(HasSubstr("chunked")));
+  EXPECT_THAT(start, HasSubstr("\r\n\r\neeee"));  // The body's first bytes follow the head.
+}
+
+TEST_F(HttpServerTest, StopAnswersWhatIsUnderWayAndClosesTheRest) {
+  StartServer({});
+  RawClient idle(server_->port());
+  ASSERT_TRUE(idle.Send(Get("/a")));
+  EXPECT_THAT(idle.ReadUntil("body=0"), HasSubstr("200 OK"));
+  auto answering = std::make_unique<RawClient>(server_->port());
+  ASSERT_TRUE(answering->Send(Get("/later")));
+  auto half = std::make_unique<RawClient>(server_->port());
+  ASSERT_TRUE(half->Send("GET /b HTTP/1.1\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Both have reached the server.
+
+  const absl::Time start = absl::Now();
+  std::thread stopper([this] { server_->Stop(); });
+  EXPECT_TRUE(idle.ClosedWithin(2000));  // Between requests: closed at once.
+  ASSERT_TRUE(half->Send("Host: x\r\n\r\n"));
+  const std::string refused = half->ReadUntil("");
+  EXPECT_THAT(refused, StartsWith("HTTP/1.1 503"));
+  EXPECT_THAT(refused, HasSubstr("{\"refused\":503}"));
+  const std::string late = answering->ReadUntil("late");
+  EXPECT_THAT(late, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(late, HasSubstr("Connection: close\r\n"));
+  // Told to close, they do; the server has nothing left and Stop returns, well before
+  // its io_timeout (10 s) deadline.
+  answering.reset();
+  half.reset();
+  stopper.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(server_->connections(), 0u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -37,9 +38,17 @@ bool IsMalformed(const beast::error_code& ec) {
          ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
+// A header that can be written as one line: a name or value with a line break would
+// split an answer into two, and is left out.
+bool Writable(absl::string_view name, absl::string_view value) {
+  return name.find_first_of("\r\n:") == absl::string_view::npos && value.find_first_of("\r\n") == absl::string_view::npos;
+}
+
+// Answers that must not carry a Content-Length (RFC 9110 §8.6); none has a body.
+bool HasNoLength(int status) { return status < 200 || status == 204 || status == 304; }
+
 // An answer's bytes: status line, headers (the answer's own over the defaults of the
-// same name), Content-Length, Connection, body. A name or value with a line break is
-// left out: an answer is never split into two.
+// same name), Content-Length, Connection, body.
 std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigned version, bool keep_alive,
                       bool head) {
   std::string out;
@@ -48,10 +57,7 @@ std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigne
   absl::StrAppend(&out, version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", r.status, " ",
                   absl::string_view(reason.data(), reason.size()), "\r\n");
   auto header = [&out](absl::string_view name, absl::string_view value) {
-    if (name.find_first_of("\r\n:") != absl::string_view::npos || value.find_first_of("\r\n") != absl::string_view::npos) {
-      return;
-    }
-    absl::StrAppend(&out, name, ": ", value, "\r\n");
+    if (Writable(name, value)) absl::StrAppend(&out, name, ": ", value, "\r\n");
   };
   for (const auto& [name, value] : defaults) {
     const bool replaced = std::any_of(r.headers.begin(), r.headers.end(),
@@ -60,21 +66,42 @@ std::string Serialize(const HttpResponse& r, const HttpFields& defaults, unsigne
   }
   for (const auto& [name, value] : r.headers) header(name, value);
   if (!r.content_type.empty()) header("Content-Type", r.content_type);
-  absl::StrAppend(&out, "Content-Length: ", r.body.size(), "\r\n");
+  if (!HasNoLength(r.status)) absl::StrAppend(&out, "Content-Length: ", r.body.size(), "\r\n");
   if (!keep_alive) {
     out += "Connection: close\r\n";
   } else if (version == 10) {
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (!head) out += r.body;  // An answer to HEAD says the body's length, without it.
+  if (!head && !HasNoLength(r.status)) out += r.body;  // An answer to HEAD says the body's length, without it.
   return out;
+}
+
+// RFC 9112 §6.1: a request's Transfer-Encoding is "chunked", once, and only in HTTP/1.1;
+// anything else cannot be framed and is refused rather than guessed.
+bool FramingIsValid(const http::request_parser<http::string_body>::value_type& head) {
+  const size_t count = head.count(http::field::transfer_encoding);
+  if (count == 0) return true;
+  if (count > 1 || head.version() < 11) return false;
+  const beast::string_view te = head[http::field::transfer_encoding];
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(absl::string_view(te.data(), te.size())), "chunked");
+}
+
+bool ExpectsContinue(const http::request_parser<http::string_body>::value_type& head) {
+  const beast::string_view expect = head[http::field::expect];
+  return head.version() >= 11 && absl::EqualsIgnoreCase(absl::string_view(expect.data(), expect.size()), "100-continue");
 }
 
 }  // namespace
 
+
 struct HttpServer::Loop {
   explicit Loop(size_t workers) : worker_pool(workers) {}
+  // Declared before `io`, so that it outlives the sessions the loop still holds.
+  absl::Mutex mu;
+  absl::flat_hash_map<Session*, std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
+  size_t io_running ABSL_GUARDED_BY(mu) = 0;
+
   net::io_context io;
   net::executor_work_guard<net::io_context::executor_type> work{io.get_executor()};
   tcp::acceptor acceptor{io};
@@ -84,7 +111,8 @@ struct HttpServer::Loop {
 };
 
 // One connection: reads a request, hands it to the handler, writes its answer, and
-// reads the next. All of it on the connection's strand.
+// reads the next. All of it on the connection's strand, but for the first try at
+// writing an answer, made from the thread that has it.
 class HttpServer::Session : public HttpExchange, public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer& server, tcp::socket socket, bool shed)
@@ -99,10 +127,28 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
       remote_port_ = peer.port();
     }
   }
-  ~Session() override { server_.connections_.fetch_sub(1); }
+  ~Session() override {
+    {
+      absl::MutexLock lock(&server_.loop_->mu);
+      server_.loop_->sessions.erase(this);
+    }
+    server_.connections_.fetch_sub(1);
+  }
 
   void Start() {
+    {
+      absl::MutexLock lock(&server_.loop_->mu);
+      server_.loop_->sessions.emplace(this, weak_from_this());
+    }
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->AwaitRequest(); });
+  }
+
+  // The server is stopping: a connection between requests is closed now; one with a
+  // request under way closes after its answer.
+  void CloseIfIdle() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kAwaiting) self->Close();
+    });
   }
 
   // From the thread that has the answer (a gRPC completion, say): nothing else is
@@ -114,7 +160,9 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
       keep_alive_ = false;  // A stream's end is the connection's.
       auto res = std::make_shared<http::response<http::empty_body>>();
       Fill(*res, head);
-      res->chunked(true);
+      // HTTP/1.0 has no chunks: the body is what comes until the connection closes.
+      raw_stream_ = version_ < 11;
+      res->chunked(!raw_stream_);
       auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
       stream_.expires_after(Chrono(options_.io_timeout));
       http::async_write_header(stream_, *serializer,
@@ -126,13 +174,15 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     auto owned = std::make_shared<std::string>(std::move(data));
     return RunAndWait([this, owned](Done done) {
       stream_.expires_after(Chrono(options_.io_timeout));
-      net::async_write(stream_, http::make_chunk(net::buffer(*owned)),
-                       [owned, done](beast::error_code ec, size_t) { done(ec); });
+      auto handler = [owned, done](beast::error_code ec, size_t) { done(ec); };
+      if (raw_stream_) return net::async_write(stream_, net::buffer(*owned), std::move(handler));
+      net::async_write(stream_, http::make_chunk(net::buffer(*owned)), std::move(handler));
     });
   }
 
   void EndChunked() override {
     RunAndWait([this](Done done) {
+      if (raw_stream_) return done({});
       stream_.expires_after(Chrono(options_.io_timeout));
       net::async_write(stream_, http::make_chunk_last(), [done](beast::error_code ec, size_t) { done(ec); });
     });
@@ -143,9 +193,20 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   using Done = std::function<void(beast::error_code)>;
   static constexpr size_t kReadSize = 16 << 10;
 
+  enum class State {
+    kAwaiting,   // Between requests: nothing owed, closed at once when stopping.
+    kReading,    // A request has begun arriving.
+    kAnswering,  // The handler has it, or its answer is being written or streamed.
+    kLingering,  // The answer is sent; the rest of the client's bytes are dropped.
+  };
+
+  bool stopping() const { return server_.loop_->stopping.load(); }
+
   // Waits for a request's first byte: io_timeout on a new connection, then
   // keep_alive_timeout between requests.
   void AwaitRequest() {
+    if (stopping()) return Close();
+    state_ = State::kAwaiting;
     if (buffer_.size() > 0) return ReadRequest();  // Pipelined: already here.
     stream_.expires_after(Chrono(served_ == 0 ? options_.io_timeout : options_.keep_alive_timeout));
     stream_.async_read_some(buffer_.prepare(kReadSize), [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -155,32 +216,59 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     });
   }
 
-  // The whole request, within io_timeout of its first byte.
+  // The request's head, then (once it is accepted) its body: the whole of it within
+  // io_timeout of its first byte.
   void ReadRequest() {
+    state_ = State::kReading;
+    version_ = 11;
+    head_ = false;
+    keep_alive_ = true;
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     stream_.expires_after(Chrono(options_.io_timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRequest(ec); });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
+  }
+
+  void OnHead(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    const auto& head = parser_->get();
+    version_ = head.version();
+    head_ = head.method() == http::verb::head;
+    keep_alive_ = head.keep_alive();
+    if (shed_ || stopping()) return Refuse(503);
+    if (!FramingIsValid(head)) return Refuse(400);
+    if (parser_->is_done()) return OnRequest({});
+    auto read_body = [self = shared_from_this()] {
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code ec, size_t) { self->OnRequest(ec); });
+    };
+    if (!ExpectsContinue(head)) return read_body();
+    // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+    static constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this(), read_body](beast::error_code ec, size_t) {
+                       if (ec) return self->Close();
+                       read_body();
+                     });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    stream_.expires_never();
+    if (ec == http::error::body_limit) return Refuse(413);
+    if (ec == http::error::header_limit) return Refuse(431);
+    if (IsMalformed(ec)) return Refuse(400);
+    return Close();  // Gone, or too slow.
   }
 
   void OnRequest(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
     stream_.expires_never();
-    if (ec) {
-      if (ec == http::error::body_limit) return Refuse(413);
-      if (ec == http::error::header_limit) return Refuse(431);
-      if (IsMalformed(ec)) return Refuse(400);
-      return Close();  // Gone, or too slow.
-    }
+    state_ = State::kAnswering;
     ++served_;
     http::request<http::string_body> message = parser_->release();
     parser_.reset();
-    keep_alive_ = message.keep_alive();
-    version_ = message.version();
-    head_ = message.method() == http::verb::head;
-    if (server_.loop_->stopping.load()) return Close();
-    if (shed_) return Refuse(503);
     absl::StatusOr<RequestTarget> target = ParseRequestTarget({message.target().data(), message.target().size()});
     if (!target.ok()) return Refuse(400);
 
@@ -199,6 +287,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   }
 
   void Refuse(int status) {
+    state_ = State::kAnswering;
     keep_alive_ = false;
     Write(options_.refusal(status));
   }
@@ -207,23 +296,35 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   void Fill(http::response<Body>& res, const HttpResponse& from) {
     res.version(version_);
     res.result(static_cast<unsigned>(from.status));
-    for (const auto& [name, value] : options_.default_headers) res.set(name, value);
-    for (const auto& [name, value] : from.headers) res.set(name, value);
-    if (!from.content_type.empty()) res.set(http::field::content_type, from.content_type);
+    for (const auto& [name, value] : options_.default_headers) {
+      if (Writable(name, value)) res.set(name, value);
+    }
+    for (const auto& [name, value] : from.headers) {
+      if (Writable(name, value)) res.set(name, value);
+    }
+    if (!from.content_type.empty() && Writable("Content-Type", from.content_type)) {
+      res.set(http::field::content_type, from.content_type);
+    }
     res.keep_alive(keep_alive_);
   }
 
   // Called with nothing else under way on the connection, from any thread. Most
   // answers fit the socket's buffer and are sent here and now, with no hand-over to an
-  // I/O thread; the rest of a larger one is written by the loop.
+  // I/O thread; the rest of a larger one is written by the loop. What follows the
+  // answer (reading the next request) is the strand's.
   void Write(HttpResponse response) {
+    if (stopping()) keep_alive_ = false;  // The client hears now that it must reconnect.
     auto bytes = std::make_shared<std::string>(Serialize(response, options_.default_headers, version_, keep_alive_, head_));
     beast::error_code ec;
     const size_t sent = stream_.socket().write_some(net::buffer(*bytes), ec);
-    if (ec && ec != net::error::would_block) return Close();
-    if (!ec && sent == bytes->size()) return AfterAnswer();
+    if (ec && ec != net::error::would_block) {
+      return net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+    }
+    if (!ec && sent == bytes->size()) {
+      return net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->AfterAnswer(); });
+    }
     const size_t offset = ec ? 0 : sent;
-    net::post(stream_.get_executor(), [self = shared_from_this(), bytes, offset] {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), bytes, offset] {
       self->stream_.expires_after(Chrono(self->options_.io_timeout));
       net::async_write(self->stream_, net::buffer(bytes->data() + offset, bytes->size() - offset),
                        [self, bytes](beast::error_code ec, size_t) {
@@ -242,6 +343,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // read and dropped until it closes or io_timeout, so that it reads the answer rather
   // than a reset.
   void LingerAndClose() {
+    state_ = State::kLingering;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.expires_after(Chrono(options_.io_timeout));
@@ -263,7 +365,8 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
 
   // Starts `start` on the strand and waits (on a worker thread) until it calls done.
   // The write's own expiry ends it after io_timeout; the extra second covers a loop
-  // that has stopped and will never run it.
+  // that has stopped and will never run it. `done` holds the session, so a write the
+  // wait gave up on still has its connection when it completes.
   bool RunAndWait(std::function<void(Done)> start) {
     struct Wait {
       absl::Mutex mu;
@@ -272,7 +375,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     };
     auto wait = std::make_shared<Wait>();
     net::post(stream_.get_executor(), [self = shared_from_this(), start = std::move(start), wait] {
-      start([wait](beast::error_code ec) {
+      start([self, wait](beast::error_code ec) {
         absl::MutexLock lock(&wait->mu);
         wait->done = true;
         wait->ec = ec;
@@ -289,9 +392,12 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const bool shed_;
+  State state_ = State::kAwaiting;
+  // Of the request being answered.
   bool keep_alive_ = true;
   unsigned version_ = 11;
-  bool head_ = false;  // The request is a HEAD.
+  bool head_ = false;  // It is a HEAD.
+  bool raw_stream_ = false;  // A stream to an HTTP/1.0 client: no chunks.
   size_t served_ = 0;
   std::string remote_addr_;
   int remote_port_ = 0;
@@ -321,17 +427,24 @@ absl::Status HttpServer::Start() {
   }
   port_ = acceptor.local_endpoint().port();
   Accept();
-  for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
+  const size_t threads = std::max<size_t>(1, options_.io_threads);
+  {
+    absl::MutexLock lock(&loop_->mu);
+    loop_->io_running = threads;
+  }
+  for (size_t i = 0; i < threads; ++i) {
     io_threads_.emplace_back([this] {
       while (true) {
         try {
           loop_->io.run();
-          return;
+          break;
         } catch (const std::exception& e) {
           // A handler threw (out of memory, say): its connection is lost, the loop goes on.
           log::Error("http handler failed", {{"error", e.what()}});
         }
       }
+      absl::MutexLock lock(&loop_->mu);
+      --loop_->io_running;
     });
   }
   started_ = true;
@@ -355,17 +468,38 @@ void HttpServer::Accept() {
 
 void HttpServer::Blocking(std::function<void()> work) { net::post(loop_->worker_pool, std::move(work)); }
 
-void HttpServer::Stop() {
-  if (!started_) return;
-  started_ = false;
-  loop_->stopping = true;
+void HttpServer::StopAccepting() {
+  if (!started_ || loop_->stopping.exchange(true)) return;
   net::post(loop_->io, [this] {
     beast::error_code ec;
     loop_->acceptor.close(ec);
     loop_->accept_backoff.cancel();
   });
+  // A session started from now on sees `stopping` and closes itself.
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    absl::MutexLock lock(&loop_->mu);
+    for (const auto& [raw, weak] : loop_->sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  for (const auto& session : open) session->CloseIfIdle();
+}
+
+void HttpServer::Stop() {
+  if (!started_) return;
+  StopAccepting();
+  started_ = false;
   loop_->worker_pool.join();  // Their answers still need the I/O threads.
   loop_->work.reset();
+  // The loop ends by itself once the last connection has sent its answer and closed;
+  // a client that will not take it is cut off after io_timeout.
+  {
+    absl::MutexLock lock(&loop_->mu);
+    loop_->mu.AwaitWithTimeout(absl::Condition(
+                                   +[](size_t* running) { return *running == 0; }, &loop_->io_running),
+                               options_.io_timeout + absl::Seconds(1));
+  }
   loop_->io.stop();
   for (std::thread& t : io_threads_) t.join();
   io_threads_.clear();

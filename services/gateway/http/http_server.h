@@ -7,8 +7,10 @@
 // Edge limits: a body over max_body_bytes is answered 413 as soon as its length is
 // known; a request must arrive whole within io_timeout of its first byte (a slow
 // client is cut off) and an answer be taken within io_timeout; a connection idle for
-// keep_alive_timeout is closed; past max_connections a connection's request is read,
-// answered 503 and the connection closed. Every answer carries default_headers.
+// keep_alive_timeout is closed; past max_connections a connection's request head is
+// read, answered 503 and the connection closed. `Expect: 100-continue` is answered once
+// the head is accepted, so a client sends no body that would be refused. Every answer
+// carries default_headers.
 #pragma once
 
 #include <atomic>
@@ -56,8 +58,14 @@ class HttpServer {
   // Runs `work` on a worker thread, where it may block.
   void Blocking(std::function<void()> work);
 
-  // Stops accepting, waits for the workers' work to end (streams must have been told
-  // to end), then closes every connection and joins the threads.
+  // Stops accepting and closes the connections that are between requests. A request
+  // under way is still answered (one whose head arrives from now on, 503), with
+  // `Connection: close`. Idempotent; Stop() begins with it.
+  void StopAccepting();
+
+  // StopAccepting, then waits for the workers' work to end (streams must have been
+  // told to end) and for the connections to finish their answers, at most io_timeout
+  // more; what is left then is cut off.
   void Stop();
 
   // Connections open now (for tests and metrics).

@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -124,7 +125,7 @@ absl::Status RestServer::Start() {
     } else if (http_status == 431) {
       status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "headers: larger than the gateway accepts");
     } else if (http_status == 503) {
-      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many connections");
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many connections, or shutting down: retry");
       res.SetHeader("Retry-After", "1");
     }
     res.content_type = "application/json";
@@ -142,11 +143,15 @@ int RestServer::port() const { return http_ != nullptr ? http_->port() : 0; }
 void RestServer::Stop() {
   if (http_ == nullptr) return;
   streams_.CancelAll();
+  http_->StopAccepting();
+  {
+    // Calls under way end by their deadline. Their completions use this object, and
+    // an audited one hands its answer to a worker, so the workers must outlive them.
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int* calls) { return *calls == 0; }, &calls_without_waiting_));
+  }
   http_->Stop();
-  // Calls under way end by their deadline; their completions use this object.
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](int* calls) { return *calls == 0; }, &calls_without_waiting_));
 }
 
 HttpResponse RestServer::Preflight(const HttpRequest& req) const {
@@ -273,10 +278,12 @@ void RestServer::CallWithoutWaiting(ExchangePtr x) {
   Exchange& call = *x;
   backends_.CallAsync(call.route->grpc_path, call.ctx, *call.request, call.response.get(),
                       [this, x = std::move(x)](grpc::Status status) mutable {
+                        absl::Cleanup counted_out = [this] {
+                          absl::MutexLock lock(&mu_);
+                          --calls_without_waiting_;
+                        };
                         x->status = std::move(status);
                         Complete(std::move(x), /*on_worker=*/false);
-                        absl::MutexLock lock(&mu_);
-                        --calls_without_waiting_;
                       });
 }
 
