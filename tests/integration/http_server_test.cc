@@ -106,12 +106,13 @@ class HttpServerTest : public ::testing::Test {
         return;
       }
       if (req.path == "/later") {  // Answered from another thread, a while after.
-        std::thread([x] {
+        later_received_.Notify();
+        later_ = std::thread([x] {
           std::this_thread::sleep_for(std::chrono::milliseconds(300));
           HttpResponse r;
           r.body = "late";
           x->Reply(std::move(r));
-        }).detach();
+        });
         return;
       }
       HttpResponse r;
@@ -127,11 +128,14 @@ class HttpServerTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start().ok());
   }
   void TearDown() override {
+    if (later_.joinable()) later_.join();
     if (server_) server_->Stop();
   }
 
   std::unique_ptr<HttpServer> server_;
   absl::Notification stream_ended_;
+  absl::Notification later_received_;
+  std::thread later_;
 };
 
 TEST_F(HttpServerTest, KeepAliveServesRequestsInTurnWithTheDefaultHeaders) {
@@ -354,19 +358,23 @@ TEST_F(HttpServerTest, StopAnswersWhatIsUnderWayAndClosesTheRest) {
   RawClient idle(server_->port());
   ASSERT_TRUE(idle.Send(Get("/a")));
   EXPECT_THAT(idle.ReadUntil("body=0"), HasSubstr("200 OK"));
+  // One in the handler's hands; one whose head is read (the 100 says so) and whose
+  // body is still to come.
   auto answering = std::make_unique<RawClient>(server_->port());
   ASSERT_TRUE(answering->Send(Get("/later")));
+  ASSERT_TRUE(later_received_.WaitForNotificationWithTimeout(absl::Seconds(5)));
   auto half = std::make_unique<RawClient>(server_->port());
-  ASSERT_TRUE(half->Send("GET /b HTTP/1.1\r\n"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Both have reached the server.
+  ASSERT_TRUE(half->Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_THAT(half->ReadUntil("\r\n\r\n"), StartsWith("HTTP/1.1 100 Continue"));
 
   const absl::Time start = absl::Now();
   std::thread stopper([this] { server_->Stop(); });
   EXPECT_TRUE(idle.ClosedWithin(2000));  // Between requests: closed at once.
-  ASSERT_TRUE(half->Send("Host: x\r\n\r\n"));
+  ASSERT_TRUE(half->Send("hello"));
   const std::string refused = half->ReadUntil("");
   EXPECT_THAT(refused, StartsWith("HTTP/1.1 503"));
   EXPECT_THAT(refused, HasSubstr("{\"refused\":503}"));
+  // The answer comes after Stop began, and Stop waits for it.
   const std::string late = answering->ReadUntil("late");
   EXPECT_THAT(late, StartsWith("HTTP/1.1 200"));
   EXPECT_THAT(late, HasSubstr("Connection: close\r\n"));
@@ -377,6 +385,21 @@ TEST_F(HttpServerTest, StopAnswersWhatIsUnderWayAndClosesTheRest) {
   stopper.join();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_EQ(server_->connections(), 0u);
+}
+
+TEST_F(HttpServerTest, StopWaitsForAnAnswerOwedOnAConnectionWithNothingElseUnderWay) {
+  StartServer({});
+  auto answering = std::make_unique<RawClient>(server_->port());
+  ASSERT_TRUE(answering->Send(Get("/later")));
+  ASSERT_TRUE(later_received_.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  const absl::Time start = absl::Now();
+  std::thread stopper([this] { server_->Stop(); });
+  // No read or write of the server's is pending on it: only the handler's answer.
+  EXPECT_THAT(answering->ReadUntil("late"), HasSubstr("Connection: close\r\n"));
+  EXPECT_TRUE(answering->ClosedWithin(2000));
+  answering.reset();
+  stopper.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
 }  // namespace

@@ -100,12 +100,13 @@ struct HttpServer::Loop {
   // Declared before `io`, so that it outlives the sessions the loop still holds.
   absl::Mutex mu;
   absl::flat_hash_map<Session*, std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
-  size_t io_running ABSL_GUARDED_BY(mu) = 0;
 
   net::io_context io;
   net::executor_work_guard<net::io_context::executor_type> work{io.get_executor()};
-  tcp::acceptor acceptor{io};
-  net::steady_timer accept_backoff{io};
+  // The acceptor's own strand: accepting, backing off and closing at Stop never overlap.
+  net::strand<net::io_context::executor_type> accept_strand{io.get_executor()};
+  tcp::acceptor acceptor{accept_strand};
+  net::steady_timer accept_backoff{accept_strand};
   net::thread_pool worker_pool;
   std::atomic<bool> stopping{false};
 };
@@ -128,11 +129,9 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     }
   }
   ~Session() override {
-    {
-      absl::MutexLock lock(&server_.loop_->mu);
-      server_.loop_->sessions.erase(this);
-    }
-    server_.connections_.fetch_sub(1);
+    server_.connections_.fetch_sub(1);  // First: Stop() returns once `sessions` is empty.
+    absl::MutexLock lock(&server_.loop_->mu);
+    server_.loop_->sessions.erase(this);
   }
 
   void Start() {
@@ -205,7 +204,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // Waits for a request's first byte: io_timeout on a new connection, then
   // keep_alive_timeout between requests.
   void AwaitRequest() {
-    if (stopping()) return Close();
+    if (stopping() && buffer_.size() == 0) return Close();  // A pipelined request is still answered (503).
     state_ = State::kAwaiting;
     if (buffer_.size() > 0) return ReadRequest();  // Pipelined: already here.
     stream_.expires_after(Chrono(served_ == 0 ? options_.io_timeout : options_.keep_alive_timeout));
@@ -266,6 +265,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     if (ec) return OnReadError(ec);
     stream_.expires_never();
     state_ = State::kAnswering;
+    if (stopping()) return Refuse(503);  // The body came after StopAccepting.
     ++served_;
     http::request<http::string_body> message = parser_->release();
     parser_.reset();
@@ -427,12 +427,7 @@ absl::Status HttpServer::Start() {
   }
   port_ = acceptor.local_endpoint().port();
   Accept();
-  const size_t threads = std::max<size_t>(1, options_.io_threads);
-  {
-    absl::MutexLock lock(&loop_->mu);
-    loop_->io_running = threads;
-  }
-  for (size_t i = 0; i < threads; ++i) {
+  for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
     io_threads_.emplace_back([this] {
       while (true) {
         try {
@@ -443,8 +438,6 @@ absl::Status HttpServer::Start() {
           log::Error("http handler failed", {{"error", e.what()}});
         }
       }
-      absl::MutexLock lock(&loop_->mu);
-      --loop_->io_running;
     });
   }
   started_ = true;
@@ -470,7 +463,7 @@ void HttpServer::Blocking(std::function<void()> work) { net::post(loop_->worker_
 
 void HttpServer::StopAccepting() {
   if (!started_ || loop_->stopping.exchange(true)) return;
-  net::post(loop_->io, [this] {
+  net::post(loop_->accept_strand, [this] {
     beast::error_code ec;
     loop_->acceptor.close(ec);
     loop_->accept_backoff.cancel();
@@ -490,16 +483,20 @@ void HttpServer::Stop() {
   if (!started_) return;
   StopAccepting();
   started_ = false;
-  loop_->worker_pool.join();  // Their answers still need the I/O threads.
-  loop_->work.reset();
-  // The loop ends by itself once the last connection has sent its answer and closed;
-  // a client that will not take it is cut off after io_timeout.
+  // A connection owes at most one answer, and may need a worker for it: the loop and
+  // the workers run until the last connection has sent its answer and closed. A client
+  // that will not take it is cut off after io_timeout.
   {
     absl::MutexLock lock(&loop_->mu);
     loop_->mu.AwaitWithTimeout(absl::Condition(
-                                   +[](size_t* running) { return *running == 0; }, &loop_->io_running),
+                                   +[](absl::flat_hash_map<Session*, std::weak_ptr<Session>>* sessions) {
+                                     return sessions->empty();
+                                   },
+                                   &loop_->sessions),
                                options_.io_timeout + absl::Seconds(1));
   }
+  loop_->worker_pool.join();  // Streams were told to end; a stuck write ends by its expiry.
+  loop_->work.reset();
   loop_->io.stop();
   for (std::thread& t : io_threads_) t.join();
   io_threads_.clear();

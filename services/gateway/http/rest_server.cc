@@ -148,6 +148,7 @@ void RestServer::Stop() {
     // Calls under way end by their deadline. Their completions use this object, and
     // an audited one hands its answer to a worker, so the workers must outlive them.
     absl::MutexLock lock(&mu_);
+    stopping_ = true;
     mu_.Await(absl::Condition(
         +[](int* calls) { return *calls == 0; }, &calls_without_waiting_));
   }
@@ -271,9 +272,16 @@ bool RestServer::Prepare(const HttpRequest& req, Exchange& x) {
 void RestServer::CallWithoutWaiting(ExchangePtr x) {
   PrepareClientContext(x->ctx, options_.backend_timeout, x->request_id);
   AttachPrincipal(x->ctx, *x->principal);
+  bool stopping = false;
   {
     absl::MutexLock lock(&mu_);
-    ++calls_without_waiting_;
+    stopping = stopping_;
+    if (!stopping) ++calls_without_waiting_;
+  }
+  if (stopping) {
+    x->status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down: retry");
+    x->retry_after = "1";
+    return Answer(*x);
   }
   Exchange& call = *x;
   backends_.CallAsync(call.route->grpc_path, call.ctx, *call.request, call.response.get(),

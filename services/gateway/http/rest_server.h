@@ -101,6 +101,7 @@ class RestServer {
   EventStreams streams_;
   absl::Mutex mu_;
   int calls_without_waiting_ ABSL_GUARDED_BY(mu_) = 0;  // Stop waits for them.
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;         // Then no new one starts.
   std::unique_ptr<HttpServer> http_;
 };
 
