@@ -243,7 +243,7 @@ std::string Keyring::Sign(absl::string_view audience, absl::string_view subject,
 }
 
 absl::Status Keyring::Verify(absl::string_view proof, absl::string_view subject, absl::string_view unit,
-                             absl::string_view roles, absl::Time now) const {
+                             absl::string_view roles, absl::Time now, absl::string_view peer) const {
   if (proof.empty()) {
     return absl::UnauthenticatedError(
         "x-p06-proof: missing; principal headers are believed only from the gateway or another service");
@@ -269,9 +269,15 @@ absl::Status Keyring::Verify(absl::string_view proof, absl::string_view subject,
   if (absl::Status may = MayAssert(issuer, subject, unit, roles); !may.ok()) return may;
 
   const std::string key = absl::StrCat(proof, "\n", subject, "\n", unit, "\n", roles);
+  const int64_t second = absl::ToUnixSeconds(now);
   {
     absl::ReaderMutexLock lock(&mu_);
     if (verified_.contains(key)) return absl::OkStatus();
+    if (auto f = failures_.find(peer);
+        !peer.empty() && f != failures_.end() && f->second.second == second && f->second.count >= kMaxFailedProofsPerSecond) {
+      return absl::ResourceExhaustedError(absl::StrCat("x-p06-proof: more than ", kMaxFailedProofsPerSecond,
+                                                       " proofs from ", peer, " failed this second; retry in 1 s"));
+    }
   }
   auto keys = public_keys_.find(issuer);
   if (keys == public_keys_.end()) {
@@ -291,8 +297,16 @@ absl::Status Keyring::Verify(absl::string_view proof, absl::string_view subject,
     EVP_MD_CTX_free(ctx);
     if (valid) break;
   }
-  if (!valid) return absl::UnauthenticatedError("x-p06-proof: does not match the principal headers");
   absl::WriterMutexLock lock(&mu_);
+  if (!valid) {
+    if (!peer.empty()) {
+      if (failures_.size() >= kMaxCached) failures_.clear();
+      Failures& f = failures_[peer];
+      if (f.second != second) f = Failures{second, 0};
+      ++f.count;
+    }
+    return absl::UnauthenticatedError("x-p06-proof: does not match the principal headers");
+  }
   if (verified_.size() >= kMaxCached) verified_.clear();
   verified_.insert(key);
   return absl::OkStatus();
@@ -319,10 +333,10 @@ std::string SignPrincipal(absl::string_view audience, absl::string_view subject,
 }
 
 absl::Status VerifyPrincipal(absl::string_view proof, absl::string_view subject, absl::string_view unit,
-                             absl::string_view roles, absl::Time now) {
+                             absl::string_view roles, absl::Time now, absl::string_view peer) {
   const Keyring* ring = g_keyring.load(std::memory_order_acquire);
   if (ring == nullptr) return absl::UnauthenticatedError("this service has no internal keys and trusts no caller");
-  return ring->Verify(proof, subject, unit, roles, now);
+  return ring->Verify(proof, subject, unit, roles, now, peer);
 }
 
 }  // namespace p06

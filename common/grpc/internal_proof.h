@@ -29,7 +29,11 @@
 //
 // Signing costs tens of microseconds and verifying about a hundred, so each keyring
 // reuses a proof it made less than kProofReuse ago and remembers the proofs it has
-// verified (bounded).
+// verified (bounded). A caller sending forged proofs would make every one cost a
+// verification: past kMaxFailedProofsPerSecond failed ones from one address in a
+// second, its proofs not already verified are refused unchecked (RESOURCE_EXHAUSTED,
+// retry in a second) until the next second. A proof of the suite never fails, so a
+// peer over the limit is forging, or its keys are not the ones believed here.
 #pragma once
 
 #include <map>
@@ -50,6 +54,7 @@ namespace p06 {
 inline constexpr char kProofHeader[] = "x-p06-proof";
 inline constexpr absl::Duration kProofLifetime = absl::Minutes(5);
 inline constexpr absl::Duration kProofReuse = absl::Minutes(1);
+inline constexpr int kMaxFailedProofsPerSecond = 20;
 
 // The issuers that may assert any principal.
 inline constexpr char kGatewayIssuer[] = "gateway";
@@ -94,15 +99,21 @@ class Keyring {
   std::string Sign(absl::string_view audience, absl::string_view subject, absl::string_view unit,
                    absl::string_view roles, absl::Time now = absl::Now()) const;
   // UNAUTHENTICATED saying why when `proof` does not prove these headers to this
-  // process now.
+  // process now; RESOURCE_EXHAUSTED when `peer` (the caller's address; "": not known,
+  // never limited) is over kMaxFailedProofsPerSecond and the proof is not one verified
+  // before.
   absl::Status Verify(absl::string_view proof, absl::string_view subject, absl::string_view unit,
-                      absl::string_view roles, absl::Time now = absl::Now()) const;
+                      absl::string_view roles, absl::Time now = absl::Now(), absl::string_view peer = "") const;
 
  private:
   struct Key;
   struct Signed {
     std::string proof;
     absl::Time at;
+  };
+  struct Failures {
+    int64_t second = 0;  // Unix seconds.
+    int count = 0;
   };
   Keyring() = default;
 
@@ -113,6 +124,7 @@ class Keyring {
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Signed> signed_ ABSL_GUARDED_BY(mu_);
   mutable absl::flat_hash_set<std::string> verified_ ABSL_GUARDED_BY(mu_);
+  mutable absl::flat_hash_map<std::string, Failures> failures_ ABSL_GUARDED_BY(mu_);  // By peer.
 };
 
 // The process's keyring, used by AttachPrincipal and PrincipalOf. Installed once at
@@ -126,6 +138,6 @@ bool HasInternalKeys();
 std::string SignPrincipal(absl::string_view audience, absl::string_view subject, absl::string_view unit,
                           absl::string_view roles, absl::Time now = absl::Now());
 absl::Status VerifyPrincipal(absl::string_view proof, absl::string_view subject, absl::string_view unit,
-                             absl::string_view roles, absl::Time now = absl::Now());
+                             absl::string_view roles, absl::Time now = absl::Now(), absl::string_view peer = "");
 
 }  // namespace p06

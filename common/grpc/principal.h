@@ -64,8 +64,10 @@ struct Principal {
   bool IsOffice() const { return HasRole(kRoleOffice); }
 };
 
-// The caller, validated as described above. UNAUTHENTICATED without a subject;
-// PERMISSION_DENIED for an unknown role, a malformed unit, or office outside the Office.
+// The caller, validated as described above. UNAUTHENTICATED without a subject or
+// proof; RESOURCE_EXHAUSTED while the caller's address is sending forged proofs
+// (internal_proof.h); PERMISSION_DENIED for an unknown role, a malformed unit, or
+// office outside the Office.
 absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx);
 
 // PrincipalOf, then PERMISSION_DENIED unless the caller's roles give `access`.

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <thread>
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
@@ -160,6 +161,33 @@ TEST_F(GatewayTest, ServicePortsRefuseForgedPrincipals) {
       EXPECT_THAT(status.error_message(), ::testing::HasSubstr(why)) << method << ", " << what;
     }
   }
+
+  // A flood of well-formed forgeries, each of which would cost a signature check: past
+  // the limit the task service refuses this address's unverified proofs unchecked,
+  // even a good one, for the rest of the second.
+  auto forge = [&](const std::string& subject, const std::string& proof) {
+    auto channel = grpc::CreateChannel(core_.task->target(), grpc::InsecureChannelCredentials());
+    grpc::ClientContext ctx;
+    ctx.AddMetadata(kSubjectHeader, subject);
+    ctx.AddMetadata(kRolesHeader, kRoleViewer);
+    ctx.AddMetadata(kProofHeader, proof);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    return ::p06::testing::GenericUnaryCall(channel, ctx, "/p06.task.v1.TaskService/GetTask");
+  };
+  const std::string signed_for_other = (*gateway_key)->Sign("task", "someone", "", kRoleViewer);
+  grpc::Status last;
+  int calls = 0;
+  // Up to three times the limit: the count starts again when the second turns over.
+  while (calls < 3 * kMaxFailedProofsPerSecond && last.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    last = forge(absl::StrCat("forger-", calls++), signed_for_other);
+    if (last.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ASSERT_EQ(last.error_code(), grpc::StatusCode::UNAUTHENTICATED) << last.error_message();
+    }
+  }
+  EXPECT_EQ(last.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << "after " << calls << " forgeries";
+  EXPECT_THAT(last.error_message(), ::testing::HasSubstr("retry in 1 s"));
+  EXPECT_GT(calls, kMaxFailedProofsPerSecond);  // Each of the first ones was checked.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // The next tests' calls come from here too.
 }
 
 TEST_F(GatewayTest, BadInputIsRefusedNamingTheField) {

@@ -134,6 +134,36 @@ TEST_F(InternalProofTest, RefusesMissingMalformedExpiredAndFarFutureProofs) {
   EXPECT_EQ(gateway->Sign("task", "s\nunits/x", "", "viewer", kNow), "");
 }
 
+TEST_F(InternalProofTest, APeerForgingProofsIsRefusedUncheckedForTheRestOfTheSecond) {
+  auto gateway = Ring("gateway"), task = Ring("task");
+  const std::string known = gateway->Sign("task", "known", "", "viewer", kNow);
+  ASSERT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9").ok());
+  // Well-formed, fresh, from an issuer known here, for headers it does not sign: each
+  // costs a signature check, up to the limit.
+  const std::string proof = gateway->Sign("task", "s", "", "viewer", kNow);
+  for (int i = 0; i < kMaxFailedProofsPerSecond; ++i) {
+    EXPECT_THAT(task->Verify(proof, absl::StrCat("forged-", i), "", "viewer", kNow, "ipv4:10.0.0.9"),
+                StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("does not match")));
+  }
+  // Past it, that address's proofs not verified before are refused unchecked, good or not.
+  const std::string fresh = gateway->Sign("task", "fresh", "", "viewer", kNow);
+  EXPECT_THAT(task->Verify(fresh, "fresh", "", "viewer", kNow + absl::Milliseconds(900), "ipv4:10.0.0.9"),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("retry in 1 s")));
+  EXPECT_THAT(task->Verify(proof, "forged-x", "", "viewer", kNow, "ipv4:10.0.0.9"),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  // A proof verified before still passes; another address is not held to it; and the
+  // next second starts afresh.
+  EXPECT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9").ok());
+  EXPECT_TRUE(task->Verify(fresh, "fresh", "", "viewer", kNow, "ipv4:10.0.0.10").ok());
+  const std::string later = gateway->Sign("task", "later", "", "viewer", kNow);
+  EXPECT_TRUE(task->Verify(later, "later", "", "viewer", kNow + absl::Seconds(1), "ipv4:10.0.0.9").ok());
+  // A caller of no known address is never limited (and never limits anyone).
+  for (int i = 0; i < 2 * kMaxFailedProofsPerSecond; ++i) {
+    EXPECT_THAT(task->Verify(proof, "forged", "", "viewer", kNow, ""), StatusIs(absl::StatusCode::kUnauthenticated));
+  }
+  EXPECT_TRUE(task->Verify(proof, "s", "", "viewer", kNow, "").ok());
+}
+
 TEST_F(InternalProofTest, AProofIsReusedForAMinuteThenMadeAfresh) {
   auto gateway = Ring("gateway"), task = Ring("task");
   const std::string first = gateway->Sign("task", "s", "", "viewer", kNow);
