@@ -269,15 +269,9 @@ absl::Status Keyring::Verify(absl::string_view proof, absl::string_view subject,
   if (absl::Status may = MayAssert(issuer, subject, unit, roles); !may.ok()) return may;
 
   const std::string key = absl::StrCat(proof, "\n", subject, "\n", unit, "\n", roles);
-  const int64_t second = absl::ToUnixSeconds(now);
   {
     absl::ReaderMutexLock lock(&mu_);
     if (verified_.contains(key)) return absl::OkStatus();
-    if (auto f = failures_.find(peer);
-        !peer.empty() && f != failures_.end() && f->second.second == second && f->second.count >= kMaxFailedProofsPerSecond) {
-      return absl::ResourceExhaustedError(absl::StrCat("x-p06-proof: more than ", kMaxFailedProofsPerSecond,
-                                                       " proofs from ", peer, " failed this second; retry in 1 s"));
-    }
   }
   auto keys = public_keys_.find(issuer);
   if (keys == public_keys_.end()) {
@@ -286,6 +280,15 @@ absl::Status Keyring::Verify(absl::string_view proof, absl::string_view subject,
   std::string signature;
   if (!CanonicalSignature(parts[4], &signature)) {
     return absl::UnauthenticatedError("x-p06-proof: malformed signature (86 base64url characters)");
+  }
+  const int64_t second = absl::ToUnixSeconds(now);
+  if (!peer.empty()) {
+    absl::ReaderMutexLock lock(&mu_);
+    auto f = failures_.find(peer);
+    if (f != failures_.end() && f->second.second == second && f->second.count >= kMaxFailedProofsPerSecond) {
+      return absl::ResourceExhaustedError(absl::StrCat("x-p06-proof: more than ", kMaxFailedProofsPerSecond,
+                                                       " proofs on this connection failed this second; retry in 1 s"));
+    }
   }
   const std::string message = Message(issuer, audience, expiry, subject, unit, roles);
   bool valid = false;

@@ -30,10 +30,13 @@
 // Signing costs tens of microseconds and verifying about a hundred, so each keyring
 // reuses a proof it made less than kProofReuse ago and remembers the proofs it has
 // verified (bounded). A caller sending forged proofs would make every one cost a
-// verification: past kMaxFailedProofsPerSecond failed ones from one address in a
+// verification: past kMaxFailedProofsPerSecond failed ones on one connection in a
 // second, its proofs not already verified are refused unchecked (RESOURCE_EXHAUSTED,
-// retry in a second) until the next second. A proof of the suite never fails, so a
-// peer over the limit is forging, or its keys are not the ones believed here.
+// retry in a second) until the next second. Counted by connection, not address: a
+// forger on the gateway's host cannot shut the gateway's connections out, and must
+// open a connection (a handshake's cost) for every few forgeries. A proof of the suite
+// never fails, so a connection over the limit is forging, or its keys are not the
+// ones believed here.
 #pragma once
 
 #include <map>
@@ -99,9 +102,9 @@ class Keyring {
   std::string Sign(absl::string_view audience, absl::string_view subject, absl::string_view unit,
                    absl::string_view roles, absl::Time now = absl::Now()) const;
   // UNAUTHENTICATED saying why when `proof` does not prove these headers to this
-  // process now; RESOURCE_EXHAUSTED when `peer` (the caller's address; "": not known,
-  // never limited) is over kMaxFailedProofsPerSecond and the proof is not one verified
-  // before.
+  // process now; RESOURCE_EXHAUSTED when `peer` (the caller's connection, as gRPC
+  // names it: "ipv4:10.0.0.7:51234"; "": not known, never limited) is over
+  // kMaxFailedProofsPerSecond and the proof is not one verified before.
   absl::Status Verify(absl::string_view proof, absl::string_view subject, absl::string_view unit,
                       absl::string_view roles, absl::Time now = absl::Now(), absl::string_view peer = "") const;
 
@@ -124,7 +127,7 @@ class Keyring {
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Signed> signed_ ABSL_GUARDED_BY(mu_);
   mutable absl::flat_hash_set<std::string> verified_ ABSL_GUARDED_BY(mu_);
-  mutable absl::flat_hash_map<std::string, Failures> failures_ ABSL_GUARDED_BY(mu_);  // By peer.
+  mutable absl::flat_hash_map<std::string, Failures> failures_ ABSL_GUARDED_BY(mu_);  // By connection.
 };
 
 // The process's keyring, used by AttachPrincipal and PrincipalOf. Installed once at

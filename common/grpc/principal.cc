@@ -19,13 +19,6 @@ std::string Header(const grpc::ServerContextBase& ctx, const char* name) {
   return it == ctx.client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
-// "ipv4:10.0.0.7:51234" → "ipv4:10.0.0.7": the address a caller's failed proofs are
-// counted by, whatever port each connection comes from.
-absl::string_view PeerAddress(absl::string_view peer) {
-  const size_t colon = peer.rfind(':');
-  return colon == absl::string_view::npos || colon < peer.find(':') + 1 ? peer : peer.substr(0, colon);
-}
-
 // A principal header sent twice: which one would a proxy in front have checked?
 bool Repeated(const grpc::ServerContextBase& ctx) {
   for (const char* name : {kSubjectHeader, kUnitHeader, kRolesHeader, kProofHeader}) {
@@ -81,7 +74,7 @@ absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx) {
   p.unit = Header(ctx, kUnitHeader);
   const std::string roles = Header(ctx, kRolesHeader);
   const std::string peer = ctx.peer();
-  RETURN_IF_ERROR(VerifyPrincipal(Header(ctx, kProofHeader), p.subject, p.unit, roles, absl::Now(), PeerAddress(peer)));
+  RETURN_IF_ERROR(VerifyPrincipal(Header(ctx, kProofHeader), p.subject, p.unit, roles, absl::Now(), peer));
   if (!p.unit.empty() && !ParseResourceId(p.unit, "units/*", kUnitHeader).ok()) {
     return absl::PermissionDeniedError("x-p06-unit: must be units/{unit_id}");
   }

@@ -65,7 +65,7 @@ struct Principal {
 };
 
 // The caller, validated as described above. UNAUTHENTICATED without a subject or
-// proof; RESOURCE_EXHAUSTED while the caller's address is sending forged proofs
+// proof; RESOURCE_EXHAUSTED while the caller's connection is sending forged proofs
 // (internal_proof.h); PERMISSION_DENIED for an unknown role, a malformed unit, or
 // office outside the Office.
 absl::StatusOr<Principal> PrincipalOf(const grpc::ServerContextBase& ctx);

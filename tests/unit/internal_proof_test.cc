@@ -137,26 +137,31 @@ TEST_F(InternalProofTest, RefusesMissingMalformedExpiredAndFarFutureProofs) {
 TEST_F(InternalProofTest, APeerForgingProofsIsRefusedUncheckedForTheRestOfTheSecond) {
   auto gateway = Ring("gateway"), task = Ring("task");
   const std::string known = gateway->Sign("task", "known", "", "viewer", kNow);
-  ASSERT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9").ok());
+  ASSERT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9:40001").ok());
   // Well-formed, fresh, from an issuer known here, for headers it does not sign: each
   // costs a signature check, up to the limit.
   const std::string proof = gateway->Sign("task", "s", "", "viewer", kNow);
   for (int i = 0; i < kMaxFailedProofsPerSecond; ++i) {
-    EXPECT_THAT(task->Verify(proof, absl::StrCat("forged-", i), "", "viewer", kNow, "ipv4:10.0.0.9"),
+    EXPECT_THAT(task->Verify(proof, absl::StrCat("forged-", i), "", "viewer", kNow, "ipv4:10.0.0.9:40001"),
                 StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("does not match")));
   }
-  // Past it, that address's proofs not verified before are refused unchecked, good or not.
+  // Past it, that connection's proofs not verified before are refused unchecked, good or not.
   const std::string fresh = gateway->Sign("task", "fresh", "", "viewer", kNow);
-  EXPECT_THAT(task->Verify(fresh, "fresh", "", "viewer", kNow + absl::Milliseconds(900), "ipv4:10.0.0.9"),
+  EXPECT_THAT(task->Verify(fresh, "fresh", "", "viewer", kNow + absl::Milliseconds(900), "ipv4:10.0.0.9:40001"),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("retry in 1 s")));
-  EXPECT_THAT(task->Verify(proof, "forged-x", "", "viewer", kNow, "ipv4:10.0.0.9"),
+  EXPECT_THAT(task->Verify(proof, "forged-x", "", "viewer", kNow, "ipv4:10.0.0.9:40001"),
               StatusIs(absl::StatusCode::kResourceExhausted));
-  // A proof verified before still passes; another address is not held to it; and the
-  // next second starts afresh.
-  EXPECT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9").ok());
-  EXPECT_TRUE(task->Verify(fresh, "fresh", "", "viewer", kNow, "ipv4:10.0.0.10").ok());
+  // The cheaper refusals come first, and say what they say.
+  const std::string unknown_issuer = absl::StrCat("v2.reporting.task.", absl::ToUnixSeconds(kNow) + 60, ".",
+                                                  std::string(86, 'A'));
+  EXPECT_THAT(task->Verify(unknown_issuer, "service:reporting", "", "system", kNow, "ipv4:10.0.0.9:40001"),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("has no key here")));
+  // A proof verified before still passes; another connection, even from the same
+  // address, is not held to it; and the next second starts afresh.
+  EXPECT_TRUE(task->Verify(known, "known", "", "viewer", kNow, "ipv4:10.0.0.9:40001").ok());
+  EXPECT_TRUE(task->Verify(fresh, "fresh", "", "viewer", kNow, "ipv4:10.0.0.9:40002").ok());
   const std::string later = gateway->Sign("task", "later", "", "viewer", kNow);
-  EXPECT_TRUE(task->Verify(later, "later", "", "viewer", kNow + absl::Seconds(1), "ipv4:10.0.0.9").ok());
+  EXPECT_TRUE(task->Verify(later, "later", "", "viewer", kNow + absl::Seconds(1), "ipv4:10.0.0.9:40001").ok());
   // A caller of no known address is never limited (and never limits anyone).
   for (int i = 0; i < 2 * kMaxFailedProofsPerSecond; ++i) {
     EXPECT_THAT(task->Verify(proof, "forged", "", "viewer", kNow, ""), StatusIs(absl::StatusCode::kUnauthenticated));
