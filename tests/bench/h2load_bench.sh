@@ -29,7 +29,10 @@
 # Environment: P06_BENCH_SECONDS (5: measured seconds per run, after 1 s of warm-up),
 # P06_BENCH_ROUNDS (3), P06_BENCH_CLIENTS (16: connections, one call in flight on
 # each), P06_BENCH_THREADS (1: h2load's threads), P06_BENCH_TASK (the task read),
-# P06_BENCH_GATEWAY_FLAGS (more flags for p06-gateway, to compare settings), P06_BENCH_PORT (21491: the first port tried; PostgreSQL and the services take the
+# P06_BENCH_GATEWAY_FLAGS (more flags for p06-gateway, to compare settings),
+# P06_BENCH_GATEWAY_B (another p06-gateway binary, a build to compare: each round then
+# also runs "restb", the same REST load on it, its ratio over the rest run before it,
+# so that both builds meet the same machine), P06_BENCH_PORT (21491: the first port tried; PostgreSQL and the services take the
 # next free ones; below Linux's ephemeral range, 32768–60999, so that no outgoing
 # connection takes a port between its choice and its bind), P06_ECHO_BINARY, P06_BUILD_DIR.
 #
@@ -189,6 +192,16 @@ start gateway "$GATEWAY_BIN" --grpc_port="$GW_PORT" --metrics_port="$GW_METRICS"
   --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0 ${P06_BENCH_GATEWAY_FLAGS:-}
 GATEWAY_PID=$last_pid
 wait_healthy gateway "$GW_PORT"
+if [[ -n "${P06_BENCH_GATEWAY_B:-}" ]]; then
+  [[ -x "$P06_BENCH_GATEWAY_B" ]] || die "P06_BENCH_GATEWAY_B: $P06_BENCH_GATEWAY_B is not an executable"
+  free_port GWB_PORT; free_port GWB_METRICS; free_port GWB_HTTP
+  start gateway-b "$P06_BENCH_GATEWAY_B" --grpc_port="$GWB_PORT" --metrics_port="$GWB_METRICS" --http_port="$GWB_HTTP" \
+    --internal_keys_dir="$WORK/keys/gateway" \
+    --jwks_file="$WORK/jwks.json" --jwt_issuer=p06-dev --task_target="127.0.0.1:$TASK_PORT" \
+    --directory_target="127.0.0.1:$DIR_PORT" --rate_limit=0 ${P06_BENCH_GATEWAY_FLAGS:-}
+  GATEWAY_B_PID=$last_pid
+  wait_healthy gateway-b "$GWB_PORT"
+fi
 TOKEN=$("$CTL" token --signing_key="$WORK/issuer.pem" --subject=bench --roles=viewer --ttl=1h) ||
   die "p06ctl token failed"
 "$CTL" import "$PLAN" --target="127.0.0.1:$TASK_PORT" >"$WORK/import.log" 2>&1 ||
@@ -218,6 +231,7 @@ ECHO_URL="http://127.0.0.1:$ECHO_PORT/grpc.health.v1.Health/Check"
 TASK_URL="http://127.0.0.1:$TASK_PORT/p06.task.v1.TaskService/GetTask"
 REST_URL="http://127.0.0.1:$GW_HTTP/v1/$TASK"
 REST_HEADERS=(--h1 -H "authorization: Bearer $TOKEN")
+[[ -z "${P06_BENCH_GATEWAY_B:-}" ]] || REST_URL_B="http://127.0.0.1:$GWB_HTTP/v1/$TASK"
 if ! curl -fsS --max-time 10 -H "authorization: Bearer $TOKEN" "$REST_URL" >"$WORK/rest.json"; then
   tail -n 20 "$WORK/gateway.log" >&2
   die "GET $REST_URL through the gateway failed"
@@ -283,7 +297,7 @@ run() {
   rm -f "$log"
   if [[ "$name" != echo ]]; then handled "$WORK/handled.0"; fi
   local body_args=(); [[ -z "$body" ]] || body_args=(-d "$body")
-  local headers=(); [[ "$name" == rest ]] || headers=("${COMMON_HEADERS[@]}")
+  local headers=(); [[ "$name" == rest* ]] || headers=("${COMMON_HEADERS[@]}")
   s0=$(proc_ticks "$pid"); read -r b0 n0 < <(cpu_ticks); t0=$(date +%s.%N)
   local TIMEFORMAT='%U %S'
   { time h2load -c "$CLIENTS" -m 1 -t "$THREADS" -D "$SECONDS_PER_RUN" --warm-up-time=1 \
@@ -327,6 +341,7 @@ run() {
 
   local ratio="" h2_ticks target="$TARGET_PERCENT"
   [[ "$name" != rest ]] || target="$REST_TARGET_PERCENT"
+  [[ "$name" != restb ]] || target=100  # B against A, the same load
   if [[ "$name" != echo ]]; then
     ratio=$(awk -v a="$rps" -v b="${row_rps[-1]}" -v t="$target" 'BEGIN { printf "%.0f%% (>= %d%%)", 100 * a / b, t }')
   fi
@@ -356,6 +371,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   run "echo-$round" echo "$ECHO_PID" "$WORK/check.bin" "$ECHO_URL"
   run "task-$round" task "$TASK_PID" "$WORK/get_task.bin" "$TASK_URL" "${TASK_HEADERS[@]}"
   run "rest-$round" rest "$GATEWAY_PID" "" "$REST_URL" "${REST_HEADERS[@]}"
+  [[ -z "${P06_BENCH_GATEWAY_B:-}" ]] || run "restb-$round" restb "$GATEWAY_B_PID" "" "$REST_URL_B" "${REST_HEADERS[@]}"
 done
 
 # Control: a run of a fixed number of calls, which h2load lets finish, must have no
@@ -381,12 +397,13 @@ echo "GetTask calls by gRPC code in each run, warm-up included:"
 sed 's/^/  /' "$WORK/codes.log"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo_rps=() task_rps=() rest_rps=() task_p99=() rest_p99=()
+echo_rps=() task_rps=() rest_rps=() task_p99=() rest_p99=() restb_rps=()
 for i in "${!row_name[@]}"; do
   case "${row_name[$i]}" in
     echo) echo_rps+=("${row_rps[$i]}") ;;
     task) task_rps+=("${row_rps[$i]}"); task_p99+=("${row_p99[$i]}") ;;
     rest) rest_rps+=("${row_rps[$i]}"); rest_p99+=("${row_p99[$i]}") ;;
+    restb) restb_rps+=("${row_rps[$i]}") ;;
   esac
 done
 echo_median=$(median "${echo_rps[@]}")
@@ -409,6 +426,11 @@ awk -v t="$task_median" -v r="$rest_median" -v tp="$task_p99_median" -v rp="$res
   printf "median p99 GetTask %.2f ms, REST %.2f ms: REST adds %.2f ms; target < %d ms (issue #13): %s\n", tp, rp,
     rp - tp, added, (rp - tp < added) ? "reached" : "not reached"
 }'
+
+if ((${#restb_rps[@]} > 0)); then
+  awk -v a="$rest_median" -v b="$(median "${restb_rps[@]}")" -v bin="$P06_BENCH_GATEWAY_B" 'BEGIN {
+    printf "median REST B (%s) %9.0f req/s: %.0f %% of this build'"'"'s\n", bin, b, 100 * b / a }'
+fi
 
 if ((errors_total > 0)); then
   say "$errors_total calls failed during the runs (see the table)"
