@@ -338,7 +338,7 @@ std::string SignPrincipal(absl::string_view audience, absl::string_view subject,
 absl::Status VerifyPrincipal(absl::string_view proof, absl::string_view subject, absl::string_view unit,
                              absl::string_view roles, absl::Time now, absl::string_view peer) {
   const Keyring* ring = g_keyring.load(std::memory_order_acquire);
-  if (ring == nullptr) return absl::UnauthenticatedError("this service has no internal keys and trusts no caller");
+  if (ring == nullptr) return absl::UnauthenticatedError(kNoInternalKeys);
   return ring->Verify(proof, subject, unit, roles, now, peer);
 }
 

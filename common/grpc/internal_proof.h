@@ -55,6 +55,8 @@
 namespace p06 {
 
 inline constexpr char kProofHeader[] = "x-p06-proof";
+// How a process without keys refuses every principal.
+inline constexpr char kNoInternalKeys[] = "this service has no internal keys and trusts no caller";
 inline constexpr absl::Duration kProofLifetime = absl::Minutes(5);
 inline constexpr absl::Duration kProofReuse = absl::Minutes(1);
 inline constexpr int kMaxFailedProofsPerSecond = 20;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
 #include "common/grpc/internal_proof.h"
 #include "common/grpc/resource_name.h"
+#include "common/log/log.h"
 
 namespace p06 {
 namespace {
@@ -58,6 +60,20 @@ bool IsKnownRole(absl::string_view role) {
     if (role == known) return true;
   }
   return false;
+}
+
+grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view method) {
+  const grpc::StatusCode code = backend.error_code();
+  if (code != grpc::StatusCode::UNAUTHENTICATED && code != grpc::StatusCode::RESOURCE_EXHAUSTED) return backend;
+  const std::string& message = backend.error_message();
+  if (!absl::StartsWith(message, absl::StrCat(kProofHeader, ":")) && !absl::StartsWith(message, kNoInternalKeys)) {
+    return backend;
+  }
+  log::Error("a service refused the suite's proof of the caller: are its internal keys the ones believed there?",
+             {{"method", std::string(method)}, {"code", std::to_string(static_cast<int>(code))}, {"error", message}});
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the service did not accept the gateway's word for who you are (its keys are being looked at); "
+                      "retry later");
 }
 
 bool Principal::HasRole(const std::string& role) const {

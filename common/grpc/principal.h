@@ -78,6 +78,13 @@ absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& ctx, Access a
 // the service the call goes to.
 void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal);
 
+// A service's refusal of the proof the suite attached to a call (x-p06-proof: wrong
+// key, the forged-proof limit; no keys at all) is about the suite's keys, not about
+// the person or system the gateway authenticated: to them it is UNAVAILABLE, not a
+// 401 or 429 naming headers they never sent. Logged with the service's own words, for
+// the operator. Any other status is returned as it is.
+grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view method);
+
 // The identity a service of the suite calls another with: subject "service:{name}",
 // role system.
 Principal ServicePrincipal(const std::string& service);

@@ -1,6 +1,7 @@
 // The principal's proof between the gateway and the services (common/grpc/internal_proof.h).
 #include "common/grpc/internal_proof.h"
 
+#include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc/principal.h"
 #include "tests/harness/internal_key.h"
 #include "tests/harness/status_matchers.h"
 
@@ -199,6 +201,28 @@ TEST_F(InternalProofTest, AProofIsForOneServiceAndIsNotPassedOn) {
   auto both = *Keyring::FromPem("task", pairs_["task"].private_pem, publics, {"task", "notification"});
   EXPECT_TRUE(both->Verify(for_notification, "ops", "units/van-phong-bo", "office", kNow).ok());
   EXPECT_EQ(gateway->Sign("", "ops", "units/van-phong-bo", "office", kNow), "") << "no audience, no proof";
+}
+
+// What the gateway tells its caller when a service refuses the suite's own proof.
+TEST(ProofRefusalTest, IsTheSuitesFaultNotTheCallers) {
+  const std::string method = "/p06.task.v1.TaskService/GetTask";
+  for (const grpc::Status& refusal :
+       {grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "x-p06-proof: does not match the principal headers"),
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "x-p06-proof: more than 20 proofs on this connection failed"),
+        grpc::Status(grpc::StatusCode::UNAUTHENTICATED, kNoInternalKeys)}) {
+    const grpc::Status seen = ProofRefusalAsUnavailable(refusal, method);
+    EXPECT_EQ(seen.error_code(), grpc::StatusCode::UNAVAILABLE) << refusal.error_message();
+    EXPECT_FALSE(absl::StrContains(seen.error_message(), "x-p06")) << seen.error_message();
+  }
+  // The service's own answers about the caller, and everything else, pass as they are.
+  for (const grpc::Status& own : {grpc::Status::OK,
+                                  grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "x-p06-unit: must be units/{unit_id}"),
+                                  grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many reports at once"),
+                                  grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no caller identity (x-p06-subject)")}) {
+    const grpc::Status seen = ProofRefusalAsUnavailable(own, method);
+    EXPECT_EQ(seen.error_code(), own.error_code());
+    EXPECT_EQ(seen.error_message(), own.error_message());
+  }
 }
 
 TEST(InternalProofMethodTest, TheAudienceIsTheServiceOfTheMethod) {

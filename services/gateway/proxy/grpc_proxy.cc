@@ -197,7 +197,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     }
   }
   // The backend half ended (every message forwarded, or cancelled).
-  void StreamDone(const grpc::Status& status) {
+  void StreamDone(grpc::Status status) {
+    status = ProofRefusalAsUnavailable(std::move(status), target_->route->grpc_path);
     proxy_.Untrack(this);
     slot_.reset();
     if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
@@ -250,6 +251,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendDone(grpc::Status status) {
+    status = ProofRefusalAsUnavailable(std::move(status), target_->route->grpc_path);
     if (!target_->route->is_read() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       Audit(status);
