@@ -288,7 +288,7 @@ own_nice=$(ps -o ni= -p $$ | tr -d ' ')
 declare -a row_name=() row_rps=() row_p99=()
 errors_total=0
 
-# One run: $1 its label, $2 echo|task|rest, $3 the server's pid, $4 the body ("" for
+# One run: $1 its label, $2 echo|task|rest|restb (rest on gateway B), $3 the server's pid, $4 the body ("" for
 # none), $5 the URL, then more h2load arguments. Prints a line of the table; appends to row_name, row_rps.
 run() {
   local label="$1" name="$2" pid="$3" body="$4" url="$5"
@@ -371,7 +371,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
   run "echo-$round" echo "$ECHO_PID" "$WORK/check.bin" "$ECHO_URL"
   run "task-$round" task "$TASK_PID" "$WORK/get_task.bin" "$TASK_URL" "${TASK_HEADERS[@]}"
   run "rest-$round" rest "$GATEWAY_PID" "" "$REST_URL" "${REST_HEADERS[@]}"
-  [[ -z "${P06_BENCH_GATEWAY_B:-}" ]] || run "restb-$round" restb "$GATEWAY_B_PID" "" "$REST_URL_B" "${REST_HEADERS[@]}"
+  if [[ -n "${P06_BENCH_GATEWAY_B:-}" ]]; then  # Not `||`: that would turn off errexit inside run.
+    run "restb-$round" restb "$GATEWAY_B_PID" "" "$REST_URL_B" "${REST_HEADERS[@]}"
+  fi
 done
 
 # Control: a run of a fixed number of calls, which h2load lets finish, must have no

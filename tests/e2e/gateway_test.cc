@@ -9,7 +9,6 @@
 #include <httplib.h>
 
 #include <fstream>
-#include <thread>
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"

@@ -164,7 +164,7 @@ TEST_F(InternalProofTest, APeerForgingProofsIsRefusedUncheckedForTheRestOfTheSec
   EXPECT_TRUE(task->Verify(fresh, "fresh", "", "viewer", kNow, "ipv4:10.0.0.9:40002").ok());
   const std::string later = gateway->Sign("task", "later", "", "viewer", kNow);
   EXPECT_TRUE(task->Verify(later, "later", "", "viewer", kNow + absl::Seconds(1), "ipv4:10.0.0.9:40001").ok());
-  // A caller of no known address is never limited (and never limits anyone).
+  // A caller of no known connection is never limited (and never limits anyone).
   for (int i = 0; i < 2 * kMaxFailedProofsPerSecond; ++i) {
     EXPECT_THAT(task->Verify(proof, "forged", "", "viewer", kNow, ""), StatusIs(absl::StatusCode::kUnauthenticated));
   }

@@ -1,6 +1,7 @@
 #include "services/gateway/aggregate/fan_out.h"
 
 #include "common/grpc/client.h"
+#include "common/grpc/principal.h"
 #include "services/gateway/http/error_body.h"
 
 namespace p06::gateway {
@@ -8,7 +9,7 @@ namespace p06::gateway {
 void FanOut::Run(std::string part, std::string backend, std::function<grpc::Status(const FanOut&)> fn) {
   parts_.push_back(std::make_unique<Part>(Part{std::move(part), std::move(backend), grpc::Status::OK}));
   Part* p = parts_.back().get();
-  threads_.emplace_back([this, p, fn = std::move(fn)] { p->status = fn(*this); });
+  threads_.emplace_back([this, p, fn = std::move(fn)] { p->status = ProofRefusalAsUnavailable(fn(*this), p->backend); });
 }
 
 std::unique_ptr<grpc::ClientContext> FanOut::NewContext() const {

@@ -117,7 +117,7 @@ struct HttpServer::Loop {
 class HttpServer::Session : public HttpExchange, public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer& server, tcp::socket socket, bool shed)
-      : server_(server), options_(server.options_), stream_(std::move(socket)), shed_(shed) {
+      : server_(server), loop_(server.loop_.get()), options_(server.options_), stream_(std::move(socket)), shed_(shed) {
     beast::error_code ec;
     stream_.socket().set_option(tcp::no_delay(true), ec);  // An answer is one write: send it now.
     // Write() tries the socket from whatever thread answers, and must never wait there.
@@ -130,14 +130,14 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   }
   ~Session() override {
     server_.connections_.fetch_sub(1);  // First: Stop() returns once `sessions` is empty.
-    absl::MutexLock lock(&server_.loop_->mu);
-    server_.loop_->sessions.erase(this);
+    absl::MutexLock lock(&loop_->mu);
+    loop_->sessions.erase(this);
   }
 
   void Start() {
     {
-      absl::MutexLock lock(&server_.loop_->mu);
-      server_.loop_->sessions.emplace(this, weak_from_this());
+      absl::MutexLock lock(&loop_->mu);
+      loop_->sessions.emplace(this, weak_from_this());
     }
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->AwaitRequest(); });
   }
@@ -199,7 +199,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     kLingering,  // The answer is sent; the rest of the client's bytes are dropped.
   };
 
-  bool stopping() const { return server_.loop_->stopping.load(); }
+  bool stopping() const { return loop_->stopping.load(); }
 
   // Waits for a request's first byte: io_timeout on a new connection, then
   // keep_alive_timeout between requests.
@@ -387,6 +387,9 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   }
 
   HttpServer& server_;
+  // Not server_.loop_: a session the loop still holds at a cut-off Stop is destroyed
+  // inside ~Loop, while that pointer is being reset.
+  Loop* const loop_;
   const HttpServerOptions& options_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

@@ -37,8 +37,9 @@ struct HttpServerOptions {
   absl::Duration keep_alive_timeout = absl::Seconds(5);
   size_t max_connections = 256;
   HttpFields default_headers;
-  // The server's own refusals: 400 (malformed), 413 (too large), 503 (too many
-  // connections). The handler's answers are its own.
+  // The server's own refusals: 400 (malformed or unframeable), 413 (body too large),
+  // 431 (headers too large), 503 (too many connections, or stopping). The handler's
+  // answers are its own.
   std::function<HttpResponse(int http_status)> refusal;
 };
 
