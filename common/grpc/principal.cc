@@ -62,7 +62,7 @@ bool IsKnownRole(absl::string_view role) {
   return false;
 }
 
-grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view method) {
+grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view callee) {
   const grpc::StatusCode code = backend.error_code();
   if (code != grpc::StatusCode::UNAUTHENTICATED && code != grpc::StatusCode::RESOURCE_EXHAUSTED) return backend;
   const std::string& message = backend.error_message();
@@ -70,7 +70,7 @@ grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view m
     return backend;
   }
   log::Error("a service refused the suite's proof of the caller: are its internal keys the ones believed there?",
-             {{"method", std::string(method)}, {"code", std::to_string(static_cast<int>(code))}, {"error", message}});
+             {{"callee", std::string(callee)}, {"code", std::to_string(static_cast<int>(code))}, {"error", message}});
   return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                       "the service did not accept the gateway's word for who you are (its keys are being looked at); "
                       "retry later");

@@ -94,7 +94,6 @@ bool ExpectsContinue(const http::request_parser<http::string_body>::value_type& 
 
 }  // namespace
 
-
 struct HttpServer::Loop {
   explicit Loop(size_t workers) : worker_pool(workers) {}
   // Declared before `io`, so that it outlives the sessions the loop still holds.
@@ -146,7 +145,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // request under way closes after its answer.
   void CloseIfIdle() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->state_ == State::kAwaiting) self->Close();
+      if (self->between_requests_) self->Close();
     });
   }
 
@@ -192,20 +191,13 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   using Done = std::function<void(beast::error_code)>;
   static constexpr size_t kReadSize = 16 << 10;
 
-  enum class State {
-    kAwaiting,   // Between requests: nothing owed, closed at once when stopping.
-    kReading,    // A request has begun arriving.
-    kAnswering,  // The handler has it, or its answer is being written or streamed.
-    kLingering,  // The answer is sent; the rest of the client's bytes are dropped.
-  };
-
   bool stopping() const { return loop_->stopping.load(); }
 
   // Waits for a request's first byte: io_timeout on a new connection, then
   // keep_alive_timeout between requests.
   void AwaitRequest() {
     if (stopping() && buffer_.size() == 0) return Close();  // A pipelined request is still answered (503).
-    state_ = State::kAwaiting;
+    between_requests_ = true;
     if (buffer_.size() > 0) return ReadRequest();  // Pipelined: already here.
     stream_.expires_after(Chrono(served_ == 0 ? options_.io_timeout : options_.keep_alive_timeout));
     stream_.async_read_some(buffer_.prepare(kReadSize), [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -218,7 +210,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // The request's head, then (once it is accepted) its body: the whole of it within
   // io_timeout of its first byte.
   void ReadRequest() {
-    state_ = State::kReading;
+    between_requests_ = false;
     version_ = 11;
     head_ = false;
     keep_alive_ = true;
@@ -264,7 +256,6 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   void OnRequest(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     stream_.expires_never();
-    state_ = State::kAnswering;
     if (stopping()) return Refuse(503);  // The body came after StopAccepting.
     ++served_;
     http::request<http::string_body> message = parser_->release();
@@ -287,7 +278,6 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   }
 
   void Refuse(int status) {
-    state_ = State::kAnswering;
     keep_alive_ = false;
     Write(options_.refusal(status));
   }
@@ -343,7 +333,6 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   // read and dropped until it closes or io_timeout, so that it reads the answer rather
   // than a reset.
   void LingerAndClose() {
-    state_ = State::kLingering;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.expires_after(Chrono(options_.io_timeout));
@@ -395,7 +384,8 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const bool shed_;
-  State state_ = State::kAwaiting;
+  // Waiting for a request's first byte, owing nothing: closed at once when stopping.
+  bool between_requests_ = true;
   // Of the request being answered.
   bool keep_alive_ = true;
   unsigned version_ = 11;
