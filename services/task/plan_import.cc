@@ -132,6 +132,23 @@ std::string WhyNoUnit(const std::vector<dpb::Resolution>& parts) {
   return out;
 }
 
+// The ended units `unit` carries on for the name `r` resolved: its own line of
+// successors. A directory older than `Resolution.followed` gives only the whole walk
+// (the successor chain, ending with the units of today), so every unit passed counts.
+std::vector<std::string> TookOverFrom(const dpb::Resolution& r, const std::string& unit) {
+  std::vector<std::string> from;
+  if (r.followed_size() > 0) {
+    for (const dpb::FollowedUnit& f : r.followed()) {
+      if (f.unit() == unit) from.assign(f.from().begin(), f.from().end());
+    }
+    return from;
+  }
+  for (const std::string& before : r.successor_chain()) {
+    if (std::find(r.units().begin(), r.units().end(), before) == r.units().end()) from.push_back(before);
+  }
+  return from;
+}
+
 void Diagnose(PlanDraft& d, int line, pb::ImportDiagnostic::Kind kind, std::string message, int task) {
   pb::ImportDiagnostic& diag = d.diagnostics.emplace_back();
   diag.set_line(line);
@@ -159,11 +176,7 @@ std::vector<std::string> AddUnits(const NameBook& book, UnitRole role, const std
       }
       if (ref == nullptr) return;
     }
-    // The units the directory passed through to reach this one (the successor chain
-    // ends with the units of today).
-    for (const std::string& before : r.successor_chain()) {
-      const auto& units = r.units();
-      if (std::find(units.begin(), units.end(), before) != units.end()) continue;
+    for (const std::string& before : TookOverFrom(r, unit)) {
       if (std::find(ref->followed_from().begin(), ref->followed_from().end(), before) == ref->followed_from().end()) {
         ref->add_followed_from(before);
       }

@@ -24,6 +24,12 @@ class FakeUnitResolver final : public task::UnitResolver {
     Add(name, unit, directory::v1::MATCH_KIND_SUCCESSOR_OF);
     chains_[name] = {predecessor, unit};
   }
+  // `name` is answered with `r` (its input set to `name`): a walk through splits and
+  // merges, or an answer as an older directory gave it.
+  void AddResolution(const std::string& name, directory::v1::Resolution r) {
+    r.set_input(name);
+    answers_[name] = std::move(r);
+  }
   // `name` is `unit`'s, which ended with no successor: matched, no unit carries it on.
   void AddEnded(const std::string& name, const std::string& unit) { ended_[name] = unit; }
   // Every name resolves: to "units/" + a slug of its position in the calls (for
@@ -41,7 +47,9 @@ class FakeUnitResolver final : public task::UnitResolver {
       directory::v1::Resolution r;
       r.set_input(name);
       auto found = units_.find(name);
-      if (auto ended = ended_.find(name); ended != ended_.end()) {
+      if (auto answer = answers_.find(name); answer != answers_.end()) {
+        r = answer->second;
+      } else if (auto ended = ended_.find(name); ended != ended_.end()) {
         r.set_match_kind(directory::v1::MATCH_KIND_SUCCESSOR_OF);
         r.add_successor_chain(ended->second);
       } else if (found != units_.end() || resolve_everything_) {
@@ -49,6 +57,9 @@ class FakeUnitResolver final : public task::UnitResolver {
         r.add_units(found != units_.end() ? found->second : "units/u" + std::to_string(asked_.size()));
         if (auto chain = chains_.find(name); chain != chains_.end()) {
           for (const std::string& u : chain->second) r.add_successor_chain(u);
+          directory::v1::FollowedUnit* followed = r.add_followed();
+          followed->set_unit(chain->second.back());
+          followed->add_from(chain->second.front());
         }
       } else {
         r.set_match_kind(directory::v1::MATCH_KIND_UNRESOLVED);
@@ -73,6 +84,7 @@ class FakeUnitResolver final : public task::UnitResolver {
   std::map<std::string, std::string> units_, ended_;
   std::map<std::string, directory::v1::MatchKind> kinds_;
   std::map<std::string, std::vector<std::string>> chains_;
+  std::map<std::string, directory::v1::Resolution> answers_;
   bool resolve_everything_ = false;
   std::vector<std::string> asked_;
   std::vector<task::ResolutionDays> days_;

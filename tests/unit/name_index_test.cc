@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc/proto_time.h"
 
@@ -125,6 +126,46 @@ TEST_F(NameIndexTest, BeforeTheMergeTheOldUnitIsItself) {
   pb::Resolution r = Resolve("Cục Hộ tịch, quốc tịch, chứng thực", absl::CivilDay(2025, 2, 1));
   EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_EXACT);
   EXPECT_EQ(r.units(0), "units/htqt");
+}
+
+// A unit split in two on one day, one part merged into a third later: the walk passes
+// all three ended units, but each unit of today lists its own line only.
+TEST(NameIndexSuccessionTest, EachUnitReachedListsItsOwnLine) {
+  DirectorySnapshot s;
+  auto ended = [&](const std::string& id, const std::string& name, absl::CivilDay day,
+                   std::vector<std::string> successors) {
+    pb::Unit u = MakeUnit(id, absl::AsciiStrToUpper(id), name, pb::UNIT_STATE_MERGED);
+    *u.mutable_state_date() = ToProtoDate(day);
+    for (const std::string& next : successors) u.add_successors("units/" + next);
+    s.units.push_back(u);
+  };
+  ended("split", "Cục Đã Chia", absl::CivilDay(2025, 3, 1), {"part-b", "part-c"});
+  ended("part-b", "Cục Phần Một", absl::CivilDay(2026, 1, 10), {"third"});
+  s.units.push_back(MakeUnit("part-c", "PC", "Cục Phần Hai"));
+  s.units.push_back(MakeUnit("third", "TH", "Cục Thứ Ba"));
+  std::shared_ptr<const NameIndex> index = NameIndex::Build(std::move(s));
+
+  pb::Resolution r = index->Resolve("Cục Đã Chia", absl::CivilDay(2025, 2, 1), absl::CivilDay(2026, 6, 1));
+  EXPECT_EQ(r.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);
+  EXPECT_EQ(std::vector<std::string>(r.units().begin(), r.units().end()),
+            (std::vector<std::string>{"units/part-c", "units/third"}));
+  ASSERT_EQ(r.followed_size(), 2) << r.DebugString();
+  EXPECT_EQ(r.followed(0).unit(), "units/part-c");
+  EXPECT_EQ(std::vector<std::string>(r.followed(0).from().begin(), r.followed(0).from().end()),
+            std::vector<std::string>{"units/split"});
+  EXPECT_EQ(r.followed(1).unit(), "units/third");
+  EXPECT_EQ(std::vector<std::string>(r.followed(1).from().begin(), r.followed(1).from().end()),
+            (std::vector<std::string>{"units/split", "units/part-b"}));
+
+  // Followed only to between the two days: both parts, each from the split unit.
+  pb::Resolution mid = index->Resolve("Cục Đã Chia", absl::CivilDay(2025, 2, 1), absl::CivilDay(2025, 6, 1));
+  ASSERT_EQ(mid.followed_size(), 2) << mid.DebugString();
+  for (const pb::FollowedUnit& f : mid.followed()) {
+    EXPECT_EQ(std::vector<std::string>(f.from().begin(), f.from().end()), std::vector<std::string>{"units/split"})
+        << f.unit();
+  }
+  // A unit of today matched directly follows nothing.
+  EXPECT_EQ(index->Resolve("Cục Thứ Ba", absl::CivilDay(2026, 6, 1), absl::CivilDay(2026, 6, 1)).followed_size(), 0);
 }
 
 // Read as of one day, followed to a later one: the unit meant then, and who carries it

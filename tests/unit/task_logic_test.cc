@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "common/grpc/proto_time.h"
 #include "services/task/progress_service.h"
@@ -284,6 +285,47 @@ TEST(FollowedUnitsTest, PartsComingToOneUnitGiveOneRefAndThePrimaryIsAUnit) {
     EXPECT_TRUE(t.lead_units(1).primary());
     EXPECT_THAT(t.lead_units(1).followed_from(), ::testing::ElementsAre("units/stp-binh-duong")) << cell;
     EXPECT_TRUE(t.lead_units(0).followed_from().empty()) << "an ended unit took nothing over";
+  }
+}
+
+// A unit split in two, one part of which later merged into a third: each unit of today
+// carries on its own line only, so a report the other part made counts for neither.
+// Answered as an older directory does (the whole walk, no per-unit lines), every unit
+// passed counts for each.
+TEST(FollowedUnitsTest, EachUnitTakesOverItsOwnLineOfPredecessors) {
+  dpb::Resolution walk;
+  walk.set_match_kind(dpb::MATCH_KIND_SUCCESSOR_OF);
+  for (const char* u : {"units/split", "units/part-b", "units/part-c", "units/third"}) walk.add_successor_chain(u);
+  for (const char* u : {"units/part-c", "units/third"}) walk.add_units(u);
+  dpb::FollowedUnit* c = walk.add_followed();
+  c->set_unit("units/part-c");
+  c->add_from("units/split");
+  dpb::FollowedUnit* third = walk.add_followed();
+  third->set_unit("units/third");
+  third->add_from("units/split");
+  third->add_from("units/part-b");
+  dpb::Resolution older = walk;
+  older.clear_followed();
+  for (const auto& [answer, c_from, third_from] :
+       {std::tuple{walk, std::vector<std::string>{"units/split"}, std::vector<std::string>{"units/split", "units/part-b"}},
+        std::tuple{older, std::vector<std::string>{"units/split", "units/part-b"},
+                   std::vector<std::string>{"units/split", "units/part-b"}}}) {
+    tpb::Task stored;
+    stored.set_name("plans/p-2025/tasks/9");
+    stored.set_title("Kết nối dữ liệu");
+    stored.add_lead_units()->set_text("Cục đã chia tách");
+    FakeUnitResolver directory;
+    directory.AddResolution("Cục đã chia tách", answer);
+    absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
+        stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
+    ASSERT_OK(followed);
+    ASSERT_TRUE(followed->has_value());
+    const tpb::Task& t = (*followed)->task;
+    ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
+    EXPECT_EQ(t.lead_units(0).unit(), "units/part-c");
+    EXPECT_THAT(t.lead_units(0).followed_from(), ::testing::ElementsAreArray(c_from)) << answer.followed_size();
+    EXPECT_EQ(t.lead_units(1).unit(), "units/third");
+    EXPECT_THAT(t.lead_units(1).followed_from(), ::testing::ElementsAreArray(third_from)) << answer.followed_size();
   }
 }
 

@@ -195,7 +195,7 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
         if (!MembershipHolds(m, as_of)) continue;
         const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
-        for (std::string& now : UnitsAt(m.unit(), as_of, nullptr)) {
+        for (std::string& now : UnitsAt(m.unit(), as_of)) {
           if (auto it = own.find(now); it != own.end() && MembershipEndedBy(*it->second, as_of)) continue;
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
@@ -224,10 +224,9 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
   return members;
 }
 
-std::vector<std::string> NameIndex::UnitsAt(const std::string& unit, absl::CivilDay as_of,
-                                           std::vector<std::string>* passed) const {
+NameIndex::Succession NameIndex::Follow(const std::string& unit, absl::CivilDay as_of) const {
   // Successor links breadth-first, to the units active at `as_of`.
-  std::vector<std::string> units;
+  Succession out;
   std::vector<std::string> frontier = {unit};
   absl::flat_hash_set<std::string> visited;
   while (!frontier.empty()) {
@@ -237,15 +236,37 @@ std::vector<std::string> NameIndex::UnitsAt(const std::string& unit, absl::Civil
       const pb::Unit* u = FindUnit(LastSegment(name));
       if (u == nullptr) continue;
       if (IsActiveAt(*u, as_of)) {
-        units.push_back(name);
-      } else {
-        if (passed != nullptr) passed->push_back(name);
-        next.insert(next.end(), u->successors().begin(), u->successors().end());
+        out.units.push_back(name);
+        continue;
+      }
+      out.passed.push_back(name);
+      for (const std::string& successor : u->successors()) {
+        out.predecessors[successor].push_back(name);
+        next.push_back(successor);
       }
     }
     frontier = std::move(next);
   }
-  return units;
+  return out;
+}
+
+std::vector<std::string> NameIndex::Succession::LineOf(const std::string& unit) const {
+  absl::flat_hash_set<std::string> line;
+  std::vector<std::string> todo = {unit};
+  while (!todo.empty()) {
+    std::string u = std::move(todo.back());
+    todo.pop_back();
+    auto it = predecessors.find(u);
+    if (it == predecessors.end()) continue;
+    for (const std::string& p : it->second) {
+      if (line.insert(p).second) todo.push_back(p);
+    }
+  }
+  std::vector<std::string> ordered;
+  for (const std::string& p : passed) {
+    if (line.contains(p)) ordered.push_back(p);
+  }
+  return ordered;
 }
 
 const std::vector<std::string>& NameIndex::MembersOf(absl::string_view group_name) const {
@@ -275,7 +296,7 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     // departments of early 2025 are the 34 of today.
     absl::flat_hash_set<std::string> seen;
     for (const std::string& m : members) {
-      for (std::string& now : UnitsAt(m, follow_to, nullptr)) {
+      for (std::string& now : UnitsAt(m, follow_to)) {
         if (seen.insert(now).second) out.add_units(std::move(now));
       }
     }
@@ -298,10 +319,16 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
   }
   // Walking to follow_to passes through what it would walking to as_of first: a unit
   // still active on the later day was active on the earlier.
-  std::vector<std::string> passed;
-  for (std::string& unit : UnitsAt(target, follow_to, &passed)) out.add_units(std::move(unit));
-  for (std::string& unit : passed) out.add_successor_chain(std::move(unit));
-  if (!passed.empty() || former_name) {
+  Succession walk = Follow(target, follow_to);
+  for (const std::string& unit : walk.units) {
+    out.add_units(unit);
+    if (walk.passed.empty()) continue;
+    pb::FollowedUnit* followed = out.add_followed();
+    followed->set_unit(unit);
+    for (std::string& from : walk.LineOf(unit)) followed->add_from(std::move(from));
+  }
+  for (std::string& unit : walk.passed) out.add_successor_chain(std::move(unit));
+  if (!walk.passed.empty() || former_name) {
     for (const std::string& u : out.units()) out.add_successor_chain(u);
     out.set_match_kind(pb::MATCH_KIND_SUCCESSOR_OF);
   }

@@ -83,10 +83,21 @@ class NameIndex {
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,
               pb::Resolution& out) const;
   bool IsActiveAt(const pb::Unit& unit, absl::CivilDay as_of) const;
-  // The units `unit` stood for at `as_of`: itself, or, if it had ended, its successors
-  // then (followed through renames and merges); the ended ones passed go to `passed`.
-  std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of,
-                                   std::vector<std::string>* passed) const;
+  // Where following a unit's successor links to a day leads.
+  struct Succession {
+    std::vector<std::string> units;   // Active on the day.
+    std::vector<std::string> passed;  // Ended before it, in the order reached.
+    // A unit reached -> the passed units it succeeded directly.
+    absl::flat_hash_map<std::string, std::vector<std::string>> predecessors;
+    // The passed units with a line of successor links to `unit`, in the order reached.
+    std::vector<std::string> LineOf(const std::string& unit) const;
+  };
+  // What `unit` stood for at `as_of`: itself, or, if it had ended, its successors then
+  // (followed through renames and merges).
+  Succession Follow(const std::string& unit, absl::CivilDay as_of) const;
+  std::vector<std::string> UnitsAt(const std::string& unit, absl::CivilDay as_of) const {
+    return Follow(unit, as_of).units;
+  }
   // Whether the name of `e` named its target on `day` (its valid_from and, but for
   // a former name, its until).
   static bool InUseOn(const Entry& e, absl::CivilDay day);
