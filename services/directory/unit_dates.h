@@ -58,6 +58,25 @@ inline bool MembershipEndedBy(const v1::GroupMembership& m, absl::CivilDay day) 
   return until && *until <= day;
 }
 
+// Whether two memberships (spells of one unit in one group) share a day.
+inline bool MembershipsOverlap(const v1::GroupMembership& a, const v1::GroupMembership& b) {
+  const std::optional<absl::CivilDay> a_from = MemberFrom(a), a_until = MemberUntil(a);
+  const std::optional<absl::CivilDay> b_from = MemberFrom(b), b_until = MemberUntil(b);
+  return (!a_from || !b_until || *a_from < *b_until) && (!b_from || !a_until || *b_from < *a_until);
+}
+
+// Whether a unit with these spells in a group had left it by `day`: one of them ended
+// by then and none holds then (a spell that begins later does not undo the leaving).
+template <typename Spells>
+bool LeftGroupBy(const Spells& spells, absl::CivilDay day) {
+  bool ended = false;
+  for (const v1::GroupMembership* m : spells) {
+    if (MembershipHolds(*m, day)) return false;
+    ended = ended || MembershipEndedBy(*m, day);
+  }
+  return ended;
+}
+
 // The etag a group is served with on `today`: its stored version (`g.etag()` as
 // read) and, for an explicit group whose members changed by date (a membership began
 // or ended) by then, the last such day. UpdateGroup writes "today's members", so a

@@ -358,13 +358,40 @@ TEST_F(DirectoryReferenceImportTest, AGroupMembershipHoldsFromItsFirstDayToBefor
   EXPECT_EQ(FromProtoDate(updated.memberships(3).valid_from(), "").value(), today);
   EXPECT_EQ(members(today), V{"units/vu-pldskt"});
   EXPECT_EQ(members(today - 1), V{}) << "added today, not back-dated";
-  // A unit whose membership ended cannot simply be listed again.
-  EXPECT_THAT(update({"units/vu-pldskt", "units/cuc-cntt"}, &updated),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units/cuc-cntt was a member until 2026-09-01")));
-  // Left out on the day it was added: it never was a member.
+  // A unit whose membership ended, listed again, joins again from today: a second
+  // membership, the first kept as it was.
+  ASSERT_TRUE(update({"units/vu-pldskt", "units/cuc-cntt"}, &updated).ok());
+  EXPECT_EQ(V(updated.members().begin(), updated.members().end()), (V{"units/cuc-cntt", "units/vu-pldskt"}));
+  ASSERT_EQ(updated.memberships_size(), 5) << updated.ShortDebugString();
+  EXPECT_EQ(updated.memberships(1).unit(), "units/cuc-cntt");
+  EXPECT_EQ(FromProtoDate(updated.memberships(1).valid_until(), "").value(), absl::CivilDay(2026, 9, 1));
+  EXPECT_EQ(updated.memberships(2).unit(), "units/cuc-cntt");
+  EXPECT_EQ(FromProtoDate(updated.memberships(2).valid_from(), "").value(), today);
+  EXPECT_TRUE(IsUnset(updated.memberships(2).valid_until()));
+  EXPECT_EQ(members(absl::CivilDay(2026, 6, 1)), (V{"units/bao-plvn", "units/cuc-cntt"}));
+  EXPECT_EQ(members(today - 1), V{}) << "away between the two";
+  EXPECT_EQ(members(today), (V{"units/cuc-cntt", "units/vu-pldskt"}));
+  // Left out on the day they were added: neither was a member today after all.
   grpc::Status emptied = update({}, &updated);
   ASSERT_TRUE(emptied.ok()) << emptied.error_message();
   EXPECT_EQ(updated.memberships_size(), 3);
+
+  // A file may give a unit a second membership beside the first, or re-date one; days
+  // shared with two of them are refused, naming both.
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t2027-01-01\t-\n", true, &r).ok());
+  EXPECT_EQ(V(r.memberships_changed().begin(), r.memberships_changed().end()),
+            V{"groups/co-quan-bao-chi-nganh: units/bao-plvn from 2027-01-01"});
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t2027-01-01\t-\n", false, &r).ok());
+  EXPECT_EQ(members(absl::CivilDay(2027, 1, 1)), V{"units/bao-plvn"});
+  EXPECT_EQ(members(absl::CivilDay(2026, 12, 31)), V{});
+  EXPECT_THAT(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t2026-01-01\t-\n", false, &r),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 1 (from): units/bao-plvn's membership of groups/co-quan-bao-chi-nganh from "
+                                 "2026-01-01 shares days with two of its memberships (until 2026-10-01; from "
+                                 "2027-01-01): give each its own record")));
+  ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t2027-02-01\t-\n", true, &r).ok());
+  EXPECT_EQ(V(r.memberships_changed().begin(), r.memberships_changed().end()),
+            V{"groups/co-quan-bao-chi-nganh: units/bao-plvn from 2027-02-01 (was from 2027-01-01)"});
 }
 
 TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
@@ -384,8 +411,8 @@ TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {
                              HasSubstr("line 2 (group): groups/khong-co is not in the directory"),
                              HasSubstr("line 3 (unit): units/khong-co is neither"),
                              HasSubstr("line 4 (from): must be before until"),
-                             HasSubstr("line 6 (unit): units/vu-pldskt's membership of groups/co-quan-bao-chi-nganh "
-                                       "is on line 5 already"),
+                             HasSubstr("line 6 (from): units/vu-pldskt's membership of groups/co-quan-bao-chi-nganh "
+                                       "from 2026-01-01 shares days with its membership on line 5"),
                              HasSubstr("line 7 (from): \"31/12/2026\" is not a day"),
                              HasSubstr("line 8 (from): \"0000-01-01\" is outside 1900..2200"))));
   EXPECT_EQ(Revision(), before);

@@ -202,6 +202,39 @@ TEST_F(NameIndexTest, AnExplicitGroupCountsTheMembershipsHoldingThatDay) {
   EXPECT_EQ(members(dec, june), (V{"units/cntt", "units/http", "units/twin-a"}));
 }
 
+// A unit that left a group and joined again has a membership for each time: a member
+// in each, not between them, not even through a predecessor merged into it meanwhile.
+TEST(NameIndexSpellsTest, AUnitThatLeftAndRejoinedIsAMemberOnlyInItsSpells) {
+  DirectorySnapshot s;
+  s.units.push_back(MakeUnit("again", "AG", "Cục Trở Lại"));
+  pb::Unit old = MakeUnit("old", "OLD", "Cục Sáp Nhập", pb::UNIT_STATE_MERGED);
+  old.add_successors("units/again");
+  *old.mutable_state_date() = ToProtoDate(absl::CivilDay(2025, 3, 1));
+  s.units.push_back(old);
+  pb::Group g;
+  g.set_name("groups/g");
+  g.set_display_name("Tổ liên ngành");
+  g.set_kind(pb::Group::KIND_EXPLICIT);
+  g.add_memberships()->set_unit("units/old");
+  pb::GroupMembership* first = g.add_memberships();
+  first->set_unit("units/again");
+  *first->mutable_valid_until() = ToProtoDate(absl::CivilDay(2025, 1, 1));
+  pb::GroupMembership* second = g.add_memberships();
+  second->set_unit("units/again");
+  *second->mutable_valid_from() = ToProtoDate(absl::CivilDay(2025, 5, 1));
+  s.groups.push_back(g);
+  std::shared_ptr<const NameIndex> index = NameIndex::Build(std::move(s));
+  auto members = [&](absl::CivilDay day) {
+    pb::Resolution r = index->Resolve("Tổ liên ngành", day, day);
+    return std::vector<std::string>(r.units().begin(), r.units().end());
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(members(absl::CivilDay(2024, 12, 31)), (V{"units/old", "units/again"}));
+  EXPECT_EQ(members(absl::CivilDay(2025, 2, 1)), V{"units/old"});
+  EXPECT_EQ(members(absl::CivilDay(2025, 4, 1)), V{}) << "away, so not a member through the unit merged into it";
+  EXPECT_EQ(members(absl::CivilDay(2025, 5, 1)), V{"units/again"}) << "once, though also through old";
+}
+
 TEST_F(NameIndexTest, FormerNameOfARenamedUnit) {
   pb::Resolution after = Resolve("Văn phòng Bộ Tư pháp cũ");
   EXPECT_EQ(after.match_kind(), pb::MATCH_KIND_SUCCESSOR_OF);

@@ -44,14 +44,20 @@ const absl::flat_hash_map<std::string, std::vector<std::string>>& Columns() {
 }
 
 constexpr absl::string_view kNone = "-";
-constexpr size_t kMaxExpansionChars = 200;
+constexpr size_t kMaxExpansionChars = 200;  // The abbreviations table's limit (001_units.sql).
 constexpr int kFirstYear = 1900, kLastYear = 2200;
 
 // " from D until D" of a membership, either part only when set.
 std::string DaysOf(const pb::GroupMembership& m) {
   const std::optional<absl::CivilDay> from = MemberFrom(m), until = MemberUntil(m);
   return absl::StrCat(from ? " from " + FormatIsoDate(*from) : "", until ? " until " + FormatIsoDate(*until) : "");
-}  // The abbreviations table's limit (001_units.sql).
+}
+
+// DaysOf, or " undated" for a membership as long as its unit.
+std::string SpellOf(const pb::GroupMembership& m) {
+  std::string days = DaysOf(m);
+  return days.empty() ? " undated" : days;
+}
 
 class Planner {
  public:
@@ -423,27 +429,46 @@ class Planner {
       *m.mutable_valid_until() = ToProtoDate(*until);
     }
     if (from && until && *from >= *until) return Problem(r.line, "from", "must be before until");
-    const std::string key = absl::StrCat(group.name(), " ", m.unit());
-    if (auto [it, fresh] = membership_lines_.try_emplace(key, r.line); !fresh) {
-      return Problem(r.line, "unit", absl::StrCat(m.unit(), "'s membership of ", group.name(), " is on line ", it->second,
-                                                  " already"));
+    // A unit may leave a group and join it again: its spells of membership, never two
+    // sharing a day, in the file as in the directory.
+    std::vector<std::pair<int, pb::GroupMembership>>& in_file = file_spells_[absl::StrCat(group.name(), " ", m.unit())];
+    for (const auto& [line, earlier] : in_file) {
+      if (MembershipsOverlap(earlier, m)) {
+        return Problem(r.line, "from", absl::StrCat(m.unit(), "'s membership of ", group.name(), SpellOf(m),
+                                                    " shares days with its membership on line ", line));
+      }
     }
+    in_file.emplace_back(r.line, m);
     const std::string said = absl::StrCat(group.name(), ": ", m.unit(), DaysOf(m));
+    // The stored spell these days re-date is the one they share a day with; none, and
+    // they are a spell of their own.
+    pb::GroupMembership* redated = nullptr;
     for (pb::GroupMembership& existing : *group.mutable_memberships()) {
-      if (existing.unit() != m.unit()) continue;
-      if (existing.SerializeAsString() == m.SerializeAsString()) return;  // Already so.
+      if (existing.unit() != m.unit() || !MembershipsOverlap(existing, m)) continue;
+      if (redated != nullptr) {
+        return Problem(r.line, "from", absl::StrCat(m.unit(), "'s membership of ", group.name(), SpellOf(m),
+                                                    " shares days with two of its memberships (",
+                                                    absl::StripLeadingAsciiWhitespace(SpellOf(*redated)),
+                                                    ";", SpellOf(existing), "): give each its own record"));
+      }
+      redated = &existing;
+    }
+    if (redated != nullptr) {
+      if (redated->SerializeAsString() == m.SerializeAsString()) return;  // Already so.
       // The file's days replace the stored ones (UpdateGroup's, or an earlier file's);
       // the summary, and so the dry run, says what they were.
-      const std::string was = DaysOf(existing);
-      existing = m;
+      const std::string was = SpellOf(*redated);
+      *redated = m;
       touched_groups_.insert(r.fields[1]);
-      out_.summary.add_memberships_changed(absl::StrCat(said, " (was", was.empty() ? " undated" : was, ")"));
+      out_.summary.add_memberships_changed(absl::StrCat(said, " (was", was, ")"));
       return;
     }
     if (group.memberships_size() >= kMaxMembers) {
       return Problem(r.line, "group", absl::StrCat(group.name(), " has ", kMaxMembers, " members already"));
     }
-    group.add_members(m.unit());
+    if (std::find(group.members().begin(), group.members().end(), m.unit()) == group.members().end()) {
+      group.add_members(m.unit());
+    }
     *group.add_memberships() = std::move(m);
     touched_groups_.insert(r.fields[1]);
     out_.summary.add_memberships_changed(said);
@@ -662,7 +687,8 @@ class Planner {
   std::vector<std::pair<std::string, std::string>> group_names_;      // (groups/…, its name or an alias).
   absl::flat_hash_map<std::string, pb::Group> groups_;                // By id, as the file leaves them.
   std::set<std::string> touched_groups_;                              // Ids, sorted.
-  absl::flat_hash_map<std::string, int> membership_lines_;            // "groups/… units/…" → its line.
+  // "groups/… units/…" → the file's spells of that membership, with their lines.
+  absl::flat_hash_map<std::string, std::vector<std::pair<int, pb::GroupMembership>>> file_spells_;
   ReferenceImport out_;
 };
 

@@ -186,17 +186,17 @@ std::vector<std::string> NameIndex::MembersOf(const pb::Group& group, absl::Civi
       // Dated by their memberships and their units: a membership that does not hold
       // then, or a unit that had not begun, is no member; a unit that ended is
       // followed to its successors then (each once).
-      // A successor whose own membership had ended by then counts no more through a
-      // predecessor (one that begins later does not undo the predecessor's).
-      absl::flat_hash_map<absl::string_view, const pb::GroupMembership*> own;
-      for (const pb::GroupMembership& m : group.memberships()) own[m.unit()] = &m;
+      // A successor that had left the group by then (LeftGroupBy: its own membership
+      // ended, none holding then) counts no more through a predecessor.
+      absl::flat_hash_map<absl::string_view, std::vector<const pb::GroupMembership*>> own;
+      for (const pb::GroupMembership& m : group.memberships()) own[m.unit()].push_back(&m);
       absl::flat_hash_set<std::string> seen;
       for (const pb::GroupMembership& m : group.memberships()) {
         if (!MembershipHolds(m, as_of)) continue;
         const pb::Unit* u = FindUnit(LastSegment(m.unit()));
         if (u != nullptr && BeganAfter(*u, as_of)) continue;
         for (std::string& now : UnitsAt(m.unit(), as_of)) {
-          if (auto it = own.find(now); it != own.end() && MembershipEndedBy(*it->second, as_of)) continue;
+          if (auto it = own.find(now); it != own.end() && LeftGroupBy(it->second, as_of)) continue;
           if (seen.insert(now).second) members.push_back(std::move(now));
         }
       }

@@ -22,14 +22,21 @@ constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
-constexpr char kInsertMember[] =
-    "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT (group_id, unit_id) DO NOTHING";
-constexpr char kMemberFrom[] = R"sql(
-INSERT INTO group_members (group_id, unit_id, valid_from) VALUES ($1, $2, $3::date)
-ON CONFLICT (group_id, unit_id) DO UPDATE SET valid_from = EXCLUDED.valid_from
+// A unit listed twice in a new group is one spell.
+constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+constexpr char kJoinOn[] = "INSERT INTO group_members (group_id, unit_id, valid_from) VALUES ($1, $2, $3::date)";
+// A spell is named by its first day ($3, '' for an undated one); '' in $4 is no day.
+constexpr char kSpellFrom[] = R"sql(
+UPDATE group_members SET valid_from = $4::date
+WHERE group_id = $1 AND unit_id = $2 AND valid_from IS NOT DISTINCT FROM nullif($3, '')::date
 )sql";
-constexpr char kMemberUntil[] = "UPDATE group_members SET valid_until = $3::date WHERE group_id = $1 AND unit_id = $2";
-constexpr char kDeleteMember[] = "DELETE FROM group_members WHERE group_id = $1 AND unit_id = $2";
+constexpr char kSpellUntil[] = R"sql(
+UPDATE group_members SET valid_until = nullif($4, '')::date
+WHERE group_id = $1 AND unit_id = $2 AND valid_from IS NOT DISTINCT FROM nullif($3, '')::date
+)sql";
+constexpr char kDeleteSpell[] = R"sql(
+DELETE FROM group_members WHERE group_id = $1 AND unit_id = $2 AND valid_from IS NOT DISTINCT FROM nullif($3, '')::date
+)sql";
 constexpr char kListGroups[] = " WHERE g.id > $1 ORDER BY g.id LIMIT $2";
 
 absl::Status WriteAliases(pqxx::work& tx, const std::string& id, const pb::Group& g) {
@@ -53,41 +60,55 @@ absl::StatusOr<std::vector<std::string>> MemberIds(pqxx::work& tx, const pb::Gro
   return unit_ids;
 }
 
+// A unit's spells of membership in one group, as they bear on today.
+struct SpellsToday {
+  const pb::GroupMembership* holding = nullptr;   // Holds today.
+  const pb::GroupMembership* ended_today = nullptr;  // Held until today.
+  const pb::GroupMembership* next = nullptr;      // The first to begin after today.
+};
+
+// How the statements below name a spell: its first day, or '' when undated.
+std::string FirstDayOf(const pb::GroupMembership& m) {
+  const std::optional<absl::CivilDay> from = MemberFrom(m);
+  return from ? FormatIsoDate(*from) : "";
+}
+
 // UpdateGroup's members are today's (as GetGroup reads them), so writing them is a
-// change made today: a unit listed anew is a member from today (also one whose
-// membership was to begin later); a member today left out is one no more from today
-// (gone, if it became one only today). A membership ended before today, or begun
-// later, left out, stays: history and plans are not today's list. A unit listed whose
-// membership ended is refused: a unit has one membership a group, and its days are
-// a reference data file's to set.
+// change made today. A unit listed that is no member today becomes one from today:
+// the spell that ended today goes on, or the next planned one is brought forward to
+// today, or a new spell begins today (a unit that left rejoins). A member today left
+// out is one no more from today (its spell gone, if it began only today). Spells that
+// ended before today, or begin later, are history and plans, not today's list: kept.
 absl::Status WriteTodaysMembers(pqxx::work& tx, const std::string& id, const pb::Group& current,
                                 const std::vector<std::string>& listed, absl::CivilDay today) {
   const std::string day = FormatIsoDate(today);
-  absl::flat_hash_map<std::string, const pb::GroupMembership*> stored;
-  for (const pb::GroupMembership& m : current.memberships()) stored[LastSegment(m.unit())] = &m;
+  absl::flat_hash_map<std::string, SpellsToday> units;
+  for (const pb::GroupMembership& m : current.memberships()) {
+    SpellsToday& spells = units[LastSegment(m.unit())];
+    const std::optional<absl::CivilDay> from = MemberFrom(m), until = MemberUntil(m);
+    if (MembershipHolds(m, today)) spells.holding = &m;
+    if (until && *until == today) spells.ended_today = &m;
+    if (from && *from > today && (spells.next == nullptr || *from < *MemberFrom(*spells.next))) spells.next = &m;
+  }
   absl::flat_hash_set<std::string> listed_set(listed.begin(), listed.end());
   for (const std::string& unit : listed) {
-    auto it = stored.find(unit);
-    if (it == stored.end()) {
-      tx.exec_params(kMemberFrom, id, unit, day);
-      continue;
-    }
-    const std::optional<absl::CivilDay> from = MemberFrom(*it->second), until = MemberUntil(*it->second);
-    if (until && *until <= today) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "group.members: units/", unit, " was a member until ", FormatIsoDate(*until),
-          "; a unit has one membership of a group, so a reference data file's member record must change its days"));
-    }
-    if (from && *from > today) tx.exec_params(kMemberFrom, id, unit, day);
-  }
-  for (const auto& [unit, m] : stored) {
-    if (listed_set.contains(unit)) continue;
-    const std::optional<absl::CivilDay> from = MemberFrom(*m), until = MemberUntil(*m);
-    if ((from && *from > today) || (until && *until <= today)) continue;  // Not today's: kept.
-    if (from && *from == today) {
-      tx.exec_params(kDeleteMember, id, unit);
+    const SpellsToday& spells = units[unit];
+    if (spells.holding != nullptr) continue;
+    if (spells.ended_today != nullptr && spells.next == nullptr) {
+      tx.exec_params(kSpellUntil, id, unit, FirstDayOf(*spells.ended_today), "");
+    } else if (spells.next != nullptr) {
+      tx.exec_params(kSpellFrom, id, unit, FirstDayOf(*spells.next), day);
     } else {
-      tx.exec_params(kMemberUntil, id, unit, day);
+      tx.exec_params(kJoinOn, id, unit, day);
+    }
+  }
+  for (const auto& [unit, spells] : units) {
+    if (listed_set.contains(unit) || spells.holding == nullptr) continue;
+    const std::string from = FirstDayOf(*spells.holding);
+    if (from == day) {
+      tx.exec_params(kDeleteSpell, id, unit, from);
+    } else {
+      tx.exec_params(kSpellUntil, id, unit, from, day);
     }
   }
   return absl::OkStatus();

@@ -23,10 +23,10 @@ ON CONFLICT (id) DO UPDATE SET
   state_date = EXCLUDED.state_date, valid_from = EXCLUDED.valid_from, version = units.version + 1, update_time = now()
 )sql";
 constexpr char kDeleteSuccessors[] = "DELETE FROM unit_successors WHERE unit_id = $1";
-constexpr char kUpsertMembership[] = R"sql(
+constexpr char kDeleteMemberships[] = "DELETE FROM group_members WHERE group_id = $1";
+constexpr char kInsertMembership[] = R"sql(
 INSERT INTO group_members (group_id, unit_id, valid_from, valid_until)
 VALUES ($1, $2, nullif($3, '')::date, nullif($4, '')::date)
-ON CONFLICT (group_id, unit_id) DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until
 )sql";
 constexpr char kBumpGroup[] = "UPDATE unit_groups SET version = version + 1 WHERE id = $1";
 constexpr char kInsertAbbreviation[] = "INSERT INTO abbreviations (abbreviation, expansion) VALUES ($1, $2)";
@@ -46,12 +46,15 @@ void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text
   pg::WriteChildren(tx, id, u);
 }
 
-// An explicit group's memberships, with their days; the file's check has made sure
-// each unit exists.
+// An explicit group's memberships, with their days, as the file left them: the
+// stored ones it re-dated or kept and the spells it added. The file's check has made
+// sure each unit exists and no unit's spells share a day; the revision, checked under
+// lock, that the stored ones are those the file was checked against.
 void WriteMemberships(pqxx::work& tx, const pb::Group& g) {
   const std::string id = LastSegment(g.name());
+  tx.exec_params(kDeleteMemberships, id);
   for (const pb::GroupMembership& m : g.memberships()) {
-    tx.exec_params(kUpsertMembership, id, LastSegment(m.unit()), DateOrEmpty(m.valid_from()), DateOrEmpty(m.valid_until()));
+    tx.exec_params(kInsertMembership, id, LastSegment(m.unit()), DateOrEmpty(m.valid_from()), DateOrEmpty(m.valid_until()));
   }
   tx.exec_params(kBumpGroup, id);
 }

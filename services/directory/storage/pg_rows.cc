@@ -76,11 +76,11 @@ const char kSelectGroups[] = R"sql(
 SELECT g.id, g.display_name, g.kind, g.version,
        ARRAY(SELECT a.text FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
        ARRAY(SELECT a.kind FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
-       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id),
+       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id, m.valid_from NULLS FIRST),
        ARRAY(SELECT coalesce(to_char(m.valid_from, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
-             ORDER BY m.unit_id),
+             ORDER BY m.unit_id, m.valid_from NULLS FIRST),
        ARRAY(SELECT coalesce(to_char(m.valid_until, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
-             ORDER BY m.unit_id)
+             ORDER BY m.unit_id, m.valid_from NULLS FIRST)
 FROM unit_groups g
 )sql";
 
@@ -203,9 +203,10 @@ pb::Group GroupFromRow(const pqxx::row& r) {
   AddAliases(db::TextArray(r[4]), db::IntArray(r[5]), g.mutable_aliases());
   const std::vector<std::string> members = db::TextArray(r[6]), from = db::TextArray(r[7]), until = db::TextArray(r[8]);
   for (size_t i = 0; i < members.size(); ++i) {
-    g.add_members(absl::StrCat("units/", members[i]));
     pb::GroupMembership* m = g.add_memberships();
-    m->set_unit(g.members(static_cast<int>(i)));
+    m->set_unit(absl::StrCat("units/", members[i]));
+    // A unit's spells come together (ordered by unit, then first day): listed once.
+    if (i == 0 || members[i] != members[i - 1]) g.add_members(m->unit());
     absl::CivilDay day;
     if (i < from.size() && ParseIsoDate(from[i], &day)) *m->mutable_valid_from() = ToProtoDate(day);
     if (i < until.size() && ParseIsoDate(until[i], &day)) *m->mutable_valid_until() = ToProtoDate(day);
