@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -127,8 +128,12 @@ absl::Status NormalizeAndValidateGroup(v1::Group& group, absl::string_view prefi
     return InvalidField(field("members"), "only explicit groups list members; the others are computed");
   }
   if (group.members_size() > kMaxMembers) return InvalidField(field("members"), absl::StrCat("at most ", kMaxMembers));
+  absl::flat_hash_set<absl::string_view> listed;
   for (int i = 0; i < group.members_size(); ++i) {
-    RETURN_IF_ERROR(ParseResourceId(group.members(i), "units/*", absl::StrCat(field("members"), "[", i, "]")).status());
+    const std::string at = absl::StrCat(field("members"), "[", i, "]");
+    RETURN_IF_ERROR(ParseResourceId(group.members(i), "units/*", at).status());
+    // Today's list: a unit is in it or not, and twice would be two memberships at once.
+    if (!listed.insert(group.members(i)).second) return InvalidField(at, absl::StrCat(group.members(i), " is listed twice"));
   }
   return absl::OkStatus();
 }

@@ -446,6 +446,12 @@ TEST_F(DirectoryUnitsTest, GroupsExplicitAndComputed) {
   EXPECT_EQ(std::vector<std::string>(group.members().begin(), group.members().end()),
             std::vector<std::string>{"units/vu-tccb"});
   EXPECT_THAT(Call(&Stub::UpdateGroup, update, &group), StatusIs(absl::StatusCode::kAborted));  // Stale etag.
+  // A unit listed twice would be two memberships at once.
+  update.mutable_group()->set_etag(group.etag());
+  update.mutable_group()->add_members("units/cuc-cntt");
+  update.mutable_group()->add_members("units/cuc-cntt");
+  EXPECT_THAT(Call(&Stub::UpdateGroup, update, &group),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("group.members[2]: units/cuc-cntt is listed twice")));
 
   create.set_group_id("computed");
   create.mutable_group()->set_kind(dpb::Group::KIND_ALL_MINISTRY_UNITS);
