@@ -26,7 +26,7 @@ constexpr char kServiceConfig[] = R"json({
 })json";
 }  // namespace
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connection) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connection, ProofRefusals refusals) {
   grpc::ChannelArguments args;
   if (connection != 0) args.SetInt("p06.connection", connection);  // Unknown to gRPC: only keeps channels apart.
   args.SetServiceConfigJSON(kServiceConfig);
@@ -38,6 +38,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connec
   // Principals are proven per call instead (proof_interceptor.h).
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ProofInterceptorFactory>());
+  if (refusals == ProofRefusals::kAsUnavailable) interceptors.push_back(std::make_unique<ProofRefusalInterceptorFactory>());
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(), args,
                                                                  std::move(interceptors));
 }

@@ -18,7 +18,14 @@ namespace p06 {
 // `connection`: channels to the same target with different numbers have connections
 // of their own (one HTTP/2 connection serialises its calls' work; a busy client
 // spreads over a few).
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connection = 0);
+// `refusals`: who sees a service's refusal of the suite's own proof (the caller's
+// keys not believed, the forged-proof limit, no keys). Between the suite's processes
+// it is what the service said; for the gateway's callers, whom the gateway has
+// authenticated, it is UNAVAILABLE (ProofRefusalAsUnavailable), turned so as the
+// answer comes back, whatever the call.
+enum class ProofRefusals { kAsSaid, kAsUnavailable };
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int connection = 0,
+                                           ProofRefusals refusals = ProofRefusals::kAsSaid);
 
 // Prepares `ctx` for a call made outside any incoming call (p06ctl, background
 // work): sets the deadline (every outgoing call has one) and the request id.

@@ -82,8 +82,8 @@ void AttachPrincipal(grpc::ClientContext& ctx, const Principal& principal);
 // key, the forged-proof limit; no keys at all) is about the suite's keys, not about
 // the person or system the gateway authenticated: to them it is UNAVAILABLE, not a
 // 401 or 429 naming headers they never sent. Logged with the service's own words, for
-// the operator, with `callee` (the method called, or the backend). Any other status is
-// returned as it is.
+// the operator, with `callee` (the method called). Any other status is returned as it
+// is. Applied by the gateway's channels (MakeChannel, ProofRefusals::kAsUnavailable).
 grpc::Status ProofRefusalAsUnavailable(grpc::Status backend, absl::string_view callee);
 
 // The identity a service of the suite calls another with: subject "service:{name}",

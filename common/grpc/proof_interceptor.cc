@@ -34,7 +34,28 @@ class ProofInterceptor : public grpc::experimental::Interceptor {
   const std::string audience_;
 };
 
+class ProofRefusalInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit ProofRefusalInterceptor(std::string method) : method_(std::move(method)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
+      grpc::Status* status = methods->GetRecvStatus();
+      *status = ProofRefusalAsUnavailable(std::move(*status), method_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string method_;
+};
+
 }  // namespace
+
+grpc::experimental::Interceptor* ProofRefusalInterceptorFactory::CreateClientInterceptor(
+    grpc::experimental::ClientRpcInfo* info) {
+  return new ProofRefusalInterceptor(info->method() == nullptr ? "" : info->method());
+}
 
 grpc::experimental::Interceptor* ProofInterceptorFactory::CreateClientInterceptor(
     grpc::experimental::ClientRpcInfo* info) {

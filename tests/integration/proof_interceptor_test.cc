@@ -34,10 +34,23 @@ class RecordingService : public grpc::CallbackGenericService {
     }
     class Refuse : public grpc::ServerGenericBidiReactor {
      public:
-      Refuse() { Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "recorded")); }
+      explicit Refuse(grpc::Status status) { Finish(std::move(status)); }
       void OnDone() override { delete this; }
     };
-    return new Refuse;
+    return new Refuse(AnswerTo(ctx->method()));
+  }
+  // What the server answers a method: a refusal of the proof, as the services word
+  // theirs, for the methods named so; else UNIMPLEMENTED.
+  static grpc::Status AnswerTo(const std::string& method) {
+    if (absl::EndsWith(method, "/NotBelieved")) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "x-p06-proof: signed by a key not believed here");
+    }
+    if (absl::EndsWith(method, "/Flooded")) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "x-p06-proof: too many failed proofs; retry in 1 s");
+    }
+    if (absl::EndsWith(method, "/NoKeys")) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, kNoInternalKeys);
+    if (absl::EndsWith(method, "/Busy")) return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "slow down");
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "recorded");
   }
   std::string ProofOf(const std::string& method) {
     std::lock_guard lock(mu_);
@@ -59,6 +72,7 @@ class ProofInterceptorTest : public ::testing::Test {
                   .BuildAndStart();
     ASSERT_NE(server_, nullptr);
     channel_ = MakeChannel(absl::StrCat("127.0.0.1:", port));
+    gateway_channel_ = MakeChannel(absl::StrCat("127.0.0.1:", port), 0, ProofRefusals::kAsUnavailable);
   }
   void TearDown() override { server_->Shutdown(); }
 
@@ -74,7 +88,7 @@ class ProofInterceptorTest : public ::testing::Test {
 
   RecordingService service_;
   std::unique_ptr<grpc::Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::Channel> channel_, gateway_channel_;
 };
 
 const Principal kReporter{.subject = "lan@stp-ha-noi", .unit = "units/stp-ha-noi", .roles = {kRoleUnitReporter}};
@@ -111,6 +125,30 @@ TEST_F(ProofInterceptorTest, NoPrincipalOrAMethodOutsideTheSuiteGetsNoProofAndOn
   EXPECT_EQ(service_.ProofOf("/acme.billing.v1.Invoices/Get"), "") << "no service of the suite believes it";
   Call(kGetUnit, &kReporter, "v2.gateway.directory.1.by-hand");
   EXPECT_EQ(service_.ProofOf(kGetUnit), "v2.gateway.directory.1.by-hand");
+}
+
+// A service refusing the suite's proof: as said, between the suite's processes; to the
+// gateway's callers, UNAVAILABLE. Any other refusal is as said on both.
+TEST_F(ProofInterceptorTest, TheGatewaysChannelsTurnARefusalOfTheProofIntoUnavailable) {
+  auto call = [&](const std::shared_ptr<grpc::Channel>& channel, const std::string& method) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    AttachPrincipal(ctx, kReporter);
+    return ::p06::testing::GenericUnaryCall(channel, ctx, absl::StrCat("/p06.task.v1.TaskService/", method));
+  };
+  for (const char* refused : {"NotBelieved", "Flooded", "NoKeys"}) {
+    const grpc::Status said = call(channel_, refused);
+    EXPECT_TRUE(said.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+                said.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << refused << ": " << said.error_message();
+    EXPECT_THAT(call(gateway_channel_, refused),
+                StatusIs(absl::StatusCode::kUnavailable, HasSubstr("did not accept the gateway's word")))
+        << refused;
+  }
+  for (const auto& channel : {channel_, gateway_channel_}) {
+    EXPECT_THAT(call(channel, "Busy"), StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("slow down")));
+    EXPECT_THAT(call(channel, "GetTask"), StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("recorded")));
+  }
 }
 
 }  // namespace

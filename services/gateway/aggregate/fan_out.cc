@@ -9,7 +9,7 @@ namespace p06::gateway {
 void FanOut::Run(std::string part, std::string backend, std::function<grpc::Status(const FanOut&)> fn) {
   parts_.push_back(std::make_unique<Part>(Part{std::move(part), std::move(backend), grpc::Status::OK}));
   Part* p = parts_.back().get();
-  threads_.emplace_back([this, p, fn = std::move(fn)] { p->status = ProofRefusalAsUnavailable(fn(*this), p->backend); });
+  threads_.emplace_back([this, p, fn = std::move(fn)] { p->status = fn(*this); });
 }
 
 std::unique_ptr<grpc::ClientContext> FanOut::NewContext() const {

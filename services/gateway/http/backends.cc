@@ -15,7 +15,7 @@ Backends::Backends(const std::map<std::string, std::string>& targets) {
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const auto& [service, target] : targets) {
     std::vector<std::shared_ptr<grpc::Channel>> channels;
-    for (int c = 0; c < kConnections; ++c) channels.push_back(MakeChannel(target, c));
+    for (int c = 0; c < kConnections; ++c) channels.push_back(MakeChannel(target, c, ProofRefusals::kAsUnavailable));
     channels_[service] = channels[0];
     const google::protobuf::ServiceDescriptor* descriptor = pool->FindServiceByName(service);
     if (descriptor == nullptr) continue;

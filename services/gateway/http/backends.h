@@ -3,7 +3,9 @@
 // interns the path once, not per call). A call either blocks its caller's thread (a
 // worker's, for mutations and streams) or completes on a gRPC thread (reads, so that
 // no thread waits for them). Messages are built from descriptors, so nothing here is
-// written per service.
+// written per service. A service's refusal of the suite's own proof comes back from
+// these channels as UNAVAILABLE (client.h, ProofRefusals): the gateway's callers are
+// not the ones to blame for it.
 #pragma once
 
 #include <google/protobuf/message.h>

@@ -308,7 +308,6 @@ void RestServer::CallAudited(ExchangePtr x) {
 }
 
 void RestServer::Complete(ExchangePtr x, bool on_worker) {
-  x->status = ProofRefusalAsUnavailable(std::move(x->status), x->route->grpc_path);
   if (x->status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
       x->status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     x->audit = true;
@@ -345,7 +344,6 @@ void RestServer::ServeStream(Exchange& x, const std::string& last_event_id) {
   head.SetHeader("X-Request-Id", x.request_id);
   x.status = streams_.Serve(x.route->grpc_path, std::move(ctx), std::move(x.request), std::move(x.response),
                             x.request_id, std::move(head), *x.http);
-  x.status = ProofRefusalAsUnavailable(std::move(x.status), x.route->grpc_path);
   if (!x.status.ok()) return Answer(x);
   Count(x, 200);
 }

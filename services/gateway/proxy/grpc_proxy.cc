@@ -198,7 +198,6 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
   // The backend half ended (every message forwarded, or cancelled).
   void StreamDone(grpc::Status status) {
-    status = ProofRefusalAsUnavailable(std::move(status), target_->route->grpc_path);
     proxy_.Untrack(this);
     slot_.reset();
     if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
@@ -251,7 +250,6 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendDone(grpc::Status status) {
-    status = ProofRefusalAsUnavailable(std::move(status), target_->route->grpc_path);
     if (!target_->route->is_read() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       Audit(status);
