@@ -55,16 +55,20 @@ class GatewayTest : public ::p06::testing::PgTest {
     notification_ = std::move(*notification);
     http_port_ = ::p06::testing::FreePort();
     std::vector<std::string> flags = ExtraGatewayFlags();
-    std::vector<std::string> common = {absl::StrCat("--http_port=", http_port_), "--jwks_file=" + dir_ + "/jwks.json",
-         absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
-         "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
-         "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
-         "--page_timeout=1s", "--sse_max_streams=2",
-         "--sse_heartbeat=500ms"};
+    std::vector<std::string> common = GatewayFlags(http_port_);
     flags.insert(flags.begin(), common.begin(), common.end());
     auto gw = ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
     ASSERT_TRUE(gw.ok()) << gw.status();
     gateway_ = std::move(*gw);
+  }
+
+  // A gateway's flags for the processes started here, serving HTTP on `http_port`.
+  std::vector<std::string> GatewayFlags(int http_port) const {
+    return {absl::StrCat("--http_port=", http_port), "--jwks_file=" + dir_ + "/jwks.json",
+            absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
+            "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
+            "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
+            "--page_timeout=1s", "--sse_max_streams=2", "--sse_heartbeat=500ms"};
   }
 
   // More flags for the gateway, asked once the other services run.
@@ -90,7 +94,12 @@ class GatewayTest : public ::p06::testing::PgTest {
 
   httplib::Result Call(const std::string& method, const std::string& path, const std::string& token,
                        const std::string& body = "", httplib::Headers headers = {}) {
-    httplib::Client c("127.0.0.1", http_port_);
+    return CallPort(http_port_, method, path, token, body, std::move(headers));
+  }
+  // Call, on the gateway serving HTTP on `port`.
+  httplib::Result CallPort(int port, const std::string& method, const std::string& path, const std::string& token,
+                           const std::string& body = "", httplib::Headers headers = {}) {
+    httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(std::chrono::seconds(10));
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     if (method == "GET") return c.Get(path.c_str(), headers);

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <tuple>
 #include <pqxx/pqxx>
 
 #include "absl/strings/ascii.h"
@@ -379,6 +380,37 @@ TEST_F(GatewayTest, ABackendDownIsA503InTime) {
   EXPECT_EQ(r->status, 503) << r->body;
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // The backend deadline is 3 s.
   EXPECT_EQ(Json(r->body).fields().at("error").struct_value().fields().at("status").string_value(), "UNAVAILABLE");
+}
+
+// A gateway whose internal key the services do not believe (regenerated on one side,
+// say): every caller it authenticated gets 503 with the error body, whatever the door
+// (a read, a mutation, a dashboard page), and the gateway logs what the service said.
+// The real gateway beside it is not touched.
+TEST_F(GatewayTest, AGatewayWhoseKeyTheServicesDoNotBelieveAnswers503) {
+  const std::string keys = dir_ + "/unbelieved-keys";
+  ASSERT_EQ(RunForOutput({.argv = {"/bin/mkdir", "-p", keys}})->exit_code, 0);
+  const ::p06::testing::InternalKeyPair pair = ::p06::testing::NewInternalKeyPair();
+  std::ofstream(keys + "/gateway.key") << pair.private_pem;
+  std::ofstream(keys + "/gateway.pub") << pair.public_pem;
+  const int port = ::p06::testing::FreePort();
+  std::vector<std::string> flags = GatewayFlags(port);
+  flags.push_back("--internal_keys_dir=" + keys);
+  auto unbelieved = ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
+  ASSERT_TRUE(unbelieved.ok()) << unbelieved.status();
+
+  const std::string task = absl::StrCat("/v1/", kTask);
+  for (const auto& [method, path, body] :
+       {std::tuple{"GET", task, ""}, std::tuple{"PATCH", task + "?updateMask=note", R"({"note":"x"})"},
+        // A page without its plan (a fan-out part) has nothing to show.
+        std::tuple{"GET", std::string("/v1/plans/910-qd-btp-2025:overview"), ""}}) {
+    auto r = CallPort(port, method, path, Office(), body);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 503) << method << " " << path << ": " << r->body;
+    EXPECT_THAT(r->body, ::testing::HasSubstr("did not accept the gateway's word")) << r->body;
+    EXPECT_THAT(r->body, ::testing::Not(::testing::HasSubstr("x-p06-proof"))) << "a header the caller never sent";
+  }
+  EXPECT_THAT((*unbelieved)->Log(), ::testing::HasSubstr("refused the suite's proof"));
+  EXPECT_EQ(Call("GET", task, Office())->status, 200);
 }
 
 }  // namespace
