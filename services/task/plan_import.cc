@@ -139,7 +139,7 @@ std::vector<std::string> TookOverFrom(const dpb::Resolution& r, const std::strin
   std::vector<std::string> from;
   if (r.followed_size() > 0) {
     for (const dpb::FollowedUnit& f : r.followed()) {
-      if (f.unit() == unit) from.assign(f.from().begin(), f.from().end());
+      if (f.unit() == unit) from.assign(f.predecessors().begin(), f.predecessors().end());
     }
     return from;
   }

@@ -59,7 +59,7 @@ class FakeUnitResolver final : public task::UnitResolver {
           for (const std::string& u : chain->second) r.add_successor_chain(u);
           directory::v1::FollowedUnit* followed = r.add_followed();
           followed->set_unit(chain->second.back());
-          followed->add_from(chain->second.front());
+          followed->add_predecessors(chain->second.front());
         }
       } else {
         r.set_match_kind(directory::v1::MATCH_KIND_UNRESOLVED);

@@ -392,6 +392,22 @@ TEST_F(DirectoryReferenceImportTest, AGroupMembershipHoldsFromItsFirstDayToBefor
   ASSERT_TRUE(Import("member\tco-quan-bao-chi-nganh\tbao-plvn\t2027-02-01\t-\n", true, &r).ok());
   EXPECT_EQ(V(r.memberships_changed().begin(), r.memberships_changed().end()),
             V{"groups/co-quan-bao-chi-nganh: units/bao-plvn from 2027-02-01 (was from 2027-01-01)"});
+
+  // Listed today, a membership planned to begin later begins today, and one that
+  // ended today goes on: neither makes a second membership.
+  ASSERT_TRUE(Import(absl::StrCat("member\tco-quan-bao-chi-nganh\tvu-pldskt\t", FormatIsoDate(today + 10), "\t-\n",
+                                  "member\tco-quan-bao-chi-nganh\ttap-chi-dcpl\t-\t", FormatIsoDate(today), "\n"),
+                     false, &r)
+                  .ok());
+  ASSERT_TRUE(Call(&dpb::DirectoryService::Stub::GetGroup, get, &group).ok());
+  ASSERT_EQ(group.memberships_size(), 5) << group.ShortDebugString();
+  ASSERT_TRUE(update({"units/tap-chi-dcpl", "units/vu-pldskt"}, &updated).ok());
+  ASSERT_EQ(updated.memberships_size(), 5) << updated.ShortDebugString();
+  EXPECT_EQ(updated.memberships(3).unit(), "units/tap-chi-dcpl");
+  EXPECT_TRUE(IsUnset(updated.memberships(3).valid_until())) << updated.memberships(3).ShortDebugString();
+  EXPECT_EQ(updated.memberships(4).unit(), "units/vu-pldskt");
+  EXPECT_EQ(FromProtoDate(updated.memberships(4).valid_from(), "").value(), today);
+  EXPECT_EQ(members(today), (V{"units/tap-chi-dcpl", "units/vu-pldskt"}));
 }
 
 TEST_F(DirectoryReferenceImportTest, BadMembershipsAreRefusedByLine) {

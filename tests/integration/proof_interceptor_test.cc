@@ -1,6 +1,7 @@
 // The proof a channel from MakeChannel puts on each call (common/grpc/proof_interceptor.h),
 // as a server sees it: a real gRPC server on a free port that records the x-p06-proof
-// of every call it is sent, whatever the method, and answers UNIMPLEMENTED.
+// of every call it is sent, whatever the method, and answers UNIMPLEMENTED (or, for a
+// few methods, a refusal of the proof); and what the gateway's channels make of that.
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>

@@ -151,17 +151,17 @@ TEST(NameIndexSuccessionTest, EachUnitReachedListsItsOwnLine) {
             (std::vector<std::string>{"units/part-c", "units/third"}));
   ASSERT_EQ(r.followed_size(), 2) << r.DebugString();
   EXPECT_EQ(r.followed(0).unit(), "units/part-c");
-  EXPECT_EQ(std::vector<std::string>(r.followed(0).from().begin(), r.followed(0).from().end()),
+  EXPECT_EQ(std::vector<std::string>(r.followed(0).predecessors().begin(), r.followed(0).predecessors().end()),
             std::vector<std::string>{"units/split"});
   EXPECT_EQ(r.followed(1).unit(), "units/third");
-  EXPECT_EQ(std::vector<std::string>(r.followed(1).from().begin(), r.followed(1).from().end()),
+  EXPECT_EQ(std::vector<std::string>(r.followed(1).predecessors().begin(), r.followed(1).predecessors().end()),
             (std::vector<std::string>{"units/split", "units/part-b"}));
 
   // Followed only to between the two days: both parts, each from the split unit.
   pb::Resolution mid = index->Resolve("Cục Đã Chia", absl::CivilDay(2025, 2, 1), absl::CivilDay(2025, 6, 1));
   ASSERT_EQ(mid.followed_size(), 2) << mid.DebugString();
   for (const pb::FollowedUnit& f : mid.followed()) {
-    EXPECT_EQ(std::vector<std::string>(f.from().begin(), f.from().end()), std::vector<std::string>{"units/split"})
+    EXPECT_EQ(std::vector<std::string>(f.predecessors().begin(), f.predecessors().end()), std::vector<std::string>{"units/split"})
         << f.unit();
   }
   // A unit of today matched directly follows nothing.

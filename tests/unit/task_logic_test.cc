@@ -299,11 +299,11 @@ TEST(FollowedUnitsTest, EachUnitTakesOverItsOwnLineOfPredecessors) {
   for (const char* u : {"units/part-c", "units/third"}) walk.add_units(u);
   dpb::FollowedUnit* c = walk.add_followed();
   c->set_unit("units/part-c");
-  c->add_from("units/split");
+  c->add_predecessors("units/split");
   dpb::FollowedUnit* third = walk.add_followed();
   third->set_unit("units/third");
-  third->add_from("units/split");
-  third->add_from("units/part-b");
+  third->add_predecessors("units/split");
+  third->add_predecessors("units/part-b");
   dpb::Resolution older = walk;
   older.clear_followed();
   for (const auto& [answer, c_from, third_from] :

@@ -403,9 +403,11 @@ class Planner {
         ->assign(u->name());
   }
 
-  // A unit's membership of an explicit group, with its days: a new member, or the days
-  // of one (an undated membership dated, a dated one ended by a later file). The same
-  // days again are nothing to do.
+  // A unit's membership of an explicit group, with its days: the new days of the stored
+  // membership they share a day with (an undated membership dated, a dated one ended
+  // by a later file), or, sharing none, a membership of their own (a new member, or
+  // one that left and joins again). Days shared with two stored memberships, or with
+  // another record of the file, are refused. The same days again are nothing to do.
   void SetMembership(const Record& r) {
     auto g = groups_.find(r.fields[1]);
     if (g == groups_.end()) {
@@ -438,7 +440,6 @@ class Planner {
                                                     " shares days with its membership on line ", line));
       }
     }
-    in_file.emplace_back(r.line, m);
     const std::string said = absl::StrCat(group.name(), ": ", m.unit(), DaysOf(m));
     // The stored spell these days re-date is the one they share a day with; none, and
     // they are a spell of their own.
@@ -454,6 +455,7 @@ class Planner {
       redated = &existing;
     }
     if (redated != nullptr) {
+      in_file.emplace_back(r.line, m);
       if (redated->SerializeAsString() == m.SerializeAsString()) return;  // Already so.
       // The file's days replace the stored ones (UpdateGroup's, or an earlier file's);
       // the summary, and so the dry run, says what they were.
@@ -463,12 +465,13 @@ class Planner {
       out_.summary.add_memberships_changed(absl::StrCat(said, " (was", was, ")"));
       return;
     }
-    if (group.memberships_size() >= kMaxMembers) {
-      return Problem(r.line, "group", absl::StrCat(group.name(), " has ", kMaxMembers, " members already"));
-    }
     if (std::find(group.members().begin(), group.members().end(), m.unit()) == group.members().end()) {
+      if (group.members_size() >= kMaxMembers) {
+        return Problem(r.line, "group", absl::StrCat(group.name(), " has ", kMaxMembers, " members already"));
+      }
       group.add_members(m.unit());
     }
+    in_file.emplace_back(r.line, m);
     *group.add_memberships() = std::move(m);
     touched_groups_.insert(r.fields[1]);
     out_.summary.add_memberships_changed(said);

@@ -325,7 +325,7 @@ void NameIndex::Expand(const std::string& target, bool former_name, absl::CivilD
     if (walk.passed.empty()) continue;
     pb::FollowedUnit* followed = out.add_followed();
     followed->set_unit(unit);
-    for (std::string& from : walk.LineOf(unit)) followed->add_from(std::move(from));
+    for (std::string& from : walk.LineOf(unit)) followed->add_predecessors(std::move(from));
   }
   for (std::string& unit : walk.passed) out.add_successor_chain(std::move(unit));
   if (!walk.passed.empty() || former_name) {

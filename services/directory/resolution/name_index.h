@@ -77,7 +77,7 @@ class NameIndex {
   void AddName(const std::string& target, const std::string& text, pb::MatchKind kind,
                std::optional<absl::CivilDay> until = std::nullopt,
                std::optional<absl::CivilDay> valid_from = std::nullopt);
-  // Fills units, group and successor_chain of `out` for a target matched as of
+  // Fills units, group, successor_chain and followed of `out` for a target matched as of
   // `as_of`, followed to `follow_to`; a former name, or a unit not active on
   // `follow_to`, makes the match SUCCESSOR_OF.
   void Expand(const std::string& target, bool former_name, absl::CivilDay as_of, absl::CivilDay follow_to,

@@ -22,8 +22,7 @@ constexpr char kInsertGroup[] = "INSERT INTO unit_groups (id, display_name, kind
 constexpr char kUpdateGroup[] = "UPDATE unit_groups SET display_name = $2, version = version + 1 WHERE id = $1";
 constexpr char kDeleteAliases[] = "DELETE FROM group_aliases WHERE group_id = $1";
 constexpr char kInsertAlias[] = "INSERT INTO group_aliases (group_id, ordinal, text, kind) VALUES ($1, $2, $3, $4)";
-// A unit listed twice in a new group is one spell.
-constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+constexpr char kInsertMember[] = "INSERT INTO group_members (group_id, unit_id) VALUES ($1, $2)";
 constexpr char kJoinOn[] = "INSERT INTO group_members (group_id, unit_id, valid_from) VALUES ($1, $2, $3::date)";
 // A spell is named by its first day ($3, '' for an undated one); '' in $4 is no day.
 constexpr char kSpellFrom[] = R"sql(
