@@ -67,10 +67,7 @@ struct SpellsToday {
 };
 
 // How the statements below name a spell: its first day, or '' when undated.
-std::string FirstDayOf(const pb::GroupMembership& m) {
-  const std::optional<absl::CivilDay> from = MemberFrom(m);
-  return from ? FormatIsoDate(*from) : "";
-}
+std::string FirstDayOf(const pb::GroupMembership& m) { return pg::DateParam(m.valid_from()); }
 
 // UpdateGroup's members are today's (as GetGroup reads them), so writing them is a
 // change made today. A unit listed that is no member today becomes one from today:

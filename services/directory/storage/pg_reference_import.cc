@@ -33,16 +33,12 @@ constexpr char kInsertAbbreviation[] = "INSERT INTO abbreviations (abbreviation,
 constexpr char kRecordFile[] =
     "INSERT INTO reference_data_files (version, name, checksum) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING";
 
-std::string DateOrEmpty(const p06::type::v1::Date& d) {
-  absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
-  return day.ok() ? FormatIsoDate(*day) : "";
-}
-
 void WriteUnit(pqxx::work& tx, const pb::Unit& u, const std::string& search_text) {
   const std::string id = LastSegment(u.name());
   tx.exec_params(kUpsertUnit, id, u.code(), u.display_name(), static_cast<int>(u.kind()), LastSegment(u.parent()),
                  u.in_ministry(), u.electronic_id(), search_text, static_cast<int>(u.state()),
-                 u.state() == pb::UNIT_STATE_ACTIVE ? "" : DateOrEmpty(u.state_date()), DateOrEmpty(u.valid_from()));
+                 u.state() == pb::UNIT_STATE_ACTIVE ? "" : pg::DateParam(u.state_date()),
+                 pg::DateParam(u.valid_from()));
   pg::WriteChildren(tx, id, u);
 }
 
@@ -54,7 +50,8 @@ void WriteMemberships(pqxx::work& tx, const pb::Group& g) {
   const std::string id = LastSegment(g.name());
   tx.exec_params(kDeleteMemberships, id);
   for (const pb::GroupMembership& m : g.memberships()) {
-    tx.exec_params(kInsertMembership, id, LastSegment(m.unit()), DateOrEmpty(m.valid_from()), DateOrEmpty(m.valid_until()));
+    tx.exec_params(kInsertMembership, id, LastSegment(m.unit()), pg::DateParam(m.valid_from()),
+                   pg::DateParam(m.valid_until()));
   }
   tx.exec_params(kBumpGroup, id);
 }

@@ -76,7 +76,8 @@ const char kSelectGroups[] = R"sql(
 SELECT g.id, g.display_name, g.kind, g.version,
        ARRAY(SELECT a.text FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
        ARRAY(SELECT a.kind FROM group_aliases a WHERE a.group_id = g.id ORDER BY a.ordinal),
-       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id ORDER BY m.unit_id, m.valid_from NULLS FIRST),
+       ARRAY(SELECT m.unit_id FROM group_members m WHERE m.group_id = g.id
+             ORDER BY m.unit_id, m.valid_from NULLS FIRST),
        ARRAY(SELECT coalesce(to_char(m.valid_from, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
              ORDER BY m.unit_id, m.valid_from NULLS FIRST),
        ARRAY(SELECT coalesce(to_char(m.valid_until, 'YYYY-MM-DD'), '') FROM group_members m WHERE m.group_id = g.id
@@ -110,14 +111,17 @@ constexpr char kInsertEndpoint[] =
 
 }  // namespace
 
+std::string DateParam(const p06::type::v1::Date& d) {
+  absl::StatusOr<absl::CivilDay> day = FromProtoDate(d, "date");
+  return day.ok() ? FormatIsoDate(*day) : "";
+}
+
 void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u) {
   tx.exec_params(kDeleteAliases, id);
   for (int i = 0; i < u.aliases_size(); ++i) {
     const pb::Alias& a = u.aliases(i);
-    absl::StatusOr<absl::CivilDay> until = FromProtoDate(a.until(), "until");
-    absl::StatusOr<absl::CivilDay> from = FromProtoDate(a.valid_from(), "valid_from");
-    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), until.ok() ? FormatIsoDate(*until) : "",
-                   from.ok() ? FormatIsoDate(*from) : "");
+    tx.exec_params(kInsertAlias, id, i, a.text(), static_cast<int>(a.kind()), DateParam(a.until()),
+                   DateParam(a.valid_from()));
   }
   tx.exec_params(kDeleteEndpoints, id);
   for (int i = 0; i < u.notification_endpoints_size(); ++i) {

@@ -30,6 +30,10 @@ inline constexpr char kInsertSuccessor[] =
 // Rewrites a unit's aliases and notification endpoints from `u`.
 void WriteChildren(pqxx::work& tx, const std::string& id, const pb::Unit& u);
 
+// A date as the statements here take it: "YYYY-MM-DD", or "" when unset (read back
+// by `nullif($n, '')::date` as NULL).
+std::string DateParam(const p06::type::v1::Date& d);
+
 // Maps rows selected with kSelectUnits.
 pb::Unit UnitFromRow(const pqxx::row& row);
 std::vector<pb::Unit> UnitsFromRows(const pqxx::result& rows);
