@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -67,8 +68,7 @@ inline bool MembershipsOverlap(const v1::GroupMembership& a, const v1::GroupMemb
 
 // Whether a unit with these spells in a group had left it by `day`: one of them ended
 // by then and none holds then (a spell that begins later does not undo the leaving).
-template <typename Spells>
-bool LeftGroupBy(const Spells& spells, absl::CivilDay day) {
+inline bool LeftGroupBy(const std::vector<const v1::GroupMembership*>& spells, absl::CivilDay day) {
   bool ended = false;
   for (const v1::GroupMembership* m : spells) {
     if (MembershipHolds(*m, day)) return false;
