@@ -259,6 +259,16 @@ TEST(FollowedUnitsTest, FollowedEndedOrKeptAsStored) {
   EXPECT_EQ((*followed)->task.lead_units(1).unit(), "");
 }
 
+// `stored`, a task of the 2025 plan, read again as of its decision (05/03/2025) and
+// followed to mid-2026: into `out`, which it must have moved to.
+void FollowTo2026(const tpb::Task& stored, FakeUnitResolver& directory, tpb::Task* out) {
+  absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
+      stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
+  ASSERT_OK(followed);
+  ASSERT_TRUE(followed->has_value());
+  *out = (*followed)->task;
+}
+
 // Two parts of a cell that come to one unit give one ref, and the primary lead is the
 // first that is a unit.
 // The ref names the unit it took over from, whichever part of the cell comes first.
@@ -273,11 +283,8 @@ TEST(FollowedUnitsTest, PartsComingToOneUnitGiveOneRefAndThePrimaryIsAUnit) {
     directory.AddEnded("Thanh tra Bộ", "units/thanh-tra-bo");
     directory.AddSuccessor("Sở Tư pháp tỉnh Bình Dương", "units/stp-binh-duong", "units/stp-thanh-pho-ho-chi-minh");
     directory.Add("Sở Tư pháp Thành phố Hồ Chí Minh", "units/stp-thanh-pho-ho-chi-minh");
-    absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
-        stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
-    ASSERT_OK(followed);
-    ASSERT_TRUE(followed->has_value());
-    const tpb::Task& t = (*followed)->task;
+    tpb::Task t;
+    ASSERT_NO_FATAL_FAILURE(FollowTo2026(stored, directory, &t));
     ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
     EXPECT_EQ(t.lead_units(0).unit(), "");
     EXPECT_FALSE(t.lead_units(0).primary());
@@ -316,11 +323,8 @@ TEST(FollowedUnitsTest, EachUnitTakesOverItsOwnLineOfPredecessors) {
     stored.add_lead_units()->set_text("Cục đã chia tách");
     FakeUnitResolver directory;
     directory.AddResolution("Cục đã chia tách", answer);
-    absl::StatusOr<std::optional<task::TaskDraft>> followed = task::FollowedUnits(
-        stored, 2025, directory, {absl::CivilDay(2025, 3, 5), absl::CivilDay(2026, 6, 1)}, {});
-    ASSERT_OK(followed);
-    ASSERT_TRUE(followed->has_value());
-    const tpb::Task& t = (*followed)->task;
+    tpb::Task t;
+    ASSERT_NO_FATAL_FAILURE(FollowTo2026(stored, directory, &t));
     ASSERT_EQ(t.lead_units_size(), 2) << t.DebugString();
     EXPECT_EQ(t.lead_units(0).unit(), "units/part-c");
     EXPECT_THAT(t.lead_units(0).followed_from(), ::testing::ElementsAreArray(c_from)) << answer.followed_size();
