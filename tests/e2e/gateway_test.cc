@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "services/gateway/auth/jwt.h"
 #include "tests/e2e/gateway_fixture.h"
@@ -235,6 +236,34 @@ TEST_F(GatewayTest, BadInputIsRefusedNamingTheField) {
   auto after = Json(Call("GET", task, office)->body);
   EXPECT_EQ(after.fields().at("note").string_value(), "ghi chú");
   EXPECT_FALSE(after.fields().contains("percentComplete")) << patched->body;
+}
+
+// The REST metrics: each answer counted under its route, method and status; a method
+// a client made up counted as "other", so that made-up methods cannot mint series.
+TEST_F(GatewayTest, RequestMetricsCountEachAnswerAndNoMadeUpMethod) {
+  ASSERT_EQ(Call("GET", absl::StrCat("/v1/", kTask), Office())->status, 200);
+  httplib::Client c("127.0.0.1", http_port_);
+  for (const char* method : {"BREW", "XYZZY"}) {
+    httplib::Request req;
+    req.method = method;
+    req.path = "/v1/plans";
+    auto r = c.send(req);
+    ASSERT_TRUE(r) << method;
+    EXPECT_GE(r->status, 400) << method;
+  }
+  auto metrics = ::p06::testing::HttpGet(gateway_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(*metrics, '\n')) {
+    if (absl::StartsWith(line, "p06_gateway_http_requests_total{")) lines.emplace_back(line);
+  }
+  const std::string all = absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines, ::testing::Contains(::testing::AllOf(::testing::HasSubstr("method=\"GET\""),
+                                                          ::testing::HasSubstr("route=\"/v1/{name=plans/*/tasks/*}\""),
+                                                          ::testing::HasSubstr("status=\"200\""))))
+      << all;
+  EXPECT_THAT(lines, ::testing::Contains(::testing::HasSubstr("method=\"other\""))) << all;
+  EXPECT_FALSE(absl::StrContains(all, "BREW") || absl::StrContains(all, "XYZZY")) << all;
 }
 
 TEST_F(GatewayTest, EveryRouteOfTheOpenApiDocumentAnswers) {

@@ -6,8 +6,11 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <map>
+#include <tuple>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -62,6 +65,40 @@ struct RestServer::Metrics {
   prometheus::Family<prometheus::Counter>& requests;
   prometheus::Family<prometheus::Histogram>& latency;
   prometheus::Counter& audit_failures;
+
+  // The children of one (route, method, status), made on its first answer and then
+  // reused, so that an answer takes a reader lock, not the registry's, and builds no
+  // label map.
+  struct Children {
+    prometheus::Counter* requests = nullptr;
+    prometheus::Histogram* latency = nullptr;
+  };
+  Children For(const Route* route, absl::string_view method, int http_status) {
+    // The method label is one of a fixed few: a method a client made up must not
+    // mint a series of its own.
+    static constexpr const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    const char* label = "other";
+    for (const char* m : kMethods) {
+      if (method == m) label = m;
+    }
+    const Key key{route, label, http_status};
+    {
+      absl::ReaderMutexLock lock(&mu);
+      if (auto it = children.find(key); it != children.end()) return it->second;
+    }
+    const std::map<std::string, std::string> labels{
+        {"route", route != nullptr ? route->path.text() : "none"}, {"method", label}, {"status", absl::StrCat(http_status)}};
+    Children made{&requests.Add(labels),
+                  &latency.Add(labels, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.025, 0.05,
+                                                                               0.1, 0.25, 0.5, 1, 2.5, 5, 10})};
+    absl::MutexLock lock(&mu);
+    return children.try_emplace(key, made).first->second;  // Family::Add gave both racers the same children.
+  }
+
+ private:
+  using Key = std::tuple<const Route*, const char*, int>;  // The method: an entry of kMethods, or "other".
+  absl::Mutex mu;
+  absl::flat_hash_map<Key, Children> children ABSL_GUARDED_BY(mu);
 };
 
 // One request's way through the gateway, for the answer and the audit entry.
@@ -394,14 +431,9 @@ bool RestServer::Audit(Exchange& x, const std::string& stage, int http_status) {
 }
 
 void RestServer::Count(const Exchange& x, int http_status) {
-  const std::map<std::string, std::string> labels{
-      {"route", x.route != nullptr ? x.route->path.text() : "none"},
-      {"method", x.http_method},
-      {"status", absl::StrCat(http_status)}};
-  metrics_->requests.Add(labels).Increment();
-  metrics_->latency.Add(labels, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                                        0.25, 0.5, 1, 2.5, 5, 10})
-      .Observe(absl::ToDoubleSeconds(absl::Now() - x.start));
+  Metrics::Children c = metrics_->For(x.route, x.http_method, http_status);
+  c.requests->Increment();
+  c.latency->Observe(absl::ToDoubleSeconds(absl::Now() - x.start));
 }
 
 }  // namespace p06::gateway
