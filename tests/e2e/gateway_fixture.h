@@ -15,6 +15,7 @@
 #include "services/gateway/auth/jwt.h"
 #include "tests/e2e/core_processes.h"
 #include "tests/harness/callers.h"
+#include "tests/harness/internal_key.h"
 #include "tests/harness/pg_test.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/subprocess.h"
@@ -69,6 +70,16 @@ class GatewayTest : public ::p06::testing::PgTest {
             "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
             "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
             "--page_timeout=1s", "--sse_max_streams=2", "--sse_heartbeat=500ms"};
+  }
+
+  // The flag giving a gateway internal keys of its own, which no service believes.
+  std::string UnbelievedInternalKeysFlag() {
+    const std::string keys = dir_ + "/unbelieved-keys";
+    EXPECT_EQ(RunForOutput({.argv = {"/bin/mkdir", "-p", keys}})->exit_code, 0);
+    const InternalKeyPair pair = NewInternalKeyPair();
+    std::ofstream(keys + "/gateway.key") << pair.private_pem;
+    std::ofstream(keys + "/gateway.pub") << pair.public_pem;
+    return "--internal_keys_dir=" + keys;
   }
 
   // More flags for the gateway, asked once the other services run.

@@ -416,14 +416,9 @@ TEST_F(GatewayTest, ABackendDownIsA503InTime) {
 // (a read, a mutation, a dashboard page), and the gateway logs what the service said.
 // The real gateway beside it is not touched.
 TEST_F(GatewayTest, AGatewayWhoseKeyTheServicesDoNotBelieveAnswers503) {
-  const std::string keys = dir_ + "/unbelieved-keys";
-  ASSERT_EQ(RunForOutput({.argv = {"/bin/mkdir", "-p", keys}})->exit_code, 0);
-  const ::p06::testing::InternalKeyPair pair = ::p06::testing::NewInternalKeyPair();
-  std::ofstream(keys + "/gateway.key") << pair.private_pem;
-  std::ofstream(keys + "/gateway.pub") << pair.public_pem;
   const int port = ::p06::testing::FreePort();
   std::vector<std::string> flags = GatewayFlags(port);
-  flags.push_back("--internal_keys_dir=" + keys);
+  flags.push_back(UnbelievedInternalKeysFlag());
   auto unbelieved = ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
   ASSERT_TRUE(unbelieved.ok()) << unbelieved.status();
 
@@ -431,7 +426,9 @@ TEST_F(GatewayTest, AGatewayWhoseKeyTheServicesDoNotBelieveAnswers503) {
   for (const auto& [method, path, body] :
        {std::tuple{"GET", task, ""}, std::tuple{"PATCH", task + "?updateMask=note", R"({"note":"x"})"},
         // A page without its plan (a fan-out part) has nothing to show.
-        std::tuple{"GET", std::string("/v1/plans/910-qd-btp-2025:overview"), ""}}) {
+        std::tuple{"GET", std::string("/v1/plans/910-qd-btp-2025:overview"), ""},
+        // An event stream, refused before its first event.
+        std::tuple{"GET", std::string("/v1/events:watch"), ""}}) {
     auto r = CallPort(port, method, path, Office(), body);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 503) << method << " " << path << ": " << r->body;

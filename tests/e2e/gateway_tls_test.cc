@@ -75,7 +75,12 @@ class GatewayTlsTest : public GatewayTest {
         << "CN=baocao.stp.gov.vn,O=So Tu phap,C=VN | system:stp | " << lead_
         << " | system,unit_reporter | reads, /p06.task.v1.TaskService/ReportProgress\n";
     tls_port_ = ::p06::testing::FreePort();
-    return {absl::StrCat("--tls_port=", tls_port_), "--tls_cert_file=" + dir_ + "/gateway.pem",
+    return TlsFlags(tls_port_);
+  }
+
+  // A gateway's flags for mutual TLS on `tls_port`, with the certificates made above.
+  std::vector<std::string> TlsFlags(int tls_port) const {
+    return {absl::StrCat("--tls_port=", tls_port), "--tls_cert_file=" + dir_ + "/gateway.pem",
             "--tls_key_file=" + dir_ + "/gateway.key", "--tls_client_ca_file=" + dir_ + "/ca.pem",
             "--tls_client_principals_file=" + dir_ + "/principals.txt"};
   }
@@ -83,7 +88,8 @@ class GatewayTlsTest : public GatewayTest {
   // The task service through the TLS port as the system holding `name`'s certificate
   // ("" for none), on a channel made with `args`.
   std::unique_ptr<tpb::TaskService::Stub> TaskAs(const std::string& name,
-                                                 const grpc::ChannelArguments& args = grpc::ChannelArguments()) {
+                                                 const grpc::ChannelArguments& args = grpc::ChannelArguments(),
+                                                 int tls_port = 0) {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = ReadAll(dir_ + "/ca.pem");
     if (!name.empty()) {
@@ -91,7 +97,8 @@ class GatewayTlsTest : public GatewayTest {
       ssl.pem_cert_chain = ReadAll(dir_ + "/" + name + ".pem");
     }
     return tpb::TaskService::NewStub(
-        grpc::CreateCustomChannel(absl::StrCat("localhost:", tls_port_), grpc::SslCredentials(ssl), args));
+        grpc::CreateCustomChannel(absl::StrCat("localhost:", tls_port != 0 ? tls_port : tls_port_),
+                                  grpc::SslCredentials(ssl), args));
   }
 
   grpc::Status GetTask(tpb::TaskService::Stub& stub, tpb::Task* task) {
@@ -132,6 +139,40 @@ TEST_F(GatewayTlsTest, ASystemReadsAsTheServiceAnswers) {
   auto metrics = ::p06::testing::HttpGet(gateway_->metrics_port(), "/metrics");
   ASSERT_TRUE(metrics.ok());
   EXPECT_TRUE(absl::StrContains(*metrics, "grpc_method=\"GetTask\"")) << "proxied calls are counted by method";
+}
+
+// A gateway whose internal key no service believes (regenerated on one side, say):
+// the system it authenticated hears UNAVAILABLE for a unary call and a stream alike,
+// never about x-p06-proof, a header it never sent.
+TEST_F(GatewayTlsTest, AGatewayTheServicesDoNotBelieveIsUnavailableToASystem) {
+  const int tls_port = ::p06::testing::FreePort();
+  std::vector<std::string> flags = GatewayFlags(::p06::testing::FreePort());
+  const std::vector<std::string> tls = TlsFlags(tls_port);
+  flags.insert(flags.end(), tls.begin(), tls.end());
+  flags.push_back(UnbelievedInternalKeysFlag());
+  auto unbelieved = ::p06::testing::ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
+  ASSERT_TRUE(unbelieved.ok()) << unbelieved.status();
+
+  auto stub = TaskAs("reader", grpc::ChannelArguments(), tls_port);
+  tpb::Task task;
+  const grpc::Status unary = GetTask(*stub, &task);
+  EXPECT_EQ(unary.error_code(), grpc::StatusCode::UNAVAILABLE) << unary.error_message();
+  EXPECT_TRUE(absl::StrContains(unary.error_message(), "did not accept the gateway's word")) << unary.error_message();
+  EXPECT_FALSE(absl::StrContains(unary.error_message(), "x-p06-proof")) << unary.error_message();
+
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  tpb::WatchEventsRequest watch;
+  auto reader = stub->WatchEvents(&ctx, watch);
+  tpb::WatchEventsResponse event;
+  while (reader->Read(&event)) {
+  }
+  const grpc::Status stream = reader->Finish();
+  EXPECT_EQ(stream.error_code(), grpc::StatusCode::UNAVAILABLE) << stream.error_message();
+  EXPECT_FALSE(absl::StrContains(stream.error_message(), "x-p06-proof")) << stream.error_message();
+
+  // The suite's own gateway still serves the same system.
+  EXPECT_TRUE(GetTask(*TaskAs("reader"), &task).ok());
 }
 
 TEST_F(GatewayTlsTest, ScopesAndRolesDecideAndEveryMutationAndRefusalIsAudited) {
