@@ -163,12 +163,14 @@ TEST_F(GatewayTlsTest, AGatewayTheServicesDoNotBelieveIsUnavailableToASystem) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   tpb::WatchEventsRequest watch;
+  watch.set_replay_only(true);  // Were the key believed, the stream would end, not wait.
   auto reader = stub->WatchEvents(&ctx, watch);
   tpb::WatchEventsResponse event;
   while (reader->Read(&event)) {
   }
   const grpc::Status stream = reader->Finish();
   EXPECT_EQ(stream.error_code(), grpc::StatusCode::UNAVAILABLE) << stream.error_message();
+  EXPECT_TRUE(absl::StrContains(stream.error_message(), "did not accept the gateway's word")) << stream.error_message();
   EXPECT_FALSE(absl::StrContains(stream.error_message(), "x-p06-proof")) << stream.error_message();
 
   // The suite's own gateway still serves the same system.

@@ -67,19 +67,22 @@ struct RestServer::Metrics {
   prometheus::Counter& audit_failures;
 
   // The children of one (route, method, status), made on its first answer and then
-  // reused, so that an answer takes a reader lock, not the registry's, and builds no
-  // label map.
+  // reused, so that an answer takes a reader lock, not the family's mutex, and builds
+  // no label map.
   struct Children {
     prometheus::Counter* requests = nullptr;
     prometheus::Histogram* latency = nullptr;
   };
-  Children For(const Route* route, absl::string_view method, int http_status) {
+  Children ChildrenFor(const Route* route, absl::string_view method, int http_status) {
     // The method label is one of a fixed few: a method a client made up must not
     // mint a series of its own.
     static constexpr const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     const char* label = "other";
     for (const char* m : kMethods) {
-      if (method == m) label = m;
+      if (method == m) {
+        label = m;
+        break;
+      }
     }
     const Key key{route, label, http_status};
     {
@@ -431,7 +434,7 @@ bool RestServer::Audit(Exchange& x, const std::string& stage, int http_status) {
 }
 
 void RestServer::Count(const Exchange& x, int http_status) {
-  Metrics::Children c = metrics_->For(x.route, x.http_method, http_status);
+  Metrics::Children c = metrics_->ChildrenFor(x.route, x.http_method, http_status);
   c.requests->Increment();
   c.latency->Observe(absl::ToDoubleSeconds(absl::Now() - x.start));
 }
