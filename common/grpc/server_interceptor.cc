@@ -203,19 +203,23 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
-      // The sync server hands no message when parsing failed.
+      // The server hands no message when parsing failed.
       unparsed_request_ = methods->GetRecvMessage() == nullptr;
       unparsed_field_ = std::exchange(t_unparsed_field, "");
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && metrics_ != nullptr) {
       grpc::Status status = methods->GetSendStatus();
-      if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL &&
-          info_->server_context()->IsCancelled()) {
+      // What gRPC answers a request it could not parse: INTERNAL from a sync method,
+      // UNIMPLEMENTED with no message from a callback one.
+      const bool parse_failure =
+          unparsed_request_ && (status.error_code() == grpc::StatusCode::INTERNAL ||
+                                (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()));
+      if (parse_failure && info_->server_context()->IsCancelled()) {
         // No message because the client went away before sending it (a load generator
         // stopping mid-call): that is a cancellation, not bad input.
         status = grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled before its request arrived");
         methods->ModifySendStatus(status);
-      } else if (unparsed_request_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+      } else if (parse_failure) {
         status = grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             unparsed_field_.empty()

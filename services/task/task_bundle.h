@@ -57,6 +57,7 @@ class TaskBundle final : public ServiceBundle {
   TaskService service_;
   ProgressService progress_;
   StreamSlots event_streams_;
+  WorkerPool task_loaders_;  // Before grpc_, which hands it work.
   TaskGrpc grpc_;
 };
 

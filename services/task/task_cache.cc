@@ -46,6 +46,14 @@ absl::StatusOr<TaskRecord> TaskCache::Get(const std::string& plan_id, int number
   return loaded;
 }
 
+std::optional<TaskRecord> TaskCache::Find(const std::string& plan_id, int number) {
+  const std::string name = absl::StrCat("plans/", plan_id, "/tasks/", number);
+  std::lock_guard lock(mu_);
+  auto it = records_.find(name);
+  if (it == records_.end()) return std::nullopt;
+  return it->second;
+}
+
 void TaskCache::Invalidate(const std::string& resource) {
   const std::string task = TaskOf(resource);
   std::lock_guard lock(mu_);

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -34,6 +35,8 @@ class TaskCache {
 
   // The record from the cache, or loaded from the store (and kept).
   absl::StatusOr<TaskRecord> Get(const std::string& plan_id, int number);
+  // The record if the cache has it; never waits on the store.
+  std::optional<TaskRecord> Find(const std::string& plan_id, int number);
 
   // Drops one task's record ("plans/p/tasks/n", or any resource below it).
   void Invalidate(const std::string& resource);

@@ -22,8 +22,20 @@ grpc::Status TaskGrpc::ListPlans(grpc::ServerContext* ctx, const pb::ListPlansRe
   return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.ListPlans(*request); });
 }
 
-grpc::Status TaskGrpc::GetTask(grpc::ServerContext* ctx, const pb::GetTaskRequest* request, pb::Task* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal&) { return service_.GetTask(*request); });
+grpc::ServerUnaryReactor* TaskGrpc::GetTask(grpc::CallbackServerContext* ctx, const pb::GetTaskRequest* request,
+                                             pb::Task* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (absl::StatusOr<Principal> caller = Authorize(*ctx, Access::kRead); !caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+  } else if (std::optional<absl::StatusOr<pb::Task>> answer = service_.GetTaskWithoutWaiting(*request)) {
+    reactor->Finish(Serve(*std::move(answer), response));
+  } else {
+    // The request and response live until Finish; gRPC's thread must not wait on the database.
+    loaders_.Run([&service = service_, reactor, request, response] {
+      reactor->Finish(Serve(service.GetTask(*request), response));
+    });
+  }
+  return reactor;
 }
 
 grpc::Status TaskGrpc::ListTasks(grpc::ServerContext* ctx, const pb::ListTasksRequest* request,

@@ -222,6 +222,18 @@ absl::StatusOr<pb::ListPlansResponse> TaskService::ListPlans(const pb::ListPlans
 absl::StatusOr<pb::Task> TaskService::GetTask(const pb::GetTaskRequest& request) {
   ASSIGN_OR_RETURN(auto id, ParseTaskName(request.name(), "name"));
   ASSIGN_OR_RETURN(TaskRecord record, cache_.Get(id.first, id.second));
+  return AsOfToday(std::move(record));
+}
+
+std::optional<absl::StatusOr<pb::Task>> TaskService::GetTaskWithoutWaiting(const pb::GetTaskRequest& request) {
+  absl::StatusOr<std::pair<std::string, int>> id = ParseTaskName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  std::optional<TaskRecord> record = cache_.Find(id->first, id->second);
+  if (!record) return std::nullopt;
+  return AsOfToday(*std::move(record));
+}
+
+pb::Task TaskService::AsOfToday(TaskRecord record) const {
   record.task.set_overdue(record.OverdueOn(Today()));
   return std::move(record.task);
 }

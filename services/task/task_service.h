@@ -5,6 +5,8 @@
 // Thread-safe. Codes as documented in proto/p06/task/v1/task.proto.
 #pragma once
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "common/base/clock.h"
 #include "common/grpc/principal.h"
@@ -28,6 +30,9 @@ class TaskService {
   absl::StatusOr<pb::Plan> GetPlan(const pb::GetPlanRequest& request);
   absl::StatusOr<pb::ListPlansResponse> ListPlans(const pb::ListPlansRequest& request);
   absl::StatusOr<pb::Task> GetTask(const pb::GetTaskRequest& request);
+  // GetTask's answer if it needs no wait: a bad name, or a task the cache holds.
+  // Nothing when the task must be loaded from the store (call GetTask for that).
+  std::optional<absl::StatusOr<pb::Task>> GetTaskWithoutWaiting(const pb::GetTaskRequest& request);
   absl::StatusOr<pb::ListTasksResponse> ListTasks(const pb::ListTasksRequest& request);
   absl::StatusOr<pb::ListOccurrencesResponse> ListOccurrences(const pb::ListOccurrencesRequest& request);
   absl::StatusOr<pb::Task> UpdateTask(const pb::UpdateTaskRequest& request, const Principal& caller,
@@ -38,6 +43,7 @@ class TaskService {
 
  private:
   absl::CivilDay Today() const { return TodayInVietnam(clock_); }
+  pb::Task AsOfToday(TaskRecord record) const;  // The task with today's `overdue`.
 
   TaskStore& store_;
   TaskCache& cache_;
