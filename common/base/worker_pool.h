@@ -2,14 +2,19 @@
 // a thread that must not: a gRPC callback handler runs on one of gRPC's own few
 // threads, and while it waits every other callback call waits with it.
 //
-//   workers_.Run([=] { reactor->Finish(Serve(logic_.Load(*request), response)); });
+//   if (!loaders_.Run([=] { reactor->Finish(Serve(service.GetTask(*request), response)); })) {
+//     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "…"));
+//   }
 //
-// Jobs run in the order given. The destructor runs the jobs still queued, then joins.
+// Jobs run in the order given and must not throw. At most `max_queued` wait at once:
+// past that, Run refuses, so that an overload is answered at once instead of queueing
+// work nobody will wait for. The destructor runs the jobs still queued, then joins.
 // Thread-safe.
 #pragma once
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -20,7 +25,7 @@ namespace p06 {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads) {
+  WorkerPool(int threads, size_t max_queued) : max_queued_(max_queued) {
     for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
   }
   ~WorkerPool() {
@@ -34,12 +39,15 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void Run(std::function<void()> job) {
+  // False, and `job` not run, when max_queued jobs are already waiting.
+  [[nodiscard]] bool Run(std::function<void()> job) {
     {
       std::lock_guard lock(mu_);
+      if (jobs_.size() >= max_queued_) return false;
       jobs_.push_back(std::move(job));
     }
     wake_.notify_one();
+    return true;
   }
 
  private:
@@ -57,6 +65,7 @@ class WorkerPool {
     }
   }
 
+  const size_t max_queued_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;  // Guarded by mu_.

@@ -31,8 +31,9 @@ TaskBundle::TaskBundle(ServiceContext& ctx, const TaskOptions& options)
       service_(store_, cache_, units_, ctx.clock),
       progress_(store_, cache_, events_, ctx.clock),
       event_streams_(options.max_event_streams, metrics_.event_streams_open, metrics_.event_streams_refused),
-      // As many as the connections they wait for.
-      task_loaders_(ctx.pool.options().size),
+      // As many as the connections they wait for; past 1000 waiting, GetTask is
+      // RESOURCE_EXHAUSTED (a load takes about a millisecond).
+      task_loaders_(ctx.pool.options().size, 1000),
       grpc_(service_, progress_, event_streams_, metrics_.events_streamed, task_loaders_) {}
 
 absl::StatusOr<std::unique_ptr<TaskBundle>> TaskBundle::Create(ServiceContext& ctx, const TaskOptions& options) {

@@ -57,7 +57,9 @@ class TaskBundle final : public ServiceBundle {
   TaskService service_;
   ProgressService progress_;
   StreamSlots event_streams_;
-  WorkerPool task_loaders_;  // Before grpc_, which hands it work.
+  // GetTask's loads. After service_, which its jobs call, so that it is joined
+  // first; the server (gone before the bundle) has ended every call it was given.
+  WorkerPool task_loaders_;
   TaskGrpc grpc_;
 };
 

@@ -1,5 +1,7 @@
 #include "services/task/task_grpc.h"
 
+#include <exception>
+
 #include "common/grpc/client.h"
 #include "common/grpc/serve.h"
 
@@ -30,10 +32,25 @@ grpc::ServerUnaryReactor* TaskGrpc::GetTask(grpc::CallbackServerContext* ctx, co
   } else if (std::optional<absl::StatusOr<pb::Task>> answer = service_.GetTaskWithoutWaiting(*request)) {
     reactor->Finish(Serve(*std::move(answer), response));
   } else {
-    // The request and response live until Finish; gRPC's thread must not wait on the database.
-    loaders_.Run([&service = service_, reactor, request, response] {
-      reactor->Finish(Serve(service.GetTask(*request), response));
+    // gRPC's thread must not wait on the database: a worker loads the task. The call
+    // (context, request, response) lives until Finish.
+    const bool queued = loaders_.Run([&service = service_, ctx, reactor, request, response] {
+      if (ctx->IsCancelled()) {  // Gone, or past its deadline, while it waited for a worker.
+        reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before its task was loaded"));
+        return;
+      }
+      grpc::Status status;
+      try {
+        status = Serve(service.GetTask(*request), response);
+      } catch (const std::exception& e) {  // A worker must not throw; the sync API caught this too.
+        status = grpc::Status(grpc::StatusCode::INTERNAL, e.what());
+      }
+      reactor->Finish(status);
     });
+    if (!queued) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                   "too many tasks are waiting to be loaded from the database: retry shortly"));
+    }
   }
   return reactor;
 }

@@ -172,6 +172,31 @@ TEST_F(TaskLogicTest, AnImportAsksEachUnitNameOnceAndADryRunSavesNothing) {
 }
 
 // A plan's names are asked as of its decision (05/03/2025), followed to today.
+// GetTask's answer without a wait: a bad name at once, a task only once it is cached,
+// and nothing again once an event drops it (then GetTask loads it).
+TEST_F(TaskLogicTest, AnAnswerWithoutWaitingIsOnlyWhatTheCacheHolds) {
+  tpb::Task stored;
+  stored.set_name("plans/910-qd-btp-2025/tasks/7");
+  stored.set_title("Một nhiệm vụ");
+  store_.PutTask(stored);
+  tpb::GetTaskRequest request;
+  request.set_name("plans/910-qd-btp-2025/tasks/x");
+  std::optional<absl::StatusOr<tpb::Task>> bad = tasks_.GetTaskWithoutWaiting(request);
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_THAT(*bad, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+
+  request.set_name(stored.name());
+  EXPECT_FALSE(tasks_.GetTaskWithoutWaiting(request).has_value());  // Not cached: it must be loaded.
+  ASSERT_OK(tasks_.GetTask(request));                                // Loads, and keeps it.
+  std::optional<absl::StatusOr<tpb::Task>> cached = tasks_.GetTaskWithoutWaiting(request);
+  ASSERT_TRUE(cached.has_value());
+  ASSERT_OK(*cached);
+  EXPECT_EQ((*cached)->title(), "Một nhiệm vụ");
+
+  cache_.Invalidate("plans/910-qd-btp-2025/tasks/7/progress/3");
+  EXPECT_FALSE(tasks_.GetTaskWithoutWaiting(request).has_value());
+}
+
 TEST_F(TaskLogicTest, APlansNamesAreAskedAsOfItsDecisionFollowedToToday) {
   units_.ResolveEverything();
   clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), absl::UTCTimeZone()));
