@@ -14,6 +14,9 @@ std::string TaskOf(const std::string& resource) {
   return resource.substr(0, end);
 }
 
+// The key of a task's record: its resource name.
+std::string NameOf(const std::string& plan_id, int number) { return absl::StrCat("plans/", plan_id, "/tasks/", number); }
+
 }  // namespace
 
 TaskCache::~TaskCache() {
@@ -30,7 +33,7 @@ absl::Status TaskCache::Start() {
 }
 
 absl::StatusOr<TaskRecord> TaskCache::Get(const std::string& plan_id, int number) {
-  const std::string name = absl::StrCat("plans/", plan_id, "/tasks/", number);
+  const std::string name = NameOf(plan_id, number);
   uint64_t generation;
   {
     std::lock_guard lock(mu_);
@@ -47,7 +50,7 @@ absl::StatusOr<TaskRecord> TaskCache::Get(const std::string& plan_id, int number
 }
 
 std::optional<TaskRecord> TaskCache::Find(const std::string& plan_id, int number) {
-  const std::string name = absl::StrCat("plans/", plan_id, "/tasks/", number);
+  const std::string name = NameOf(plan_id, number);
   std::lock_guard lock(mu_);
   auto it = records_.find(name);
   if (it == records_.end()) return std::nullopt;
