@@ -460,14 +460,14 @@ echo "GetTask calls by gRPC code in each run, warm-up included:"
 sed 's/^/  /' "$WORK/codes.log"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo_rps=() task_rps=() rest_rps=() restb_rps=() added_p99=() added_p99_at_rate=() at_rate_rps=() rest_at_rate_rps=() b_p99_at_rate=()
+echo_rps=() task_rps=() rest_rps=() restb_rps=() added_p99=() added_p99_at_rate=() task_at_rate_rps=() rest_at_rate_rps=() b_p99_at_rate=()
 for i in "${!row_name[@]}"; do
   case "${row_name[$i]}" in
     echo) echo_rps+=("${row_rps[$i]}") ;;
     task) task_rps+=("${row_rps[$i]}") ;;
     rest) rest_rps+=("${row_rps[$i]}") ;;
     restb) restb_rps+=("${row_rps[$i]}") ;;
-    task_at_rate) at_rate_rps+=("${row_rps[$i]}") ;;
+    task_at_rate) task_at_rate_rps+=("${row_rps[$i]}") ;;
     rest_at_rate) rest_at_rate_rps+=("${row_rps[$i]}") ;;
   esac
   # What REST adds at p99: against the GetTask run of its round, saturated or at the rate.
@@ -508,11 +508,13 @@ print_added() {
 }
 print_added "saturated (a wait behind $((CLIENTS - 1)) other calls, see above)" "${added_p99[@]}"
 if ((${#added_p99_at_rate[@]} > 0)); then
-  print_added "both at $RATE req/s (medians: GetTask $(median "${at_rate_rps[@]}"), REST $(median "${rest_at_rate_rps[@]}") req/s)" \
+  task_at_rate_median=$(median "${task_at_rate_rps[@]}")
+  rest_at_rate_median=$(median "${rest_at_rate_rps[@]}")
+  print_added "both at $RATE req/s (medians: GetTask $task_at_rate_median, REST $rest_at_rate_median req/s)" \
     "${added_p99_at_rate[@]}"
   # h2load keeps the calls a slow server is not ready for in its own queue and times a
   # call from when it is sent: a path that fell behind the rate looks faster than it is.
-  awk -v r="$RATE" -v t="$(median "${at_rate_rps[@]}")" -v g="$(median "${rest_at_rate_rps[@]}")" 'BEGIN {
+  awk -v r="$RATE" -v t="$task_at_rate_median" -v g="$rest_at_rate_median" 'BEGIN {
     if (t < 0.99 * r || g < 0.99 * r) print "  (a path fell behind the rate: its p99 leaves out the wait in h2load, so the gap is not the whole delay)" }'
 fi
 
