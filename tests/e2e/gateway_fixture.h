@@ -10,7 +10,12 @@
 
 #include <fstream>
 
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/base/file.h"
 #include "services/gateway/auth/jwt.h"
 #include "tests/e2e/core_processes.h"
@@ -24,6 +29,8 @@ namespace p06::testing {
 
 constexpr char kIssuer[] = "p06-test";
 constexpr char kTask[] = "plans/910-qd-btp-2025/tasks/7";
+// The one origin the gateways started here let a browser call from (CORS).
+constexpr char kDashboardOrigin[] = "https://dashboard.p06.test";
 
 inline std::string ReadAll(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
@@ -69,7 +76,8 @@ class GatewayTest : public ::p06::testing::PgTest {
             absl::StrCat("--jwt_issuer=", kIssuer), "--directory_target=" + core_.directory->target(),
             "--task_target=" + core_.task->target(), "--reporting_target=" + reporting_->target(),
             "--notification_target=" + notification_->target(), "--backend_timeout=3s", "--rate_limit=0",
-            "--page_timeout=1s", "--sse_max_streams=2", "--sse_heartbeat=500ms"};
+            "--page_timeout=1s", "--sse_max_streams=2", "--sse_heartbeat=500ms",
+            absl::StrCat("--cors_origins=", kDashboardOrigin)};
   }
 
   // The flag giving a gateway internal keys of its own, which no service believes.
@@ -117,6 +125,24 @@ class GatewayTest : public ::p06::testing::PgTest {
     if (method == "DELETE") return c.Delete(path.c_str(), headers);
     if (method == "PATCH") return c.Patch(path.c_str(), headers, body, "application/json");
     return c.Post(path.c_str(), headers, body, "application/json");
+  }
+
+  // Every route of the gateway's OpenAPI document, as (HTTP method, a URL it matches):
+  // the path parameters filled with the 2025 plan's names where they fit, "x" elsewhere.
+  std::vector<std::pair<std::string, std::string>> OpenApiRoutes(const std::string& document) {
+    std::vector<std::pair<std::string, std::string>> routes;
+    const google::protobuf::Struct openapi = Json(document);
+    for (const auto& [path, item] : openapi.fields().at("paths").struct_value().fields()) {
+      std::string url = absl::StrReplaceAll(path, {{"{name_1}", "910-qd-btp-2025"}, {"{parent_1}", "910-qd-btp-2025"},
+                                                   {"{plan_1}", "910-qd-btp-2025"}, {"{name_2}", "7"},
+                                                   {"{parent_2}", "7"}, {"{parent_3}", "t1"}});
+      for (const char* p : {"{unit_1}", "{unit_name_1}", "{group_name_1}", "{rule_name_1}", "{task_name_1}",
+                            "{contact_name_1}", "{task_name_2}", "{contact_name_2}"}) {
+        url = absl::StrReplaceAll(url, {{p, "x"}});
+      }
+      for (const auto& [method, op] : item.struct_value().fields()) routes.emplace_back(absl::AsciiStrToUpper(method), url);
+    }
+    return routes;
   }
 
   google::protobuf::Struct Json(const std::string& text) {

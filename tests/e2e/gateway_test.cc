@@ -38,6 +38,7 @@ using ::p06::testing::ServiceProcess;
 namespace tpb = ::p06::task::v1;
 using ::p06::testing::GatewayTest;
 using ::p06::testing::kIssuer;
+using ::p06::testing::kDashboardOrigin;
 using ::p06::testing::kTask;
 
 std::string B64(const std::string& s) { return absl::WebSafeBase64Escape(s); }
@@ -106,6 +107,76 @@ TEST_F(GatewayTest, RolesAreCheckedAndRefusalsAudited) {
   int denied = 0;
   for (const std::string& c : codes) denied += absl::StartsWith(c, "PERMISSION_DENIED") ? 1 : 0;
   EXPECT_GE(denied, 4) << absl::StrJoin(codes, "\n");
+}
+
+// Every route that changes something, tried by each role that may only read: all
+// refused at the edge and audited, none forwarded. The one POST that is a read
+// (ResolveUnitNames, `read: true` in its option) is served to a viewer, unaudited.
+TEST_F(GatewayTest, EveryMutatingRouteIsRefusedToEachReadingRole) {
+  auto doc = Call("GET", "/v1/openapi.json", "");
+  ASSERT_EQ(doc->status, 200);
+  const std::vector<std::pair<std::string, std::string>> routes = OpenApiRoutes(doc->body);
+  const std::map<std::string, std::string> readers{
+      {"viewer", Token(Claims("xem", "units/vu-tccb", {kRoleViewer}))},
+      {"auditor", Auditor()},
+      {"system", Token(Claims("he-thong", "", {kRoleSystem}))},
+  };
+  const size_t audited_before = AuditCodes().size();
+  int refused = 0;
+  for (const auto& [verb, url] : routes) {
+    if (verb == "GET" || url == "/v1/units:resolve") continue;
+    for (const auto& [role, token] : readers) {
+      auto r = Call(verb, url, token, verb == "DELETE" ? "" : "{}", {{"Idempotency-Key", "r1"}});
+      ASSERT_TRUE(r) << role << " " << verb << " " << url;
+      EXPECT_EQ(r->status, 403) << role << " " << verb << " " << url << ": " << r->body;
+      EXPECT_THAT(r->body, ::testing::HasSubstr("needs role office")) << role << " " << verb << " " << url;
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, 3 * 22);  // 22 routes change something.
+  // Audited, every one; and (the 403 came from the gateway's own words) none forwarded.
+  EXPECT_EQ(AuditCodes().size(), audited_before + refused);
+
+  const size_t audited_before_read = AuditCodes().size();
+  auto resolved = Call("POST", "/v1/units:resolve", readers.at("viewer"), R"({"names": ["So Tu phap Ha Noi"]})");
+  ASSERT_EQ(resolved->status, 200) << resolved->body;
+  EXPECT_THAT(resolved->body, ::testing::HasSubstr("units/stp-ha-noi"));
+  EXPECT_EQ(AuditCodes().size(), audited_before_read);
+}
+
+// A page on the configured origin may read answers, and their ETag and request id;
+// a page on any other origin gets no CORS header, and its preflight is refused.
+TEST_F(GatewayTest, CorsLetsOnlyTheConfiguredOriginReadAnswers) {
+  const std::string path = absl::StrCat("/v1/", kTask);
+  auto allowed = Call("GET", path, Office(), "", {{"Origin", kDashboardOrigin}});
+  ASSERT_EQ(allowed->status, 200);
+  EXPECT_EQ(allowed->get_header_value("Access-Control-Allow-Origin"), kDashboardOrigin);
+  EXPECT_EQ(allowed->get_header_value("Vary"), "Origin");
+  EXPECT_THAT(allowed->get_header_value("Access-Control-Expose-Headers"), ::testing::HasSubstr("ETag"));
+  EXPECT_THAT(allowed->get_header_value("Access-Control-Expose-Headers"), ::testing::HasSubstr("X-Request-Id"));
+  // An error answer too: the page must be able to read why.
+  auto refused = Call("GET", path, "", "", {{"Origin", kDashboardOrigin}});
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->get_header_value("Access-Control-Allow-Origin"), kDashboardOrigin);
+
+  auto other = Call("GET", path, Office(), "", {{"Origin", "https://evil.example"}});
+  ASSERT_EQ(other->status, 200);
+  EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
+  EXPECT_FALSE(other->has_header("Access-Control-Expose-Headers"));
+
+  httplib::Client c("127.0.0.1", http_port_);
+  auto preflight = c.Options(path.c_str(), {{"Origin", kDashboardOrigin}, {"Access-Control-Request-Method", "PATCH"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), kDashboardOrigin);
+  EXPECT_THAT(preflight->get_header_value("Access-Control-Allow-Methods"), ::testing::HasSubstr("PATCH"));
+  auto evil = c.Options(path.c_str(), {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "PATCH"}});
+  ASSERT_TRUE(evil);
+  EXPECT_EQ(evil->status, 403);
+  EXPECT_FALSE(evil->has_header("Access-Control-Allow-Origin"));
+  // Security headers on the refusal as on every answer.
+  EXPECT_EQ(evil->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(refused->get_header_value("X-Frame-Options"), "DENY");
 }
 
 // Forged principals sent straight to each process's port, by someone who can reach
@@ -279,40 +350,28 @@ TEST_F(GatewayTest, EveryRouteOfTheOpenApiDocumentAnswers) {
 
   const std::string token = Office();
   int routes = 0;
-  const google::protobuf::Struct openapi = Json(doc->body);
-  for (const auto& [path, item] : openapi.fields().at("paths").struct_value().fields()) {
-    for (const auto& [method, op] : item.struct_value().fields()) {
-      // Path parameters filled with the 2025 plan's names where they fit.
-      std::string url = absl::StrReplaceAll(path, {{"{name_1}", "910-qd-btp-2025"}, {"{parent_1}", "910-qd-btp-2025"},
-                                                   {"{plan_1}", "910-qd-btp-2025"}, {"{name_2}", "7"},
-                                                   {"{parent_2}", "7"}, {"{parent_3}", "t1"}});
-      for (const char* p : {"{unit_1}", "{unit_name_1}", "{group_name_1}", "{rule_name_1}", "{task_name_1}",
-                            "{contact_name_1}", "{task_name_2}", "{contact_name_2}"}) {
-        url = absl::StrReplaceAll(url, {{p, "x"}});
-      }
-      const std::string verb = absl::AsciiStrToUpper(method);
-      if (url == "/v1/events:watch") {
-        // The stream: replayed to its end, not followed (gateway_events_test.cc).
-        auto r = Call(verb, url + "?replayOnly=true", token);
-        ASSERT_TRUE(r) << url;
-        EXPECT_EQ(r->status, 200) << r->body.substr(0, 300);
-        EXPECT_EQ(r->get_header_value("Content-Type"), "text/event-stream");
-        ++routes;
-        continue;
-      }
-      auto r = Call(verb, url, token, verb == "GET" || verb == "DELETE" ? "" : "{}");
-      ASSERT_TRUE(r) << verb << " " << url;
+  for (const auto& [verb, url] : OpenApiRoutes(doc->body)) {
+    if (url == "/v1/events:watch") {
+      // The stream: replayed to its end, not followed (gateway_events_test.cc).
+      auto r = Call(verb, url + "?replayOnly=true", token);
+      ASSERT_TRUE(r) << url;
+      EXPECT_EQ(r->status, 200) << r->body.substr(0, 300);
+      EXPECT_EQ(r->get_header_value("Content-Type"), "text/event-stream");
       ++routes;
-      const std::string status = Json(r->body).fields().contains("error")
-                                     ? Json(r->body).fields().at("error").struct_value().fields().at("message").string_value()
-                                     : "";
-      // Every route reaches its service: no "no route", no method refused, no backend
-      // missing. (The service may well say NOT_FOUND or INVALID_ARGUMENT of "x".)
-      EXPECT_FALSE(absl::StartsWith(status, "no route")) << verb << " " << url;
-      EXPECT_NE(r->status, 405) << verb << " " << url;
-      EXPECT_NE(r->status, 503) << verb << " " << url << ": " << r->body;
-      EXPECT_LT(r->status, 500) << verb << " " << url << ": " << r->body;
+      continue;
     }
+    auto r = Call(verb, url, token, verb == "GET" || verb == "DELETE" ? "" : "{}");
+    ASSERT_TRUE(r) << verb << " " << url;
+    ++routes;
+    const std::string status = Json(r->body).fields().contains("error")
+                                   ? Json(r->body).fields().at("error").struct_value().fields().at("message").string_value()
+                                   : "";
+    // Every route reaches its service: no "no route", no method refused, no backend
+    // missing. (The service may well say NOT_FOUND or INVALID_ARGUMENT of "x".)
+    EXPECT_FALSE(absl::StartsWith(status, "no route")) << verb << " " << url;
+    EXPECT_NE(r->status, 405) << verb << " " << url;
+    EXPECT_NE(r->status, 503) << verb << " " << url << ": " << r->body;
+    EXPECT_LT(r->status, 500) << verb << " " << url << ": " << r->body;
   }
   EXPECT_EQ(routes, 52);  // Every RPC of the suite.
 

@@ -38,6 +38,15 @@ std::string RetryAfterSeconds(absl::Duration wait) {
   return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
 }
 
+// What lets a page on an allowed origin read an answer (CORS), and the headers of it
+// that the page's script may see.
+void AllowOrigin(const std::string& origin, HttpResponse& res) {
+  if (origin.empty()) return;
+  res.SetHeader("Access-Control-Allow-Origin", origin);
+  res.SetHeader("Vary", "Origin");
+  res.SetHeader("Access-Control-Expose-Headers", "ETag, Retry-After, X-Request-Id");
+}
+
 std::string BearerToken(const HttpRequest& req) {
   std::string header = req.Header("Authorization");
   absl::string_view v = header;
@@ -110,6 +119,7 @@ struct RestServer::Exchange {
   absl::Time start = absl::Now();
   std::string request_id;
   std::string remote;
+  std::string origin;  // An allowed Origin of the request, or "".
   std::string http_method;
   const Route* route = nullptr;
   std::string resource;
@@ -195,19 +205,26 @@ void RestServer::Stop() {
   http_->Stop();
 }
 
+std::string RestServer::AllowedOrigin(const HttpRequest& req) const {
+  std::string origin = req.Header("Origin");
+  if (origin.empty()) return "";
+  const bool allowed =
+      std::find(options_.cors_origins.begin(), options_.cors_origins.end(), origin) != options_.cors_origins.end();
+  return allowed ? origin : "";
+}
+
 HttpResponse RestServer::Preflight(const HttpRequest& req) const {
   // CORS preflight: answered for configured origins only.
   HttpResponse res;
-  const std::string origin = req.Header("Origin");
-  if (std::find(options_.cors_origins.begin(), options_.cors_origins.end(), origin) == options_.cors_origins.end()) {
+  const std::string origin = AllowedOrigin(req);
+  if (origin.empty()) {
     res.status = 403;
     res.content_type = "application/json";
     res.body = ErrorBody(grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "origin not allowed"), "");
     return res;
   }
   res.status = 204;
-  res.SetHeader("Access-Control-Allow-Origin", origin);
-  res.SetHeader("Vary", "Origin");
+  AllowOrigin(origin, res);
   res.SetHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE");
   res.SetHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id");
   res.SetHeader("Access-Control-Max-Age", "600");
@@ -221,10 +238,12 @@ void RestServer::Handle(HttpRequest req, std::shared_ptr<HttpExchange> http) {
     const bool health = req.path == "/healthz";
     res.content_type = health ? "text/plain" : "application/json";
     res.body = health ? "ok\n" : openapi_json_;
+    AllowOrigin(AllowedOrigin(req), res);
     return http->Reply(std::move(res));
   }
   auto x = std::make_shared<Exchange>();
   x->http = std::move(http);
+  x->origin = AllowedOrigin(req);
   if (!Prepare(req, *x)) return Finish(std::move(x), /*on_worker=*/false);
   if (x->route->method->server_streaming()) {
     return http_->Blocking([this, x, last = req.Header("Last-Event-ID")] { ServeStream(*x, last); });
@@ -382,6 +401,7 @@ void RestServer::ServeStream(Exchange& x, const std::string& last_event_id) {
   AttachPrincipal(*ctx, *x.principal);
   HttpResponse head;
   head.SetHeader("X-Request-Id", x.request_id);
+  AllowOrigin(x.origin, head);
   x.status = streams_.Serve(x.route->grpc_path, std::move(ctx), std::move(x.request), std::move(x.response),
                             x.request_id, std::move(head), *x.http);
   if (!x.status.ok()) return Answer(x);
@@ -397,6 +417,7 @@ void RestServer::Answer(Exchange& x) {
   if (x.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     res.SetHeader("WWW-Authenticate", "Bearer realm=\"p06\"");
   }
+  AllowOrigin(x.origin, res);
   res.content_type = "application/json";
   res.body = x.status.ok() ? std::move(x.body) : ErrorBody(x.status, x.request_id, res.status);
 

@@ -84,6 +84,8 @@ class RestServer {
   void ServeStream(Exchange& x, const std::string& last_event_id);
   void Answer(Exchange& x);
   HttpResponse Preflight(const HttpRequest& req) const;
+  // The Origin of a request when it is one of cors_origins, else "".
+  std::string AllowedOrigin(const HttpRequest& req) const;
   // Appends x's audit entry: its outcome (stage ""), or kStageReceived before a
   // mutation is forwarded. False (logged, counted) when it could not be written.
   bool Audit(Exchange& x, const std::string& stage, int http_status);

@@ -27,7 +27,7 @@ struct ClientPrincipal {
   std::vector<std::string> scopes;
 
   // Whether `grpc_path` ("/p06.task.v1.TaskService/GetTask") is within the scopes;
-  // `is_read`: its route is a GET.
+  // `is_read`: its route is a read (route_table.h).
   bool Allows(const std::string& grpc_path, bool is_read) const;
 };
 

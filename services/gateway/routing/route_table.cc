@@ -49,7 +49,11 @@ absl::StatusOr<Route> RouteOf(const MethodDescriptor* m, const v1::HttpRule& rul
       return Bad(m, absl::StrCat("body ", r.body, " is no message field of ", m->input_type()->name()));
     }
   }
-  if (r.is_read() && !r.body.empty()) return Bad(m, "a GET takes no body");
+  if (r.http_method == "GET" && !r.body.empty()) return Bad(m, "a GET takes no body");
+  if (rule.read() && r.http_method != "GET" && r.http_method != "POST") {
+    return Bad(m, absl::StrCat("read: true on a ", r.http_method, ": only a POST can be a read"));
+  }
+  r.read = r.http_method == "GET" || rule.read();
   r.method = m;
   r.grpc_path = absl::StrCat("/", m->service()->full_name(), "/", m->name());
   return r;

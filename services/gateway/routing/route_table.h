@@ -21,8 +21,10 @@ struct Route {
   const google::protobuf::MethodDescriptor* method = nullptr;
   // "/p06.task.v1.TaskService/GetTask".
   std::string grpc_path;
-  // Reads change nothing and need any role; everything else is audited.
-  bool is_read() const { return http_method == "GET"; }
+  // Reads change nothing and need any role; everything else is audited. Every GET,
+  // and a POST whose option says `read: true`.
+  bool read = false;
+  bool is_read() const { return read; }
 };
 
 class RouteTable {
