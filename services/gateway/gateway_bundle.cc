@@ -119,7 +119,8 @@ absl::Status GatewayBundle::SetUpTls(prometheus::Registry& metrics) {
   ssl.pem_root_certs = ca;
   ssl.pem_key_cert_pairs.push_back({key, cert});
   tls_credentials_ = grpc::SslServerCredentials(ssl);
-  proxy_ = std::make_unique<GrpcProxy>(routes_, backends_, *std::move(principals), audit_, options_.rest.backend_timeout,
+  proxy_ = std::make_unique<GrpcProxy>(routes_, backends_, *std::move(principals), audit_, limiter_,
+                                       options_.rest.backend_timeout,
                                        options_.rest.stream_max_duration, options_.tls.max_streams,
                                        metrics);
   return absl::OkStatus();

@@ -5,6 +5,8 @@
 #include <grpcpp/security/credentials.h>
 #include <signal.h>
 
+#include <gmock/gmock.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "p06/task/v1/task.grpc.pb.h"
@@ -198,6 +200,63 @@ TEST_F(GatewayTlsTest, ScopesAndRolesDecideAndEveryMutationAndRefusalIsAudited) 
   // And the chain, with the new field, still verifies.
   auto verify = Call("GET", "/v1/auditEntries:verify", Auditor());
   EXPECT_TRUE(absl::StrContains(verify->body, R"("intact":true)")) << verify->body;
+}
+
+// One rate limit per principal at both doors: past its burst, a system hears
+// RESOURCE_EXHAUSTED with a retry-after trailer and a person 429 with Retry-After; the
+// calls refused for it are not audited (a flood must not become a flood of audit
+// rows); another principal is not held back.
+TEST_F(GatewayTlsTest, TheRateLimitHoldsSystemsAndPeopleAlike) {
+  const int http_port = ::p06::testing::FreePort();
+  const int tls_port = ::p06::testing::FreePort();
+  std::vector<std::string> flags = GatewayFlags(http_port);
+  const std::vector<std::string> tls = TlsFlags(tls_port);
+  flags.insert(flags.end(), tls.begin(), tls.end());
+  flags.insert(flags.end(), {"--rate_limit=0.2", "--rate_burst=3"});  // A token back every 5 s.
+  auto limited = ::p06::testing::ServiceProcess::Start(P06_GATEWAY_BINARY, database_url(), flags);
+  ASSERT_TRUE(limited.ok()) << limited.status();
+
+  auto denied_reports = [this] {
+    int n = 0;
+    for (const std::string& c : AuditCodes()) n += c == "PERMISSION_DENIED /p06.task.v1.TaskService/ReportProgress";
+    return n;
+  };
+  const int denied_before = denied_reports();
+  // The reader may not report: each of its first three tries is refused and audited,
+  // the next two are refused by the limit, unaudited.
+  auto reader = TaskAs("reader", grpc::ChannelArguments(), tls_port);
+  std::vector<grpc::StatusCode> codes;
+  for (int i = 0; i < 5; ++i) codes.push_back(Report(*reader, absl::StrCat("rl-", i)).error_code());
+  EXPECT_THAT(codes, ::testing::ElementsAre(grpc::StatusCode::PERMISSION_DENIED, grpc::StatusCode::PERMISSION_DENIED,
+                                            grpc::StatusCode::PERMISSION_DENIED, grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                            grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(denied_reports(), denied_before + 3);
+  // A read too, now, with when to come back.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  tpb::GetTaskRequest get;
+  get.set_name(kTask);
+  tpb::Task task;
+  const grpc::Status read = reader->GetTask(&ctx, get, &task);
+  EXPECT_EQ(read.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << read.error_message();
+  auto trailer = ctx.GetServerTrailingMetadata().find("retry-after");
+  ASSERT_NE(trailer, ctx.GetServerTrailingMetadata().end());
+  EXPECT_GE(std::stoi(std::string(trailer->second.data(), trailer->second.size())), 1);
+  // Another system is not held back by the reader's flood.
+  EXPECT_TRUE(GetTask(*TaskAs("reporter", grpc::ChannelArguments(), tls_port), &task).ok());
+
+  // A person at the REST door, the same.
+  const std::string viewer = Token(Claims("xem", "units/vu-tccb", {kRoleViewer}));
+  const std::string path = absl::StrCat("/v1/", kTask);
+  std::vector<int> statuses;
+  for (int i = 0; i < 3; ++i) statuses.push_back(CallPort(http_port, "GET", path, viewer)->status);
+  auto last = CallPort(http_port, "GET", path, viewer);
+  ASSERT_TRUE(last);
+  statuses.push_back(last->status);
+  EXPECT_THAT(statuses, ::testing::ElementsAre(200, 200, 200, 429));
+  EXPECT_GE(std::stoi(last->get_header_value("Retry-After")), 1);
+  EXPECT_TRUE(absl::StrContains(last->body, "RESOURCE_EXHAUSTED")) << last->body;
+  EXPECT_EQ(CallPort(http_port, "GET", path, Office())->status, 200);
 }
 
 TEST_F(GatewayTlsTest, NoCertificateAWrongCaOrThePlainPortGetNothing) {

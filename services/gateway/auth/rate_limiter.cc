@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace p06::gateway {
 
 absl::Duration RateLimiter::Acquire(const std::string& key, absl::Time now) {
@@ -23,6 +25,10 @@ absl::Duration RateLimiter::Acquire(const std::string& key, absl::Time now) {
     return absl::ZeroDuration();
   }
   return absl::Seconds((1 - b.tokens) / rate_);
+}
+
+std::string RateLimiter::RetryAfterSeconds(absl::Duration wait) {
+  return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
 }
 
 }  // namespace p06::gateway

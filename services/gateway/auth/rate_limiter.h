@@ -19,6 +19,10 @@ class RateLimiter {
   // Zero when `key` may go on now, else how long it should wait.
   absl::Duration Acquire(const std::string& key, absl::Time now = absl::Now());
 
+  // A wait as the value of a Retry-After header (REST) or retry-after trailer (gRPC):
+  // whole seconds, at least 1.
+  static std::string RetryAfterSeconds(absl::Duration wait);
+
  private:
   struct Bucket {
     double tokens;

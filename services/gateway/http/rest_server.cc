@@ -33,11 +33,6 @@
 namespace p06::gateway {
 namespace {
 
-// A Retry-After header's value: whole seconds, at least 1.
-std::string RetryAfterSeconds(absl::Duration wait) {
-  return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
-}
-
 // What lets a page on an allowed origin read an answer (CORS), and the headers of it
 // that the page's script may see.
 void AllowOrigin(const std::string& origin, HttpResponse& res) {
@@ -282,7 +277,7 @@ bool RestServer::Prepare(const HttpRequest& req, Exchange& x) {
   if (!principal.ok()) {
     if (absl::Duration wait = limiter_.Acquire(absl::StrCat("addr:", req.remote_addr)); wait > absl::ZeroDuration()) {
       x.status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many requests from this address");
-      x.retry_after = RetryAfterSeconds(wait);
+      x.retry_after = RateLimiter::RetryAfterSeconds(wait);
       return false;
     }
     x.status = ToGrpcStatus(principal.status());
@@ -292,7 +287,7 @@ bool RestServer::Prepare(const HttpRequest& req, Exchange& x) {
   x.principal = *principal;
   if (absl::Duration wait = limiter_.Acquire(principal->subject); wait > absl::ZeroDuration()) {
     x.status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: slow down");
-    x.retry_after = RetryAfterSeconds(wait);
+    x.retry_after = RateLimiter::RetryAfterSeconds(wait);
     return false;
   }
   if (absl::Status access = CheckRouteAccess(*x.route, *principal); !access.ok()) {

@@ -19,6 +19,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "services/gateway/audit/audit_store.h"
+#include "services/gateway/auth/rate_limiter.h"
 #include "services/gateway/auth/route_access.h"
 #include "services/gateway/http/backends.h"
 #include "services/gateway/http/error_body.h"
@@ -51,10 +52,11 @@ std::string CertificateSubject(const grpc::ServerContextBase& ctx) {
 }  // namespace
 
 GrpcProxy::GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals,
-                     AuditStore& audit, absl::Duration backend_timeout, absl::Duration stream_max_duration,
+                     AuditStore& audit, RateLimiter& limiter, absl::Duration backend_timeout, absl::Duration stream_max_duration,
                      int max_streams, prometheus::Registry& metrics)
     : principals_(std::move(principals)),
       audit_(audit),
+      limiter_(limiter),
       backend_timeout_(backend_timeout),
       stream_max_duration_(stream_max_duration),
       streams_(max_streams,
@@ -123,7 +125,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       // not written to the audit log, which anyone on that port could flood. (The
       // audit write blocks a gRPC callback thread: it is kept to callers that hold a
       // certificate of the configured CA.)
-      if (!subject_.empty()) Audit(admitted);
+      if (!subject_.empty() && !rate_limited_) Audit(admitted);
       Finish(admitted);
       return;
     }
@@ -230,6 +232,11 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                           absl::StrCat("certificate subject \"", subject_.substr(0, 200), "\" is not a known system"));
     }
+    if (absl::Duration wait = proxy_.limiter_.Acquire(caller_->principal.subject); wait > absl::ZeroDuration()) {
+      rate_limited_ = true;
+      ctx_->AddTrailingMetadata("retry-after", RateLimiter::RetryAfterSeconds(wait));
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: slow down (see the retry-after trailer)");
+    }
     auto it = proxy_.targets_.find(ctx_->method());
     if (it == proxy_.targets_.end()) {
       return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat(ctx_->method().substr(0, 200), ": no such method"));
@@ -301,6 +308,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   std::atomic<int> holds_{1};
   std::string request_id_, subject_;
   const ClientPrincipal* caller_ = nullptr;
+  bool rate_limited_ = false;  // Refused by the rate limit: not audited.
   const GrpcProxy::Target* target_ = nullptr;
   grpc::ByteBuffer request_, response_;
   grpc::ClientContext backend_ctx_;

@@ -4,7 +4,10 @@
 // its subject is mapped to a principal and scopes (client_principals.h). Then, as at
 // the REST door: the scopes and the route's role rules, the principal forwarded with
 // its proof, a deadline on the backend call, and an audit entry (with the certificate's
-// subject) for every mutation and every refusal.
+// subject) for every mutation and every refusal. A system is held to the same
+// per-principal rate limit as a person at the REST door: past it, RESOURCE_EXHAUSTED
+// with a `retry-after` trailer (seconds), not audited, so that a flood of calls cannot
+// become a flood of audit rows.
 //
 // The proxy is a generic service, so it also receives the fronted methods on the
 // plain port: there, with no certificate, every call is UNAUTHENTICATED. A server
@@ -30,6 +33,7 @@
 namespace p06::gateway {
 
 class AuditStore;
+class RateLimiter;
 class ProxyCall;
 class Backends;
 class RouteTable;
@@ -38,7 +42,7 @@ struct Route;
 class GrpcProxy final : public grpc::CallbackGenericService {
  public:
   GrpcProxy(const RouteTable& routes, const Backends& backends, ClientPrincipals principals, AuditStore& audit,
-            absl::Duration backend_timeout, absl::Duration stream_max_duration, int max_streams,
+            RateLimiter& limiter, absl::Duration backend_timeout, absl::Duration stream_max_duration, int max_streams,
             prometheus::Registry& metrics);
 
   ~GrpcProxy() override;
@@ -65,6 +69,7 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;  // By service.
   const ClientPrincipals principals_;
   AuditStore& audit_;
+  RateLimiter& limiter_;
   const absl::Duration backend_timeout_;
   const absl::Duration stream_max_duration_;
   StreamSlots streams_;  // Streams open at once (tls_max_streams).
