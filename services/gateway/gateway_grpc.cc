@@ -61,6 +61,15 @@ absl::StatusOr<pb::ListAuditEntriesResponse> List(AuditStore& audit, const pb::L
   return response;
 }
 
+// "auditEntries/{seq}" → seq.
+absl::StatusOr<int64_t> ParseAuditEntryName(absl::string_view name, absl::string_view field) {
+  int64_t seq = 0;
+  if (!absl::ConsumePrefix(&name, "auditEntries/") || !absl::SimpleAtoi(name, &seq) || seq <= 0) {
+    return InvalidField(field, "must be auditEntries/{a positive number}");
+  }
+  return seq;
+}
+
 }  // namespace
 
 grpc::Status GatewayGrpc::GetPrincipal(grpc::ServerContext* ctx, const pb::GetPrincipalRequest*,
@@ -83,17 +92,29 @@ grpc::Status GatewayGrpc::ListAuditEntries(grpc::ServerContext* ctx, const pb::L
                  });
 }
 
-grpc::Status GatewayGrpc::VerifyAuditLog(grpc::ServerContext* ctx, const pb::VerifyAuditLogRequest*,
+grpc::Status GatewayGrpc::VerifyAuditLog(grpc::ServerContext* ctx, const pb::VerifyAuditLogRequest* request,
                                          pb::VerifyAuditLogResponse* response) {
   return ServeAs(*ctx, Access::kRead, response,
                  [&](const Principal& caller) -> absl::StatusOr<pb::VerifyAuditLogResponse> {
                    RETURN_IF_ERROR(NeedAuditor(caller));
-                   ASSIGN_OR_RETURN(AuditStore::Verification v, audit_.Verify());
+                   AuditStore::KnownHead known;
+                   if (!request->known_head_entry().empty() || !request->known_head_hash().empty()) {
+                     ASSIGN_OR_RETURN(known.seq, ParseAuditEntryName(request->known_head_entry(), "known_head_entry"));
+                     if (request->known_head_hash().size() != 64) {
+                       return InvalidField("known_head_hash", "the 64 hex digits a former check printed");
+                     }
+                     known.hash = request->known_head_hash();
+                   }
+                   ASSIGN_OR_RETURN(AuditStore::Verification v, audit_.Verify(known));
                    pb::VerifyAuditLogResponse r;
                    r.set_entries_checked(v.checked);
                    r.set_intact(v.intact);
                    if (!v.intact) r.set_first_broken_entry(absl::StrCat("auditEntries/", v.first_broken));
                    r.set_problem(v.problem);
+                   if (v.head_seq > 0) {
+                     r.set_head_entry(absl::StrCat("auditEntries/", v.head_seq));
+                     r.set_head_hash(v.head_hash);
+                   }
                    return r;
                  });
 }

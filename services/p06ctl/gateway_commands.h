@@ -18,6 +18,8 @@ int MintToken(const std::string& key_file, const std::string& kid, const gateway
 // Prints the JWKS of the PEM key in `key_file` (what the gateway's --jwks_file holds).
 int PrintJwks(const std::string& key_file, const std::string& kid);
 // Recomputes the audit log's hash chain on the gateway at `channel`; exits 1 when broken.
-int VerifyAudit(const std::shared_ptr<grpc::Channel>& channel, const CallOptions& options);
+// `known_head`: "auditEntries/{n}:{hash}" from a former check's output, or "".
+int VerifyAudit(const std::shared_ptr<grpc::Channel>& channel, const CallOptions& options,
+                const std::string& known_head);
 
 }  // namespace p06::ctl

@@ -69,7 +69,9 @@ ABSL_FLAG(bool, dry_run, false, "For import and directory import: check and show
 ABSL_FLAG(std::vector<std::string>, remove_tasks, {},
           "For import: the task numbers a revision removes, confirmed (a dry run lists them).");
 ABSL_FLAG(std::string, plan, "", "For tasks: the plan, plans/{id}.");
-ABSL_FLAG(std::string, unit, "", "For tasks: only tasks this unit leads. For progress: the unit reporting.");
+ABSL_FLAG(std::string, unit, "",
+          "For tasks: only tasks this unit leads. For progress: the unit reporting. For token: the unit the "
+          "token's holder acts for (else --as_unit).");
 ABSL_FLAG(std::string, task, "", "For progress and continuations confirm: the task, plans/{id}/tasks/{number}.");
 ABSL_FLAG(std::string, previous, "",
           "For continuations confirm: the task of last year's plan it continues; empty: none.");
@@ -99,6 +101,9 @@ ABSL_FLAG(std::string, kid, "dev-1", "For token and jwks: the key's id.");
 ABSL_FLAG(std::string, issuer, "p06-dev", "For token: the issuer (the gateway's --jwt_issuer).");
 ABSL_FLAG(std::string, audience, "p06", "For token: the audience (the gateway's --jwt_audience).");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "For token: how long it is valid.");
+ABSL_FLAG(std::string, known_head, "",
+          "For audit verify: the head a former check printed, auditEntries/{n}:{hash}; entries deleted after it "
+          "are then found too.");
 ABSL_FLAG(std::string, o, "", "For report export: the file to write (default: the suggested name; - for stdout).");
 
 // Defined with the services' flags (common/server/server_config.cc).
@@ -111,7 +116,7 @@ p06::ctl::CallOptions Options() {
   const char* user = std::getenv("USER");
   return {.caller = {.subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl")
                                                                     : absl::GetFlag(FLAGS_subject),
-                     .unit = absl::GetFlag(FLAGS_as_unit),
+                     .unit = absl::GetFlag(FLAGS_unit).empty() ? absl::GetFlag(FLAGS_as_unit) : absl::GetFlag(FLAGS_unit),
                      .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty())},
           .timeout = absl::GetFlag(FLAGS_timeout)};
 }
@@ -376,12 +381,12 @@ int main(int argc, char** argv) {
   if (command == "jwks") return p06::ctl::PrintJwks(absl::GetFlag(FLAGS_signing_key), absl::GetFlag(FLAGS_kid));
   if (command == "audit") {
     if (args.size() != 3 || std::string(args[2]) != "verify") {
-      std::cerr << "usage: p06ctl audit verify --target=GATEWAY_GRPC\n";
+      std::cerr << "usage: p06ctl audit verify --target=GATEWAY_GRPC [--known_head=auditEntries/N:HASH]\n";
       return 2;
     }
     p06::ctl::CallOptions options = Options();
     options.caller.roles = {p06::kRoleAuditor};
-    return p06::ctl::VerifyAudit(channel, options);
+    return p06::ctl::VerifyAudit(channel, options, absl::GetFlag(FLAGS_known_head));
   }
   if (command == "resolve") return ResolveNames(channel, std::vector<std::string>(args.begin() + 2, args.end()));
   std::cerr << "unknown command \"" << command << "\"; see --help\n";

@@ -390,27 +390,62 @@ TEST_F(GatewayTest, EveryRouteOfTheOpenApiDocumentAnswers) {
   EXPECT_EQ(rest->get_header_value("X-Content-Type-Options"), "nosniff");
 }
 
-TEST_F(GatewayTest, AuditVerifyDetectsARowChangedByHand) {
+// The audit log is append-only in the database itself; an owner who drops that guard
+// and changes a row breaks the chain at it; one who cuts off the newest rows leaves a
+// whole chain, found only against a head kept from an earlier check.
+TEST_F(GatewayTest, AuditVerifyDetectsRowsChangedOrCutOffByHand) {
   const std::string viewer = Token(Claims("xem", "units/vu-tccb", {kRoleViewer}));
-  for (int i = 0; i < 3; ++i) Call("POST", "/v1/units:resolve", viewer, R"({"names": ["Bộ Công an"]})");
-  auto verify = [&] {
-    return RunForOutput({.argv = {P06_CTL_BINARY, "audit", "verify", "--target=" + gateway_->target()}});
+  const std::string progress = absl::StrCat("/v1/", kTask, "/progress");
+  // A viewer's write is refused at the edge: one entry each.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("POST", progress, viewer, "{}")->status, 403);
+  auto verify = [&](const std::string& known_head = "") {
+    std::vector<std::string> argv = {P06_CTL_BINARY, "audit", "verify", "--target=" + gateway_->target()};
+    if (!known_head.empty()) argv.push_back("--known_head=" + known_head);
+    return RunForOutput({.argv = argv});
   };
   auto intact = verify();
   ASSERT_TRUE(intact.ok());
   EXPECT_EQ(intact->exit_code, 0) << intact->output;
-  // A viewer's POST (a mutation by its method) is refused at the edge: one entry each.
   EXPECT_NE(intact->output.find("intact: 3 entries"), std::string::npos) << intact->output;
-  {
-    pqxx::connection conn(database_url());
+  const size_t at = intact->output.find("head: ");
+  ASSERT_NE(at, std::string::npos) << intact->output;
+  const std::string head = intact->output.substr(at + 6, intact->output.find(' ', at + 6) - at - 6);
+  EXPECT_TRUE(absl::StartsWith(head, "auditEntries/3:")) << head;
+  EXPECT_EQ(head.size(), std::string("auditEntries/3:").size() + 64) << head;
+  EXPECT_EQ(verify(head)->exit_code, 0);
+
+  pqxx::connection conn(database_url());
+  auto exec = [&](const std::string& sql) {
     pqxx::work tx(conn);
-    tx.exec("UPDATE gateway.audit_entries SET code = 'OK' WHERE seq = 2");
+    tx.exec(sql);
     tx.commit();
+  };
+  for (const char* change : {"UPDATE gateway.audit_entries SET code = 'OK' WHERE seq = 2",
+                             "DELETE FROM gateway.audit_entries WHERE seq = 3", "TRUNCATE gateway.audit_entries"}) {
+    EXPECT_THROW(exec(change), pqxx::insufficient_privilege) << change;
   }
+  EXPECT_EQ(verify(head)->exit_code, 0) << "nothing changed";
+
+  // The table's owner can drop the guard.
+  exec("ALTER TABLE gateway.audit_entries DISABLE TRIGGER USER");
+  exec("DELETE FROM gateway.audit_entries WHERE seq = 3");
+  auto cut = verify();
+  EXPECT_EQ(cut->exit_code, 0) << "a chain cut at its end is whole: " << cut->output;
+  EXPECT_NE(cut->output.find("intact: 2 entries"), std::string::npos) << cut->output;
+  auto against_head = verify(head);
+  EXPECT_EQ(against_head->exit_code, 1) << against_head->output;
+  EXPECT_NE(against_head->output.find("BROKEN at auditEntries/3"), std::string::npos) << against_head->output;
+  EXPECT_NE(against_head->output.find("missing"), std::string::npos) << against_head->output;
+
+  exec("UPDATE gateway.audit_entries SET code = 'OK' WHERE seq = 2");
   auto broken = verify();
   ASSERT_TRUE(broken.ok());
   EXPECT_EQ(broken->exit_code, 1) << broken->output;
   EXPECT_NE(broken->output.find("BROKEN at auditEntries/2"), std::string::npos) << broken->output;
+  // A head that is not one: refused, naming the field.
+  auto bad = verify("auditEntries/x:abc");
+  EXPECT_EQ(bad->exit_code, 1) << bad->output;
+  EXPECT_NE(bad->output.find("known_head_entry"), std::string::npos) << bad->output;
 }
 
 // A mutation is in the audit log before it reaches its service: received, then the

@@ -73,7 +73,7 @@ absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const Filter& f) {
       });
 }
 
-absl::StatusOr<AuditStore::Verification> AuditStore::Verify() {
+absl::StatusOr<AuditStore::Verification> AuditStore::Verify(const KnownHead& known) {
   Verification v;
   std::string prev = kGenesisHash;
   int64_t expected_seq = 1;
@@ -104,11 +104,25 @@ absl::StatusOr<AuditStore::Verification> AuditStore::Verify() {
         broken("its fields do not match its hash (changed after it was written)");
       }
       if (!v.intact) return v;
+      if (r.seq == known.seq && r.hash != known.hash) {
+        broken("its hash is not the one a former check saw (the known head)");
+        return v;
+      }
       prev = r.hash;
       ++expected_seq;
+      v.head_seq = r.seq;
+      v.head_hash = r.hash;
     }
-    if (static_cast<int>(page->size()) < kPage) return v;
+    if (static_cast<int>(page->size()) < kPage) break;
   }
+  if (known.seq > v.head_seq) {
+    // The chain is whole, but ends before an entry seen earlier: its end was cut off.
+    v.intact = false;
+    v.first_broken = v.head_seq + 1;
+    v.problem = absl::StrCat("entries ", v.head_seq + 1, "..", known.seq,
+                             " are missing: the known head was there, and the log now ends before it");
+  }
+  return v;
 }
 
 }  // namespace p06::gateway

@@ -37,9 +37,16 @@ class AuditStore {
     bool intact = true;
     int64_t first_broken = 0;
     std::string problem;
+    int64_t head_seq = 0;  // The newest entry (0: none) and its hash.
+    std::string head_hash;
   };
-  // Walks the chain from the first entry.
-  absl::StatusOr<Verification> Verify();
+  // An entry seen by an earlier check, which must still be there as it was.
+  struct KnownHead {
+    int64_t seq = 0;  // 0: none.
+    std::string hash;
+  };
+  // Walks the chain from the first entry, then checks `known` against it.
+  absl::StatusOr<Verification> Verify(const KnownHead& known);
 
  private:
   db::Pool& pool_;
