@@ -58,7 +58,7 @@ TEST_F(GatewayTest, RefusesEveryBadTokenWithNothingForwarded) {
   const std::string payload = B64(absl::StrCat("{\"iss\":\"", kIssuer, "\",\"aud\":\"p06\",\"sub\":\"x\",\"exp\":",
                                                absl::ToUnixSeconds(absl::Now()) + 3600, ",\"p06_roles\":[\"office\"],"
                                                "\"p06_unit\":\"units/van-phong-bo\"}"));
-  // HS256 "signed" with the public JWKS as the secret: the classic confusion.
+  // HS256 with a MAC: refused for its algorithm (jwt_test.cc MACs one with the public key itself).
   const std::string hs_signed = B64("{\"alg\":\"HS256\",\"kid\":\"k1\"}") + "." + payload;
   const std::map<std::string, std::string> tokens{
       {"missing", ""},

@@ -1,11 +1,21 @@
-// The token verifier's memory of verified tokens: it saves the signature check, never
-// the checks of time, and never lets a token differing by one byte through.
+// The token verifier: its memory of verified tokens (it saves the signature check,
+// never the checks of time, and never lets a token differing by one byte through),
+// the keys it takes from a JWKS, rotation by kid, the leeway's edges, and the
+// algorithm confusions it must refuse.
 #include "services/gateway/auth/jwt.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/hmac.h>
 #include <openssl/rsa.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 
 namespace p06::gateway {
 namespace {
@@ -70,6 +80,102 @@ TEST_F(JwtTest, ATokenDifferingByOneByteFromARememberedOneIsCheckedAfresh) {
   // And a refused token is not remembered as good.
   EXPECT_FALSE(verifier_->Verify(forged, now).ok());
   EXPECT_TRUE(verifier_->Verify(token, now).ok());
+}
+
+// The one key object inside JwksOfPrivateKey's {"keys":[...]}.
+std::string KeyObject(const std::string& pem, const std::string& kid) {
+  const std::string text = *JwksOfPrivateKey(pem, kid);
+  absl::string_view jwks = absl::StripAsciiWhitespace(text);
+  EXPECT_TRUE(absl::ConsumePrefix(&jwks, "{\"keys\":["));
+  EXPECT_TRUE(absl::ConsumeSuffix(&jwks, "]}"));
+  return std::string(jwks);
+}
+
+std::string HmacSha256(const std::string& secret, const std::string& data) {
+  unsigned char mac[32];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &n);
+  return std::string(reinterpret_cast<char*>(mac), n);
+}
+
+// A provider's JWKS as Keycloak serves it: the signing key beside an encryption key
+// (RSA-OAEP), an EC key and an HMAC secret. Only the signing key is taken.
+TEST_F(JwtTest, AJwksKeepsOnlyItsRs256SigningKeys) {
+  const std::string other = KeyObject(NewRsaKeyPem(), "enc-1");
+  std::string enc = absl::StrReplaceAll(other, {{"\"use\":\"sig\"", "\"use\":\"enc\""}, {"RS256", "RSA-OAEP"}});
+  const std::string jwks = absl::StrCat(
+      "{\"keys\":[", enc, ",{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"ec-1\",\"x\":\"AA\",\"y\":\"AA\"},",
+      "{\"kty\":\"oct\",\"alg\":\"HS256\",\"kid\":\"hs-1\",\"k\":\"c2VjcmV0\"},", KeyObject(pem_, "k1"), "]}");
+  auto verifier = JwtVerifier::FromJwks(jwks, {.issuer = "iss", .audience = "p06"});
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  EXPECT_EQ((*verifier)->key_count(), 1u);
+  EXPECT_TRUE((*verifier)->Verify(Mint(absl::Now() + absl::Hours(1))).ok());
+
+  // With no signing key left, the gateway does not start.
+  auto none = JwtVerifier::FromJwks(absl::StrCat("{\"keys\":[", enc, "]}"), {.issuer = "iss", .audience = "p06"});
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+  // A key meant for RS256 but broken is a mistake to hear of, not one to skip.
+  auto broken = JwtVerifier::FromJwks(
+      absl::StrCat("{\"keys\":[", absl::StrReplaceAll(KeyObject(pem_, "k1"), {{"\"e\":\"AQAB\"", "\"e\":\"\""}}), "]}"),
+      {.issuer = "iss", .audience = "p06"});
+  EXPECT_FALSE(broken.ok());
+}
+
+// Rotation: the provider publishes the next key beside the current one, then signs
+// with it; tokens of both verify, each by its own kid, and no other kid does.
+TEST_F(JwtTest, TwoKeysSideBySideEachVerifiesItsOwnTokens) {
+  const std::string next = NewRsaKeyPem();
+  auto verifier = JwtVerifier::FromJwks(absl::StrCat("{\"keys\":[", KeyObject(pem_, "k1"), ",", KeyObject(next, "k2"), "]}"),
+                                        {.issuer = "iss", .audience = "p06"});
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  const TokenClaims claims{.issuer = "iss", .audience = "p06", .subject = "s", .roles = {"viewer"},
+                           .expires = absl::Now() + absl::Hours(1)};
+  EXPECT_TRUE((*verifier)->Verify(*MintJwt(pem_, "k1", claims)).ok());
+  EXPECT_TRUE((*verifier)->Verify(*MintJwt(next, "k2", claims)).ok());
+  // The right key under the wrong kid, and an unknown kid.
+  EXPECT_EQ((*verifier)->Verify(*MintJwt(next, "k1", claims)).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ((*verifier)->Verify(*MintJwt(next, "k3", claims)).status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(JwtTest, ExpAndNbfHoldToTheSecondOfTheirLeeway) {
+  const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  // Each token checked once, so that no remembered verdict stands in for the check.
+  EXPECT_TRUE(verifier_->Verify(Mint(now - absl::Seconds(29)), now).ok());
+  EXPECT_FALSE(verifier_->Verify(Mint(now - absl::Seconds(31)), now).ok());
+  EXPECT_TRUE(verifier_->Verify(Mint(now + absl::Hours(1), now + absl::Seconds(29)), now).ok());
+  EXPECT_FALSE(verifier_->Verify(Mint(now + absl::Hours(1), now + absl::Seconds(31)), now).ok());
+}
+
+// The classic confusion: a token saying HS256, its MAC keyed with what is public (the
+// JWKS, or the key's PEM). A verifier that let the token pick the algorithm would take
+// it; this one verifies RS256 only.
+TEST_F(JwtTest, AnHs256TokenMacedWithThePublicKeyIsRefused) {
+  const std::string payload = absl::WebSafeBase64Escape(absl::StrCat(
+      "{\"iss\":\"iss\",\"aud\":\"p06\",\"sub\":\"s\",\"exp\":", absl::ToUnixSeconds(absl::Now()) + 3600,
+      ",\"p06_roles\":[\"viewer\"]}"));
+  EVP_PKEY* key = nullptr;
+  {
+    BIO* bio = BIO_new_mem_buf(pem_.data(), static_cast<int>(pem_.size()));
+    key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+  }
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(out, key);
+  char* data = nullptr;
+  const std::string public_pem(data, static_cast<size_t>(BIO_get_mem_data(out, &data)));
+  BIO_free(out);
+  EVP_PKEY_free(key);
+  for (const std::string& secret : {*JwksOfPrivateKey(pem_, "k1"), public_pem, KeyObject(pem_, "k1")}) {
+    for (const char* header : {"{\"alg\":\"HS256\",\"kid\":\"k1\"}", "{\"alg\":\"HS256\"}"}) {
+      const std::string signed_part = absl::StrCat(absl::WebSafeBase64Escape(header), ".", payload);
+      const std::string token =
+          absl::StrCat(signed_part, ".", absl::WebSafeBase64Escape(HmacSha256(secret, signed_part)));
+      auto verified = verifier_->Verify(token);
+      EXPECT_EQ(verified.status().code(), absl::StatusCode::kUnauthenticated) << header;
+      EXPECT_TRUE(absl::StrContains(verified.status().message(), "HS256")) << verified.status();
+    }
+  }
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/log/log.h"
 
 namespace p06::gateway {
 
@@ -162,8 +163,17 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(const std::st
     if (k.kind_case() != Value::kStructValue) return absl::InvalidArgumentError(absl::StrCat("jwks: keys[", i, "]: not an object"));
     const Struct& jwk = k.struct_value();
     const std::string where = absl::StrCat("jwks: keys[", i, "] (kid \"", StringField(jwk, "kid"), "\"): ");
-    if (StringField(jwk, "kty") != "RSA") return absl::InvalidArgumentError(where + "only RSA keys are accepted");
-    if (StringField(jwk, "alg") != "RS256") return absl::InvalidArgumentError(where + "alg must be RS256");
+    // A provider's JWKS also lists keys for other uses: encryption (Keycloak's
+    // RSA-OAEP), other algorithms (EC, HMAC). They are left out, not refused; a token
+    // naming one is then an unknown kid. An RSA signing key with no alg is taken as
+    // RS256, the one algorithm verified here, so no key serves two algorithms.
+    const std::string kty = StringField(jwk, "kty"), alg = StringField(jwk, "alg"), use = StringField(jwk, "use");
+    if (kty != "RSA" || (!alg.empty() && alg != "RS256") || (!use.empty() && use != "sig")) {
+      log::Warning("jwks: a key not for RS256 signatures left out",
+                   {{"kid", StringField(jwk, "kid").substr(0, 64)}, {"kty", kty.substr(0, 16)},
+                    {"alg", alg.substr(0, 16)}, {"use", use.substr(0, 16)}});
+      continue;
+    }
     if (StringField(jwk, "kid").empty()) return absl::InvalidArgumentError(where + "kid is required");
     auto key = std::make_unique<Key>();
     key->kid = StringField(jwk, "kid");
@@ -172,7 +182,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(const std::st
     if (EVP_PKEY_get_bits(key->pkey) < kMinRsaBits) return absl::InvalidArgumentError(where + "shorter than 2048 bits");
     verifier->keys_.push_back(std::move(key));
   }
-  if (verifier->keys_.empty()) return absl::InvalidArgumentError("jwks: no keys");
+  if (verifier->keys_.empty()) return absl::InvalidArgumentError("jwks: no RSA key for RS256 signatures");
   return verifier;
 }
 
