@@ -116,7 +116,7 @@ p06::ctl::CallOptions Options() {
   const char* user = std::getenv("USER");
   return {.caller = {.subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl")
                                                                     : absl::GetFlag(FLAGS_subject),
-                     .unit = absl::GetFlag(FLAGS_unit).empty() ? absl::GetFlag(FLAGS_as_unit) : absl::GetFlag(FLAGS_unit),
+                     .unit = absl::GetFlag(FLAGS_as_unit),
                      .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty())},
           .timeout = absl::GetFlag(FLAGS_timeout)};
 }
@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
         {.issuer = absl::GetFlag(FLAGS_issuer),
          .audience = absl::GetFlag(FLAGS_audience),
          .subject = absl::GetFlag(FLAGS_subject).empty() ? (user ? user : "p06ctl") : absl::GetFlag(FLAGS_subject),
-         .unit = absl::GetFlag(FLAGS_as_unit),
+         .unit = absl::GetFlag(FLAGS_unit).empty() ? absl::GetFlag(FLAGS_as_unit) : absl::GetFlag(FLAGS_unit),
          .roles = absl::StrSplit(absl::GetFlag(FLAGS_roles), ',', absl::SkipEmpty()),
          .expires = absl::Now() + absl::GetFlag(FLAGS_ttl)});
   }

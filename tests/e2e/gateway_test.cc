@@ -179,6 +179,59 @@ TEST_F(GatewayTest, CorsLetsOnlyTheConfiguredOriginReadAnswers) {
   EXPECT_EQ(refused->get_header_value("X-Frame-Options"), "DENY");
 }
 
+// p06ctl token, as the issue and the README spell it: the token's holder acts for
+// --unit (--as_unit is the same for every command), and the gateway hears just that.
+TEST_F(GatewayTest, AMintedTokenCarriesItsUnitAndRoles) {
+  auto minted = RunForOutput({.argv = {P06_CTL_BINARY, "token", "--signing_key=" + dir_ + "/issuer.pem", "--kid=k1",
+                                       absl::StrCat("--issuer=", kIssuer), "--subject=lan", "--unit=units/stp-ha-noi",
+                                       "--roles=unit_reporter"}});
+  ASSERT_TRUE(minted.ok());
+  ASSERT_EQ(minted->exit_code, 0) << minted->output;
+  auto me = Call("GET", "/v1/principal", std::string(absl::StripAsciiWhitespace(minted->output)));
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_THAT(me->body, ::testing::HasSubstr(R"("subject":"lan")"));
+  EXPECT_THAT(me->body, ::testing::HasSubstr(R"("unit":"units/stp-ha-noi")"));
+  EXPECT_THAT(me->body, ::testing::HasSubstr(R"("roles":["unit_reporter"])"));
+}
+
+// ETag out, If-Match in: a write guarded by a stale etag is refused and changes
+// nothing; a precondition the gateway cannot pass on is refused, not dropped.
+TEST_F(GatewayTest, IfMatchGuardsAWriteOrIsRefused) {
+  const std::string path = absl::StrCat("/v1/", kTask);
+  auto read = Call("GET", path, Office());
+  ASSERT_EQ(read->status, 200);
+  const std::string etag = read->get_header_value("ETag");
+  ASSERT_TRUE(absl::StartsWith(etag, "\"")) << etag;
+  const std::string patch = absl::StrCat(path, "?updateMask=note");
+  auto update = [&](const std::string& if_match, const std::string& note) {
+    return Call("PATCH", patch, Office(), absl::StrCat(R"({"note": ")", note, R"("})"), {{"If-Match", if_match}});
+  };
+
+  auto done = update(etag, "first");
+  ASSERT_EQ(done->status, 200) << done->body;
+  const std::string next = done->get_header_value("ETag");
+  EXPECT_NE(next, etag);
+  // The etag it was read with is stale now: 409, and the note is still "first".
+  auto stale = update(etag, "second");
+  EXPECT_EQ(stale->status, 409) << stale->body;
+  EXPECT_THAT(Call("GET", path, Office())->body, ::testing::HasSubstr(R"("note":"first")"));
+  // "*": any current version.
+  EXPECT_EQ(update("*", "third")->status, 200);
+
+  // Refused before anything is forwarded, naming the header.
+  for (const std::string& bad : {absl::StrCat("W/", next), std::string("unquoted"), absl::StrCat(next, ", ", etag)}) {
+    auto r = update(bad, "fourth");
+    EXPECT_EQ(r->status, 400) << bad << ": " << r->body;
+    EXPECT_THAT(r->body, ::testing::HasSubstr("If-Match")) << bad;
+  }
+  // A route whose request has no etag: the guard would be dropped, so it is refused.
+  auto unguardable = Call("POST", absl::StrCat(path, "/progress"), Office(), "{}",
+                          {{"If-Match", etag}, {"Idempotency-Key", "im-1"}});
+  EXPECT_EQ(unguardable->status, 400) << unguardable->body;
+  EXPECT_THAT(unguardable->body, ::testing::HasSubstr("takes no etag"));
+  EXPECT_THAT(Call("GET", path, Office())->body, ::testing::HasSubstr(R"("note":"third")"));
+}
+
 // Forged principals sent straight to each process's port, by someone who can reach
 // it: with a made-up proof, with a real one from a service's key (the notification
 // service's, as if broken into) claiming the Office, and with the gateway's real

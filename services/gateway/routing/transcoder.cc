@@ -189,6 +189,28 @@ void SetIfPresent(Message* message, const char* name, const std::string& value) 
   }
 }
 
+// If-Match (RFC 9110 §13.1.1) as the etag the service compares. A precondition
+// that cannot be checked is refused, never dropped: the write would go ahead
+// unconditioned while the client believes it guarded.
+absl::Status ApplyIfMatch(absl::string_view header, Message* target) {
+  const absl::string_view value = absl::StripAsciiWhitespace(header);
+  // Any current version: what an update of an existing resource requires anyway.
+  if (value == "*") return absl::OkStatus();
+  if (absl::StartsWith(value, "W/")) {
+    return InvalidField("If-Match", "a weak etag never matches: If-Match compares strongly");
+  }
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"' ||
+      value.substr(1, value.size() - 2).find('"') != absl::string_view::npos) {
+    return InvalidField("If-Match", "one etag in double quotes, as the ETag header gave it");
+  }
+  const FieldDescriptor* f = target->GetDescriptor()->FindFieldByName("etag");
+  if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING || f->is_repeated()) {
+    return InvalidField("If-Match", "this route takes no etag, so nothing would be checked");
+  }
+  target->GetReflection()->SetString(target, f, std::string(value.substr(1, value.size() - 2)));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string StringAt(const Message& message, absl::string_view path) {
@@ -251,14 +273,11 @@ absl::Status BuildRequest(const HttpRequestParts& parts, Message* request) {
   // Headers: If-Match on the resource in the body (or the request itself),
   // Idempotency-Key as the request id.
   if (!parts.if_match.empty()) {
-    absl::string_view etag = parts.if_match;
-    absl::ConsumePrefix(&etag, "W/");
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
     Message* target = request;
     if (!route.body.empty() && route.body != "*") {
       target = request->GetReflection()->MutableMessage(request, type->FindFieldByName(route.body));
     }
-    SetIfPresent(target, "etag", std::string(etag));
+    RETURN_IF_ERROR(ApplyIfMatch(parts.if_match, target));
   }
   SetIfPresent(request, "request_id", parts.idempotency_key);
   return absl::OkStatus();
