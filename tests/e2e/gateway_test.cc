@@ -194,6 +194,27 @@ TEST_F(GatewayTest, AMintedTokenCarriesItsUnitAndRoles) {
   EXPECT_THAT(me->body, ::testing::HasSubstr(R"("roles":["unit_reporter"])"));
 }
 
+// The caller's request id comes back on every kind of answer; a new one is made when
+// it sent none or a malformed one.
+TEST_F(GatewayTest, TheRequestIdComesBackOnEveryAnswer) {
+  const std::string path = absl::StrCat("/v1/", kTask);
+  const httplib::Headers mine{{"X-Request-Id", "dashboard-7f3a9c21"}};
+  EXPECT_EQ(Call("GET", path, Office(), "", mine)->get_header_value("X-Request-Id"), "dashboard-7f3a9c21");
+  auto refused = Call("GET", path, "", "", mine);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->get_header_value("X-Request-Id"), "dashboard-7f3a9c21");
+  EXPECT_THAT(refused->body, ::testing::HasSubstr(R"("requestId":"dashboard-7f3a9c21")"));
+  EXPECT_EQ(Call("GET", "/healthz", "", "", mine)->get_header_value("X-Request-Id"), "dashboard-7f3a9c21");
+  httplib::Client c("127.0.0.1", http_port_);
+  auto preflight = c.Options(path.c_str(), {{"Origin", kDashboardOrigin}, {"X-Request-Id", "dashboard-7f3a9c21"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->get_header_value("X-Request-Id"), "dashboard-7f3a9c21");
+  // A malformed id (a line break would split the header) is replaced, not echoed.
+  auto replaced = Call("GET", path, Office(), "", {{"X-Request-Id", std::string(300, 'x')}});
+  EXPECT_FALSE(replaced->get_header_value("X-Request-Id").empty());
+  EXPECT_NE(replaced->get_header_value("X-Request-Id"), std::string(300, 'x'));
+}
+
 // ETag out, If-Match in: a write guarded by a stale etag is refused and changes
 // nothing; a precondition the gateway cannot pass on is refused, not dropped.
 TEST_F(GatewayTest, IfMatchGuardsAWriteOrIsRefused) {
@@ -353,6 +374,11 @@ TEST_F(GatewayTest, BadInputIsRefusedNamingTheField) {
   auto big = Call("POST", "/v1/plans:import", office, std::string(100 << 20, 'a'));
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
+  // No request was read, yet the answer has an id, the same in the header and the body.
+  const std::string big_id = big->get_header_value("X-Request-Id");
+  EXPECT_FALSE(big_id.empty());
+  EXPECT_THAT(big->body, ::testing::HasSubstr(absl::StrCat(R"("requestId":")", big_id, R"(")")));
+  EXPECT_EQ(big->get_header_value("X-Content-Type-Options"), "nosniff");
   // Output-only fields in a PATCH body are never applied: the percent stays the reports'.
   auto patched = Call("PATCH", task + "?updateMask=note", office, R"({"note": "ghi chú", "percentComplete": 99})",
                       {{"Idempotency-Key", "patch-1"}});

@@ -42,6 +42,12 @@ void AllowOrigin(const std::string& origin, HttpResponse& res) {
   res.SetHeader("Access-Control-Expose-Headers", "ETag, Retry-After, X-Request-Id");
 }
 
+// The caller's X-Request-Id when it is a valid one, else a new id.
+std::string HttpRequestId(const HttpRequest& req) {
+  std::string sent = req.Header("X-Request-Id");
+  return IsValidRequestId(sent) ? sent : NewRequestId();
+}
+
 std::string BearerToken(const HttpRequest& req) {
   std::string header = req.Header("Authorization");
   absl::string_view v = header;
@@ -164,6 +170,9 @@ absl::Status RestServer::Start() {
   o.refusal = [](int http_status) {
     HttpResponse res;
     res.status = http_status;
+    // No request was read whole: the answer still has an id to quote in a complaint.
+    const std::string request_id = NewRequestId();
+    res.SetHeader("X-Request-Id", request_id);
     grpc::Status status(grpc::StatusCode::INVALID_ARGUMENT, "malformed HTTP request");
     if (http_status == 413) {
       status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "body: larger than the gateway accepts");
@@ -174,7 +183,7 @@ absl::Status RestServer::Start() {
       res.SetHeader("Retry-After", "1");
     }
     res.content_type = "application/json";
-    res.body = ErrorBody(status, "", http_status);
+    res.body = ErrorBody(status, request_id, http_status);
     return res;
   };
   http_ = std::make_unique<HttpServer>(std::move(o), [this](HttpRequest req, std::shared_ptr<HttpExchange> http) {
@@ -227,9 +236,14 @@ HttpResponse RestServer::Preflight(const HttpRequest& req) const {
 }
 
 void RestServer::Handle(HttpRequest req, std::shared_ptr<HttpExchange> http) {
-  if (req.method == "OPTIONS") return http->Reply(Preflight(req));
+  if (req.method == "OPTIONS") {
+    HttpResponse res = Preflight(req);
+    res.SetHeader("X-Request-Id", HttpRequestId(req));
+    return http->Reply(std::move(res));
+  }
   if (req.method == "GET" && (req.path == "/healthz" || req.path == "/v1/openapi.json")) {
     HttpResponse res;
+    res.SetHeader("X-Request-Id", HttpRequestId(req));
     const bool health = req.path == "/healthz";
     res.content_type = health ? "text/plain" : "application/json";
     res.body = health ? "ok\n" : openapi_json_;
@@ -250,8 +264,7 @@ void RestServer::Handle(HttpRequest req, std::shared_ptr<HttpExchange> http) {
 bool RestServer::Prepare(const HttpRequest& req, Exchange& x) {
   x.http_method = req.method;
   x.remote = absl::StrCat(req.remote_addr, ":", req.remote_port);
-  const std::string sent_id = req.Header("X-Request-Id");
-  x.request_id = IsValidRequestId(sent_id) ? sent_id : NewRequestId();
+  x.request_id = HttpRequestId(req);
 
   absl::StatusOr<RequestPath> path = SplitRequestPath(req.path);
   if (!path.ok()) {
