@@ -92,8 +92,8 @@ GatewayBundle::GatewayBundle(ServiceContext& ctx, GatewayOptions options, RouteT
       limiter_(options_.rate_per_second, options_.rate_burst),
       audit_(ctx.pool),
       backends_(options_.backends),
-      grpc_(audit_),
-      dashboard_(PageBackendsOf(backends_), ctx.clock, options_.page_timeout),
+      grpc_(audit_, own_callers_),
+      dashboard_(PageBackendsOf(backends_), ctx.clock, options_.page_timeout, own_callers_),
       rest_(std::make_unique<RestServer>(options_.rest, routes_, backends_, *jwt_, limiter_, audit_,
                                          OpenApiDocument(routes_, "1"), ctx.metrics)) {}
 
@@ -123,6 +123,7 @@ absl::Status GatewayBundle::SetUpTls(prometheus::Registry& metrics) {
                                        options_.rest.backend_timeout,
                                        options_.rest.stream_max_duration, options_.tls.max_streams,
                                        metrics);
+  own_callers_.set_proxy(proxy_.get());
   return absl::OkStatus();
 }
 

@@ -77,6 +77,7 @@ class GatewayBundle final : public ServiceBundle {
   RateLimiter limiter_;
   AuditStore audit_;
   Backends backends_;
+  OwnCallers own_callers_;  // Told of proxy_ once it exists (SetUpTls).
   GatewayGrpc grpc_;
   DashboardGrpc dashboard_;
   std::unique_ptr<RestServer> rest_;

@@ -74,7 +74,8 @@ absl::StatusOr<int64_t> ParseAuditEntryName(absl::string_view name, absl::string
 
 grpc::Status GatewayGrpc::GetPrincipal(grpc::ServerContext* ctx, const pb::GetPrincipalRequest*,
                                        pb::Principal* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal& caller) -> absl::StatusOr<pb::Principal> {
+  return ServeOwn(callers_, *ctx, "/p06.gateway.v1.GatewayService/GetPrincipal", Access::kRead, response,
+                  [&](const Principal& caller) -> absl::StatusOr<pb::Principal> {
     pb::Principal p;
     p.set_subject(caller.subject);
     p.set_unit(caller.unit);
@@ -85,7 +86,7 @@ grpc::Status GatewayGrpc::GetPrincipal(grpc::ServerContext* ctx, const pb::GetPr
 
 grpc::Status GatewayGrpc::ListAuditEntries(grpc::ServerContext* ctx, const pb::ListAuditEntriesRequest* request,
                                            pb::ListAuditEntriesResponse* response) {
-  return ServeAs(*ctx, Access::kRead, response,
+  return ServeOwn(callers_, *ctx, "/p06.gateway.v1.GatewayService/ListAuditEntries", Access::kRead, response,
                  [&](const Principal& caller) -> absl::StatusOr<pb::ListAuditEntriesResponse> {
                    RETURN_IF_ERROR(NeedAuditor(caller));
                    return List(audit_, *request);
@@ -94,7 +95,7 @@ grpc::Status GatewayGrpc::ListAuditEntries(grpc::ServerContext* ctx, const pb::L
 
 grpc::Status GatewayGrpc::VerifyAuditLog(grpc::ServerContext* ctx, const pb::VerifyAuditLogRequest* request,
                                          pb::VerifyAuditLogResponse* response) {
-  return ServeAs(*ctx, Access::kRead, response,
+  return ServeOwn(callers_, *ctx, "/p06.gateway.v1.GatewayService/VerifyAuditLog", Access::kRead, response,
                  [&](const Principal& caller) -> absl::StatusOr<pb::VerifyAuditLogResponse> {
                    RETURN_IF_ERROR(NeedAuditor(caller));
                    AuditStore::KnownHead known;

@@ -5,6 +5,7 @@
 
 #include "p06/gateway/v1/gateway.grpc.pb.h"
 #include "services/gateway/audit/audit_store.h"
+#include "services/gateway/auth/own_callers.h"
 
 namespace p06::gateway {
 
@@ -12,7 +13,7 @@ namespace pb = ::p06::gateway::v1;
 
 class GatewayGrpc final : public pb::GatewayService::Service {
  public:
-  explicit GatewayGrpc(AuditStore& audit) : audit_(audit) {}
+  GatewayGrpc(AuditStore& audit, const OwnCallers& callers) : audit_(audit), callers_(callers) {}
 
   grpc::Status GetPrincipal(grpc::ServerContext* ctx, const pb::GetPrincipalRequest* request,
                             pb::Principal* response) override;
@@ -23,6 +24,7 @@ class GatewayGrpc final : public pb::GatewayService::Service {
 
  private:
   AuditStore& audit_;
+  const OwnCallers& callers_;
 };
 
 }  // namespace p06::gateway

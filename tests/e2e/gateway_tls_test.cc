@@ -9,6 +9,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "p06/dashboard/v1/dashboard.grpc.pb.h"
+#include "p06/gateway/v1/gateway.grpc.pb.h"
 #include "p06/task/v1/task.grpc.pb.h"
 #include "tests/e2e/gateway_fixture.h"
 
@@ -92,15 +94,20 @@ class GatewayTlsTest : public GatewayTest {
   std::unique_ptr<tpb::TaskService::Stub> TaskAs(const std::string& name,
                                                  const grpc::ChannelArguments& args = grpc::ChannelArguments(),
                                                  int tls_port = 0) {
+    return tpb::TaskService::NewStub(ChannelAs(name, args, tls_port));
+  }
+  // The TLS port (tls_port, or the fixture's gateway's) as `name`'s certificate.
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& name,
+                                           const grpc::ChannelArguments& args = grpc::ChannelArguments(),
+                                           int tls_port = 0) {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = ReadAll(dir_ + "/ca.pem");
     if (!name.empty()) {
       ssl.pem_private_key = ReadAll(dir_ + "/" + name + ".key");
       ssl.pem_cert_chain = ReadAll(dir_ + "/" + name + ".pem");
     }
-    return tpb::TaskService::NewStub(
-        grpc::CreateCustomChannel(absl::StrCat("localhost:", tls_port != 0 ? tls_port : tls_port_),
-                                  grpc::SslCredentials(ssl), args));
+    return grpc::CreateCustomChannel(absl::StrCat("localhost:", tls_port != 0 ? tls_port : tls_port_),
+                                     grpc::SslCredentials(ssl), args);
   }
 
   grpc::Status GetTask(tpb::TaskService::Stub& stub, tpb::Task* task) {
@@ -257,6 +264,43 @@ TEST_F(GatewayTlsTest, TheRateLimitHoldsSystemsAndPeopleAlike) {
   EXPECT_GE(std::stoi(last->get_header_value("Retry-After")), 1);
   EXPECT_TRUE(absl::StrContains(last->body, "RESOURCE_EXHAUSTED")) << last->body;
   EXPECT_EQ(CallPort(http_port, "GET", path, Office())->status, 200);
+}
+
+// The gateway's own services (the dashboard pages, who am I, the audit log) are
+// served to systems over mutual TLS as the services behind it are: the certificate
+// is the caller, its scopes and roles decide.
+TEST_F(GatewayTlsTest, ASystemReadsTheGatewaysOwnServices) {
+  auto deadline = [](grpc::ClientContext& ctx) {
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  };
+  auto dashboard = dashboard::v1::DashboardService::NewStub(ChannelAs("reader"));
+  grpc::ClientContext page_ctx;
+  deadline(page_ctx);
+  dashboard::v1::GetPlanOverviewRequest page_request;
+  page_request.set_name("plans/910-qd-btp-2025");
+  dashboard::v1::PlanOverview overview;
+  const grpc::Status page = dashboard->GetPlanOverview(&page_ctx, page_request, &overview);
+  ASSERT_TRUE(page.ok()) << page.error_code() << " " << page.error_message();
+  EXPECT_EQ(overview.tasks_size(), 49);
+
+  auto gateway = ::p06::gateway::v1::GatewayService::NewStub(ChannelAs("reader"));
+  grpc::ClientContext who_ctx;
+  deadline(who_ctx);
+  ::p06::gateway::v1::Principal me;
+  ASSERT_TRUE(gateway->GetPrincipal(&who_ctx, {}, &me).ok());
+  EXPECT_EQ(me.subject(), "system:bca-dvc");
+  // The audit log is the auditors': a system reads it not.
+  grpc::ClientContext audit_ctx;
+  deadline(audit_ctx);
+  ::p06::gateway::v1::ListAuditEntriesResponse entries;
+  EXPECT_EQ(gateway->ListAuditEntries(&audit_ctx, {}, &entries).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // A certificate of no known system: refused, and audited.
+  grpc::ClientContext stranger_ctx;
+  deadline(stranger_ctx);
+  EXPECT_EQ(::p06::gateway::v1::GatewayService::NewStub(ChannelAs("stranger"))->GetPrincipal(&stranger_ctx, {}, &me)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(AuditCodes(), ::testing::Contains("UNAUTHENTICATED /p06.gateway.v1.GatewayService/GetPrincipal"));
 }
 
 TEST_F(GatewayTlsTest, NoCertificateAWrongCaOrThePlainPortGetNothing) {

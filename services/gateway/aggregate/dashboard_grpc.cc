@@ -18,14 +18,16 @@ PageCall DashboardGrpc::PageCallOf(const grpc::ServerContext& ctx, const Princip
 grpc::Status DashboardGrpc::GetPlanOverview(grpc::ServerContext* ctx,
                                             const dashboard::v1::GetPlanOverviewRequest* request,
                                             dashboard::v1::PlanOverview* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal& caller) {
+  return ServeOwn(callers_, *ctx, "/p06.dashboard.v1.DashboardService/GetPlanOverview", Access::kRead, response,
+                  [&](const Principal& caller) {
     return p06::gateway::GetPlanOverview(backends_, PageCallOf(*ctx, caller), *request);
   });
 }
 
 grpc::Status DashboardGrpc::GetUnitPage(grpc::ServerContext* ctx, const dashboard::v1::GetUnitPageRequest* request,
                                         dashboard::v1::UnitPage* response) {
-  return ServeAs(*ctx, Access::kRead, response, [&](const Principal& caller) {
+  return ServeOwn(callers_, *ctx, "/p06.dashboard.v1.DashboardService/GetUnitPage", Access::kRead, response,
+                  [&](const Principal& caller) {
     return p06::gateway::GetUnitPage(backends_, PageCallOf(*ctx, caller), *request);
   });
 }

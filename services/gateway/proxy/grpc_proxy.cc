@@ -222,38 +222,12 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
 
  private:
   grpc::Status Admit() {
-    subject_ = CertificateSubject(*ctx_);
-    if (subject_.empty()) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          "call through the gateway's TLS port with a client certificate");
-    }
-    caller_ = proxy_.principals_.Find(subject_);
-    if (caller_ == nullptr) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          absl::StrCat("certificate subject \"", subject_.substr(0, 200), "\" is not a known system"));
-    }
-    if (absl::Duration wait = proxy_.limiter_.Acquire(caller_->principal.subject); wait > absl::ZeroDuration()) {
-      rate_limited_ = true;
-      ctx_->AddTrailingMetadata("retry-after", RateLimiter::RetryAfterSeconds(wait));
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: slow down (see the retry-after trailer)");
-    }
-    auto it = proxy_.targets_.find(ctx_->method());
-    if (it == proxy_.targets_.end()) {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat(ctx_->method().substr(0, 200), ": no such method"));
-    }
-    target_ = &it->second;
-    const google::protobuf::MethodDescriptor* m = target_->route->method;
-    if (m->client_streaming()) {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "streams from the client are not forwarded");
-    }
-    if (!caller_->Allows(ctx_->method(), target_->route->is_read())) {
-      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                          absl::StrCat(ctx_->method(), " is outside the scopes of ", caller_->principal.subject));
-    }
-    if (absl::Status access = CheckRouteAccess(*target_->route, caller_->principal); !access.ok()) {
-      return ToGrpcStatus(access);
-    }
-    return grpc::Status::OK;
+    grpc::Status admitted = proxy_.Admit(*ctx_, ctx_->method(), admission_);
+    subject_ = admission_.subject;
+    caller_ = admission_.caller;
+    target_ = admission_.target;
+    rate_limited_ = admission_.rate_limited;
+    return admitted;
   }
 
   void OnBackendDone(grpc::Status status) {
@@ -272,13 +246,6 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   // before a mutation is forwarded. False (logged) when it could not be written.
   bool Audit(const grpc::Status& status, const std::string& stage = "") {
     AuditRecord r;
-    r.time = absl::Now();
-    if (caller_ != nullptr) {
-      r.subject = caller_->principal.subject;
-      r.unit = caller_->principal.unit;
-      r.roles = absl::StrJoin(caller_->principal.roles, ",");
-    }
-    r.client_certificate = subject_;
     r.method = ctx_->method().substr(0, 200);
     if (target_ != nullptr) r.resource = ResourceOf(*target_->route, request_);
     if (stage.empty()) r.code = CodeName(status.error_code());
@@ -286,13 +253,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     if (stage.empty()) r.received_seq = received_seq_;
     r.request_id = request_id_;
     r.remote_address = ctx_->peer();
-    r.http_method = "GRPC";
-    absl::StatusOr<int64_t> seq = proxy_.audit_.Append(std::move(r));
-    if (!seq.ok()) {
-      log::Error("audit entry not written",
-                 {{"request_id", request_id_}, {"error", std::string(seq.status().message())}});
-      return false;
-    }
+    absl::StatusOr<int64_t> seq = proxy_.AppendAudit(admission_, std::move(r));
+    if (!seq.ok()) return false;
     if (stage == kStageReceived) received_seq_ = *seq;
     return true;
   }
@@ -307,7 +269,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   grpc::GenericCallbackServerContext* ctx_;
   std::atomic<int> holds_{1};
   std::string request_id_, subject_;
-  const ClientPrincipal* caller_ = nullptr;
+  GrpcProxy::Admission admission_;
+  const ClientPrincipal* caller_ = nullptr;  // Of admission_, as are the next two.
   bool rate_limited_ = false;  // Refused by the rate limit: not audited.
   const GrpcProxy::Target* target_ = nullptr;
   grpc::ByteBuffer request_, response_;
@@ -322,6 +285,74 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   std::atomic<bool> writing_{false};   // A message to the caller is in flight.
   std::atomic<bool> stopping_{false};  // Cancelled by CancelStreams.
 };
+
+grpc::Status GrpcProxy::Admit(grpc::ServerContextBase& ctx, const std::string& method, Admission& a) {
+  a.subject = CertificateSubject(ctx);
+  if (a.subject.empty()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "call through the gateway's TLS port with a client certificate");
+  }
+  a.caller = principals_.Find(a.subject);
+  if (a.caller == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        absl::StrCat("certificate subject \"", a.subject.substr(0, 200), "\" is not a known system"));
+  }
+  if (absl::Duration wait = limiter_.Acquire(a.caller->principal.subject); wait > absl::ZeroDuration()) {
+    a.rate_limited = true;
+    ctx.AddTrailingMetadata("retry-after", RateLimiter::RetryAfterSeconds(wait));
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate limit: slow down (see the retry-after trailer)");
+  }
+  auto it = targets_.find(method);
+  if (it == targets_.end()) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat(method.substr(0, 200), ": no such method"));
+  }
+  a.target = &it->second;
+  const google::protobuf::MethodDescriptor* m = a.target->route->method;
+  if (m->client_streaming()) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "streams from the client are not forwarded");
+  }
+  if (!a.caller->Allows(method, a.target->route->is_read())) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        absl::StrCat(method, " is outside the scopes of ", a.caller->principal.subject));
+  }
+  if (absl::Status access = CheckRouteAccess(*a.target->route, a.caller->principal); !access.ok()) {
+    return ToGrpcStatus(access);
+  }
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<int64_t> GrpcProxy::AppendAudit(const Admission& a, AuditRecord r) {
+  r.time = absl::Now();
+  if (a.caller != nullptr) {
+    r.subject = a.caller->principal.subject;
+    r.unit = a.caller->principal.unit;
+    r.roles = absl::StrJoin(a.caller->principal.roles, ",");
+  }
+  r.client_certificate = a.subject;
+  r.http_method = "GRPC";
+  const std::string request_id = r.request_id;
+  absl::StatusOr<int64_t> seq = audit_.Append(std::move(r));
+  if (!seq.ok()) {
+    log::Error("audit entry not written", {{"request_id", request_id}, {"error", std::string(seq.status().message())}});
+  }
+  return seq;
+}
+
+bool GrpcProxy::HasClientCertificate(const grpc::ServerContextBase& ctx) { return !CertificateSubject(ctx).empty(); }
+
+absl::StatusOr<Principal> GrpcProxy::AdmitOwnCall(grpc::ServerContextBase& ctx, const std::string& method) {
+  Admission a;
+  const grpc::Status admitted = Admit(ctx, method, a);
+  if (admitted.ok()) return a.caller->principal;
+  if (!a.rate_limited) {
+    AuditRecord r;
+    r.method = method;
+    r.code = CodeName(admitted.error_code());
+    r.request_id = RequestIdOf(ctx);
+    r.remote_address = ctx.peer();
+    AppendAudit(a, std::move(r)).IgnoreError();  // Logged: the refusal stands either way.
+  }
+  return FromGrpcStatus(admitted);
+}
 
 void GrpcProxy::SweepStuckStreams() {
   absl::MutexLock lock(&mu_);

@@ -25,6 +25,8 @@
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "common/grpc/principal.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/grpc/stream_slots.h"
@@ -33,6 +35,7 @@
 namespace p06::gateway {
 
 class AuditStore;
+struct AuditRecord;
 class RateLimiter;
 class ProxyCall;
 class Backends;
@@ -53,8 +56,29 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   // and refuses new ones, so that a stopping gateway does not wait out its drain.
   void CancelStreams();
 
+  // A call over mutual TLS to one of the gateway's own services (GatewayService,
+  // DashboardService). They are registered on the server, so gRPC gives them their
+  // calls and the proxy never sees them: they ask here instead. The same admission as
+  // a forwarded call (a known system, the rate limit, its scopes, the route's roles),
+  // refusals audited; OK with the certificate's principal.
+  absl::StatusOr<Principal> AdmitOwnCall(grpc::ServerContextBase& ctx, const std::string& method);
+  // The call came over mutual TLS with a certificate TLS verified.
+  static bool HasClientCertificate(const grpc::ServerContextBase& ctx);
+
  private:
   friend class ProxyCall;
+  struct Target;
+  // What admitting a call found, for its audit entry.
+  struct Admission {
+    std::string subject;  // The client certificate's; "" for none.
+    const ClientPrincipal* caller = nullptr;
+    const Target* target = nullptr;
+    bool rate_limited = false;  // Refused by the rate limit: not audited.
+  };
+  grpc::Status Admit(grpc::ServerContextBase& ctx, const std::string& method, Admission& a);
+  // Appends an entry of a call admitted (or refused) as `a`; false (logged) when the
+  // log cannot be written.
+  absl::StatusOr<int64_t> AppendAudit(const Admission& a, AuditRecord r);
   bool Track(ProxyCall* call);  // False once CancelStreams has run.
   void Untrack(ProxyCall* call);
   // Every kSweepEvery until stopping: cuts off the streams whose caller stopped reading.
