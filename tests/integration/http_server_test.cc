@@ -219,6 +219,35 @@ TEST_F(HttpServerTest, PastTheConnectionLimitARequestIsAnswered503AndClosed) {
   EXPECT_THAT(again.ReadUntil("body=0"), HasSubstr("200 OK"));
 }
 
+// A flood of connections past the limit holds descriptors only briefly: those that
+// send nothing are closed after a second (not io_timeout), and past twice the limit a
+// connection is closed at once. The connections within the limit are served all along.
+TEST_F(HttpServerTest, AFloodPastTheConnectionLimitHoldsNothingLong) {
+  HttpServerOptions o;
+  o.max_connections = 2;
+  o.io_timeout = absl::Seconds(30);
+  StartServer(o);
+  RawClient a(server_->port());
+  RawClient b(server_->port());
+  ASSERT_TRUE(a.Send(Get("/a")));
+  ASSERT_TRUE(b.Send(Get("/b")));
+  EXPECT_THAT(a.ReadUntil("body=0"), HasSubstr("200 OK"));
+  EXPECT_THAT(b.ReadUntil("body=0"), HasSubstr("200 OK"));
+  // Two more are shed (waiting for their head), the rest are past twice the limit.
+  std::vector<std::unique_ptr<RawClient>> flood;
+  for (int i = 0; i < 10; ++i) flood.push_back(std::make_unique<RawClient>(server_->port()));
+  const absl::Time start = absl::Now();
+  for (auto& c : flood) EXPECT_TRUE(c->ClosedWithin(3000));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "shed connections held for io_timeout";
+  for (int tries = 0; tries < 50 && server_->connections() > 2; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(server_->connections(), 2u);
+  // The two served connections go on.
+  ASSERT_TRUE(a.Send(Get("/a2")));
+  EXPECT_THAT(a.ReadUntil("body=0"), HasSubstr("GET /a2"));
+}
+
 TEST_F(HttpServerTest, AnOversizedBodyIs413AndTheClientStillReadsTheAnswer) {
   HttpServerOptions o;
   o.max_body_bytes = 1024;

@@ -193,13 +193,21 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
 
   bool stopping() const { return loop_->stopping.load(); }
 
+  // How long a request's head may take: a connection past the limit gets a moment to
+  // say what it wanted (so that its 503 is an answer, not a reset), not io_timeout:
+  // otherwise a flood of them would hold descriptors for that long each.
+  absl::Duration HeadTimeout() const {
+    return shed_ ? std::min(options_.io_timeout, kShedHeadTimeout) : options_.io_timeout;
+  }
+  static constexpr absl::Duration kShedHeadTimeout = absl::Seconds(1);
+
   // Waits for a request's first byte: io_timeout on a new connection, then
   // keep_alive_timeout between requests.
   void AwaitRequest() {
     if (stopping() && buffer_.size() == 0) return Close();  // A pipelined request is still answered (503).
     between_requests_ = true;
     if (buffer_.size() > 0) return ReadRequest();  // Pipelined: already here.
-    stream_.expires_after(Chrono(served_ == 0 ? options_.io_timeout : options_.keep_alive_timeout));
+    stream_.expires_after(Chrono(served_ == 0 ? HeadTimeout() : options_.keep_alive_timeout));
     stream_.async_read_some(buffer_.prepare(kReadSize), [self = shared_from_this()](beast::error_code ec, size_t n) {
       if (ec) return self->Close();
       self->buffer_.commit(n);
@@ -217,7 +225,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    stream_.expires_after(Chrono(options_.io_timeout));
+    stream_.expires_after(Chrono(HeadTimeout()));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
   }
@@ -446,8 +454,16 @@ void HttpServer::Accept() {
       loop_->accept_backoff.async_wait([this](beast::error_code) { Accept(); });
       return;
     }
-    const bool shed = connections_.fetch_add(1) >= options_.max_connections;
-    std::make_shared<Session>(*this, std::move(socket), shed)->Start();
+    const size_t open = connections_.fetch_add(1);
+    if (open >= kHardLimitFactor * options_.max_connections) {
+      // Far past the limit (a flood): closed at once, unanswered, so that a descriptor
+      // is held for no time at all.
+      connections_.fetch_sub(1);
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session>(*this, std::move(socket), open >= options_.max_connections)->Start();
+    }
     Accept();
   });
 }
