@@ -23,6 +23,7 @@ ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(10), "Deadline of every
 ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(10), "Longest stall reading a request or writing an answer.");
 ABSL_FLAG(int, max_body_bytes, 8 << 20, "Largest request body; beyond, 413.");
 ABSL_FLAG(int, sse_max_streams, 16, "Server-Sent Event streams open at once (each holds a worker thread); beyond, 503.");
+ABSL_FLAG(int, sse_max_streams_per_principal, 4, "Of those, held by one principal at once; beyond, 429.");
 ABSL_FLAG(absl::Duration, sse_max_duration, absl::Minutes(10),
           "Longest a Server-Sent Event stream stays open; then it ends and the client resumes.");
 ABSL_FLAG(absl::Duration, sse_heartbeat, absl::Seconds(15),
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
          o.rest.io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
          o.rest.max_body_bytes = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_body_bytes)));
          o.rest.max_streams = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_sse_max_streams)));
+         o.rest.max_streams_per_principal =
+             static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_sse_max_streams_per_principal)));
          o.rest.stream_max_duration = absl::GetFlag(FLAGS_sse_max_duration);
          o.rest.stream_heartbeat = absl::GetFlag(FLAGS_sse_heartbeat);
          o.rest.cors_origins = absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipEmpty());

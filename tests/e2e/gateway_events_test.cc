@@ -47,7 +47,12 @@ std::vector<google::protobuf::Struct> EventsOf(const google::protobuf::Struct& m
   return out;
 }
 
-class GatewayEventsTest : public GatewayTest {};
+class GatewayEventsTest : public GatewayTest {
+ protected:
+  std::vector<std::string> ExtraGatewayFlags() override {
+    return {"--sse_max_streams=3", "--sse_max_streams_per_principal=2"};
+  }
+};
 
 TEST_F(GatewayEventsTest, ReplayThenResumeFromLastEventId) {
   auto r = Call("GET", "/v1/events:watch?replayOnly=true", Office());
@@ -126,26 +131,38 @@ TEST_F(GatewayEventsTest, AnOpenStreamDeliversALiveEvent) {
 }
 
 TEST_F(GatewayEventsTest, StreamsAreBoundedAndAHungUpClientFreesItsSlot) {
-  // The fixture's gateway allows 2 streams. Two clients hold one each.
+  // This gateway allows 3 streams, 2 per principal. The Office holds two, a viewer one.
+  const std::string viewer = Token(Claims("xem", "units/vu-tccb", {kRoleViewer}));
   std::atomic<int> open{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> holders;
-  for (int i = 0; i < 2; ++i) {
-    holders.emplace_back([&] {
+  auto hold = [&](const std::string& token) {
+    holders.emplace_back([&, token] {
       httplib::Client c("127.0.0.1", http_port_);
       c.set_read_timeout(std::chrono::seconds(20));
       bool counted = false;
-      c.Get("/v1/events:watch", {{"Authorization", "Bearer " + Office()}}, [&](const char*, size_t) {
+      c.Get("/v1/events:watch", {{"Authorization", "Bearer " + token}}, [&](const char*, size_t) {
         if (!counted) ++open;
         counted = true;
         return !stop.load();
       });
     });
-  }
+  };
+  hold(Office());
+  hold(Office());
   for (int i = 0; i < 100 && open.load() < 2; ++i) absl::SleepFor(absl::Milliseconds(50));
   ASSERT_EQ(open.load(), 2);
+  // The Office's third: its share is used up, though a slot is free.
   auto third = Call("GET", "/v1/events:watch?replayOnly=true", Office());
-  EXPECT_EQ(third->status, 503) << third->body;
+  EXPECT_EQ(third->status, 429) << third->body;
+  EXPECT_EQ(third->get_header_value("Retry-After"), "5");
+  hold(viewer);
+  for (int i = 0; i < 100 && open.load() < 3; ++i) absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_EQ(open.load(), 3);
+  // Every slot taken: 503 for anyone.
+  auto fourth = Call("GET", "/v1/events:watch?replayOnly=true", Auditor());
+  EXPECT_EQ(fourth->status, 503) << fourth->body;
+  EXPECT_EQ(fourth->get_header_value("Retry-After"), "5");
   // Ordinary requests still have threads.
   EXPECT_EQ(Call("GET", absl::StrCat("/v1/", kTask), Office())->status, 200);
   // The holders hang up (on the next heartbeat, 500 ms); the gateway notices on the

@@ -98,7 +98,8 @@ struct EventStreams::Stream {
   }
 };
 
-grpc::Status EventStreams::Serve(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
+grpc::Status EventStreams::Serve(const std::string& holder, const std::string& grpc_path,
+                                 std::unique_ptr<grpc::ClientContext> ctx,
                                  std::unique_ptr<Message> request, std::unique_ptr<Message> response,
                                  const std::string& request_id, HttpResponse head, HttpExchange& out) {
   auto s = std::make_shared<Stream>();
@@ -111,14 +112,25 @@ grpc::Status EventStreams::Serve(const std::string& grpc_path, std::unique_ptr<g
     // Counted and taken under one lock, so that simultaneous requests cannot all pass.
     absl::MutexLock lock(&mu_);
     if (stopping_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is stopping");
+    size_t& held = open_by_holder_[holder];
+    if (held >= max_streams_per_holder_) {
+      if (held == 0) open_by_holder_.erase(holder);
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("you hold ", max_streams_per_holder_, " event streams already: close one"));
+    }
     if (open_.size() >= max_streams_) {
+      if (held == 0) open_by_holder_.erase(holder);
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many event streams open; retry later");
     }
+    ++held;
     open_.insert(s->ctx.get());
   }
-  auto close = [this, s] {
+  auto close = [this, s, holder] {
     absl::MutexLock lock(&mu_);
     open_.erase(s->ctx.get());
+    if (auto it = open_by_holder_.find(holder); it != open_by_holder_.end() && --it->second == 0) {
+      open_by_holder_.erase(it);
+    }
   };
   s->reader = backends_.Stream(grpc_path, *s->ctx, *s->request);
   if (s->reader == nullptr) {

@@ -8,8 +8,9 @@
 // with the error body.
 //
 // A stream holds a REST worker thread (and a thread reading the call) while it lasts, so
-// streams are bounded in number (past the limit, 503) and in length (then the stream
-// ends and the client resumes); a silent stream writes a heartbeat comment, which ends
+// streams are bounded in number (past the limit, 503), per principal (past its share,
+// 429: one token cannot take every slot) and in length (then the stream ends and the
+// client resumes); a silent stream writes a heartbeat comment, which ends
 // the call of a client that has gone; all are cancelled when the gateway stops.
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <set>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/gateway/http/http_message.h"
@@ -32,8 +34,13 @@ class EventStreams {
  public:
   // `heartbeat`: how long a stream may be silent before a comment is written (which
   // also tells whether the client is still there).
-  EventStreams(Backends& backends, size_t max_streams, absl::Duration max_duration, absl::Duration heartbeat)
-      : backends_(backends), max_streams_(max_streams), max_duration_(max_duration), heartbeat_(heartbeat) {}
+  EventStreams(Backends& backends, size_t max_streams, size_t max_streams_per_holder, absl::Duration max_duration,
+               absl::Duration heartbeat)
+      : backends_(backends),
+        max_streams_(max_streams),
+        max_streams_per_holder_(max_streams_per_holder),
+        max_duration_(max_duration),
+        heartbeat_(heartbeat) {}
   ~EventStreams() { CancelAll(); }
 
   // The request field a Last-Event-ID header sets, and the field of streamed elements
@@ -46,7 +53,8 @@ class EventStreams {
   // answer, and nothing is written. Otherwise writes `head` (with the stream's headers
   // added) and relays events on `out` until the call ends, the client leaves, the
   // stream's time is up, or CancelAll(); then returns OK. Blocks all that while.
-  grpc::Status Serve(const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
+  // `holder`: who opens it (the principal's subject), for the per-principal bound.
+  grpc::Status Serve(const std::string& holder, const std::string& grpc_path, std::unique_ptr<grpc::ClientContext> ctx,
                      std::unique_ptr<google::protobuf::Message> request,
                      std::unique_ptr<google::protobuf::Message> response, const std::string& request_id,
                      HttpResponse head, HttpExchange& out);
@@ -60,10 +68,12 @@ class EventStreams {
   struct Stream;
   Backends& backends_;
   const size_t max_streams_;
+  const size_t max_streams_per_holder_;
   const absl::Duration max_duration_;
   const absl::Duration heartbeat_;
   absl::Mutex mu_;
   std::set<grpc::ClientContext*> open_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> open_by_holder_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 

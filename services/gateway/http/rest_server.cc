@@ -147,7 +147,8 @@ RestServer::RestServer(RestOptions options, const RouteTable& routes, Backends& 
       audit_(audit),
       openapi_json_(std::move(openapi_json)),
       metrics_(std::make_unique<Metrics>(metrics)),
-      streams_(backends, options_.max_streams, options_.stream_max_duration, options_.stream_heartbeat) {}
+      streams_(backends, options_.max_streams, options_.max_streams_per_principal, options_.stream_max_duration,
+               options_.stream_heartbeat) {}
 
 RestServer::~RestServer() { Stop(); }
 
@@ -410,9 +411,15 @@ void RestServer::ServeStream(Exchange& x, const std::string& last_event_id) {
   HttpResponse head;
   head.SetHeader("X-Request-Id", x.request_id);
   AllowOrigin(x.origin, head);
-  x.status = streams_.Serve(x.route->grpc_path, std::move(ctx), std::move(x.request), std::move(x.response),
-                            x.request_id, std::move(head), *x.http);
-  if (!x.status.ok()) return Answer(x);
+  x.status = streams_.Serve(x.principal->subject, x.route->grpc_path, std::move(ctx), std::move(x.request),
+                            std::move(x.response), x.request_id, std::move(head), *x.http);
+  if (!x.status.ok()) {
+    if (x.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+        x.status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      x.retry_after = "5";  // A slot comes back when a stream ends: not at once.
+    }
+    return Answer(x);
+  }
   Count(x, 200);
 }
 

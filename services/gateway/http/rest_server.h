@@ -51,6 +51,7 @@ struct RestOptions {
   absl::Duration backend_timeout = absl::Seconds(10);
   std::vector<std::string> cors_origins;
   size_t max_streams = 16;  // Server-Sent Event streams open at once; each holds a worker.
+  size_t max_streams_per_principal = 4;  // Of those, held by one principal.
   absl::Duration stream_max_duration = absl::Minutes(10);  // Then the client resumes.
   absl::Duration stream_heartbeat = absl::Seconds(15);     // Longest silence on a stream.
 };
