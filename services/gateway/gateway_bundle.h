@@ -77,12 +77,12 @@ class GatewayBundle final : public ServiceBundle {
   RateLimiter limiter_;
   AuditStore audit_;
   Backends backends_;
-  OwnCallers own_callers_;  // Told of proxy_ once it exists (SetUpTls).
+  std::shared_ptr<grpc::ServerCredentials> tls_credentials_;
+  std::unique_ptr<GrpcProxy> proxy_;
+  OwnCallers own_callers_;  // Told of proxy_ once it exists (SetUpTls); gone before it.
   GatewayGrpc grpc_;
   DashboardGrpc dashboard_;
   std::unique_ptr<RestServer> rest_;
-  std::shared_ptr<grpc::ServerCredentials> tls_credentials_;
-  std::unique_ptr<GrpcProxy> proxy_;
 };
 
 // The services the gateway fronts, by full name.

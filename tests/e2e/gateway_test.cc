@@ -245,11 +245,18 @@ TEST_F(GatewayTest, IfMatchGuardsAWriteOrIsRefused) {
     EXPECT_EQ(r->status, 400) << bad << ": " << r->body;
     EXPECT_THAT(r->body, ::testing::HasSubstr("If-Match")) << bad;
   }
-  // A route whose request has no etag: the guard would be dropped, so it is refused.
-  auto unguardable = Call("POST", absl::StrCat(path, "/progress"), Office(), "{}",
-                          {{"If-Match", etag}, {"Idempotency-Key", "im-1"}});
-  EXPECT_EQ(unguardable->status, 400) << unguardable->body;
-  EXPECT_THAT(unguardable->body, ::testing::HasSubstr("takes no etag"));
+  // Two If-Match lines: which would be compared?
+  auto two = Call("PATCH", patch, Office(), R"({"note": "fifth"})", {{"If-Match", next}, {"If-Match", etag}});
+  EXPECT_EQ(two->status, 400) << two->body;
+  EXPECT_THAT(two->body, ::testing::HasSubstr("one line"));
+  // A route whose request has no etag: the guard would be dropped, so it is refused,
+  // "*" too (it would let a report through unconditioned).
+  for (const std::string& guard : {etag, std::string("*")}) {
+    auto unguardable = Call("POST", absl::StrCat(path, "/progress"), Office(), "{}",
+                            {{"If-Match", guard}, {"Idempotency-Key", "im-1"}});
+    EXPECT_EQ(unguardable->status, 400) << guard << ": " << unguardable->body;
+    EXPECT_THAT(unguardable->body, ::testing::HasSubstr("takes no etag")) << guard;
+  }
   EXPECT_THAT(Call("GET", path, Office())->body, ::testing::HasSubstr(R"("note":"third")"));
 }
 

@@ -294,6 +294,7 @@ TEST_F(GatewayTlsTest, ASystemReadsTheGatewaysOwnServices) {
   deadline(audit_ctx);
   ::p06::gateway::v1::ListAuditEntriesResponse entries;
   EXPECT_EQ(gateway->ListAuditEntries(&audit_ctx, {}, &entries).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(AuditCodes(), ::testing::Contains("PERMISSION_DENIED /p06.gateway.v1.GatewayService/ListAuditEntries"));
   // A certificate of no known system: refused, and audited.
   grpc::ClientContext stranger_ctx;
   deadline(stranger_ctx);

@@ -243,6 +243,12 @@ TEST_F(HttpServerTest, AFloodPastTheConnectionLimitHoldsNothingLong) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(server_->connections(), 2u);
+  // One past the limit that sends its head is answered 503, and closed a second later
+  // though it keeps its side open (not after io_timeout's 30 s).
+  RawClient head_only(server_->port());
+  ASSERT_TRUE(head_only.Send(Get("/c")));
+  EXPECT_THAT(head_only.ReadUntil("{\"refused\":503}"), StartsWith("HTTP/1.1 503"));
+  EXPECT_TRUE(head_only.ClosedWithin(3000));
   // The two served connections go on.
   ASSERT_TRUE(a.Send(Get("/a2")));
   EXPECT_THAT(a.ReadUntil("body=0"), HasSubstr("GET /a2"));

@@ -163,7 +163,8 @@ TEST_F(JwtTest, AnHs256TokenMacedWithThePublicKeyIsRefused) {
   BIO* out = BIO_new(BIO_s_mem());
   PEM_write_bio_PUBKEY(out, key);
   char* data = nullptr;
-  const std::string public_pem(data, static_cast<size_t>(BIO_get_mem_data(out, &data)));
+  const long length = BIO_get_mem_data(out, &data);  // Before `data` is read.
+  const std::string public_pem(data, static_cast<size_t>(length));
   BIO_free(out);
   EVP_PKEY_free(key);
   for (const std::string& secret : {*JwksOfPrivateKey(pem_, "k1"), public_pem, KeyObject(pem_, "k1")}) {

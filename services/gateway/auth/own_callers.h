@@ -9,7 +9,6 @@
 //   return ServeOwn(callers_, *ctx, kMethod, Access::kRead, response, [&](const Principal& caller) {...});
 #pragma once
 
-#include <atomic>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -24,13 +23,16 @@ class OwnCallers {
  public:
   // Once the mutual-TLS port is set up, before the server starts. Without it, every
   // caller must bring a proof.
-  void set_proxy(GrpcProxy* proxy) { proxy_.store(proxy); }
+  void set_proxy(GrpcProxy* proxy) { proxy_ = proxy; }
 
   // `method`: "/p06.dashboard.v1.DashboardService/GetPlanOverview".
   absl::StatusOr<Principal> Authorize(grpc::ServerContextBase& ctx, const std::string& method, Access access) const;
+  // The handler refused a caller Authorize let in: audited when it came over mutual
+  // TLS (a refusal over REST is audited at the REST door).
+  void AuditRefusal(const grpc::ServerContextBase& ctx, const std::string& method, absl::StatusCode code) const;
 
  private:
-  std::atomic<GrpcProxy*> proxy_{nullptr};
+  GrpcProxy* proxy_ = nullptr;
 };
 
 // ServeAs (common/grpc/serve.h), with the caller found by `callers`.
@@ -39,7 +41,12 @@ grpc::Status ServeOwn(const OwnCallers& callers, grpc::ServerContextBase& ctx, c
                       Access access, T* response, Handler&& handler) {
   absl::StatusOr<Principal> caller = callers.Authorize(ctx, method, access);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Serve<T>(handler(*caller), response);
+  absl::StatusOr<T> result = handler(*caller);
+  if (!result.ok() && (result.status().code() == absl::StatusCode::kPermissionDenied ||
+                       result.status().code() == absl::StatusCode::kUnauthenticated)) {
+    callers.AuditRefusal(ctx, method, result.status().code());
+  }
+  return Serve<T>(std::move(result), response);
 }
 
 }  // namespace p06::gateway

@@ -193,9 +193,9 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
 
   bool stopping() const { return loop_->stopping.load(); }
 
-  // How long a request's head may take: a connection past the limit gets a moment to
-  // say what it wanted (so that its 503 is an answer, not a reset), not io_timeout:
-  // otherwise a flood of them would hold descriptors for that long each.
+  // How long a request's first byte, then its head, may take: a connection past the
+  // limit gets a moment for each (so that its 503 is an answer, not a reset), not
+  // io_timeout: otherwise a flood of them would hold descriptors for that long each.
   absl::Duration HeadTimeout() const {
     return shed_ ? std::min(options_.io_timeout, kShedHeadTimeout) : options_.io_timeout;
   }
@@ -343,7 +343,9 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   void LingerAndClose() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(Chrono(options_.io_timeout));
+    // A shed connection's 503 is sent: it has no more claim on a descriptor than on a
+    // head, whatever it still sends.
+    stream_.expires_after(Chrono(shed_ ? HeadTimeout() : options_.io_timeout));
     Drain();
   }
   void Drain() {

@@ -8,7 +8,8 @@
 // known; a request must arrive whole within io_timeout of its first byte (a slow
 // client is cut off) and an answer be taken within io_timeout; a connection idle for
 // keep_alive_timeout is closed; past max_connections a connection's request head is
-// read (within a second), answered 503 and the connection closed, and past twice
+// read (within two seconds, one for its first byte and one for the rest), answered 503
+// and the connection closed a second after, and past twice
 // max_connections a connection is closed at once, unanswered. `Expect: 100-continue` is answered once
 // the head is accepted, so a client sends no body that would be refused. Every answer
 // carries default_headers.

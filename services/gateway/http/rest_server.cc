@@ -329,6 +329,13 @@ bool RestServer::Prepare(const HttpRequest& req, Exchange& x) {
   parts.query = req.query;
   parts.body = req.body;
   parts.if_match = req.Header("If-Match");
+  const auto if_match_lines = std::count_if(req.headers.begin(), req.headers.end(),
+                                            [](const auto& h) { return h.first == "if-match"; });
+  if (if_match_lines > 1) {
+    // A list spread over lines: which one would the service compare?
+    x.status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "If-Match: one etag, on one line");
+    return false;
+  }
   parts.idempotency_key = req.Header("Idempotency-Key");
   if (absl::Status built = BuildRequest(parts, x.request.get()); !built.ok()) {
     x.status = ToGrpcStatus(built);

@@ -8,8 +8,9 @@
 //
 // - the subject as gRPC reports it (x509_subject: RFC 2253, most specific first);
 // - roles: comma-separated, among office, unit_reporter, viewer, auditor, system;
-// - scopes: comma-separated: "reads" (every method whose route is a GET), a service
-//   "/p06.task.v1.TaskService/*", or one method "/p06.task.v1.TaskService/GetTask".
+// - scopes: comma-separated: "reads" (every method whose route is a read: a GET, or
+//   `read: true`), a service "/p06.task.v1.TaskService/*", or one method
+//   "/p06.task.v1.TaskService/GetTask".
 // A subject not in the file is refused; so is a method outside the scopes.
 #pragma once
 

@@ -125,7 +125,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       // not written to the audit log, which anyone on that port could flood. (The
       // audit write blocks a gRPC callback thread: it is kept to callers that hold a
       // certificate of the configured CA.)
-      if (!subject_.empty() && !rate_limited_) Audit(admitted);
+      if (!admission_.subject.empty() && !admission_.rate_limited) Audit(admitted);
       Finish(admitted);
       return;
     }
@@ -138,18 +138,19 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
       return;
     }
     const IncomingCall incoming = IncomingCallOf(*ctx_);
-    if (target_->route->method->server_streaming()) return StartStream(incoming);
+    if (admission_.target->route->method->server_streaming()) return StartStream(incoming);
     // A mutation is in the audit log before it is made, or it is not made. (Before
     // the deadline is set: the audit's time is not the backend's.)
-    if (!target_->route->is_read() && !Audit(grpc::Status::OK, kStageReceived)) {
+    if (!admission_.target->route->is_read() && !Audit(grpc::Status::OK, kStageReceived)) {
       grpc::Status refused(grpc::StatusCode::UNAVAILABLE, kAuditUnwritable);
       Audit(refused);
       Finish(refused);
       return;
     }
     PrepareClientContext(backend_ctx_, proxy_.backend_timeout_, incoming);
-    AttachPrincipal(backend_ctx_, caller_->principal);
-    target_->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
+    AttachPrincipal(backend_ctx_, admission_.caller->principal);
+    admission_.target->stub->UnaryCall(&backend_ctx_, ctx_->method(), grpc::StubOptions(), &request_,
+                                       &response_,
                              [this](grpc::Status status) { OnBackendDone(std::move(status)); });
   }
 
@@ -162,13 +163,13 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
     capped_ = incoming.deadline > absl::Now() + proxy_.stream_max_duration_;
     ends_at_ = std::min(incoming.deadline, absl::Now() + proxy_.stream_max_duration_);
     PrepareClientContext(backend_ctx_, proxy_.stream_max_duration_, incoming);
-    AttachPrincipal(backend_ctx_, caller_->principal);
+    AttachPrincipal(backend_ctx_, admission_.caller->principal);
     if (!proxy_.Track(this)) {
       return Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is stopping: call again"));
     }
     holds_.fetch_add(1);  // Released by the backend half's OnDone.
     backend_stream_.emplace(*this);
-    backend_stream_->Start(*target_->stub, backend_ctx_, ctx_->method(), request_);
+    backend_stream_->Start(*admission_.target->stub, backend_ctx_, ctx_->method(), request_);
   }
   // From GrpcProxy (under its lock, so the call is still tracked: not finished, its
   // context alive). The gateway is stopping: the stream ends, and a write the caller
@@ -222,16 +223,11 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
 
  private:
   grpc::Status Admit() {
-    grpc::Status admitted = proxy_.Admit(*ctx_, ctx_->method(), admission_);
-    subject_ = admission_.subject;
-    caller_ = admission_.caller;
-    target_ = admission_.target;
-    rate_limited_ = admission_.rate_limited;
-    return admitted;
+    return proxy_.Admit(*ctx_, ctx_->method(), admission_);
   }
 
   void OnBackendDone(grpc::Status status) {
-    if (!target_->route->is_read() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+    if (!admission_.target->route->is_read() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       Audit(status);
     }
@@ -247,7 +243,7 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   bool Audit(const grpc::Status& status, const std::string& stage = "") {
     AuditRecord r;
     r.method = ctx_->method().substr(0, 200);
-    if (target_ != nullptr) r.resource = ResourceOf(*target_->route, request_);
+    if (admission_.target != nullptr) r.resource = ResourceOf(*admission_.target->route, request_);
     if (stage.empty()) r.code = CodeName(status.error_code());
     r.stage = stage;
     if (stage.empty()) r.received_seq = received_seq_;
@@ -268,11 +264,8 @@ class ProxyCall final : public grpc::ServerGenericBidiReactor {
   GrpcProxy& proxy_;
   grpc::GenericCallbackServerContext* ctx_;
   std::atomic<int> holds_{1};
-  std::string request_id_, subject_;
-  GrpcProxy::Admission admission_;
-  const ClientPrincipal* caller_ = nullptr;  // Of admission_, as are the next two.
-  bool rate_limited_ = false;  // Refused by the rate limit: not audited.
-  const GrpcProxy::Target* target_ = nullptr;
+  std::string request_id_;
+  GrpcProxy::Admission admission_;  // Who calls, and which method of which backend.
   grpc::ByteBuffer request_, response_;
   grpc::ClientContext backend_ctx_;
   std::optional<BackendStream> backend_stream_;
@@ -343,15 +336,25 @@ absl::StatusOr<Principal> GrpcProxy::AdmitOwnCall(grpc::ServerContextBase& ctx, 
   Admission a;
   const grpc::Status admitted = Admit(ctx, method, a);
   if (admitted.ok()) return a.caller->principal;
-  if (!a.rate_limited) {
-    AuditRecord r;
-    r.method = method;
-    r.code = CodeName(admitted.error_code());
-    r.request_id = RequestIdOf(ctx);
-    r.remote_address = ctx.peer();
-    AppendAudit(a, std::move(r)).IgnoreError();  // Logged: the refusal stands either way.
-  }
+  if (!a.rate_limited) AuditOwn(a, ctx, method, admitted.error_code());
   return FromGrpcStatus(admitted);
+}
+
+void GrpcProxy::AuditOwnRefusal(const grpc::ServerContextBase& ctx, const std::string& method, grpc::StatusCode code) {
+  Admission a;
+  a.subject = CertificateSubject(ctx);
+  a.caller = principals_.Find(a.subject);
+  AuditOwn(a, ctx, method, code);
+}
+
+void GrpcProxy::AuditOwn(const Admission& a, const grpc::ServerContextBase& ctx, const std::string& method,
+                         grpc::StatusCode code) {
+  AuditRecord r;
+  r.method = method;
+  r.code = CodeName(code);
+  r.request_id = RequestIdOf(ctx);
+  r.remote_address = ctx.peer();
+  AppendAudit(a, std::move(r)).IgnoreError();  // Logged there.
 }
 
 void GrpcProxy::SweepStuckStreams() {

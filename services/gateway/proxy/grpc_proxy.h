@@ -62,6 +62,9 @@ class GrpcProxy final : public grpc::CallbackGenericService {
   // a forwarded call (a known system, the rate limit, its scopes, the route's roles),
   // refusals audited; OK with the certificate's principal.
   absl::StatusOr<Principal> AdmitOwnCall(grpc::ServerContextBase& ctx, const std::string& method);
+  // An own call admitted above that its handler then refused (PERMISSION_DENIED: the
+  // audit log to a system that is no auditor): audited as a forwarded call's would be.
+  void AuditOwnRefusal(const grpc::ServerContextBase& ctx, const std::string& method, grpc::StatusCode code);
   // The call came over mutual TLS with a certificate TLS verified.
   static bool HasClientCertificate(const grpc::ServerContextBase& ctx);
 
@@ -76,9 +79,13 @@ class GrpcProxy final : public grpc::CallbackGenericService {
     bool rate_limited = false;  // Refused by the rate limit: not audited.
   };
   grpc::Status Admit(grpc::ServerContextBase& ctx, const std::string& method, Admission& a);
-  // Appends an entry of a call admitted (or refused) as `a`; false (logged) when the
-  // log cannot be written.
+  // Appends an entry of a call admitted (or refused) as `a`: its seq, or the error
+  // (logged) when the log cannot be written.
   absl::StatusOr<int64_t> AppendAudit(const Admission& a, AuditRecord r);
+  // The entry of an own call's refusal (logged when it cannot be written: the refusal
+  // stands either way).
+  void AuditOwn(const Admission& a, const grpc::ServerContextBase& ctx, const std::string& method,
+                grpc::StatusCode code);
   bool Track(ProxyCall* call);  // False once CancelStreams has run.
   void Untrack(ProxyCall* call);
   // Every kSweepEvery until stopping: cuts off the streams whose caller stopped reading.

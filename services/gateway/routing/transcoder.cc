@@ -194,7 +194,11 @@ void SetIfPresent(Message* message, const char* name, const std::string& value) 
 // unconditioned while the client believes it guarded.
 absl::Status ApplyIfMatch(absl::string_view header, Message* target) {
   const absl::string_view value = absl::StripAsciiWhitespace(header);
-  // Any current version: what an update of an existing resource requires anyway.
+  const FieldDescriptor* f = target->GetDescriptor()->FindFieldByName("etag");
+  if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING || f->is_repeated()) {
+    return InvalidField("If-Match", "this route takes no etag, so nothing would be checked");
+  }
+  // Any current version: what changing a resource that must exist requires anyway.
   if (value == "*") return absl::OkStatus();
   if (absl::StartsWith(value, "W/")) {
     return InvalidField("If-Match", "a weak etag never matches: If-Match compares strongly");
@@ -202,10 +206,6 @@ absl::Status ApplyIfMatch(absl::string_view header, Message* target) {
   if (value.size() < 2 || value.front() != '"' || value.back() != '"' ||
       value.substr(1, value.size() - 2).find('"') != absl::string_view::npos) {
     return InvalidField("If-Match", "one etag in double quotes, as the ETag header gave it");
-  }
-  const FieldDescriptor* f = target->GetDescriptor()->FindFieldByName("etag");
-  if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING || f->is_repeated()) {
-    return InvalidField("If-Match", "this route takes no etag, so nothing would be checked");
   }
   target->GetReflection()->SetString(target, f, std::string(value.substr(1, value.size() - 2)));
   return absl::OkStatus();
