@@ -112,17 +112,16 @@ grpc::Status EventStreams::Serve(const std::string& holder, const std::string& g
     // Counted and taken under one lock, so that simultaneous requests cannot all pass.
     absl::MutexLock lock(&mu_);
     if (stopping_) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is stopping");
-    size_t& held = open_by_holder_[holder];
-    if (held >= max_streams_per_holder_) {
-      if (held == 0) open_by_holder_.erase(holder);
+    // A holder is in the map only while it holds a stream.
+    const auto it = open_by_holder_.find(holder);
+    if (it != open_by_holder_.end() && it->second >= max_streams_per_holder_) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           absl::StrCat("you hold ", max_streams_per_holder_, " event streams already: close one"));
     }
     if (open_.size() >= max_streams_) {
-      if (held == 0) open_by_holder_.erase(holder);
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "too many event streams open; retry later");
     }
-    ++held;
+    ++open_by_holder_[holder];
     open_.insert(s->ctx.get());
   }
   auto close = [this, s, holder] {

@@ -201,7 +201,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
   }
   static constexpr absl::Duration kShedHeadTimeout = absl::Seconds(1);
 
-  // Waits for a request's first byte: io_timeout on a new connection, then
+  // Waits for a request's first byte: HeadTimeout on a new connection, then
   // keep_alive_timeout between requests.
   void AwaitRequest() {
     if (stopping() && buffer_.size() == 0) return Close();  // A pipelined request is still answered (503).
@@ -345,7 +345,7 @@ class HttpServer::Session : public HttpExchange, public std::enable_shared_from_
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     // A shed connection's 503 is sent: it has no more claim on a descriptor than on a
     // head, whatever it still sends.
-    stream_.expires_after(Chrono(shed_ ? HeadTimeout() : options_.io_timeout));
+    stream_.expires_after(Chrono(HeadTimeout()));
     Drain();
   }
   void Drain() {
